@@ -1,0 +1,1 @@
+//! Evaluators: the reference interpreter (and later the cranelift JIT) and explanations.

@@ -1,0 +1,1 @@
+//! Result writers: CSV, NDJSON, JSON.

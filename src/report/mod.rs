@@ -1,0 +1,1 @@
+//! Reports over evaluated leads: SLAs (and later funnel, diff, doc).

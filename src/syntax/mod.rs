@@ -1,0 +1,6 @@
+//! Surface syntax: the AST, the pest parser and (later) the lossless lexer and formatter.
+
+pub mod ast;
+pub mod parser;
+
+pub use parser::parse_file;
