@@ -96,6 +96,8 @@ impl Schema {
 
 #[derive(Debug, Clone)]
 pub struct Def {
+    /// Lints silenced by `# smql: allow(NAME)` above the declaration.
+    pub allow: Vec<String>,
     pub name: String,
     /// `NAME when …` (a boolean segment) rather than `NAME = …`.
     pub is_segment: bool,
@@ -106,6 +108,8 @@ pub struct Def {
 
 #[derive(Debug, Clone)]
 pub struct Score {
+    /// Lints silenced by `# smql: allow(NAME)` above the declaration.
+    pub allow: Vec<String>,
     pub name: String,
     pub entries: Vec<ScoreEntry>,
     pub at_least: Option<f64>,
@@ -159,6 +163,8 @@ pub struct Decay {
 
 #[derive(Debug, Clone)]
 pub struct Grade {
+    /// Lints silenced by `# smql: allow(NAME)` above the declaration.
+    pub allow: Vec<String>,
     pub name: String,
     pub arms: Vec<GradeArm>,
     pub otherwise: String,
@@ -177,6 +183,8 @@ pub struct GradeArm {
 
 #[derive(Debug, Clone)]
 pub struct Stages {
+    /// Lints silenced by `# smql: allow(NAME)` above the declaration.
+    pub allow: Vec<String>,
     pub path: Vec<StageStep>,
     pub detours: Vec<StageStep>,
     /// `Ty::Enum` with `stage_path_len`; `stage` has this type, optional when the first stage has
@@ -240,6 +248,8 @@ pub enum Period {
 
 #[derive(Debug, Clone)]
 pub struct Test {
+    /// Lints silenced by `# smql: allow(NAME)` above the declaration.
+    pub allow: Vec<String>,
     pub name: String,
     /// Fixed `now`, epoch milliseconds.
     pub as_of: Option<i64>,
