@@ -88,7 +88,7 @@ impl DataSource {
 #[derive(Args, Debug, Clone)]
 pub struct RulesAndData {
     /// Rule files or directories (searched for `*.smql`), then the data file (`-` for stdin)
-    #[arg(value_name = "PATHS", num_args = 2.., required = true)]
+    #[arg(value_names = ["PATHS", "DATA"], num_args = 2.., required = true)]
     inputs: Vec<PathBuf>,
 }
 

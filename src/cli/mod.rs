@@ -57,14 +57,18 @@ pub enum Command {
     /// Run the `test` blocks of a rule set
     Test(TestArgs),
     /// Evaluate every record of DATA; write one row per record
+    #[command(override_usage = "smql eval [OPTIONS] <PATHS>... <DATA>")]
     Eval(EvalArgs),
     /// Show how one lead (`--lead KEY`) was evaluated: definitions, score items, grades, stage
+    #[command(override_usage = "smql explain [OPTIONS] --lead <KEY> <PATHS>... <DATA>")]
     Explain(ExplainArgs),
     /// What a rule change does to the data: stage transitions, grade changes, score deltas
     Diff(DiffArgs),
     /// SLA table: met, breached, pending, compliance, target, pass/fail
+    #[command(override_usage = "smql sla [OPTIONS] <PATHS>... <DATA>")]
     Sla(SlaArgs),
     /// Funnel: leads per stage, conversion between stages, score distribution
+    #[command(override_usage = "smql report [OPTIONS] <PATHS>... <DATA>")]
     Report(ReportArgs),
     /// Glossary of the rule set from its doc comments (Markdown, or `--html`)
     Doc(DocArgs),
