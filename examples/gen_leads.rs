@@ -239,8 +239,13 @@ fn opt<T>(v: Option<T>, f: impl FnOnce(T) -> Val) -> Val {
 /// One lead: (column, value) in output order.
 fn lead(i: u64, seed: u64, with_events: bool) -> Vec<(&'static str, Val)> {
     let r = &mut Rng::for_lead(seed, i);
+    // Buying intent drives activity, recency and how far the CRM took the lead, so the rules
+    // find a funnel in the data rather than noise.
+    let intent = r.unit();
     let created = AS_OF - r.below(365 * 86_400) as i64 * 1000;
-    let last = r.between(created, AS_OF);
+    // High-intent leads were active recently; the rest went quiet somewhere in between.
+    let quiet = r.unit().powf(1.0 + 4.0 * intent);
+    let last = AS_OF - ((AS_OF - created) as f64 * quiet) as i64 / 1000 * 1000;
 
     let first = r.pick(&FIRST_NAMES);
     let last_name = r.pick(&LAST_NAMES);
@@ -297,16 +302,27 @@ fn lead(i: u64, seed: u64, with_events: bool) -> Vec<(&'static str, Val)> {
         r.weighted(&PLANS)
     };
 
-    let visits = (r.exp(4.0) as i64).min(200);
-    let form_fills = (r.exp(0.8) as i64).min(30);
+    let visits = (r.exp(1.0 + 8.0 * intent) as i64).min(200);
+    let form_fills = (r.exp(0.3 + 1.5 * intent) as i64).min(30);
     let email_opens = (r.exp(6.0) as i64).min(500);
     let downloaded = {
-        let k = r.exp(1.2) as usize;
-        r.sample(&CONTENT, k)
+        let k = r.exp(0.6 + 1.2 * intent) as usize;
+        let mut d = r.sample(&CONTENT[1..], k);
+        if r.chance(0.6 * intent) {
+            d.insert(0, CONTENT[0]); // "pricing"
+        }
+        d
     };
     let pages = {
         let k = 1 + r.exp(1.5) as usize;
-        r.sample(&PAGES, k)
+        let mut p = r.sample(&PAGES, k);
+        for (page, p_extra) in [("/pricing", 0.7), ("/demo", 0.5)] {
+            if !p.contains(&page) && r.chance(p_extra * intent) {
+                p.push(page);
+            }
+        }
+        p.sort_unstable_by_key(|page| PAGES.iter().position(|x| x == page));
+        p
     };
     let tech = {
         let k = r.exp(1.3) as usize;
@@ -316,10 +332,15 @@ fn lead(i: u64, seed: u64, with_events: bool) -> Vec<(&'static str, Val)> {
 
     let (mut mql_at, mut sql_at, mut contact_at, mut closed_at, mut deal) =
         (None, None, None, None, None);
-    if visits >= 3 && r.chance(0.6) {
+    let senior = title.is_some_and(|t| {
+        ["CEO", "CTO", "CFO", "VP", "Head", "Director"]
+            .iter()
+            .any(|w| t.contains(w))
+    });
+    if visits >= 3 && r.chance(0.2 + 0.7 * intent) {
         let mql = created + ((last - created) as f64 * r.unit()) as i64 / 1000 * 1000;
         mql_at = Some(mql);
-        if r.chance(0.45) {
+        if r.chance(if senior { 0.7 } else { 0.3 }) {
             let sql = mql + (r.exp(72.0) * 3_600_000.0) as i64 / 1000 * 1000;
             sql_at = Some(sql);
             if r.chance(0.8) {
@@ -379,10 +400,15 @@ fn lead(i: u64, seed: u64, with_events: bool) -> Vec<(&'static str, Val)> {
                 at: r.between(created, last),
             });
         }
-        for _ in 0..form_fills.min(5) {
+        for n in 0..form_fills.min(5) {
             events.push(Event {
                 kind: "form",
-                target: r.pick(&FORMS),
+                // Serious buyers ask for a demo first.
+                target: if n == 0 && r.chance(intent) {
+                    "demo"
+                } else {
+                    r.pick(&FORMS)
+                },
                 at: r.between(created, last),
             });
         }
