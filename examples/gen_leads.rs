@@ -114,14 +114,18 @@ const FREE_DOMAINS: [&str; 4] = ["gmail.com", "yahoo.com", "hotmail.com", "outlo
 const COMPETITOR_DOMAINS: [&str; 2] = ["globex.io", "massive.dynamic"];
 const FIRST_NAMES: [&str; 24] = [
     "Ana", "Ben", "Chloé", "Dev", "Elif", "Farah", "Gus", "Hana", "Ivan", "Jun", "Kofi", "Lena",
-    "Mateo", "Nia", "Omar", "Priya", "Quinn", "Rosa", "Sven", "Tomás", "Uma", "Wei", "Yara",
-    "Zoe",
+    "Mateo", "Nia", "Omar", "Priya", "Quinn", "Rosa", "Sven", "Tomás", "Uma", "Wei", "Yara", "Zoe",
 ];
 const LAST_NAMES: [&str; 16] = [
     "Silva", "Okafor", "Müller", "Tanaka", "Smith", "Garcia", "Khan", "Novak", "Rossi", "Dubois",
     "Kim", "Ivanova", "Haddad", "Larsen", "Patel", "Brown",
 ];
-const PLANS: [(&str, u32); 4] = [("free", 40), ("starter", 30), ("team", 20), ("enterprise", 10)];
+const PLANS: [(&str, u32); 4] = [
+    ("free", 40),
+    ("starter", 30),
+    ("team", 20),
+    ("enterprise", 10),
+];
 const FORMS: [&str; 3] = ["contact", "demo", "newsletter"];
 const DIAL: [(&str, &str); 10] = [
     ("US", "+1"),
@@ -421,30 +425,52 @@ fn lead(i: u64, seed: u64, with_events: bool) -> Vec<(&'static str, Val)> {
 // ---------------------------------------------------------------------------------------------
 // Output
 
+fn push_digits(out: &mut Vec<u8>, n: i64, width: usize) {
+    let mut buf = [b'0'; 20];
+    let mut n = n.unsigned_abs();
+    let mut i = buf.len();
+    while n > 0 || buf.len() - i < width {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    out.extend_from_slice(&buf[i..]);
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ`, written digit by digit (this is most of the output).
 fn push_ts(out: &mut Vec<u8>, ms: i64) {
     let (y, m, d) = smql::time::civil_from_days(ms.div_euclid(DAY));
     let s = ms.rem_euclid(DAY) / 1000;
-    let _ = write!(
-        out,
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        s / 3600,
-        s / 60 % 60,
-        s % 60
-    );
+    push_digits(out, y, 4);
+    out.push(b'-');
+    push_digits(out, m as i64, 2);
+    out.push(b'-');
+    push_digits(out, d as i64, 2);
+    out.push(b'T');
+    push_digits(out, s / 3600, 2);
+    out.push(b':');
+    push_digits(out, s / 60 % 60, 2);
+    out.push(b':');
+    push_digits(out, s % 60, 2);
+    out.push(b'Z');
 }
 
 fn push_json_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
-    for c in s.chars() {
-        match c {
-            '"' => out.extend_from_slice(b"\\\""),
-            '\\' => out.extend_from_slice(b"\\\\"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => {
-                let mut buf = [0u8; 4];
-                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+    if !s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        out.extend_from_slice(s.as_bytes());
+    } else {
+        for c in s.chars() {
+            match c {
+                '"' => out.extend_from_slice(b"\\\""),
+                '\\' => out.extend_from_slice(b"\\\\"),
+                c if (c as u32) < 0x20 => {
+                    let _ = write!(out, "\\u{:04x}", c as u32);
+                }
+                c => {
+                    let mut buf = [0u8; 4];
+                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                }
             }
         }
     }
@@ -463,7 +489,10 @@ fn push_json(out: &mut Vec<u8>, rec: &[(&str, Val)]) {
             Val::Null => out.extend_from_slice(b"null"),
             Val::Str(s) => push_json_str(out, s),
             Val::Int(x) => {
-                let _ = write!(out, "{x}");
+                if *x < 0 {
+                    out.push(b'-');
+                }
+                push_digits(out, *x, 1);
             }
             Val::Num(x) => {
                 let _ = write!(out, "{x}");
@@ -529,7 +558,10 @@ fn push_csv(out: &mut Vec<u8>, rec: &[(&str, Val)]) {
             Val::Null | Val::Events(_) => {}
             Val::Str(s) => push_csv_cell(out, s),
             Val::Int(x) => {
-                let _ = write!(out, "{x}");
+                if *x < 0 {
+                    out.push(b'-');
+                }
+                push_digits(out, *x, 1);
             }
             Val::Num(x) => {
                 let _ = write!(out, "{x}");
@@ -610,7 +642,10 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    match generate(&opts, &mut BufWriter::with_capacity(1 << 20, io::stdout().lock())) {
+    match generate(
+        &opts,
+        &mut BufWriter::with_capacity(1 << 20, io::stdout().lock()),
+    ) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         // A closed pipe (`| head`) is a normal way to stop.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => std::process::ExitCode::SUCCESS,

@@ -50,18 +50,18 @@ schema {
 MQL when visits >= 3
 ";
 
-/// One error (line 6, col 10: unknown `visit`) and one lint (line 7: can never hold).
-const ONE_ERROR_ONE_LINT: &str = "\
+/// One error: line 6, columns 10..15, unknown `visit` (did you mean `visits`?). Lints run only on a
+/// rule set without errors, so the lint has a fixture of its own.
+const ONE_ERROR: &str = "\
 schema {
   id:     string key
   visits: int
 }
 
 MQL when visit >= 3
-Odd when visits > 5 and visits < 3
 ";
 
-/// Only the lint.
+/// One lint: line 6 can never hold.
 const ONE_LINT: &str = "\
 schema {
   id:     string key
@@ -75,7 +75,11 @@ Odd when visits > 5 and visits < 3
 fn missing_path_is_exit_2_naming_it() {
     let out = smql(&["check", "no/such/rules.smql"]);
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("no/such/rules.smql"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no/such/rules.smql"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -99,8 +103,13 @@ fn usage_errors_are_exit_2() {
 fn help_and_version_are_exit_0() {
     let out = smql(&["--help"]);
     assert_eq!(code(&out), 0);
-    for command in ["check", "fmt", "test", "eval", "explain", "diff", "sla", "report", "doc"] {
-        assert!(stdout(&out).contains(command), "{command} missing from help");
+    for command in [
+        "check", "fmt", "test", "eval", "explain", "diff", "sla", "report", "doc",
+    ] {
+        assert!(
+            stdout(&out).contains(command),
+            "{command} missing from help"
+        );
     }
     assert_eq!(code(&smql(&["--version"])), 0);
     assert_eq!(code(&smql(&["eval", "--help"])), 0);
@@ -112,7 +121,10 @@ fn garbage_as_of_is_exit_2_with_a_clear_message() {
     assert_eq!(code(&out), 2);
     let err = stderr(&out);
     assert!(err.contains("`next tuesday` is not a timestamp"), "{err}");
-    assert!(err.contains("2026-11-01"), "the message shows an accepted form: {err}");
+    assert!(
+        err.contains("2026-11-01"),
+        "the message shows an accepted form: {err}"
+    );
 }
 
 #[test]
@@ -132,7 +144,11 @@ fn clean_file_in_every_format() {
 
     let out = smql(&["check", &file]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(stderr(&out).contains("ok: 1 file checked"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("ok: 1 file checked"),
+        "{}",
+        stderr(&out)
+    );
     assert!(stdout(&out).is_empty());
     let out = smql(&["check", "--quiet", &file]);
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
@@ -170,79 +186,121 @@ fn clean_file_in_every_format() {
 
 #[test]
 #[ignore = "needs checker"]
-fn human_output_shows_both_diagnostics_and_a_summary() {
+fn human_output_shows_the_diagnostic_and_a_summary() {
     let dir = scratch("human");
-    let file = write(&dir, "rules.smql", ONE_ERROR_ONE_LINT);
+    let file = write(&dir, "rules.smql", ONE_ERROR);
     let out = smql(&["check", &file]);
     assert_eq!(code(&out), 1);
     let err = stderr(&out);
     assert!(err.contains("smql::name::unknown"), "{err}");
     assert!(err.contains("did you mean `visits`?"), "{err}");
-    assert!(err.contains("smql::lint::unsatisfiable"), "{err}");
     assert!(err.contains("rules.smql:6:10"), "{err}");
-    assert!(err.trim_end().ends_with("1 error, 1 warning"), "{err}");
-    assert!(!err.contains('\u{1b}'), "no color when NO_COLOR is set: {err}");
+    assert!(err.trim_end().ends_with("1 error"), "{err}");
+    assert!(
+        !err.contains('\u{1b}'),
+        "no color when NO_COLOR is set: {err}"
+    );
+
+    let file = write(&dir, "rules.smql", ONE_LINT);
+    let out = smql(&["check", &file]);
+    assert_eq!(code(&out), 0, "a lint alone passes");
+    let err = stderr(&out);
+    assert!(err.contains("smql::lint::unsatisfiable"), "{err}");
+    assert!(err.trim_end().ends_with("1 warning"), "{err}");
 }
 
 #[test]
 #[ignore = "needs checker"]
-fn json_output_lists_both_diagnostics_in_source_order() {
+fn json_output_describes_errors_and_lints() {
     let dir = scratch("json");
-    let file = write(&dir, "rules.smql", ONE_ERROR_ONE_LINT);
+    let file = write(&dir, "rules.smql", ONE_ERROR);
     let out = smql(&["check", "--format", "json", &file]);
     assert_eq!(code(&out), 1);
     let parsed: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
     let items = parsed.as_array().expect("array");
-    assert_eq!(items.len(), 2, "{parsed:#}");
+    assert_eq!(items.len(), 1, "{parsed:#}");
     assert_eq!(items[0]["code"], "smql::name::unknown");
     assert_eq!(items[0]["severity"], "error");
     assert_eq!(items[0]["file"], file.as_str());
     assert_eq!(items[0]["line"], 6);
     assert_eq!(items[0]["column"], 10);
+    assert_eq!(items[0]["end_line"], 6);
     assert_eq!(items[0]["end_column"], 15);
+    assert_eq!(items[0]["labels"][0]["line"], 6);
     assert!(items[0]["help"].as_str().unwrap_or("").contains("visits"));
-    assert_eq!(items[1]["code"], "smql::lint::unsatisfiable");
-    assert_eq!(items[1]["severity"], "warning");
-    assert_eq!(items[1]["line"], 7);
+
+    let file = write(&dir, "rules.smql", ONE_LINT);
+    let out = smql(&["check", "--format", "json", &file]);
+    assert_eq!(code(&out), 0);
+    let parsed: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(parsed.as_array().map(Vec::len), Some(1), "{parsed:#}");
+    assert_eq!(parsed[0]["code"], "smql::lint::unsatisfiable");
+    assert_eq!(parsed[0]["severity"], "warning");
+    assert_eq!(parsed[0]["line"], 6);
 }
 
 #[test]
 #[ignore = "needs checker"]
 fn github_output_has_one_annotation_each() {
     let dir = scratch("github");
-    let file = write(&dir, "rules.smql", ONE_ERROR_ONE_LINT);
+    let file = write(&dir, "rules.smql", ONE_ERROR);
     let out = smql(&["check", "--format", "github", &file]);
     assert_eq!(code(&out), 1);
     let text = stdout(&out);
-    let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 2, "{text}");
+    assert_eq!(text.lines().count(), 1, "{text}");
     assert!(
-        lines[0].starts_with(&format!("::error file={file},line=6,col=10,endLine=6,endColumn=15,title=smql%3A%3Aname%3A%3Aunknown::")),
+        text.starts_with(&format!(
+            "::error file={file},line=6,col=10,endLine=6,endColumn=15,\
+             title=smql%3A%3Aname%3A%3Aunknown::unknown name `visit`"
+        )),
         "{text}"
     );
-    assert!(lines[1].starts_with("::warning file="), "{text}");
-    assert!(lines[1].contains(",line=7,"), "{text}");
+
+    let file = write(&dir, "rules.smql", ONE_LINT);
+    let out = smql(&["check", "--format", "github", &file]);
+    assert_eq!(code(&out), 0);
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(
+        text.starts_with(&format!("::warning file={file},line=6,col=10,")),
+        "{text}"
+    );
+    assert!(
+        text.contains("title=smql%3A%3Alint%3A%3Aunsatisfiable::"),
+        "{text}"
+    );
 }
 
 #[test]
 #[ignore = "needs checker"]
-fn sarif_output_has_two_results_and_two_rules() {
+fn sarif_output_has_results_rules_and_levels() {
     let dir = scratch("sarif");
-    let file = write(&dir, "rules.smql", ONE_ERROR_ONE_LINT);
+    let file = write(&dir, "rules.smql", ONE_ERROR);
     let out = smql(&["check", "--format", "sarif", &file]);
     assert_eq!(code(&out), 1);
     let log: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("sarif");
     let run = &log["runs"][0];
     let results = run["results"].as_array().expect("results");
-    assert_eq!(results.len(), 2);
+    assert_eq!(results.len(), 1);
     assert_eq!(results[0]["ruleId"], "smql::name::unknown");
     assert_eq!(results[0]["level"], "error");
+    let region = &results[0]["locations"][0]["physicalLocation"]["region"];
     assert_eq!(
-        results[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
-        6
+        (region["startLine"].clone(), region["startColumn"].clone()),
+        (6.into(), 10.into())
     );
-    assert_eq!(results[1]["level"], "warning");
-    assert_eq!(run["tool"]["driver"]["rules"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        run["tool"]["driver"]["rules"][0]["id"],
+        "smql::name::unknown"
+    );
+
+    let file = write(&dir, "rules.smql", ONE_LINT);
+    let out = smql(&["check", "--format", "sarif", &file]);
+    assert_eq!(code(&out), 0);
+    let log: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("sarif");
+    let run = &log["runs"][0];
+    assert_eq!(run["results"][0]["level"], "warning");
+    assert_eq!(run["tool"]["driver"]["rules"][0]["name"], "unsatisfiable");
 }
 
 #[test]
@@ -252,9 +310,9 @@ fn deny_warnings_turns_a_lint_into_failure() {
     let file = write(&dir, "rules.smql", ONE_LINT);
     let out = smql(&["check", &file]);
     assert_eq!(code(&out), 0, "a lint alone passes: {}", stderr(&out));
-    assert!(stderr(&out).contains("1 warning"));
     let out = smql(&["check", "--deny-warnings", &file]);
     assert_eq!(code(&out), 1);
+    assert!(stderr(&out).contains("1 warning (denied by `--deny-warnings`)"));
     let out = smql(&["check", "--deny-warnings", "--format", "json", &file]);
     assert_eq!(code(&out), 1);
 }

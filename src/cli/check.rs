@@ -79,7 +79,10 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         return super::usage_error(&e);
     }
     if args.format == CheckFormat::Human && !args.quiet {
-        eprintln!("{}", summary(&diags, sources.files().count(), args.deny_warnings));
+        eprintln!(
+            "{}",
+            summary(&diags, sources.files().count(), args.deny_warnings)
+        );
     }
     if fails(&diags, args.deny_warnings) {
         ExitCode::from(exit::FAILURE)

@@ -2,7 +2,7 @@
 
 use clap::{Args, ValueEnum};
 use std::num::NonZeroUsize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::time;
 
@@ -75,11 +75,12 @@ pub enum DataSource {
 }
 
 impl DataSource {
-    fn from_arg(arg: &PathBuf) -> DataSource {
+    /// `-` is stdin, anything else a file.
+    pub fn from_arg(arg: &Path) -> DataSource {
         if arg.as_os_str() == "-" {
             DataSource::Stdin
         } else {
-            DataSource::File(arg.clone())
+            DataSource::File(arg.to_path_buf())
         }
     }
 }
@@ -163,7 +164,13 @@ mod tests {
             "offsets are honoured"
         );
         assert_eq!(parse_as_of("1970-01-01T00:00:01Z"), Ok(1000));
-        for bad in ["yesterday", "2026-02-30", "2026-11-01 09:30", "1700000000000", ""] {
+        for bad in [
+            "yesterday",
+            "2026-02-30",
+            "2026-11-01 09:30",
+            "1700000000000",
+            "",
+        ] {
             let err = parse_as_of(bad).unwrap_err();
             assert!(err.contains(&format!("`{bad}`")), "{err}");
         }
@@ -181,7 +188,10 @@ mod tests {
         let r = RulesAndData {
             inputs: vec!["a.smql".into(), "rules".into(), "-".into()],
         };
-        assert_eq!(r.rules(), &[PathBuf::from("a.smql"), PathBuf::from("rules")]);
+        assert_eq!(
+            r.rules(),
+            &[PathBuf::from("a.smql"), PathBuf::from("rules")]
+        );
         assert_eq!(r.data(), DataSource::Stdin);
     }
 

@@ -34,11 +34,7 @@ pub struct DiffArgs {
 
 impl DiffArgs {
     pub fn data(&self) -> DataSource {
-        if self.data_path.as_os_str() == "-" {
-            DataSource::Stdin
-        } else {
-            DataSource::File(self.data_path.clone())
-        }
+        DataSource::from_arg(&self.data_path)
     }
 }
 

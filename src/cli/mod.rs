@@ -14,8 +14,8 @@ mod test;
 
 pub use check::{CheckArgs, CheckFormat};
 pub use common::{
-    parse_as_of, parse_threads, DataOptions, DataSource, Engine, EvalOptions, InputFormat,
-    OnError, RulesAndData, TextFormat,
+    parse_as_of, parse_threads, DataOptions, DataSource, Engine, EvalOptions, InputFormat, OnError,
+    RulesAndData, TextFormat,
 };
 pub use diff::DiffArgs;
 pub use doc::DocArgs;
@@ -82,7 +82,11 @@ pub fn main() -> ExitCode {
             // clap prints usage errors to stderr and `--help`/`--version` to stdout; its exit
             // code is 2 for usage errors and 0 for help and version, as SPEC §9 wants.
             let _ = e.print();
-            ExitCode::from(if e.use_stderr() { exit::USAGE } else { exit::OK })
+            ExitCode::from(if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            })
         }
     }
 }
@@ -167,8 +171,9 @@ mod tests {
 
     #[test]
     fn diff_takes_old_new_data() {
-        let cli = Cli::try_parse_from(["smql", "diff", "old/", "new/", "-", "--input-format", "csv"])
-            .unwrap();
+        let cli =
+            Cli::try_parse_from(["smql", "diff", "old/", "new/", "-", "--input-format", "csv"])
+                .unwrap();
         let Command::Diff(a) = cli.command else {
             panic!("not diff")
         };
@@ -179,9 +184,12 @@ mod tests {
 
     #[test]
     fn bad_as_of_is_a_usage_error_naming_the_value() {
-        let err = Cli::try_parse_from(["smql", "sla", "r.smql", "d.csv", "--as-of", "soon"])
-            .unwrap_err();
+        let err =
+            Cli::try_parse_from(["smql", "sla", "r.smql", "d.csv", "--as-of", "soon"]).unwrap_err();
         assert_eq!(err.exit_code(), 2);
-        assert!(err.to_string().contains("`soon` is not a timestamp"), "{err}");
+        assert!(
+            err.to_string().contains("`soon` is not a timestamp"),
+            "{err}"
+        );
     }
 }

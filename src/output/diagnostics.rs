@@ -100,11 +100,24 @@ pub fn to_github(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
     out
 }
 
-/// A relative URI reference for a path: `/` separators, and everything but unreserved
-/// characters and `/` percent-encoded.
+/// A URI for a path: relative paths (as users usually pass them, and as code scanning wants
+/// them) stay relative references, absolute ones become `file://` URIs; `/` separators, and
+/// everything but unreserved characters and `/` (and a drive's `:`) percent-encoded.
 fn path_uri(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for &b in path.replace('\\', "/").as_bytes() {
+    let path = path.replace('\\', "/");
+    let bytes = path.as_bytes();
+    let drive = bytes.len() > 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
+    let mut out = String::with_capacity(path.len() + 8);
+    if path.starts_with('/') {
+        out.push_str("file://");
+    } else if drive {
+        out.push_str("file:///");
+    }
+    for (i, &b) in bytes.iter().enumerate() {
+        if drive && i == 1 {
+            out.push(':');
+            continue;
+        }
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
             out.push(b as char);
         } else {
@@ -234,7 +247,10 @@ mod tests {
         assert_eq!(first["severity"], "error");
         assert_eq!(first["message"], "unknown name `visit`");
         assert_eq!(first["file"], "rules/scoring.smql");
-        assert_eq!((first["line"].clone(), first["column"].clone()), (json!(1), json!(10)));
+        assert_eq!(
+            (first["line"].clone(), first["column"].clone()),
+            (json!(1), json!(10))
+        );
         assert_eq!(
             (first["end_line"].clone(), first["end_column"].clone()),
             (json!(1), json!(15))
@@ -244,7 +260,10 @@ mod tests {
         assert_eq!(first["labels"][0]["primary"], true);
         assert_eq!(first["labels"][1]["file"], "rules/my schema.smql");
         assert_eq!(
-            (first["labels"][1]["line"].clone(), first["labels"][1]["column"].clone()),
+            (
+                first["labels"][1]["line"].clone(),
+                first["labels"][1]["column"].clone()
+            ),
             (json!(2), json!(3))
         );
         assert_eq!(parsed[1]["severity"], "warning");
@@ -297,6 +316,13 @@ mod tests {
         );
         let related = &results[0]["relatedLocations"][0]["physicalLocation"];
         assert_eq!(related["artifactLocation"]["uri"], "rules/my%20schema.smql");
+    }
+
+    #[test]
+    fn absolute_paths_become_file_uris() {
+        assert_eq!(path_uri("/tmp/a b.smql"), "file:///tmp/a%20b.smql");
+        assert_eq!(path_uri("C:\\rules\\x.smql"), "file:///C:/rules/x.smql");
+        assert_eq!(path_uri("rules/ü.smql"), "rules/%C3%BC.smql");
     }
 
     #[test]

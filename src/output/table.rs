@@ -154,7 +154,12 @@ impl Layout {
             if i > 0 {
                 out.push(b',');
             }
-            write_csv_value(out, values.get(i).unwrap_or(&Value::Missing), column, &mut scratch);
+            write_csv_value(
+                out,
+                values.get(i).unwrap_or(&Value::Missing),
+                column,
+                &mut scratch,
+            );
         }
         for i in 0..self.why_scores.len() {
             if i > 0 || !self.columns.is_empty() {

@@ -14,7 +14,12 @@ fn render(layout: &Layout, rows: &[Vec<Value>], why: &[Vec<Vec<WhyItem>>]) -> St
     let mut out = Vec::new();
     layout.write_prefix(&mut out);
     for (i, row) in rows.iter().enumerate() {
-        layout.write_row(&mut out, i as u64, row, why.get(i).map_or(&[][..], Vec::as_slice));
+        layout.write_row(
+            &mut out,
+            i as u64,
+            row,
+            why.get(i).map_or(&[][..], Vec::as_slice),
+        );
     }
     layout.write_suffix(&mut out, rows.len() as u64);
     String::from_utf8(out).unwrap()
@@ -49,7 +54,10 @@ const NAMES: [&str; 7] = ["id", "score", "ratio", "downloaded", "mql", "seen", "
 fn csv_rows_read_back_with_an_rfc4180_reader() {
     let layout = Layout::new(Format::Csv, columns(&NAMES), vec![]);
     let text = render(&layout, &sample_rows(), &[]);
-    assert!(text.starts_with("id,score,ratio,downloaded,mql,seen,idle\n"), "{text}");
+    assert!(
+        text.starts_with("id,score,ratio,downloaded,mql,seen,idle\n"),
+        "{text}"
+    );
     assert!(
         text.contains("L1,30,12.5,pricing;demo,true,2026-11-01T09:30:00Z,10d\n"),
         "{text}"
@@ -201,7 +209,10 @@ fn records_print_as_objects_with_their_field_names() {
     let text = render(&csv, &[vec![events]], &[]);
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let row = reader.records().next().unwrap().unwrap();
-    assert_eq!(&row[0], "[{\"type\":\"visit\",\"at\":\"1970-01-01T00:00:00Z\"}]");
+    assert_eq!(
+        &row[0],
+        "[{\"type\":\"visit\",\"at\":\"1970-01-01T00:00:00Z\"}]"
+    );
 }
 
 #[test]
