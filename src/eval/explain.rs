@@ -99,16 +99,32 @@ pub fn render_explain(
     let _ = writeln!(out, "lead {lead_key}");
 
     let _ = writeln!(out, "\nfields");
-    let width = program.schema.fields.iter().map(|f| f.name.len()).max().unwrap_or(0);
+    let width = program
+        .schema
+        .fields
+        .iter()
+        .map(|f| f.name.len())
+        .max()
+        .unwrap_or(0);
     for (field, v) in program.schema.fields.iter().zip(lead) {
-        let _ = writeln!(out, "  {:width$} = {}", field.name, format_value(v, Some(&field.ty)));
+        let _ = writeln!(
+            out,
+            "  {:width$} = {}",
+            field.name,
+            format_value(v, Some(&field.ty))
+        );
     }
 
     if !program.defs.is_empty() {
         let _ = writeln!(out, "\ndefinitions");
         let width = program.defs.iter().map(|d| d.name.len()).max().unwrap_or(0);
         for (def, v) in program.defs.iter().zip(&values.defs) {
-            let _ = writeln!(out, "  {:width$} = {}", def.name, format_value(v, Some(&def.expr.ty)));
+            let _ = writeln!(
+                out,
+                "  {:width$} = {}",
+                def.name,
+                format_value(v, Some(&def.expr.ty))
+            );
         }
     }
 
@@ -121,7 +137,11 @@ pub fn render_explain(
         let _ = writeln!(out, "\ngrade {} = {:?}", grade.name, &*gv.label);
         for (arm, at) in grade.arms.iter().zip(&gt.arms) {
             let cond = source_text(sources, arm.cond.span);
-            let _ = writeln!(out, "  {} {:?} when {}", mark(at.held), arm.label, cond);
+            if cond.is_empty() {
+                let _ = writeln!(out, "  {} {:?}", mark(at.held), arm.label);
+            } else {
+                let _ = writeln!(out, "  {} {:?} when {}", mark(at.held), arm.label, cond);
+            }
         }
         if gt.chosen.is_none() {
             let _ = writeln!(out, "  ✓ else {:?}", grade.otherwise);
@@ -212,9 +232,13 @@ fn render_score(out: &mut String, st: &ScoreTrace) {
     if let Some(d) = st.decay {
         let _ = writeln!(
             out,
-            "  {} ({} since): × {} → {}",
+            "  {}, {} elapsed: × {} → {}",
             decay_text(d.rate, d.every_ms),
-            if d.elapsed_ms == 0 { "0s".to_string() } else { format_duration(d.elapsed_ms) },
+            if d.elapsed_ms == 0 {
+                "0s".to_string()
+            } else {
+                format_duration(d.elapsed_ms)
+            },
             format_number(d.factor),
             format_number(d.after)
         );
@@ -240,22 +264,37 @@ mod tests {
     fn values_print_for_people() {
         assert_eq!(format_value(&Value::Missing, None), "missing");
         assert_eq!(format_value(&Value::str("a\"b"), None), "\"a\\\"b\"");
-        assert_eq!(format_value(&Value::Timestamp(0), None), "1970-01-01T00:00:00Z");
-        assert_eq!(format_value(&Value::Duration(30 * crate::time::MS_PER_DAY), None), "30d");
+        assert_eq!(
+            format_value(&Value::Timestamp(0), None),
+            "1970-01-01T00:00:00Z"
+        );
+        assert_eq!(
+            format_value(&Value::Duration(30 * crate::time::MS_PER_DAY), None),
+            "30d"
+        );
         assert_eq!(format_value(&Value::Duration(0), None), "0s");
         let list = Value::List(Arc::from(vec![Value::str("US"), Value::str("CA")]));
         assert_eq!(format_value(&list, None), "[\"US\", \"CA\"]");
         assert_eq!(format_value(&Value::List(Arc::from(vec![])), None), "[]");
         let rt = Ty::Records(Arc::new(crate::ir::RecordType {
             fields: vec![
-                crate::ir::RecordField { name: "type".into(), ty: Ty::String },
-                crate::ir::RecordField { name: "n".into(), ty: Ty::Int },
+                crate::ir::RecordField {
+                    name: "type".into(),
+                    ty: Ty::String,
+                },
+                crate::ir::RecordField {
+                    name: "n".into(),
+                    ty: Ty::Int,
+                },
             ],
         }));
         let recs = Value::List(Arc::from(vec![Value::Record(Arc::from(vec![
             Value::str("visit"),
             Value::Int(2),
         ]))]));
-        assert_eq!(format_value(&recs, Some(&rt)), "[{ type: \"visit\", n: 2 }]");
+        assert_eq!(
+            format_value(&recs, Some(&rt)),
+            "[{ type: \"visit\", n: 2 }]"
+        );
     }
 }

@@ -48,7 +48,13 @@ fn internal_type(e: &Expr, want: &str, got: &Value) -> EvalError {
     EvalError::internal(e.span, format!("expected {want}, found {got:?}"))
 }
 
-fn overflow(span: Span, what: &str, a: impl std::fmt::Display, op: &str, b: impl std::fmt::Display) -> EvalError {
+fn overflow(
+    span: Span,
+    what: &str,
+    a: impl std::fmt::Display,
+    op: &str,
+    b: impl std::fmt::Display,
+) -> EvalError {
     EvalError::new(span, format!("{what} overflow in `{a} {op} {b}`"))
 }
 
@@ -127,10 +133,12 @@ impl<'a> Ctx<'a> {
     fn elem(&self, span: Span, level: u32) -> Result<&Value, EvalError> {
         let i = (self.elems.len() as u64)
             .checked_sub(1 + level as u64)
-            .ok_or_else(|| EvalError::internal(span, format!("no `where` element at level {level}")))?;
-        self.elems
-            .get(i as usize)
-            .ok_or_else(|| EvalError::internal(span, format!("no `where` element at level {level}")))
+            .ok_or_else(|| {
+                EvalError::internal(span, format!("no `where` element at level {level}"))
+            })?;
+        self.elems.get(i as usize).ok_or_else(|| {
+            EvalError::internal(span, format!("no `where` element at level {level}"))
+        })
     }
 
     pub(super) fn eval(&mut self, e: &Expr) -> Result<Value, EvalError> {
@@ -236,7 +244,9 @@ impl<'a> Ctx<'a> {
                 let s = self.eval_str(s)?;
                 Value::Bool(text::ends_with_ci(&s, &self.eval_str(p)?))
             }
-            ExprKind::Matches(s, pattern) => Value::Bool(pattern.regex.is_match(&self.eval_str(s)?)),
+            ExprKind::Matches(s, pattern) => {
+                Value::Bool(pattern.regex.is_match(&self.eval_str(s)?))
+            }
             ExprKind::IsPresent(x) => Value::Bool(!self.eval(x)?.is_missing()),
             ExprKind::IsMissing(x) => Value::Bool(self.eval(x)?.is_missing()),
             ExprKind::Coalesce(x, d) => match self.eval(x)? {
@@ -319,13 +329,17 @@ impl<'a> Ctx<'a> {
                 // Either operand order: `duration * number` or `number * duration`.
                 let (va, vb) = (self.eval(a)?, self.eval(b)?);
                 let (d, x) = match (&va, &vb) {
-                    (Value::Duration(d), Value::Number(x)) | (Value::Number(x), Value::Duration(d)) => (*d, *x),
-                    (Value::Duration(d), Value::Int(i)) | (Value::Int(i), Value::Duration(d)) => (*d, *i as f64),
+                    (Value::Duration(d), Value::Number(x))
+                    | (Value::Number(x), Value::Duration(d)) => (*d, *x),
+                    (Value::Duration(d), Value::Int(i)) | (Value::Int(i), Value::Duration(d)) => {
+                        (*d, *i as f64)
+                    }
                     _ => return Err(internal_type(a, "duration and number", &va)),
                 };
-                Value::Duration(math::mul_dur_num(d, x).ok_or_else(|| {
-                    overflow(span, "duration", format!("{d}ms"), "*", x)
-                })?)
+                Value::Duration(
+                    math::mul_dur_num(d, x)
+                        .ok_or_else(|| overflow(span, "duration", format!("{d}ms"), "*", x))?,
+                )
             }
             Concat => {
                 let (x, y) = (self.eval_str(a)?, self.eval_str(b)?);
@@ -384,7 +398,11 @@ impl<'a> Ctx<'a> {
             Func::Domain => Value::Str(Arc::from(text::domain(&self.eval_str(arg(0)?)?))),
             Func::MinInt | Func::MaxInt => {
                 let (x, y) = (self.eval_int(arg(0)?)?, self.eval_int(arg(1)?)?);
-                Value::Int(if f == Func::MinInt { x.min(y) } else { x.max(y) })
+                Value::Int(if f == Func::MinInt {
+                    x.min(y)
+                } else {
+                    x.max(y)
+                })
             }
             Func::MinNum | Func::MaxNum => {
                 let (x, y) = (self.eval_num(arg(0)?)?, self.eval_num(arg(1)?)?);
@@ -400,7 +418,11 @@ impl<'a> Ctx<'a> {
             }
             Func::MinDur | Func::MaxDur => {
                 let (x, y) = (self.eval_dur(arg(0)?)?, self.eval_dur(arg(1)?)?);
-                Value::Duration(if f == Func::MinDur { x.min(y) } else { x.max(y) })
+                Value::Duration(if f == Func::MinDur {
+                    x.min(y)
+                } else {
+                    x.max(y)
+                })
             }
             Func::AbsInt => {
                 let x = self.eval_int(arg(0)?)?;
@@ -476,7 +498,9 @@ impl<'a> Ctx<'a> {
             AggOp::Any => Value::Bool(false),
             AggOp::All => Value::Bool(true),
             AggOp::Count => Value::Int(count),
-            AggOp::Earliest { .. } | AggOp::Latest { .. } => best.map_or(Value::Missing, Value::Timestamp),
+            AggOp::Earliest { .. } | AggOp::Latest { .. } => {
+                best.map_or(Value::Missing, Value::Timestamp)
+            }
             AggOp::DecayedCount { .. } => Value::Number(weight),
         })
     }

@@ -43,7 +43,10 @@ pub fn eval_lead(
     for node in &program.order {
         match *node {
             Node::Def(id) => {
-                let def = program.defs.get(id.0 as usize).ok_or_else(|| missing_node(node))?;
+                let def = program
+                    .defs
+                    .get(id.0 as usize)
+                    .ok_or_else(|| missing_node(node))?;
                 let v = Ctx::new(lead, &values, now).eval(&def.expr)?;
                 values.defs[id.0 as usize] = v;
             }
@@ -56,7 +59,10 @@ pub fn eval_lead(
                 let tracing = trace.is_some();
                 let st = eval_score(&mut ctx, score, now, tracing)?;
                 values.scores[id.0 as usize] = st.total;
-                if let Some(slot) = trace.as_deref_mut().and_then(|t| t.scores.get_mut(id.0 as usize)) {
+                if let Some(slot) = trace
+                    .as_deref_mut()
+                    .and_then(|t| t.scores.get_mut(id.0 as usize))
+                {
                     *slot = st;
                 }
             }
@@ -68,7 +74,10 @@ pub fn eval_lead(
                 let mut ctx = Ctx::new(lead, &values, now);
                 let (value, gt) = eval_grade(&mut ctx, grade)?;
                 values.grades[id.0 as usize] = value;
-                if let Some(slot) = trace.as_deref_mut().and_then(|t| t.grades.get_mut(id.0 as usize)) {
+                if let Some(slot) = trace
+                    .as_deref_mut()
+                    .and_then(|t| t.grades.get_mut(id.0 as usize))
+                {
                     *slot = gt;
                 }
             }
@@ -89,7 +98,11 @@ fn missing_node(node: &Node) -> EvalError {
 }
 
 /// One item's contribution and trace (the source text is copied only when tracing).
-fn eval_item(ctx: &mut Ctx, item: &ScoreItem, tracing: bool) -> Result<(f64, Option<ItemTrace>), EvalError> {
+fn eval_item(
+    ctx: &mut Ctx,
+    item: &ScoreItem,
+    tracing: bool,
+) -> Result<(f64, Option<ItemTrace>), EvalError> {
     let (points, fired, per) = match &item.rule {
         Rule::When(c) => {
             let held = ctx.eval_bool(c)?;
@@ -102,11 +115,15 @@ fn eval_item(ctx: &mut Ctx, item: &ScoreItem, tracing: bool) -> Result<(f64, Opt
                 Some(n) => math::clamp_symmetric(unclamped, *n),
                 None => unclamped,
             };
-            (points, points != 0.0, Some(PerTrace {
+            (
+                points,
+                points != 0.0,
+                Some(PerTrace {
                     each: item.points,
                     x,
                     unclamped,
-                }),)
+                }),
+            )
         }
     };
     let trace = tracing.then(|| ItemTrace {
@@ -119,7 +136,12 @@ fn eval_item(ctx: &mut Ctx, item: &ScoreItem, tracing: bool) -> Result<(f64, Opt
 }
 
 /// A score, in exactly the order of the IR's documented evaluation (see `ir::ScoreEntry`).
-fn eval_score(ctx: &mut Ctx, score: &Score, now: i64, tracing: bool) -> Result<ScoreTrace, EvalError> {
+fn eval_score(
+    ctx: &mut Ctx,
+    score: &Score,
+    now: i64,
+    tracing: bool,
+) -> Result<ScoreTrace, EvalError> {
     let mut st = ScoreTrace::default();
     let mut total = 0.0f64;
     for entry in &score.entries {
@@ -129,7 +151,9 @@ fn eval_score(ctx: &mut Ctx, score: &Score, now: i64, tracing: bool) -> Result<S
                 total += points;
                 st.entries.extend(it.map(EntryTrace::Item));
             }
-            ScoreEntry::Group { name, cap, items, .. } => {
+            ScoreEntry::Group {
+                name, cap, items, ..
+            } => {
                 let mut sum = 0.0f64;
                 let mut traced = Vec::new();
                 for item in items {
@@ -155,12 +179,20 @@ fn eval_score(ctx: &mut Ctx, score: &Score, now: i64, tracing: bool) -> Result<S
     if let Some(bound) = score.at_least {
         let before = total;
         total = math::max_num(total, bound);
-        st.at_least = Some(Adjustment { bound, before, after: total });
+        st.at_least = Some(Adjustment {
+            bound,
+            before,
+            after: total,
+        });
     }
     if let Some(bound) = score.at_most {
         let before = total;
         total = math::min_num(total, bound);
-        st.at_most = Some(Adjustment { bound, before, after: total });
+        st.at_most = Some(Adjustment {
+            bound,
+            before,
+            after: total,
+        });
     }
     if let Some(decay) = &score.decay {
         let since = ctx.eval_ts(&decay.since)?;
@@ -202,7 +234,10 @@ fn eval_grade(ctx: &mut Ctx, grade: &Grade) -> Result<(GradeValue, GradeTrace), 
         _ => None,
     }
     .ok_or_else(|| {
-        EvalError::internal(grade.span, format!("grade label `{label}` is not in its type"))
+        EvalError::internal(
+            grade.span,
+            format!("grade label `{label}` is not in its type"),
+        )
     })?;
     gt.label = label.to_string();
     Ok((

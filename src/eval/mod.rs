@@ -99,6 +99,8 @@ impl LeadValues {
 }
 
 #[cfg(test)]
-mod testkit;
-#[cfg(test)]
 mod expr_tests;
+#[cfg(test)]
+mod lead_tests;
+#[cfg(test)]
+mod testkit;

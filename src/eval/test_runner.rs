@@ -23,8 +23,8 @@ pub fn run_test(program: &Program, test: &Test, now_default: i64) -> TestOutcome
         Ok(values) => test
             .expects
             .iter()
-            .filter_map(|expect| {
-                match eval_expr(program, &expect.expr, &test.lead, &values, now) {
+            .filter_map(
+                |expect| match eval_expr(program, &expect.expr, &test.lead, &values, now) {
                     Ok(Value::Bool(true)) => None,
                     Ok(Value::Bool(false)) => Some(failure_message(
                         program,
@@ -39,8 +39,8 @@ pub fn run_test(program: &Program, test: &Test, now_default: i64) -> TestOutcome
                         format_value(&other, None)
                     )),
                     Err(e) => Some(format!("`{}` failed: {}", expect.source, e.message)),
-                }
-            })
+                },
+            )
             .collect(),
     };
     TestOutcome {
@@ -108,7 +108,11 @@ fn describe(
         }
         ExprKind::Score(id) => {
             let s = program.scores.get(id.0 as usize)?;
-            (&s.name, Value::Number(*values.scores.get(id.0 as usize)?), &e.ty)
+            (
+                &s.name,
+                Value::Number(*values.scores.get(id.0 as usize)?),
+                &e.ty,
+            )
         }
         ExprKind::Grade(id) => {
             let g = program.grades.get(id.0 as usize)?;
@@ -130,7 +134,8 @@ fn collect_refs<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
         | ExprKind::Score(_)
         | ExprKind::Grade(_)
         | ExprKind::Stage => out.push(e),
-        ExprKind::Const(_) | ExprKind::Elem { .. } | ExprKind::ElemField { .. } | ExprKind::Now => {}
+        ExprKind::Const(_) | ExprKind::Elem { .. } | ExprKind::ElemField { .. } | ExprKind::Now => {
+        }
         ExprKind::ToNumber(x)
         | ExprKind::Neg(x)
         | ExprKind::Not(x)

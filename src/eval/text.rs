@@ -86,8 +86,14 @@ mod tests {
         assert!(contains_ci("Head of Growth", "HEAD OF"));
         assert!(contains_ci("ÉCOLE", "école"));
         assert!(starts_with_ci("Ünited", "ü"));
-        assert!(!ends_with_ci("straße", "SSE"), "no full folding: ß is not ss");
-        assert!(contains_ci("STRAẞE", "straße"), "capital sharp s folds to ß");
+        assert!(
+            !ends_with_ci("straße", "SSE"),
+            "no full folding: ß is not ss"
+        );
+        assert!(
+            contains_ci("STRAẞE", "straße"),
+            "capital sharp s folds to ß"
+        );
     }
 
     #[test]
@@ -145,7 +151,10 @@ mod tests {
         let assigned = regex::Regex::new(r"^\p{Assigned}$").expect("a valid pattern");
         let known = |c: char| assigned.is_match(c.encode_utf8(&mut [0; 4]));
         let mut checked = 0;
-        for c in (0..=0x10FFFFu32).filter_map(char::from_u32).filter(|&c| known(c)) {
+        for c in (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|&c| known(c))
+        {
             let mut others: Vec<char> = Vec::new();
             others.extend(single(c.to_lowercase()));
             others.extend(single(c.to_uppercase()));
@@ -160,11 +169,9 @@ mod tests {
                 let regex_says = re.is_match(&d.to_string());
                 let we_say = fold_char(c) == fold_char(d);
                 assert_eq!(
-                    regex_says,
-                    we_say,
+                    regex_says, we_say,
                     "U+{:04X} vs U+{:04X}",
-                    c as u32,
-                    d as u32
+                    c as u32, d as u32
                 );
                 checked += 1;
             }

@@ -148,7 +148,10 @@ pub fn why_items(trace: &Trace, score: ScoreId) -> Vec<(String, f64)> {
     out.extend(adjustments);
     for (word, adj) in [("at least", st.at_least), ("at most", st.at_most)] {
         if let Some(a) = adj.filter(|a| changed(a.before, a.after)) {
-            out.push((format!("{word} {}", number_text(a.bound)), a.after - a.before));
+            out.push((
+                format!("{word} {}", number_text(a.bound)),
+                a.after - a.before,
+            ));
         }
     }
     if let Some(d) = st.decay.filter(|d| changed(d.before, d.after)) {
@@ -250,7 +253,13 @@ mod tests {
 
     #[test]
     fn decay_text_rounds_binary_noise() {
-        assert_eq!(decay_text(0.07, crate::time::MS_PER_DAY), "decay 7% every 1d");
-        assert_eq!(decay_text(0.125, 2 * 7 * crate::time::MS_PER_DAY), "decay 12.5% every 2w");
+        assert_eq!(
+            decay_text(0.07, crate::time::MS_PER_DAY),
+            "decay 7% every 1d"
+        );
+        assert_eq!(
+            decay_text(0.125, 2 * 7 * crate::time::MS_PER_DAY),
+            "decay 12.5% every 2w"
+        );
     }
 }
