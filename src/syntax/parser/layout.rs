@@ -22,6 +22,9 @@ pub(super) struct Chunk {
     pub end: usize,
     /// False when the lexical pass already reported an error here (pest would only cascade).
     pub ok: bool,
+    /// A closing bracket that closes nothing. Reported only if pest fails there too: an
+    /// earlier error (a missing `{`) explains it better.
+    pub stray_closer: Option<Diagnostic>,
 }
 
 pub(super) struct Layout {
@@ -94,7 +97,8 @@ impl Scanner<'_> {
             self.newline(end);
             return;
         }
-        let column0 = first == 0;
+        // A closing bracket in column 0 ends a block: it never starts a declaration.
+        let column0 = first == 0 && !line.starts_with(['}', ')', ']']);
         let complete = self.open.is_empty() && !self.continues;
         if self.chunks.is_empty() || (column0 && (complete || starts_declaration(line))) {
             self.finish_chunk();
@@ -102,6 +106,7 @@ impl Scanner<'_> {
                 start: start + first,
                 end: usize::MAX,
                 ok: true,
+                stray_closer: None,
             });
         }
         self.scan_code(start + first, end);
@@ -255,8 +260,9 @@ impl Scanner<'_> {
                 )
                 .label(format!("no `{}` is open here", opener as char))
                 .with_help(format!("remove it, or add the `{}` it closes", opener as char));
-                self.diagnostics.push(d);
-                self.fail_chunk();
+                if let Some(c) = self.chunks.last_mut() {
+                    c.stray_closer.get_or_insert(d);
+                }
             }
         }
     }
@@ -384,7 +390,8 @@ mod tests {
     fn finds_unterminated_strings_and_stray_closers() {
         let l = layout(FileId(0), "a = \"abc\nb = 1)\nc = 2\n");
         let codes: Vec<_> = l.diagnostics.iter().map(|d| d.code).collect();
-        assert_eq!(codes, [codes::UNTERMINATED_STRING, codes::UNEXPECTED]);
-        assert_eq!(l.chunks.iter().filter(|c| c.ok).count(), 1);
+        assert_eq!(codes, [codes::UNTERMINATED_STRING]);
+        assert_eq!(l.chunks.iter().filter(|c| c.ok).count(), 2);
+        assert!(l.chunks[1].stray_closer.is_some());
     }
 }

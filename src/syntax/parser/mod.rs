@@ -75,7 +75,15 @@ pub fn parse_file(sources: &SourceMap, file: FileId) -> (ast::File, Vec<Diagnost
                     items.push(item);
                 }
             }
-            Err(e) => diagnostics.push(errors::diagnostic(&ctx, chunk_text, &e)),
+            Err(e) => {
+                let d = errors::diagnostic(&ctx, chunk_text, &e);
+                match &chunk.stray_closer {
+                    Some(stray) if stray.primary.span.start <= d.primary.span.start => {
+                        diagnostics.push(stray.clone());
+                    }
+                    _ => diagnostics.push(d),
+                }
+            }
         }
         diagnostics.extend(ctx.diagnostics.into_inner());
     }
