@@ -125,3 +125,6 @@ pub fn check(sources: &SourceMap) -> Checked {
         diagnostics,
     }
 }
+
+#[cfg(test)]
+mod unit_tests;

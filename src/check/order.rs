@@ -217,7 +217,7 @@ pub(crate) fn order(nodes: &[NodeInfo], diags: &mut Vec<Diagnostic>) -> Ordered 
         }
         // Within a component any order will do: sort by source for determinism.
         let mut comp = comp;
-        comp.sort_by_key(|&i| nodes[i].span);
+        comp.sort_by_key(|&i| (nodes[i].span, i));
         order.extend(comp);
     }
     Ordered { order, cyclic }
@@ -226,7 +226,7 @@ pub(crate) fn order(nodes: &[NodeInfo], diags: &mut Vec<Diagnostic>) -> Ordered 
 /// One error per cycle: `a → b → a`, at the first member in source order, with a label on every
 /// other member.
 fn cycle_error(nodes: &[NodeInfo], comp: &[usize]) -> Diagnostic {
-    let Some(&start) = comp.iter().min_by_key(|&&i| nodes[i].span) else {
+    let Some(&start) = comp.iter().min_by_key(|&&i| (nodes[i].span, i)) else {
         return Diagnostic::error(codes::CYCLE, Span::default(), "cycle");
     };
     let path = cycle_path(nodes, comp, start);
