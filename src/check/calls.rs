@@ -119,19 +119,27 @@ impl Cx<'_> {
                 }
                 let min = name == "min";
                 let (f, ty, a, b) = match (&a.ty, &b.ty) {
-                    (Ty::Int, Ty::Int) => (if min { Func::MinInt } else { Func::MaxInt }, Ty::Int, a, b),
+                    (Ty::Int, Ty::Int) => {
+                        (if min { Func::MinInt } else { Func::MaxInt }, Ty::Int, a, b)
+                    }
                     (x, y) if x.is_numeric() && y.is_numeric() => (
                         if min { Func::MinNum } else { Func::MaxNum },
                         Ty::Number,
                         to_number(a),
                         to_number(b),
                     ),
-                    (Ty::Timestamp, Ty::Timestamp) => {
-                        (if min { Func::MinTs } else { Func::MaxTs }, Ty::Timestamp, a, b)
-                    }
-                    (Ty::Duration, Ty::Duration) => {
-                        (if min { Func::MinDur } else { Func::MaxDur }, Ty::Duration, a, b)
-                    }
+                    (Ty::Timestamp, Ty::Timestamp) => (
+                        if min { Func::MinTs } else { Func::MaxTs },
+                        Ty::Timestamp,
+                        a,
+                        b,
+                    ),
+                    (Ty::Duration, Ty::Duration) => (
+                        if min { Func::MinDur } else { Func::MaxDur },
+                        Ty::Duration,
+                        a,
+                        b,
+                    ),
                     (x, y) => {
                         let msg = format!("`{name}` needs two numbers, timestamps or durations, found `{x}` and `{y}`");
                         self.mismatch2(msg, &a, &b, None);
@@ -255,9 +263,7 @@ impl Cx<'_> {
         }
         let at_field = if matches!(name, "earliest" | "latest" | "decayed_count") {
             let at = match &elem {
-                Elem::Record(r) => r
-                    .field("at")
-                    .filter(|&i| r.fields[i].ty == Ty::Timestamp),
+                Elem::Record(r) => r.field("at").filter(|&i| r.fields[i].ty == Ty::Timestamp),
                 Elem::Scalar(_) => None,
             };
             if at.is_none() {
@@ -291,7 +297,9 @@ impl Cx<'_> {
             ("count", _) => (AggOp::Count, Ty::Int),
             ("any", _) => (AggOp::Any, Ty::Bool),
             ("all", _) => (AggOp::All, Ty::Bool),
-            ("earliest", Some(at_field)) => (AggOp::Earliest { at_field }, Ty::Timestamp.optional()),
+            ("earliest", Some(at_field)) => {
+                (AggOp::Earliest { at_field }, Ty::Timestamp.optional())
+            }
             ("latest", Some(at_field)) => (AggOp::Latest { at_field }, Ty::Timestamp.optional()),
             ("decayed_count", Some(at_field)) => (AggOp::DecayedCount { at_field }, Ty::Number),
             _ => return error_expr(span),

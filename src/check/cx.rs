@@ -75,16 +75,24 @@ impl<'a> Cx<'a> {
 
     /// A bare name: an element field of an enclosing `where` (innermost first), or a lead name.
     pub fn name(&mut self, id: &ast::Ident) -> ir::Expr {
-        let elem_hit = self.elems.iter().enumerate().rev().find_map(|(depth, e)| match e {
-            Elem::Record(r) => r.field(&id.name).map(|i| (depth, i)),
-            Elem::Scalar(_) => None,
-        });
+        let elem_hit = self
+            .elems
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(depth, e)| match e {
+                Elem::Record(r) => r.field(&id.name).map(|i| (depth, i)),
+                Elem::Scalar(_) => None,
+            });
         match (elem_hit, self.ns.get(&id.name)) {
             (Some(_), Some(_)) => {
                 let mut d = Diagnostic::error(
                     codes::AMBIGUOUS,
                     id.span,
-                    format!("`{}` is both a field of the element and a lead name", id.name),
+                    format!(
+                        "`{}` is both a field of the element and a lead name",
+                        id.name
+                    ),
                 )
                 .label("ambiguous inside `where`")
                 .with_help(format!(

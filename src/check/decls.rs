@@ -29,7 +29,9 @@ pub(crate) fn lower_def(cx: &mut Cx, d: &ast::Def) -> ir::Def {
                 d.expr.span,
                 format!("a definition cannot hold records (`{}`)", expr.ty),
             )
-            .with_help("use the list field itself, or aggregate it: `count(…)`, `latest(… where …)`"),
+            .with_help(
+                "use the list field itself, or aggregate it: `count(…)`, `latest(… where …)`",
+            ),
         );
         expr = error_expr(d.expr.span);
     }
@@ -193,7 +195,12 @@ fn score_item(cx: &mut Cx, item: &ast::ScoreItem) -> ir::ScoreItem {
     }
 }
 
-fn lower_decay(cx: &mut Cx, rate: &ast::Amount, every: &ast::Expr, since: &ast::Expr) -> Option<ir::Decay> {
+fn lower_decay(
+    cx: &mut Cx,
+    rate: &ast::Amount,
+    every: &ast::Expr,
+    since: &ast::Expr,
+) -> Option<ir::Decay> {
     let mut ok = true;
     if !(rate.value > 0.0 && rate.value <= 1.0) {
         cx.error(
@@ -210,8 +217,12 @@ fn lower_decay(cx: &mut Cx, rate: &ast::Amount, every: &ast::Expr, since: &ast::
         ast::ExprKind::Duration(ms) if ms > 0 => Some(ms),
         ast::ExprKind::Duration(_) => {
             cx.error(
-                Diagnostic::error(codes::LITERAL_INVALID, every.span, "the decay period must be longer than zero")
-                    .with_help("write a positive duration such as `30d`"),
+                Diagnostic::error(
+                    codes::LITERAL_INVALID,
+                    every.span,
+                    "the decay period must be longer than zero",
+                )
+                .with_help("write a positive duration such as `30d`"),
             );
             None
         }
@@ -283,8 +294,16 @@ pub(crate) fn lower_grade(cx: &mut Cx, g: &ast::Grade, index: usize, syntax_ok: 
         allow: allow(&g.attrs),
         name: g.name.name.clone(),
         arms,
-        otherwise: g.otherwise.as_ref().map(|o| o.value.clone()).unwrap_or_default(),
-        ty: cx.grade_tys.get(index).cloned().unwrap_or_else(|| grade_type(g)),
+        otherwise: g
+            .otherwise
+            .as_ref()
+            .map(|o| o.value.clone())
+            .unwrap_or_default(),
+        ty: cx
+            .grade_tys
+            .get(index)
+            .cloned()
+            .unwrap_or_else(|| grade_type(g)),
         doc: g.attrs.doc.clone(),
         span: g.span,
     }

@@ -152,7 +152,13 @@ impl Cx<'_> {
     }
 
     /// `a and b` (`conj`) or `a or b`: `b` is checked with what `a` proves.
-    fn logic(&mut self, conj: bool, a: &ast::Expr, b: &ast::Expr, span: crate::source::Span) -> ir::Expr {
+    fn logic(
+        &mut self,
+        conj: bool,
+        a: &ast::Expr,
+        b: &ast::Expr,
+        span: crate::source::Span,
+    ) -> ir::Expr {
         let a = self.cond(a);
         let f = facts(&a, self.depth());
         let mark = self.present.len();
@@ -186,7 +192,11 @@ impl Cx<'_> {
         let o = self.expr(otherwise);
         self.present.truncate(mark);
         let (t, o, ty) = self.join(t, o, "the branches of `if`");
-        mk(ExprKind::If(Box::new(c), Box::new(t), Box::new(o)), ty, span)
+        mk(
+            ExprKind::If(Box::new(c), Box::new(t), Box::new(o)),
+            ty,
+            span,
+        )
     }
 
     /// `x ?? d`. A left side that is never missing is a warning and lowers to the left side.
@@ -209,10 +219,7 @@ impl Cx<'_> {
             );
             return l;
         };
-        let lb = ir::Expr {
-            ty: *base,
-            ..l
-        };
+        let lb = ir::Expr { ty: *base, ..l };
         let (lb, r, ty) = self.join(lb, r, "the two sides of `??`");
         match lb.kind {
             // `int? ?? number`: convert the present int, keep the number default.
@@ -223,7 +230,11 @@ impl Cx<'_> {
                 };
                 let test = mk(ExprKind::IsPresent(Box::new(opt)), Ty::Bool, inner.span);
                 let conv = mk(ExprKind::ToNumber(inner), Ty::Number, lb.span);
-                mk(ExprKind::If(Box::new(test), Box::new(conv), Box::new(r)), ty, span)
+                mk(
+                    ExprKind::If(Box::new(test), Box::new(conv), Box::new(r)),
+                    ty,
+                    span,
+                )
             }
             kind => {
                 let l = ir::Expr {
@@ -292,7 +303,13 @@ impl Cx<'_> {
         mk(ExprKind::Neg(Box::new(x)), ty, span)
     }
 
-    fn arith(&mut self, op: BinOp, a: &ast::Expr, b: &ast::Expr, span: crate::source::Span) -> ir::Expr {
+    fn arith(
+        &mut self,
+        op: BinOp,
+        a: &ast::Expr,
+        b: &ast::Expr,
+        span: crate::source::Span,
+    ) -> ir::Expr {
         let l = self.value(a);
         let r = self.value(b);
         if l.ty.is_error() || r.ty.is_error() {
@@ -304,10 +321,18 @@ impl Cx<'_> {
             (BinOp::Add, Int, Int) => (ArithOp::AddInt, Int, l, r),
             (BinOp::Sub, Int, Int) => (ArithOp::SubInt, Int, l, r),
             (BinOp::Mul, Int, Int) => (ArithOp::MulInt, Int, l, r),
-            (BinOp::Add, x, y) if num(x) && num(y) => (ArithOp::AddNum, Number, to_number(l), to_number(r)),
-            (BinOp::Sub, x, y) if num(x) && num(y) => (ArithOp::SubNum, Number, to_number(l), to_number(r)),
-            (BinOp::Mul, x, y) if num(x) && num(y) => (ArithOp::MulNum, Number, to_number(l), to_number(r)),
-            (BinOp::Div, x, y) if num(x) && num(y) => (ArithOp::DivNum, Number, to_number(l), to_number(r)),
+            (BinOp::Add, x, y) if num(x) && num(y) => {
+                (ArithOp::AddNum, Number, to_number(l), to_number(r))
+            }
+            (BinOp::Sub, x, y) if num(x) && num(y) => {
+                (ArithOp::SubNum, Number, to_number(l), to_number(r))
+            }
+            (BinOp::Mul, x, y) if num(x) && num(y) => {
+                (ArithOp::MulNum, Number, to_number(l), to_number(r))
+            }
+            (BinOp::Div, x, y) if num(x) && num(y) => {
+                (ArithOp::DivNum, Number, to_number(l), to_number(r))
+            }
             (BinOp::Add, Timestamp, Duration) => (ArithOp::AddTsDur, Timestamp, l, r),
             (BinOp::Sub, Timestamp, Duration) => (ArithOp::SubTsDur, Timestamp, l, r),
             (BinOp::Sub, Timestamp, Timestamp) => (ArithOp::SubTsTs, Duration, l, r),
@@ -316,10 +341,14 @@ impl Cx<'_> {
             (BinOp::Mul, Duration, y) if num(y) => (ArithOp::MulDurNum, Duration, l, to_number(r)),
             // `2 * 30d`: the duration goes first in the IR.
             (BinOp::Mul, x, Duration) if num(x) => (ArithOp::MulDurNum, Duration, r, to_number(l)),
-            (BinOp::Add, x, y) if x.is_stringy() && y.is_stringy() => (ArithOp::Concat, String, l, r),
+            (BinOp::Add, x, y) if x.is_stringy() && y.is_stringy() => {
+                (ArithOp::Concat, String, l, r)
+            }
             _ => {
                 let help = match (op, &l.ty, &r.ty) {
-                    (BinOp::Add, Duration, Timestamp) => Some("write the timestamp first: `t + 14d`"),
+                    (BinOp::Add, Duration, Timestamp) => {
+                        Some("write the timestamp first: `t + 14d`")
+                    }
                     (BinOp::Add, Timestamp, Timestamp) => {
                         Some("subtract timestamps to get a duration: `t2 - t1`")
                     }
@@ -329,7 +358,12 @@ impl Cx<'_> {
                     _ => None,
                 };
                 self.mismatch2(
-                    format!("cannot apply `{}` to `{}` and `{}`", op.as_str(), l.ty, r.ty),
+                    format!(
+                        "cannot apply `{}` to `{}` and `{}`",
+                        op.as_str(),
+                        l.ty,
+                        r.ty
+                    ),
                     &l,
                     &r,
                     help,
@@ -363,7 +397,10 @@ impl Cx<'_> {
                             Diagnostic::error(
                                 codes::MISMATCH,
                                 e.span,
-                                format!("a list holds values of one type: expected `{t}`, found `{}`", e.ty),
+                                format!(
+                                    "a list holds values of one type: expected `{t}`, found `{}`",
+                                    e.ty
+                                ),
                             )
                             .label(format!("this has type `{}`", e.ty)),
                         );
@@ -411,10 +448,7 @@ fn default_literal(t: &Ty) -> String {
         Ty::Bool => "false".into(),
         Ty::Timestamp => "now".into(),
         Ty::Duration => "0s".into(),
-        Ty::Enum(e) => e
-            .values
-            .first()
-            .map_or("\"\"".into(), |v| format!("{v:?}")),
+        Ty::Enum(e) => e.values.first().map_or("\"\"".into(), |v| format!("{v:?}")),
         _ => "…".into(),
     }
 }

@@ -50,7 +50,7 @@ pub(crate) fn lower_test(cx: &mut Cx, t: &ast::Test) -> ir::Test {
         let ty = cx.fields[index].ty.clone();
         match convert(cx, &g.value, &ty) {
             Ok(v) => lead[index] = v,
-            Err(d) => cx.error(d),
+            Err(d) => cx.error(*d),
         }
     }
     let expects = t
@@ -111,18 +111,18 @@ pub(crate) fn zero(ty: &Ty) -> Value {
 }
 
 /// A `given` value as data would be read (§3.1).
-fn convert(cx: &Cx, v: &DataLit, ty: &Ty) -> Result<Value, Diagnostic> {
+fn convert(cx: &Cx, v: &DataLit, ty: &Ty) -> Result<Value, Box<Diagnostic>> {
     let found = || cx.text(v.span);
-    let mismatch = |help: Option<String>| {
+    let mismatch = |help: Option<String>| -> Box<Diagnostic> {
         let d = Diagnostic::error(
             codes::TEST_GIVEN,
             v.span,
             format!("expected `{ty}`, found `{}`", found()),
         );
-        match help {
+        Box::new(match help {
             Some(h) => d.with_help(h),
             None => d,
-        }
+        })
     };
     match (&v.kind, ty) {
         (_, Ty::Error) => Ok(Value::Missing),
@@ -172,26 +172,30 @@ fn convert(cx: &Cx, v: &DataLit, ty: &Ty) -> Result<Value, Diagnostic> {
 }
 
 /// `{ name: value, … }` for a `list of { … }` field; fields left out take zero values.
-fn record(cx: &Cx, v: &DataLit, r: &RecordType) -> Result<Value, Diagnostic> {
+fn record(cx: &Cx, v: &DataLit, r: &RecordType) -> Result<Value, Box<Diagnostic>> {
     let DataLitKind::Record(entries) = &v.kind else {
         let first = r.fields.first().map_or("at", |f| f.name.as_str());
-        return Err(Diagnostic::error(
-            codes::TEST_GIVEN,
-            v.span,
-            format!("expected a record, found `{}`", cx.text(v.span)),
-        )
-        .with_help(format!("write each element as `{{ {first}: … }}`")));
+        return Err(Box::new(
+            Diagnostic::error(
+                codes::TEST_GIVEN,
+                v.span,
+                format!("expected a record, found `{}`", cx.text(v.span)),
+            )
+            .with_help(format!("write each element as `{{ {first}: … }}`")),
+        ));
     };
     let mut values: Vec<Value> = r.fields.iter().map(|f| zero(&f.ty)).collect();
     let mut seen: HashMap<&str, Span> = HashMap::new();
     for (name, value) in entries {
         if let Some(first) = seen.get(name.name.as_str()) {
-            return Err(Diagnostic::error(
-                codes::TEST_GIVEN,
-                name.span,
-                format!("`{}` is given twice in this record", name.name),
-            )
-            .with_secondary(*first, "first given here"));
+            return Err(Box::new(
+                Diagnostic::error(
+                    codes::TEST_GIVEN,
+                    name.span,
+                    format!("`{}` is given twice in this record", name.name),
+                )
+                .with_secondary(*first, "first given here"),
+            ));
         }
         seen.insert(&name.name, name.span);
         let Some(i) = r.field(&name.name) else {
@@ -203,7 +207,7 @@ fn record(cx: &Cx, v: &DataLit, r: &RecordType) -> Result<Value, Diagnostic> {
             if let Some(s) = did_you_mean(&name.name, r.fields.iter().map(|f| f.name.as_str())) {
                 d = d.with_help(format!("did you mean `{s}`?"));
             }
-            return Err(d);
+            return Err(Box::new(d));
         };
         values[i] = convert(cx, value, &r.fields[i].ty)?;
     }

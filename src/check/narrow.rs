@@ -16,7 +16,10 @@ pub(crate) enum Place {
     Stage,
     /// `depth` counts enclosing `where`s from the outermost (0), so a place keeps its meaning
     /// inside nested `where`s, where IR levels are relative.
-    Elem { depth: u32, index: u32 },
+    Elem {
+        depth: u32,
+        index: u32,
+    },
 }
 
 /// The place an expression reads, if it is a plain read. `depth` is the number of enclosing
@@ -26,10 +29,9 @@ pub(crate) fn place(e: &ir::Expr, depth: u32) -> Option<Place> {
         ExprKind::Field(id) => Some(Place::Field(id.0)),
         ExprKind::Def(id) => Some(Place::Def(id.0)),
         ExprKind::Stage => Some(Place::Stage),
-        ExprKind::ElemField { level, index } => depth.checked_sub(level + 1).map(|d| Place::Elem {
-            depth: d,
-            index,
-        }),
+        ExprKind::ElemField { level, index } => depth
+            .checked_sub(level + 1)
+            .map(|d| Place::Elem { depth: d, index }),
         _ => None,
     }
 }

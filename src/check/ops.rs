@@ -95,7 +95,10 @@ impl Cx<'_> {
                             "compare a detour with `==` or `!=`; the path is {path}"
                         )),
                     );
-                    return ir::Expr { ty: Ty::Error, ..lit };
+                    return ir::Expr {
+                        ty: Ty::Error,
+                        ..lit
+                    };
                 }
                 ir::Expr {
                     ty: Ty::Enum(e.clone()),
@@ -123,27 +126,43 @@ impl Cx<'_> {
                     .with_secondary(subject.span, format!("this has type `{}`", subject.ty))
                     .with_help(help),
                 );
-                ir::Expr { ty: Ty::Error, ..lit }
+                ir::Expr {
+                    ty: Ty::Error,
+                    ..lit
+                }
             }
         }
     }
 
     /// Fits one value to the element type `want` of a list (`subject` is what the enum is
     /// named after in messages). `Err` when the types do not fit.
-    fn fit_scalar(&mut self, x: ir::Expr, want: &Ty, subject: &ir::Expr) -> Result<ir::Expr, ir::Expr> {
+    fn fit_scalar(
+        &mut self,
+        x: ir::Expr,
+        want: &Ty,
+        subject: &ir::Expr,
+    ) -> Result<ir::Expr, ir::Expr> {
         if x.ty.is_error() || want.is_error() || x.ty == *want {
             return Ok(x);
         }
         match (&x.ty, want) {
             (Ty::Int, Ty::Number) => Ok(to_number(x)),
-            (Ty::String, Ty::Enum(e)) if is_str_literal(&x) => Ok(self.enum_literal(e, subject, x, false)),
+            (Ty::String, Ty::Enum(e)) if is_str_literal(&x) => {
+                Ok(self.enum_literal(e, subject, x, false))
+            }
             (a, b) if a.is_stringy() && b.is_stringy() => Ok(x),
             _ => Err(x),
         }
     }
 
     /// `x in L` / `x not in L`.
-    pub fn membership(&mut self, x: &ast::Expr, list: &ast::Expr, negated: bool, span: Span) -> ir::Expr {
+    pub fn membership(
+        &mut self,
+        x: &ast::Expr,
+        list: &ast::Expr,
+        negated: bool,
+        span: Span,
+    ) -> ir::Expr {
         let x = self.value(x);
         let list = self.value(list);
         let (x, list) = self.fit_member(x, list, "in");
@@ -182,7 +201,10 @@ impl Cx<'_> {
                     Ok(i) => out.push(i),
                     Err(i) => {
                         self.mismatch2(
-                            format!("`{op}` compares `{}` with a list element of type `{}`", x.ty, i.ty),
+                            format!(
+                                "`{op}` compares `{}` with a list element of type `{}`",
+                                x.ty, i.ty
+                            ),
                             &x,
                             &i,
                             None,
@@ -191,7 +213,11 @@ impl Cx<'_> {
                     }
                 }
             }
-            let list = mk(ExprKind::ListLit(out), Ty::List(Box::new(target)), list.span);
+            let list = mk(
+                ExprKind::ListLit(out),
+                Ty::List(Box::new(target)),
+                list.span,
+            );
             return (x, list);
         }
         match self.fit_scalar(x, &elem, &list) {
@@ -222,7 +248,10 @@ impl Cx<'_> {
                     )
                     .with_help(format!("test its elements with `any({text} where …)`")),
                 );
-                ir::Expr { ty: Ty::Error, ..list }
+                ir::Expr {
+                    ty: Ty::Error,
+                    ..list
+                }
             }
             _ => self.expect(list, |_| false, "a list"),
         }
@@ -247,7 +276,11 @@ impl Cx<'_> {
             );
             return mk(ExprKind::Const(Value::Bool(false)), Ty::Bool, span);
         }
-        let x = mk(ExprKind::Const(Value::str(&value.value)), Ty::String, value.span);
+        let x = mk(
+            ExprKind::Const(Value::str(&value.value)),
+            Ty::String,
+            value.span,
+        );
         let (x, l) = self.fit_member(x, l, "in");
         mk(
             ExprKind::In {
@@ -261,7 +294,13 @@ impl Cx<'_> {
     }
 
     /// `a contains [any|all] b`: list membership when `a` is a list, text search when a string.
-    pub fn contains(&mut self, subject: &ast::Expr, quant: Quantifier, arg: &ast::Expr, span: Span) -> ir::Expr {
+    pub fn contains(
+        &mut self,
+        subject: &ast::Expr,
+        quant: Quantifier,
+        arg: &ast::Expr,
+        span: Span,
+    ) -> ir::Expr {
         let s = self.value(subject);
         let a = self.value(arg);
         let quant = match quant {
@@ -289,7 +328,11 @@ impl Cx<'_> {
                 let a = if quant == Quant::One {
                     self.expect(a, Ty::is_stringy, "`string`")
                 } else {
-                    self.expect(a, |t| matches!(t, Ty::List(e) if e.is_stringy() || e.is_error()), "`list of string`")
+                    self.expect(
+                        a,
+                        |t| matches!(t, Ty::List(e) if e.is_stringy() || e.is_error()),
+                        "`list of string`",
+                    )
                 };
                 bool_expr(ExprKind::TextContains {
                     subject: Box::new(s),
@@ -330,7 +373,11 @@ impl Cx<'_> {
                     }
                 }
             }
-            return mk(ExprKind::ListLit(out), Ty::List(Box::new(elem.clone())), a.span);
+            return mk(
+                ExprKind::ListLit(out),
+                Ty::List(Box::new(elem.clone())),
+                a.span,
+            );
         }
         let fits = *ae == *elem || ae.is_error() || (ae.is_stringy() && elem.is_stringy());
         if !fits {
@@ -369,7 +416,9 @@ impl Cx<'_> {
                     p.span,
                     "the pattern of `matches` must be a string literal",
                 )
-                .with_help("write the regular expression in quotes: `title matches \"^(vp|head) \"`"),
+                .with_help(
+                    "write the regular expression in quotes: `title matches \"^(vp|head) \"`",
+                ),
             );
             return mk(ExprKind::Const(Value::Bool(false)), Ty::Bool, span);
         };
@@ -411,12 +460,20 @@ fn regex_error_text(e: &regex::Error) -> String {
         .map(|l| l.trim_start_matches("error:").trim().to_string());
     match last {
         Some(msg) => format!("the pattern is not valid Rust `regex` syntax: {msg}"),
-        None => format!("the pattern is not valid Rust `regex` syntax: {}", text.trim()),
+        None => format!(
+            "the pattern is not valid Rust `regex` syntax: {}",
+            text.trim()
+        ),
     }
 }
 
 fn value_list(e: &EnumType) -> String {
-    let shown: Vec<String> = e.values.iter().take(12).map(|v| format!("`{v:?}`")).collect();
+    let shown: Vec<String> = e
+        .values
+        .iter()
+        .take(12)
+        .map(|v| format!("`{v:?}`"))
+        .collect();
     let more = if e.values.len() > 12 { ", …" } else { "" };
     format!("{}{more}", shown.join(", "))
 }

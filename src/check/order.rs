@@ -38,7 +38,11 @@ pub(crate) struct DepWalker<'a> {
 }
 
 impl<'a> DepWalker<'a> {
-    pub fn new(ns: &'a Namespace, fields: &'a [ir::Field], index: &'a HashMap<Node, usize>) -> Self {
+    pub fn new(
+        ns: &'a Namespace,
+        fields: &'a [ir::Field],
+        index: &'a HashMap<Node, usize>,
+    ) -> Self {
         DepWalker {
             ns,
             fields,
@@ -83,10 +87,7 @@ impl<'a> DepWalker<'a> {
     }
 
     fn is_elem_field(&self, name: &str) -> bool {
-        self.elems
-            .iter()
-            .flatten()
-            .any(|r| r.field(name).is_some())
+        self.elems.iter().flatten().any(|r| r.field(name).is_some())
     }
 
     pub fn expr(&mut self, e: &ast::Expr, out: &mut Vec<usize>) {

@@ -45,7 +45,11 @@ pub(crate) fn check_files(
     };
     let ns = namespace(&decls, &mut diags);
     let stage_ty = stages::stage_type(&decls, &ns, &mut diags);
-    let grade_tys: Vec<Ty> = decls.grades.iter().map(|g| super::decls::grade_type(g)).collect();
+    let grade_tys: Vec<Ty> = decls
+        .grades
+        .iter()
+        .map(|g| super::decls::grade_type(g))
+        .collect();
 
     let nodes = graph(&decls, &ns, &schema.fields);
     let ordered = order::order(&nodes, &mut diags);
@@ -92,7 +96,12 @@ pub(crate) fn check_files(
             }
             Node::Grade(id) => {
                 let k = id.0 as usize;
-                grades[k] = Some(super::decls::lower_grade(&mut cx, decls.grades[k], k, syntax_ok));
+                grades[k] = Some(super::decls::lower_grade(
+                    &mut cx,
+                    decls.grades[k],
+                    k,
+                    syntax_ok,
+                ));
             }
             Node::Stage => stage_steps = Some(stages::lower_steps(&mut cx, &decls)),
         }

@@ -37,7 +37,10 @@ pub(crate) fn lower(s: &ast::Schema, diags: &mut Vec<Diagnostic>) -> ir::Schema 
                 );
             }
         }
-        let column = f.from.as_ref().map_or(f.name.name.clone(), |c| c.value.clone());
+        let column = f
+            .from
+            .as_ref()
+            .map_or(f.name.name.clone(), |c| c.value.clone());
         let column_span = f.from.as_ref().map_or(f.name.span, |c| c.span);
         if let Some(first) = columns.get(&column) {
             diags.push(
@@ -103,8 +106,12 @@ fn list_element(t: &TypeExpr, diags: &mut Vec<Diagnostic>) -> Option<Ty> {
         }
         TypeExprKind::Records(_) => {
             diags.push(
-                Diagnostic::error(codes::SCHEMA_LIST, t.span, "records must be written `list of { … }`")
-                    .with_help("write `list of { field: T, … }` directly, without a second `list of`"),
+                Diagnostic::error(
+                    codes::SCHEMA_LIST,
+                    t.span,
+                    "records must be written `list of { … }`",
+                )
+                .with_help("write `list of { field: T, … }` directly, without a second `list of`"),
             );
             None
         }
@@ -132,8 +139,12 @@ fn records(decls: &[ast::FieldDecl], diags: &mut Vec<Diagnostic>) -> Ty {
         }
         if let Some(k) = f.key {
             diags.push(
-                Diagnostic::error(codes::SCHEMA_KEY, k, "a field of a record cannot be the key")
-                    .with_help("mark a top-level field of the schema as `key`"),
+                Diagnostic::error(
+                    codes::SCHEMA_KEY,
+                    k,
+                    "a field of a record cannot be the key",
+                )
+                .with_help("mark a top-level field of the schema as `key`"),
             );
         }
         if let Some(from) = &f.from {
@@ -149,8 +160,12 @@ fn records(decls: &[ast::FieldDecl], diags: &mut Vec<Diagnostic>) -> Ty {
         let ty = match &f.ty.kind {
             TypeExprKind::List(_) | TypeExprKind::Records(_) => {
                 diags.push(
-                    Diagnostic::error(codes::SCHEMA_LIST, f.ty.span, "a record field must be a scalar")
-                        .with_help("lists are only allowed at the top level of the schema"),
+                    Diagnostic::error(
+                        codes::SCHEMA_LIST,
+                        f.ty.span,
+                        "a record field must be a scalar",
+                    )
+                    .with_help("lists are only allowed at the top level of the schema"),
                 );
                 Ty::Error
             }

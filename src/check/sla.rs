@@ -34,7 +34,9 @@ impl Kind {
 
     fn help(self) -> String {
         let lines: Vec<String> = self.lines().iter().map(|l| format!("`{l}`")).collect();
-        let (last, rest) = lines.split_last().map_or(("", &[][..]), |(l, r)| (l.as_str(), r));
+        let (last, rest) = lines
+            .split_last()
+            .map_or(("", &[][..]), |(l, r)| (l.as_str(), r));
         let either = if self == Kind::Volume {
             " (one or both of the last two)"
         } else {
@@ -68,7 +70,9 @@ fn keyword(k: &SlaLineKind) -> &'static str {
 /// Which kind a line alone tells, if any (`owner`, `for`, `target` are shared).
 fn tells(k: &SlaLineKind) -> Option<Kind> {
     match k {
-        SlaLineKind::From(_) | SlaLineKind::Until(_) | SlaLineKind::Within(_) => Some(Kind::Deadline),
+        SlaLineKind::From(_) | SlaLineKind::Until(_) | SlaLineKind::Within(_) => {
+            Some(Kind::Deadline)
+        }
         SlaLineKind::Require(_) => Some(Kind::Condition),
         SlaLineKind::Count(_)
         | SlaLineKind::By(_)
@@ -171,7 +175,11 @@ pub(crate) fn lower_sla(cx: &mut Cx, s: &ast::Sla) -> Option<ir::Sla> {
             SlaLineKind::From(e) | SlaLineKind::Until(e) | SlaLineKind::By(e) => {
                 cx.present.clear();
                 let x = cx.expr(e);
-                Some(cx.expect(x, |t| *t.base() == Ty::Timestamp, "`timestamp` or `timestamp?`"))
+                Some(cx.expect(
+                    x,
+                    |t| *t.base() == Ty::Timestamp,
+                    "`timestamp` or `timestamp?`",
+                ))
             }
             _ => None,
         })

@@ -60,7 +60,10 @@ pub(crate) fn stage_type(decls: &Decls, ns: &Namespace, diags: &mut Vec<Diagnost
         values,
         stage_path_len: Some(path_len),
     }));
-    let first_defined = stages.path.first().is_some_and(|f| ns.get(&f.name).is_some());
+    let first_defined = stages
+        .path
+        .first()
+        .is_some_and(|f| ns.get(&f.name).is_some());
     Some(if first_defined { ty.optional() } else { ty })
 }
 
@@ -107,10 +110,19 @@ pub(crate) fn lower_steps(cx: &mut Cx, decls: &Decls) -> (Vec<StageStep>, Vec<St
                     Diagnostic::error(
                         codes::STAGE_NOT_SEGMENT,
                         name.span,
-                        format!("stage `{}` must be a boolean definition, but it is {what}", name.name),
+                        format!(
+                            "stage `{}` must be a boolean definition, but it is {what}",
+                            name.name
+                        ),
                     )
-                    .with_secondary(cx.ns.span_of(&name.name).unwrap_or(name.span), "declared here")
-                    .with_help(format!("name the stage differently and define it: `{}_stage when …`", name.name)),
+                    .with_secondary(
+                        cx.ns.span_of(&name.name).unwrap_or(name.span),
+                        "declared here",
+                    )
+                    .with_help(format!(
+                        "name the stage differently and define it: `{}_stage when …`",
+                        name.name
+                    )),
                 );
                 None
             }

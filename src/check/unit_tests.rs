@@ -104,7 +104,10 @@ fn schema() -> Item {
             field("visits", ty(TypeExprKind::Int, false)),
             field("size", ty(TypeExprKind::Int, true)),
             field("ratio", ty(TypeExprKind::Number, false)),
-            field("source", ty(TypeExprKind::OneOf(vec![lit("a"), lit("b")]), false)),
+            field(
+                "source",
+                ty(TypeExprKind::OneOf(vec![lit("a"), lit("b")]), false),
+            ),
             field("seen_at", ty(TypeExprKind::Timestamp, true)),
             field(
                 "tags",
@@ -143,9 +146,22 @@ fn clean(items: Vec<Item>) -> ir::Program {
 fn narrowing_through_and_or_not_if() {
     use BinOp::*;
     clean(vec![
-        when("a", bin(And, present(name("size")), bin(Gt, name("size"), int(3)))),
-        when("b", bin(Or, missing(name("size")), bin(Gt, name("size"), int(3)))),
-        when("c", bin(And, not(missing(name("size"))), bin(Gt, name("size"), int(3)))),
+        when(
+            "a",
+            bin(And, present(name("size")), bin(Gt, name("size"), int(3))),
+        ),
+        when(
+            "b",
+            bin(Or, missing(name("size")), bin(Gt, name("size"), int(3))),
+        ),
+        when(
+            "c",
+            bin(
+                And,
+                not(missing(name("size"))),
+                bin(Gt, name("size"), int(3)),
+            ),
+        ),
         val(
             "d",
             e(ExprKind::If {
@@ -156,7 +172,14 @@ fn narrowing_through_and_or_not_if() {
         ),
         val("f", bin(Coalesce, name("size"), int(0))),
         // `not (x is present) or x > 3`
-        when("g", bin(Or, not(present(name("size"))), bin(Gt, name("size"), int(3)))),
+        when(
+            "g",
+            bin(
+                Or,
+                not(present(name("size"))),
+                bin(Gt, name("size"), int(3)),
+            ),
+        ),
     ]);
 }
 
@@ -182,7 +205,10 @@ fn unguarded_optionals_are_reported_once() {
             when("has", present(name("size"))),
             when("a", bin(And, name("has"), bin(Gt, name("size"), int(3)))),
             when("b", bin(Gt, name("x"), int(3))),
-            when("c", bin(And, present(name("x")), bin(Gt, name("x"), int(3)))),
+            when(
+                "c",
+                bin(And, present(name("x")), bin(Gt, name("x"), int(3)))
+            ),
         ]),
         vec!["smql::type::optional", "smql::type::optional"]
     );
@@ -229,7 +255,10 @@ fn ints_widen_to_numbers() {
     assert_eq!(*op, ArithOp::AddNum);
     assert!(matches!(l.kind, I::ToNumber(_)));
     assert_eq!(p.defs[1].expr.ty, Ty::Number);
-    assert!(matches!(p.defs[1].expr.kind, I::Arith(ArithOp::DivNum, _, _)));
+    assert!(matches!(
+        p.defs[1].expr.kind,
+        I::Arith(ArithOp::DivNum, _, _)
+    ));
     assert_eq!(p.defs[2].expr.ty, Ty::Int);
 }
 
@@ -238,7 +267,10 @@ fn unknown_names_do_not_cascade() {
     use BinOp::*;
     // `visitz + 1 > "a"`: one unknown name, no mismatch from the error-typed operand.
     assert_eq!(
-        codes(vec![when("a", bin(Gt, bin(Add, name("visitz"), int(1)), s("a")))]),
+        codes(vec![when(
+            "a",
+            bin(Gt, bin(Add, name("visitz"), int(1)), s("a"))
+        )]),
         vec!["smql::name::unknown"]
     );
     let (_, d) = run(vec![when("a", bin(Gt, name("visitz"), int(1)))]);
@@ -275,7 +307,11 @@ fn cycles_are_reported_once_and_order_is_topological() {
     let cycles: Vec<_> = d.iter().filter(|d| d.code == "smql::name::cycle").collect();
     assert_eq!(cycles.len(), 1, "{d:#?}");
     assert_eq!(d.len(), 1, "{d:#?}");
-    assert!(cycles[0].message.contains("a → b → a"), "{}", cycles[0].message);
+    assert!(
+        cycles[0].message.contains("a → b → a"),
+        "{}",
+        cycles[0].message
+    );
 
     let p = clean(vec![
         when("top", bin(And, name("mid"), name("low"))),
@@ -296,7 +332,10 @@ fn where_scopes_element_fields() {
     // `type` is an element field only; `size` is both an element field and a lead field.
     let p = clean(vec![val(
         "n",
-        call("count", vec![wher(name("events"), bin(Eq, name("type"), s("visit")))]),
+        call(
+            "count",
+            vec![wher(name("events"), bin(Eq, name("type"), s("visit")))],
+        ),
     )]);
     let I::Agg { cond: Some(c), .. } = &p.defs[0].expr.kind else {
         panic!()
@@ -338,13 +377,19 @@ fn where_scopes_element_fields() {
 fn aggregates_need_a_timestamp_field_at() {
     let p = clean(vec![val(
         "last",
-        call("latest", vec![wher(name("events"), bin(BinOp::Eq, name("type"), s("x")))]),
+        call(
+            "latest",
+            vec![wher(name("events"), bin(BinOp::Eq, name("type"), s("x")))],
+        ),
     )]);
     assert_eq!(p.defs[0].expr.ty, Ty::Timestamp.optional());
     assert_eq!(
         codes(vec![val(
             "last",
-            call("latest", vec![wher(name("tags"), bin(BinOp::Eq, e(ExprKind::It), s("x")))])
+            call(
+                "latest",
+                vec![wher(name("tags"), bin(BinOp::Eq, e(ExprKind::It), s("x")))]
+            )
         )]),
         vec!["smql::type::mismatch"]
     );
