@@ -29,7 +29,7 @@ impl Cx<'_> {
             return done(l, r);
         }
         match (l.ty.clone(), r.ty.clone()) {
-            (x, y) if x == y && x != Ty::Bool => {}
+            (x, y) if x == y && !matches!(x, Ty::Bool | Ty::List(_) | Ty::Records(_)) => {}
             (x, y) if x.is_numeric() && y.is_numeric() => {
                 l = to_number(l);
                 r = to_number(r);

@@ -409,3 +409,118 @@ fn duplicate_names_point_at_both() {
     assert_eq!(d[0].code, "smql::name::duplicate");
     assert_eq!(d[0].secondary.len(), 1);
 }
+
+#[test]
+fn lists_and_bools_compare_only_where_meaningful() {
+    use BinOp::*;
+    assert_eq!(
+        codes(vec![when("a", bin(Eq, name("tags"), name("tags")))]),
+        vec!["smql::type::mismatch"]
+    );
+    assert_eq!(
+        codes(vec![
+            when("x", bin(Gt, name("visits"), int(1))),
+            when("a", bin(Lt, name("x"), name("x"))),
+        ]),
+        vec!["smql::type::mismatch"]
+    );
+    clean(vec![
+        when("x", bin(Gt, name("visits"), int(1))),
+        when("a", bin(Eq, name("x"), e(ExprKind::Bool(true)))),
+    ]);
+}
+
+#[test]
+fn reserved_words_are_not_names() {
+    assert_eq!(
+        codes(vec![when("lead", bin(BinOp::Gt, name("visits"), int(1)))]),
+        vec!["smql::name::reserved"]
+    );
+}
+
+#[test]
+fn a_grade_needs_else_unless_the_parser_said_so() {
+    let grade = |otherwise: Option<StrLit>| {
+        Item::Grade(Grade {
+            attrs: Attrs::default(),
+            name: id("g"),
+            arms: vec![GradeArm {
+                label: StrLit {
+                    value: "A".into(),
+                    span: sp(),
+                },
+                cond: bin(BinOp::Gt, name("visits"), int(1)),
+                span: sp(),
+            }],
+            otherwise,
+            span: sp(),
+        })
+    };
+    assert_eq!(codes(vec![grade(None)]), vec!["smql::grade::missing_else"]);
+    let p = clean(vec![
+        grade(Some(StrLit {
+            value: "B".into(),
+            span: sp(),
+        })),
+        when("top", bin(BinOp::Eq, name("g"), s("A"))),
+    ]);
+    assert_eq!(p.grades[0].ty.to_string(), "one of (\"A\", \"B\")");
+}
+
+#[test]
+fn test_givens_convert_like_data() {
+    let lit = |kind: DataLitKind| DataLit { kind, span: sp() };
+    let given = |n: &str, v: DataLit| GivenField {
+        name: id(n),
+        value: v,
+        span: sp(),
+    };
+    let test = |given: Vec<GivenField>| {
+        Item::Test(Test {
+            attrs: Attrs::default(),
+            name: StrLit {
+                value: "t".into(),
+                span: sp(),
+            },
+            as_of: Some(call("date", vec![s("2026-11-01")])),
+            given,
+            expects: vec![],
+            span: sp(),
+        })
+    };
+    let record = lit(DataLitKind::Record(vec![
+        (id("type"), lit(DataLitKind::Str("visit".into()))),
+        (id("at"), lit(DataLitKind::Str("2026-10-01".into()))),
+    ]));
+    let p = clean(vec![test(vec![
+        given("visits", lit(DataLitKind::Str("3".into()))),
+        given("ratio", lit(DataLitKind::Int(2))),
+        given(
+            "tags",
+            lit(DataLitKind::List(vec![lit(DataLitKind::Str("x".into()))])),
+        ),
+        given("events", lit(DataLitKind::List(vec![record]))),
+    ])]);
+    let t = &p.tests[0];
+    assert_eq!(t.as_of, crate::time::parse_date("2026-11-01"));
+    use crate::value::Value as V;
+    assert_eq!(t.lead[0], V::Int(3));
+    assert_eq!(t.lead[1], V::Missing, "unlisted optional");
+    assert_eq!(t.lead[2], V::Number(2.0));
+    assert_eq!(t.lead[3], V::str("a"), "first enum value");
+    let V::List(events) = &t.lead[6] else {
+        panic!()
+    };
+    let V::Record(fields) = &events[0] else {
+        panic!()
+    };
+    assert_eq!(fields[2], V::Missing, "unlisted record field");
+    assert_eq!(
+        codes(vec![test(vec![
+            given("visitz", lit(DataLitKind::Int(3))),
+            given("visits", lit(DataLitKind::Str("three".into()))),
+            given("source", lit(DataLitKind::Str("c".into()))),
+        ])]),
+        vec!["smql::test::given"; 3]
+    );
+}
