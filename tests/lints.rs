@@ -81,6 +81,7 @@ lint_fixture!(
     [
         "smql::lint::unreachable_arm",
         "smql::lint::unreachable_arm",
+        "smql::lint::unreachable_arm",
         "smql::lint::always_true",
     ]
 );

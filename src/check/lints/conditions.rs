@@ -191,24 +191,8 @@ pub(super) fn grades(cx: &mut Cx) {
                 continue;
             }
             cx.logic.reset_touched();
-            let Some(mut acc) = cx.logic.dnf(&arm.cond, true) else {
-                continue;
-            };
-            let mut known = true;
-            for earlier in &grade.arms[..i] {
-                match cx
-                    .logic
-                    .dnf(&earlier.cond, false)
-                    .and_then(|n| acc.clone().and(n))
-                {
-                    Some(d) => acc = d,
-                    None => {
-                        known = false;
-                        break;
-                    }
-                }
-            }
-            if !known || !acc.is_false() || acc.dropped == 0 || cx.touches_flagged() {
+            let earlier: Vec<usize> = (0..i).collect();
+            if !covered(cx, grade, i, &earlier) || cx.touches_flagged() {
                 continue;
             }
             let label = format!("`{:?}` is never chosen", arm.label);
@@ -239,7 +223,8 @@ pub(super) fn grades(cx: &mut Cx) {
                             arm.label
                         ),
                     );
-                    for by in &grade.arms[..i] {
+                    for j in covering_arms(cx, grade, i) {
+                        let by = &grade.arms[j];
                         d = d.with_secondary(by.span, format!("`{:?}` is tried first", by.label));
                     }
                     d
@@ -252,6 +237,38 @@ pub(super) fn grades(cx: &mut Cx) {
             cx.warn("unreachable_arm", &grade.allow, d);
         }
     }
+}
+
+/// An irredundant set of earlier arms that together cover arm `i`: start from all of them and
+/// drop each one whose removal keeps arm `i` unreachable.
+fn covering_arms(cx: &mut Cx, grade: &crate::ir::Grade, i: usize) -> Vec<usize> {
+    let mut keep: Vec<usize> = (0..i).collect();
+    for j in (0..i).rev() {
+        let trial: Vec<usize> = keep.iter().copied().filter(|&k| k != j).collect();
+        if covered(cx, grade, i, &trial) {
+            keep = trial;
+        }
+    }
+    keep
+}
+
+/// Whether arm `i` cannot hold where none of the arms `by` does.
+fn covered(cx: &mut Cx, grade: &crate::ir::Grade, i: usize, by: &[usize]) -> bool {
+    let Some(mut acc) = cx.logic.dnf(&grade.arms[i].cond, true) else {
+        return false;
+    };
+    for &j in by {
+        let Some(next) = cx
+            .logic
+            .dnf(&grade.arms[j].cond, false)
+            .and_then(|n| acc.and(n))
+        else {
+            return false;
+        };
+        acc = next;
+    }
+    // A literal `false` drops conjunctions without a conflict: nothing to prove then.
+    acc.is_false() && acc.dropped > 0
 }
 
 /// SLA populations that are empty, and `require` conditions decided by the population. SLAs
