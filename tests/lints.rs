@@ -26,7 +26,11 @@ fn warnings(sources: &SourceMap) -> Vec<Diagnostic> {
         .filter(|d| d.is_error())
         .map(|d| render(d, sources, false, 100))
         .collect();
-    assert!(errors.is_empty(), "unexpected errors:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "unexpected errors:\n{}",
+        errors.join("\n")
+    );
     assert!(checked.program.is_some(), "no program");
     checked.diagnostics.into_iter().collect()
 }
@@ -174,7 +178,14 @@ fn acme_has_no_warnings_and_needs_its_allowance() {
     let stripped = load(true);
     let ws = warnings(&stripped);
     let codes: Vec<&str> = ws.iter().map(|d| d.code).collect();
-    let text: Vec<String> = ws.iter().map(|d| render(d, &stripped, false, 100)).collect();
+    let text: Vec<String> = ws
+        .iter()
+        .map(|d| render(d, &stripped, false, 100))
+        .collect();
     assert_eq!(codes, ["smql::lint::stage_skip"], "{}", text.join("\n"));
-    assert!(ws[0].message.contains("stage `Customer`"), "{}", ws[0].message);
+    assert!(
+        ws[0].message.contains("stage `Customer`"),
+        "{}",
+        ws[0].message
+    );
 }
