@@ -17,7 +17,11 @@ fn acme_tests_pass_in_the_interpreter() {
     let rules = match RuleSet::compile(sources) {
         Ok(r) => r,
         Err(e) => {
-            let messages: Vec<String> = e.diagnostics.iter().map(|d| d.message.clone()).collect();
+            let messages: Vec<String> = e
+                .diagnostics
+                .iter()
+                .map(|d| d.message.clone())
+                .collect();
             panic!("the example does not check: {messages:#?}");
         }
     };
