@@ -20,6 +20,7 @@
 //! (`unknown_lint`), with a suggestion.
 
 mod allow;
+mod compare;
 mod conditions;
 mod logic;
 mod now;
@@ -184,5 +185,7 @@ fn allow_help(lint: &str, what: &str) -> String {
     format!("if this is intended, add `# smql: allow({lint})` above {what}")
 }
 
+#[cfg(test)]
+mod test_builder;
 #[cfg(test)]
 mod tests;
