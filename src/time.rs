@@ -275,6 +275,11 @@ mod tests {
         );
         assert_eq!(parse_timestamp("1700000000000"), Some(1_700_000_000_000));
         assert_eq!(parse_timestamp("-5"), Some(-5));
+        assert_eq!(
+            parse_timestamp("1700000000"),
+            Some(1_700_000_000),
+            "ten digits are still epoch millis"
+        );
     }
 
     #[test]
