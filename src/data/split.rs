@@ -1,0 +1,625 @@
+//! Splitting an input stream into chunks of whole records, without parsing them: NDJSON at line
+//! breaks, CSV at record ends outside quotes (following `csv-core`'s rules exactly), a JSON array
+//! at its top-level elements. Chunks are then parsed independently, in parallel.
+//!
+//! Nothing here recurses, so nesting depth cannot blow the stack, and memory is bounded by the
+//! chunk size (or by one record, if a single record is larger).
+
+use super::input::{Format, Input};
+use super::reject::InputError;
+use memchr::{memchr, memchr3};
+use std::io::Read;
+
+/// One record's bytes within a chunk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RecordSpan {
+    pub start: usize,
+    pub end: usize,
+    /// 1-based line of the input where the record starts.
+    pub line: u64,
+    /// The input ended inside this record (an unclosed CSV quote, a cut JSON element).
+    pub truncated: bool,
+}
+
+/// Whole records of the input, in order.
+#[derive(Debug)]
+pub(crate) struct Chunk {
+    /// 0, 1, 2, … in input order.
+    pub seq: u64,
+    pub bytes: Vec<u8>,
+    pub records: Vec<RecordSpan>,
+    /// Record number of `records[0]` (1-based).
+    pub first_record: u64,
+}
+
+/// Limits on a chunk; a chunk ends at the first record boundary past either.
+#[derive(Debug, Clone, Copy)]
+pub struct ChunkSize {
+    pub records: usize,
+    pub bytes: usize,
+}
+
+impl Default for ChunkSize {
+    fn default() -> ChunkSize {
+        ChunkSize {
+            records: 64 * 1024,
+            bytes: 32 << 20,
+        }
+    }
+}
+
+const READ_SIZE: usize = 1 << 20;
+
+pub(crate) struct Chunker {
+    input: Box<dyn Read + Send>,
+    name: String,
+    format: Format,
+    buf: Vec<u8>,
+    eof: bool,
+    started: bool,
+    splitter: Option<Splitter>,
+    size: ChunkSize,
+    next_record: u64,
+    next_seq: u64,
+    /// An error found while scanning, raised after the records before it were handed out.
+    pending: Option<InputError>,
+    finished: bool,
+}
+
+impl Chunker {
+    pub fn new(input: Input, size: ChunkSize) -> Chunker {
+        Chunker {
+            input: input.reader,
+            name: input.name,
+            format: input.format,
+            buf: Vec::new(),
+            eof: false,
+            started: false,
+            splitter: None,
+            size: ChunkSize {
+                records: size.records.max(1),
+                bytes: size.bytes.max(1),
+            },
+            next_record: 1,
+            next_seq: 0,
+            pending: None,
+            finished: false,
+        }
+    }
+
+    fn read_more(&mut self) -> Result<(), InputError> {
+        let old = self.buf.len();
+        self.buf.resize(old + READ_SIZE, 0);
+        let n = loop {
+            match self.input.read(&mut self.buf[old..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(error) => {
+                    self.buf.truncate(old);
+                    return Err(InputError::Io {
+                        input: self.name.clone(),
+                        error,
+                    });
+                }
+            }
+        };
+        self.buf.truncate(old + n);
+        if n == 0 {
+            self.eof = true;
+        }
+        if !self.started && (self.buf.len() >= 3 || self.eof) {
+            self.started = true;
+            if self.buf.starts_with(b"\xef\xbb\xbf") {
+                self.buf.drain(..3);
+            }
+        }
+        Ok(())
+    }
+
+    /// Picks the splitter once the first bytes are known (a `.json` file may be an array or
+    /// NDJSON).
+    fn splitter(&mut self) -> Result<Option<&mut Splitter>, InputError> {
+        if self.splitter.is_none() {
+            let splitter = match self.format {
+                Format::Ndjson => Splitter::Lines(LineSplitter::new()),
+                Format::Csv => Splitter::Csv(CsvSplitter::new()),
+                Format::Json => loop {
+                    let first = self.buf.iter().position(|b| !b.is_ascii_whitespace());
+                    match first.map(|i| self.buf[i]) {
+                        Some(b'[') => break Splitter::Array(ArraySplitter::new()),
+                        Some(b'{') => break Splitter::Lines(LineSplitter::new()),
+                        Some(_) => {
+                            let i = first.unwrap_or(0);
+                            let end = memchr(b'\n', &self.buf[i..]).map_or(self.buf.len(), |n| i + n);
+                            let text = String::from_utf8_lossy(&self.buf[i..end]);
+                            return Err(InputError::NotJson {
+                                input: self.name.clone(),
+                                found: super::reject::shorten(text.trim(), 20),
+                            });
+                        }
+                        None if self.eof => return Ok(None),
+                        None => self.read_more()?,
+                    }
+                },
+            };
+            self.splitter = Some(splitter);
+        }
+        Ok(self.splitter.as_mut())
+    }
+
+    /// The CSV header record's bytes (call once, before any chunk); `None` for an empty input.
+    pub fn header(&mut self) -> Result<Option<(Vec<u8>, RecordSpan)>, InputError> {
+        let chunk = self.next_records(1)?;
+        self.next_record = 1;
+        self.next_seq = 0;
+        Ok(chunk.and_then(|c| c.records.first().map(|r| (c.bytes, *r))))
+    }
+
+    /// The next chunk, `None` at the end of the input.
+    pub fn next_chunk(&mut self) -> Result<Option<Chunk>, InputError> {
+        self.next_records(self.size.records)
+    }
+
+    fn next_records(&mut self, max: usize) -> Result<Option<Chunk>, InputError> {
+        if self.finished {
+            return match self.pending.take() {
+                Some(e) => Err(e),
+                None => Ok(None),
+            };
+        }
+        if !self.started {
+            self.read_more()?;
+        }
+        let mut spans = Vec::new();
+        loop {
+            let eof = self.eof;
+            let max_bytes = self.size.bytes;
+            let (buf, pending) = (&self.buf, &mut self.pending);
+            let Some(splitter) = self.splitter.as_mut() else {
+                if self.splitter()?.is_none() {
+                    self.finished = true;
+                    return Ok(None);
+                }
+                continue;
+            };
+            if let Err(e) = splitter.scan(buf, eof, &mut spans, max) {
+                *pending = Some(e);
+            }
+            let cut = splitter.cut_point();
+            let full = spans.len() >= max || (cut >= max_bytes && !spans.is_empty());
+            if full || eof || pending.is_some() {
+                if spans.is_empty() && (eof || pending.is_some()) {
+                    self.finished = true;
+                    return match self.pending.take() {
+                        Some(e) => Err(e),
+                        None => Ok(None),
+                    };
+                }
+                if pending.is_some() {
+                    self.finished = true;
+                }
+                splitter.rebase(cut);
+                let rest = self.buf.split_off(cut);
+                let bytes = std::mem::replace(&mut self.buf, rest);
+                self.buf.reserve(bytes.len().min(max_bytes) + READ_SIZE);
+                let chunk = Chunk {
+                    seq: self.next_seq,
+                    bytes,
+                    first_record: self.next_record,
+                    records: spans,
+                };
+                self.next_seq += 1;
+                self.next_record += chunk.records.len() as u64;
+                return Ok(Some(chunk));
+            }
+            self.read_more()?;
+        }
+    }
+}
+
+enum Splitter {
+    Lines(LineSplitter),
+    Csv(CsvSplitter),
+    Array(ArraySplitter),
+}
+
+impl Splitter {
+    /// Appends the complete records from the scan position on (at most up to `max` in `out`);
+    /// at `eof`, also the unfinished last one.
+    fn scan(
+        &mut self,
+        buf: &[u8],
+        eof: bool,
+        out: &mut Vec<RecordSpan>,
+        max: usize,
+    ) -> Result<(), InputError> {
+        match self {
+            Splitter::Lines(s) => {
+                s.scan(buf, eof, out, max);
+                Ok(())
+            }
+            Splitter::Csv(s) => {
+                s.scan(buf, eof, out, max);
+                Ok(())
+            }
+            Splitter::Array(s) => s.scan(buf, eof, out, max),
+        }
+    }
+
+    /// Where the bytes of the records handed out so far end (the next chunk starts there).
+    fn cut_point(&self) -> usize {
+        match self {
+            Splitter::Lines(s) => s.rec_start,
+            Splitter::Csv(s) => s.rec_start,
+            Splitter::Array(s) => s.rec_start,
+        }
+    }
+
+    /// The buffer lost its first `cut` bytes.
+    fn rebase(&mut self, cut: usize) {
+        let (pos, rec_start) = match self {
+            Splitter::Lines(s) => (&mut s.pos, &mut s.rec_start),
+            Splitter::Csv(s) => (&mut s.pos, &mut s.rec_start),
+            Splitter::Array(s) => (&mut s.pos, &mut s.rec_start),
+        };
+        *pos -= cut;
+        *rec_start -= cut;
+    }
+}
+
+fn is_blank(bytes: &[u8]) -> bool {
+    bytes.iter().all(|b| b.is_ascii_whitespace())
+}
+
+/// NDJSON: one record per non-blank line.
+struct LineSplitter {
+    pos: usize,
+    rec_start: usize,
+    line: u64,
+}
+
+impl LineSplitter {
+    fn new() -> LineSplitter {
+        LineSplitter {
+            pos: 0,
+            rec_start: 0,
+            line: 1,
+        }
+    }
+
+    fn scan(&mut self, buf: &[u8], eof: bool, out: &mut Vec<RecordSpan>, max: usize) {
+        while out.len() < max {
+            match memchr(b'\n', &buf[self.pos..]) {
+                Some(i) => {
+                    let nl = self.pos + i;
+                    let end = if nl > self.rec_start && buf[nl - 1] == b'\r' {
+                        nl - 1
+                    } else {
+                        nl
+                    };
+                    self.emit(buf, end, out, false);
+                    self.line += 1;
+                    self.pos = nl + 1;
+                    self.rec_start = self.pos;
+                }
+                None => {
+                    self.pos = buf.len();
+                    if eof {
+                        self.emit(buf, buf.len(), out, false);
+                        self.rec_start = buf.len();
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    fn emit(&self, buf: &[u8], end: usize, out: &mut Vec<RecordSpan>, truncated: bool) {
+        if !is_blank(&buf[self.rec_start..end]) {
+            out.push(RecordSpan {
+                start: self.rec_start,
+                end,
+                line: self.line,
+                truncated,
+            });
+        }
+    }
+}
+
+/// CSV: a record ends at `\n` or `\r` outside quotes; a quote opens a quoted cell only at the
+/// start of a cell, and `""` inside one is a quote (csv-core's rules). Empty lines are skipped.
+struct CsvSplitter {
+    pos: usize,
+    rec_start: usize,
+    line: u64,
+    rec_line: u64,
+    quoted: bool,
+}
+
+impl CsvSplitter {
+    fn new() -> CsvSplitter {
+        CsvSplitter {
+            pos: 0,
+            rec_start: 0,
+            line: 1,
+            rec_line: 1,
+            quoted: false,
+        }
+    }
+
+    fn scan(&mut self, buf: &[u8], eof: bool, out: &mut Vec<RecordSpan>, max: usize) {
+        while out.len() < max {
+            if self.quoted {
+                match memchr(b'"', &buf[self.pos..]) {
+                    Some(i) => {
+                        let q = self.pos + i;
+                        self.line += count_newlines(&buf[self.pos..q]);
+                        match buf.get(q + 1) {
+                            Some(b'"') => self.pos = q + 2,
+                            Some(_) => {
+                                self.quoted = false;
+                                self.pos = q + 1;
+                            }
+                            None if eof => {
+                                self.quoted = false;
+                                self.pos = q + 1;
+                            }
+                            None => {
+                                // Whether this quote closes the cell depends on the next byte.
+                                self.pos = q;
+                                return;
+                            }
+                        }
+                    }
+                    None => {
+                        self.line += count_newlines(&buf[self.pos..]);
+                        self.pos = buf.len();
+                        if eof {
+                            self.emit(buf.len(), out, true);
+                            self.rec_start = buf.len();
+                        }
+                        return;
+                    }
+                }
+            } else {
+                match memchr3(b'"', b'\n', b'\r', &buf[self.pos..]) {
+                    Some(i) => {
+                        let p = self.pos + i;
+                        self.pos = p + 1;
+                        if buf[p] == b'"' {
+                            self.quoted = p == self.rec_start || buf[p - 1] == b',';
+                        } else {
+                            self.emit(p, out, false);
+                            if buf[p] == b'\n' {
+                                self.line += 1;
+                            }
+                            self.rec_start = self.pos;
+                            self.rec_line = self.line;
+                        }
+                    }
+                    None => {
+                        self.pos = buf.len();
+                        if eof {
+                            self.emit(buf.len(), out, false);
+                            self.rec_start = buf.len();
+                        }
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    fn emit(&self, end: usize, out: &mut Vec<RecordSpan>, truncated: bool) {
+        if end > self.rec_start {
+            out.push(RecordSpan {
+                start: self.rec_start,
+                end,
+                line: self.rec_line,
+                truncated,
+            });
+        }
+    }
+}
+
+fn count_newlines(bytes: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', bytes).count() as u64
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ArrayState {
+    /// Before the opening `[`.
+    Start,
+    /// After `[` (`first`) or a `,`: whitespace, then an element (or `]` after `[`).
+    BeforeElement { first: bool },
+    /// Inside an element that started at `rec_start`.
+    InElement {
+        depth: u32,
+        in_string: bool,
+        escaped: bool,
+    },
+    /// After the closing `]`: only whitespace may follow.
+    Done,
+}
+
+/// A JSON array: one record per top-level element, found by tracking strings and bracket depth
+/// (iteratively). Broken elements are still split out, so that `serde_json` names what is wrong.
+struct ArraySplitter {
+    pos: usize,
+    rec_start: usize,
+    line: u64,
+    rec_line: u64,
+    state: ArrayState,
+}
+
+impl ArraySplitter {
+    fn new() -> ArraySplitter {
+        ArraySplitter {
+            pos: 0,
+            rec_start: 0,
+            line: 1,
+            rec_line: 1,
+            state: ArrayState::Start,
+        }
+    }
+
+    fn scan(
+        &mut self,
+        buf: &[u8],
+        eof: bool,
+        out: &mut Vec<RecordSpan>,
+        max: usize,
+    ) -> Result<(), InputError> {
+        use ArrayState::*;
+        while out.len() < max && self.pos < buf.len() {
+            let b = buf[self.pos];
+            match self.state {
+                Start | BeforeElement { .. } | Done if b.is_ascii_whitespace() => {
+                    if b == b'\n' {
+                        self.line += 1;
+                    }
+                    self.pos += 1;
+                    if !matches!(self.state, Start) {
+                        self.rec_start = self.pos;
+                    }
+                }
+                Start => {
+                    // The chunker only picks this splitter when the first byte is `[`.
+                    self.pos += 1;
+                    self.rec_start = self.pos;
+                    self.state = BeforeElement { first: true };
+                }
+                BeforeElement { first: true } if b == b']' => {
+                    self.pos += 1;
+                    self.rec_start = self.pos;
+                    self.state = Done;
+                }
+                BeforeElement { .. } if b == b']' || b == b',' => {
+                    // An empty element (`[1,,2]`, `[1,]`): a record that cannot be read.
+                    self.rec_line = self.line;
+                    self.emit(self.pos, out, false);
+                    self.pos += 1;
+                    self.rec_start = self.pos;
+                    self.state = if b == b']' {
+                        Done
+                    } else {
+                        BeforeElement { first: false }
+                    };
+                }
+                BeforeElement { .. } => {
+                    self.rec_start = self.pos;
+                    self.rec_line = self.line;
+                    self.state = InElement {
+                        depth: 0,
+                        in_string: false,
+                        escaped: false,
+                    };
+                }
+                InElement {
+                    depth,
+                    in_string: true,
+                    escaped,
+                } => {
+                    if escaped {
+                        self.pos += 1;
+                        self.state = InElement {
+                            depth,
+                            in_string: true,
+                            escaped: false,
+                        };
+                        continue;
+                    }
+                    match memchr3(b'"', b'\\', b'\n', &buf[self.pos..]) {
+                        None => self.pos = buf.len(),
+                        Some(i) => {
+                            let p = self.pos + i;
+                            self.pos = p + 1;
+                            match buf[p] {
+                                b'"' => {
+                                    self.state = InElement {
+                                        depth,
+                                        in_string: false,
+                                        escaped: false,
+                                    }
+                                }
+                                b'\\' => {
+                                    self.state = InElement {
+                                        depth,
+                                        in_string: true,
+                                        escaped: true,
+                                    }
+                                }
+                                _ => self.line += 1,
+                            }
+                        }
+                    }
+                }
+                InElement { depth, .. } => {
+                    self.pos += 1;
+                    let mut depth = depth;
+                    let mut in_string = false;
+                    match b {
+                        b'"' => in_string = true,
+                        b'{' | b'[' => depth = depth.saturating_add(1),
+                        b'}' if depth > 0 => depth -= 1,
+                        b']' if depth > 0 => depth -= 1,
+                        b'\n' => self.line += 1,
+                        b',' | b']' if depth == 0 => {
+                            self.emit(self.pos - 1, out, false);
+                            self.rec_start = self.pos;
+                            self.state = if b == b']' {
+                                Done
+                            } else {
+                                BeforeElement { first: false }
+                            };
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    self.state = InElement {
+                        depth,
+                        in_string,
+                        escaped: false,
+                    };
+                }
+                Done => {
+                    return Err(InputError::TrailingData {
+                        input: String::new(),
+                        line: self.line,
+                    });
+                }
+            }
+        }
+        if eof && self.pos >= buf.len() {
+            match self.state {
+                InElement { .. } => {
+                    self.emit(buf.len(), out, true);
+                    self.rec_start = buf.len();
+                    self.state = Done;
+                    return Err(InputError::UnclosedArray {
+                        input: String::new(),
+                        line: self.line,
+                    });
+                }
+                BeforeElement { .. } => {
+                    self.state = Done;
+                    return Err(InputError::UnclosedArray {
+                        input: String::new(),
+                        line: self.line,
+                    });
+                }
+                Start | Done => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn emit(&self, end: usize, out: &mut Vec<RecordSpan>, truncated: bool) {
+        out.push(RecordSpan {
+            start: self.rec_start,
+            end,
+            line: self.rec_line,
+            truncated,
+        });
+    }
+}
