@@ -121,6 +121,19 @@ impl fmt::Display for InputError {
 impl std::error::Error for InputError {}
 
 impl InputError {
+    /// The same error about the input named `name` (splitters do not know the name).
+    pub(crate) fn in_input(mut self, name: &str) -> InputError {
+        match &mut self {
+            InputError::Io { input, .. }
+            | InputError::UnknownFormat { input }
+            | InputError::MissingColumns { input, .. }
+            | InputError::NotJson { input, .. }
+            | InputError::UnclosedArray { input, .. }
+            | InputError::TrailingData { input, .. } => *input = name.to_string(),
+        }
+        self
+    }
+
     /// Extra sentences for the user, where a fix is known.
     pub fn help(&self) -> Option<String> {
         match self {

@@ -174,7 +174,7 @@ impl Chunker {
         loop {
             let eof = self.eof;
             let max_bytes = self.size.bytes;
-            let (buf, pending) = (&self.buf, &mut self.pending);
+            let (buf, pending, name) = (&self.buf, &mut self.pending, &self.name);
             let Some(splitter) = self.splitter.as_mut() else {
                 if self.splitter()?.is_none() {
                     self.finished = true;
@@ -183,7 +183,7 @@ impl Chunker {
                 continue;
             };
             if let Err(e) = splitter.scan(buf, eof, &mut spans, max) {
-                *pending = Some(e);
+                *pending = Some(e.in_input(name));
             }
             let cut = splitter.cut_point();
             let full = spans.len() >= max || (cut >= max_bytes && !spans.is_empty());
