@@ -4,7 +4,7 @@
 mod data_support;
 
 use data_support::*;
-use smql::data::{Format, Reader};
+use smql::data::Reader;
 use smql::value::Value;
 use std::path::Path;
 
@@ -53,7 +53,10 @@ fn acme_leads_read_identically_from_ndjson_and_csv() {
             }
         }
     }
-    assert!(with_events > 1000, "events are read from NDJSON ({with_events})");
+    assert!(
+        with_events > 1000,
+        "events are read from NDJSON ({with_events})"
+    );
     // The CSV line of a record is one more than its NDJSON line (the header).
     assert_eq!(csv_batches[0].line(0), 2);
     assert_eq!(nd_batches[0].line(0), 1);

@@ -127,7 +127,10 @@ fn check_rejects(file: &str, format: Format, ids: &[&str], expected: &[(u64, u64
     let first = expected[0];
     assert_eq!(
         o.fail,
-        Err(format!("{file}: record {} (line {}): {}", first.0, first.1, first.2)),
+        Err(format!(
+            "{file}: record {} (line {}): {}",
+            first.0, first.1, first.2
+        )),
         "{file}"
     );
     let rejects: Vec<(u64, u64, &str)> = o
@@ -138,11 +141,14 @@ fn check_rejects(file: &str, format: Format, ids: &[&str], expected: &[(u64, u64
     assert_eq!(rejects, expected, "{file}");
     assert_eq!(o.ids, ids, "{file}");
     let (rin, out, rej) = counts(&o.skip);
-    assert_eq!((rin, out, rej), (
-        (ids.len() + expected.len()) as u64,
-        ids.len() as u64,
-        expected.len() as u64,
-    ));
+    assert_eq!(
+        (rin, out, rej),
+        (
+            (ids.len() + expected.len()) as u64,
+            ids.len() as u64,
+            expected.len() as u64,
+        )
+    );
 }
 
 #[test]
@@ -151,7 +157,11 @@ fn broken_json_on_one_ndjson_line() {
         "broken_line.ndjson",
         Format::Ndjson,
         &["a", "c"],
-        &[(2, 2, "invalid JSON at column 39: EOF while parsing an object")],
+        &[(
+            2,
+            2,
+            "invalid JSON at column 39: EOF while parsing an object",
+        )],
     );
 }
 
@@ -161,7 +171,11 @@ fn truncated_ndjson_rejects_the_last_record() {
         "truncated.ndjson",
         Format::Ndjson,
         &["a"],
-        &[(2, 2, "invalid JSON at column 14: EOF while parsing a string")],
+        &[(
+            2,
+            2,
+            "invalid JSON at column 14: EOF while parsing a string",
+        )],
     );
 }
 
@@ -185,7 +199,11 @@ fn missing_required_fields() {
         Format::Ndjson,
         &[],
         &[
-            (1, 1, "field `visits`: expected int, found nothing (no key `visits`)"),
+            (
+                1,
+                1,
+                "field `visits`: expected int, found nothing (no key `visits`)",
+            ),
             (2, 2, "field `visits`: expected int, found `null`"),
         ],
     );
@@ -200,7 +218,11 @@ fn enum_values_not_listed() {
         &["a"],
         &[
             (2, 3, &format!("field `source`: {expected}, found `tv`")),
-            (3, 4, &format!("field `source`: {expected}, found `Organic`")),
+            (
+                3,
+                4,
+                &format!("field `source`: {expected}, found `Organic`"),
+            ),
         ],
     );
 }
@@ -224,7 +246,11 @@ fn csv_quote_left_open_at_the_end() {
         "unclosed_quote.csv",
         Format::Csv,
         &["a"],
-        &[(2, 3, "the input ends inside a quoted cell (a `\"` is not closed)")],
+        &[(
+            2,
+            3,
+            "the input ends inside a quoted cell (a `\"` is not closed)",
+        )],
     );
 }
 
@@ -234,7 +260,11 @@ fn integers_out_of_range() {
         "int_overflow.ndjson",
         Format::Ndjson,
         &["b"],
-        &[(1, 1, "field `visits`: expected int, found `100000000000000000000`")],
+        &[(
+            1,
+            1,
+            "field `visits`: expected int, found `100000000000000000000`",
+        )],
     );
 }
 
@@ -255,8 +285,13 @@ fn json_array_elements_that_are_not_objects() {
 
 #[test]
 fn json_array_not_closed_stops_after_its_records() {
-    let o = outcome("unclosed_array.json", &fixture("unclosed_array.json"), Format::Json);
-    let msg = "unclosed_array.json: the JSON array is not closed (input ends on line 4 without `]`)";
+    let o = outcome(
+        "unclosed_array.json",
+        &fixture("unclosed_array.json"),
+        Format::Json,
+    );
+    let msg =
+        "unclosed_array.json: the JSON array is not closed (input ends on line 4 without `]`)";
     assert_eq!(o.fail, Err(msg.to_string()));
     assert_eq!(o.skip, Err(msg.to_string()));
     assert_eq!(o.ids, ["a", "b"]);
@@ -265,7 +300,10 @@ fn json_array_not_closed_stops_after_its_records() {
     let o = outcome("cut.json", cut, Format::Json);
     assert_eq!(
         o.fail,
-        Err("cut.json: record 2 (line 1): invalid JSON at column 10: EOF while parsing a value".into())
+        Err(
+            "cut.json: record 2 (line 1): invalid JSON at column 10: EOF while parsing a value"
+                .into()
+        )
     );
     assert_eq!(
         o.skip,
@@ -276,7 +314,11 @@ fn json_array_not_closed_stops_after_its_records() {
 
 #[test]
 fn data_after_a_json_array_is_an_error() {
-    let o = outcome("trailing_data.json", &fixture("trailing_data.json"), Format::Json);
+    let o = outcome(
+        "trailing_data.json",
+        &fixture("trailing_data.json"),
+        Format::Json,
+    );
     let msg = "trailing_data.json: line 1: unexpected data after the JSON array";
     assert_eq!(o.fail, Err(msg.to_string()));
     assert_eq!(o.skip, Err(msg.to_string()));
@@ -354,7 +396,10 @@ fn ten_megabyte_strings_are_fine() {
     let o = outcome("big.ndjson", text.as_bytes(), Format::Ndjson);
     assert_eq!(
         o.rejects[0].2,
-        format!("field `visits`: expected int, found `\"{}…`", "x".repeat(39))
+        format!(
+            "field `visits`: expected int, found `\"{}…`",
+            "x".repeat(39)
+        )
     );
 }
 
@@ -381,7 +426,13 @@ fn truncated_gzip_is_an_input_error_in_both_modes() {
         assert!(ids.iter().enumerate().all(|(i, id)| *id == format!("L{i}")));
     }
     // Not gzip at all, but named `.gz`: read as it is.
-    let (r, ids, _) = run_mode("x.ndjson.gz", b"{\"id\":\"a\",\"visits\":1,\"source\":\"email\"}", Format::Ndjson, OnError::Fail, 10);
+    let (r, ids, _) = run_mode(
+        "x.ndjson.gz",
+        b"{\"id\":\"a\",\"visits\":1,\"source\":\"email\"}",
+        Format::Ndjson,
+        OnError::Fail,
+        10,
+    );
     assert!(r.is_ok() && ids == ["a"]);
 }
 

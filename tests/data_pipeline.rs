@@ -38,8 +38,8 @@ fn leads(n: usize, bad_every: usize) -> String {
 }
 
 fn reader_for(text: &str, records: usize) -> Reader {
-    let input = Input::from_bytes("leads.ndjson", text.as_bytes().to_vec(), Format::Ndjson)
-        .expect("input");
+    let input =
+        Input::from_bytes("leads.ndjson", text.as_bytes().to_vec(), Format::Ndjson).expect("input");
     let size = ChunkSize {
         records,
         bytes: 1 << 20,
@@ -57,16 +57,16 @@ fn id_of(v: &Value) -> String {
 /// Evaluates "rows": rejects leads whose visits are a multiple of `eval_bad` (like an overflow),
 /// sleeps a little on some batches to shuffle completion order, writes ids.
 fn process(batch: &smql::data::Batch, eval_bad: i64) -> Result<Processed<Vec<String>>, String> {
-    if batch.seq() % 3 == 0 {
+    if batch.seq().is_multiple_of(3) {
         std::thread::sleep(std::time::Duration::from_millis(2));
     }
     let mut out = Processed::new(Vec::new());
     for r in 0..batch.len() {
         let lead = batch.lead(r);
         match lead[1] {
-            Value::Int(v) if eval_bad > 0 && v % eval_bad == 0 => {
-                out.rejects.push(batch.reject(r, format!("integer overflow in `score` ({v})")))
-            }
+            Value::Int(v) if eval_bad > 0 && v % eval_bad == 0 => out
+                .rejects
+                .push(batch.reject(r, format!("integer overflow in `score` ({v})"))),
             _ => out.value.push(id_of(&lead[0])),
         }
     }
@@ -135,9 +135,18 @@ fn records_in_equal_records_out_plus_rejected_on_a_mixed_file() {
         .map(|l| serde_json::from_str(l).expect("ndjson"))
         .collect();
     assert_eq!(lines.len() as u64, summary.rejected);
-    let records: Vec<u64> = lines.iter().map(|v| v["record"].as_u64().unwrap_or(0)).collect();
-    assert!(records.windows(2).all(|w| w[0] < w[1]), "rejects in input order");
-    assert_eq!(lines[0]["error"], "field `visits`: expected int, found `\"many\"`");
+    let records: Vec<u64> = lines
+        .iter()
+        .map(|v| v["record"].as_u64().unwrap_or(0))
+        .collect();
+    assert!(
+        records.windows(2).all(|w| w[0] < w[1]),
+        "rejects in input order"
+    );
+    assert_eq!(
+        lines[0]["error"],
+        "field `visits`: expected int, found `\"many\"`"
+    );
     assert_eq!(lines[0]["raw"], "{\"id\":\"L37\",\"visits\":\"many\"}");
     assert_eq!(lines[2]["record"], 101);
     assert_eq!(lines[2]["line"], 101);
@@ -155,7 +164,10 @@ fn fail_stops_at_the_first_bad_record_in_input_order() {
     // Record 400 fails to evaluate, record 1000 fails to parse; small batches finish out of
     // order, but the error is always record 400's, and nothing after its batch is consumed.
     let mut text = leads(2_000, 0);
-    text = text.replace("{\"id\":\"L1000\",\"visits\":1000,", "{\"id\":\"L1000\",\"visits\":true,");
+    text = text.replace(
+        "{\"id\":\"L1000\",\"visits\":1000,",
+        "{\"id\":\"L1000\",\"visits\":true,",
+    );
     for _ in 0..5 {
         let mut ids = Vec::new();
         let config = Config {
@@ -182,7 +194,10 @@ fn fail_stops_at_the_first_bad_record_in_input_order() {
         let PipelineError::Rejected { reject, .. } = err else {
             panic!("a reject");
         };
-        assert_eq!(reject.raw, "{\"id\":\"L400\",\"visits\":400,\"tags\":[\"t0\"]}");
+        assert_eq!(
+            reject.raw,
+            "{\"id\":\"L400\",\"visits\":400,\"tags\":[\"t0\"]}"
+        );
         assert_eq!(ids.len(), 350, "batches before record 400's were written");
     }
     // Without the evaluation error, the parse error is first.
@@ -258,7 +273,10 @@ fn a_panicking_worker_is_an_error_not_a_hang() {
         |()| Ok(Flow::Continue),
     )
     .expect_err("fails");
-    assert_eq!(err.to_string(), "internal error: a worker panicked: bug in batch 4");
+    assert_eq!(
+        err.to_string(),
+        "internal error: a worker panicked: bug in batch 4"
+    );
 }
 
 #[test]
@@ -368,13 +386,18 @@ fn memory_is_bounded_by_batches_in_flight_not_by_the_file() {
     assert!(ahead_max <= bound, "{ahead_max} > {bound}");
     assert!(ahead_max < 20_000 * 64 / 2);
     assert_eq!(progress_seen.len(), 200);
-    assert!(progress_seen.windows(2).all(|w| w[0].records < w[1].records));
+    assert!(progress_seen
+        .windows(2)
+        .all(|w| w[0].records < w[1].records));
     assert_eq!(progress_seen.last().map(|p| p.records), Some(20_000));
     assert_eq!(progress_seen.last().map(|p| p.bytes), Some(20_000 * 64));
 }
 
+/// Rows (record, line, values), rejects, and the input error that ended the read, if any.
+type ReadAll = (Vec<(u64, u64, Vec<Value>)>, Vec<Reject>, Option<String>);
+
 /// Everything a read produces, for comparing chunkings.
-fn read_everything(bytes: &[u8], format: Format, records: usize, step: usize) -> (Vec<(u64, u64, Vec<Value>)>, Vec<Reject>, Option<String>) {
+fn read_everything(bytes: &[u8], format: Format, records: usize, step: usize) -> ReadAll {
     let schema = lead_schema();
     let input = Input::from_reader(
         "x",
@@ -418,7 +441,13 @@ fn chunk_sizes_and_short_reads_never_change_what_is_read() {
         let items: Vec<&str> = ndjson
             .lines()
             .filter(|l| !l.trim().is_empty())
-            .map(|l| if l == "{broken" { "{\"id\": nope, \"x\": [\"],\"]}" } else { l })
+            .map(|l| {
+                if l == "{broken" {
+                    "{\"id\": nope, \"x\": [\"],\"]}"
+                } else {
+                    l
+                }
+            })
             .collect();
         format!("[\n{}\n]  \n", items.join(" ,\n  "))
     };

@@ -132,7 +132,11 @@ fn json_array_reads_like_ndjson() {
     // Empty arrays and empty inputs have no records.
     for empty in ["[]", " [ \n ] \n", "", "\n\n"] {
         let (b, r) = read("e.json", empty.as_bytes(), Format::Json, &schema);
-        assert_eq!(b.iter().map(|b| b.len()).sum::<usize>() + r.len(), 0, "{empty:?}");
+        assert_eq!(
+            b.iter().map(|b| b.len()).sum::<usize>() + r.len(),
+            0,
+            "{empty:?}"
+        );
     }
 }
 
@@ -178,7 +182,10 @@ fn unknown_format_is_an_error_with_help() {
     let Err(e) = Reader::open(std::path::Path::new("leads.txt"), None, &schema) else {
         panic!("expected an error");
     };
-    assert_eq!(e.to_string(), "leads.txt: cannot tell the input format from the name");
+    assert_eq!(
+        e.to_string(),
+        "leads.txt: cannot tell the input format from the name"
+    );
     assert!(e.help().is_some_and(|h| h.contains("--input-format")));
 }
 
@@ -201,9 +208,8 @@ fn records_lists_read_from_json_and_are_empty_from_csv_with_a_warning() {
 "#;
     let (b, r) = read("e.ndjson", text.as_bytes(), Format::Ndjson, &schema);
     assert!(r.is_empty(), "{r:?}");
-    let rec = |t: &str, at: i64, n: Value| {
-        Value::Record(vec![s(t), Value::Timestamp(at), n].into())
-    };
+    let rec =
+        |t: &str, at: i64, n: Value| Value::Record(vec![s(t), Value::Timestamp(at), n].into());
     let got = rows(&b);
     assert_eq!(
         got[0].1[1],
@@ -236,7 +242,8 @@ fn records_lists_read_from_json_and_are_empty_from_csv_with_a_warning() {
 fn csv_header_missing_required_column_names_the_nearest() {
     let schema = small_schema();
     let text = "id,source,Visits,tags,paid,at\n";
-    let input = Input::from_bytes("leads.csv", text.as_bytes().to_vec(), Format::Csv).expect("input");
+    let input =
+        Input::from_bytes("leads.csv", text.as_bytes().to_vec(), Format::Csv).expect("input");
     let Err(e) = Reader::new(input, &schema, ChunkSize::default()) else {
         panic!("expected a header error");
     };
@@ -258,8 +265,15 @@ fn csv_header_missing_required_column_names_the_nearest() {
     let Err(e) = Reader::new(input, &schema, ChunkSize::default()) else {
         panic!("expected a header error");
     };
-    assert!(e.to_string().starts_with("e.csv: the header has no columns for required fields: `id`, `source`, `visits`"), "{e}");
-    assert!(e.help().is_some_and(|h| h.starts_with("the header row is empty")));
+    assert!(
+        e.to_string().starts_with(
+            "e.csv: the header has no columns for required fields: `id`, `source`, `visits`"
+        ),
+        "{e}"
+    );
+    assert!(e
+        .help()
+        .is_some_and(|h| h.starts_with("the header row is empty")));
 }
 
 #[test]
@@ -335,7 +349,13 @@ fn strings_are_dictionary_encoded_once_per_batch() {
     let Column::Str(items) = tags.items.as_ref() else {
         panic!("string items");
     };
-    assert_eq!(items.values, vec![batch.dict.lookup("x").unwrap_or(99), batch.dict.lookup("y").unwrap_or(99)]);
+    assert_eq!(
+        items.values,
+        vec![
+            batch.dict.lookup("x").unwrap_or(99),
+            batch.dict.lookup("y").unwrap_or(99)
+        ]
+    );
     let Column::Int(size) = &batch.columns[2] else {
         panic!("int column");
     };
@@ -359,5 +379,8 @@ fn escaped_strings_and_unicode_are_read() {
     let text = r#"{"s":"caf\u00e9 \"q\"\n","t":["\ud83d\ude00","plain"]}"#;
     let (b, r) = read("u.ndjson", text.as_bytes(), Format::Ndjson, &schema);
     assert!(r.is_empty(), "{r:?}");
-    assert_eq!(rows(&b)[0].1, vec![s("café \"q\"\n"), strs(&["😀", "plain"])]);
+    assert_eq!(
+        rows(&b)[0].1,
+        vec![s("café \"q\"\n"), strs(&["😀", "plain"])]
+    );
 }

@@ -329,7 +329,8 @@ impl BatchBuilder {
                 .iter()
                 .map(|f| Column::for_type(&f.ty))
                 .collect(),
-            dict: StringDict::new(),
+            // Typically one or two strings per record are unique (ids, emails).
+            dict: StringDict::with_capacity(capacity * 2),
             origins: Vec::with_capacity(capacity),
         }
     }

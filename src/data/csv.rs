@@ -68,8 +68,19 @@ impl CellSplitter {
 
     /// Cell `i` of the last record split (raw bytes).
     pub fn cell(&self, i: usize) -> &[u8] {
+        self.out.get(self.cell_range(i)).unwrap_or(&[])
+    }
+
+    fn cell_range(&self, i: usize) -> std::ops::Range<usize> {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        self.out.get(start..self.ends[i]).unwrap_or(&[])
+        start..self.ends[i]
+    }
+
+    /// The text of all `n` cells of the last record, if it is UTF-8 (one check for the whole
+    /// record rather than one per cell).
+    fn text(&self, n: usize) -> Option<&str> {
+        let end = if n == 0 { 0 } else { self.ends[n - 1] };
+        std::str::from_utf8(self.out.get(..end)?).ok()
     }
 }
 
@@ -185,14 +196,17 @@ impl<'p> CsvDecoder<'p> {
                 self.binding.header_len
             ));
         }
+        // Unquoting removes only ASCII, so cell boundaries are character boundaries.
+        let Some(text) = self.splitter.text(n) else {
+            return Err("invalid UTF-8 in the record's cells".to_string());
+        };
         for (i, field) in self.plan.iter().enumerate() {
             let col = &mut b.columns[i];
             let Some(cell_index) = self.binding.cells[i] else {
                 col.push_missing_or_empty();
                 continue;
             };
-            // Cells of a valid UTF-8 record are valid UTF-8: unquoting only removes ASCII.
-            let cell = std::str::from_utf8(self.splitter.cell(cell_index)).unwrap_or("");
+            let cell = text.get(self.splitter.cell_range(cell_index)).unwrap_or("");
             match (&field.shape, col) {
                 (Shape::Scalar { ty, optional }, col) => {
                     push_value(col, ty, *optional, Got::Cell(cell), &mut b.dict).map_err(|u| {

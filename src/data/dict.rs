@@ -38,6 +38,14 @@ impl StringDict {
         }
     }
 
+    /// A dictionary with room for `strings` distinct strings before it grows.
+    pub fn with_capacity(strings: usize) -> StringDict {
+        let mut d = StringDict::new();
+        d.offsets.reserve(strings);
+        d.table.reserve(strings, |_| 0);
+        d
+    }
+
     /// Number of distinct strings.
     pub fn len(&self) -> usize {
         self.offsets.len() - 1

@@ -108,7 +108,13 @@ impl FieldPlan {
 
     /// Whether a record may leave this field out (missing, or an empty list).
     pub fn may_be_absent(&self) -> bool {
-        !matches!(self.shape, Shape::Scalar { optional: false, .. })
+        !matches!(
+            self.shape,
+            Shape::Scalar {
+                optional: false,
+                ..
+            }
+        )
     }
 
     /// How messages name the field: ``field `x` `` or ``field `x` (column `X`)``.
@@ -147,7 +153,7 @@ impl Got<'_> {
             Got::U64(v) => format!("`{v}`"),
             Got::F64(v) => format!("`{v}`"),
             Got::Str(s) => format!("`{}`", found_json_string(s)),
-            Got::Cell(s) if s.is_empty() => "an empty cell".to_string(),
+            Got::Cell("") => "an empty cell".to_string(),
             Got::Cell(s) => format!("`{}`", shorten(s, FOUND_MAX)),
             Got::Array => "`[…]`".to_string(),
             Got::Object => "`{…}`".to_string(),
@@ -214,12 +220,7 @@ pub(crate) fn push_value(
 }
 
 /// Text (a JSON string or a CSV cell) as a value of `ty`, as `convert::convert_text` reads it.
-fn push_text(
-    col: &mut Column,
-    ty: &ScalarTy,
-    s: &str,
-    dict: &mut StringDict,
-) -> Result<(), Unfit> {
+fn push_text(col: &mut Column, ty: &ScalarTy, s: &str, dict: &mut StringDict) -> Result<(), Unfit> {
     match ty {
         ScalarTy::Int => push_i64(col, parse_int(s).ok_or(Unfit::Type)?),
         ScalarTy::Number => push_f64(col, parse_number(s).ok_or(Unfit::Type)?),
@@ -410,20 +411,23 @@ mod tests {
             one(t, Got::Cell("2026-11-01 09:30")),
             Ok(V::Timestamp(nine_thirty))
         );
-        assert_eq!(
-            one(t, Got::I64(nine_thirty)),
-            Ok(V::Timestamp(nine_thirty))
-        );
+        assert_eq!(one(t, Got::I64(nine_thirty)), Ok(V::Timestamp(nine_thirty)));
         assert_eq!(
             one(t, Got::Cell("1793525400000")),
             Ok(V::Timestamp(nine_thirty))
         );
-        assert_eq!(one(t, Got::Cell("1000000000")), Ok(V::Timestamp(1_000_000_000)));
+        assert_eq!(
+            one(t, Got::Cell("1000000000")),
+            Ok(V::Timestamp(1_000_000_000))
+        );
         assert_eq!(one(t, Got::I64(-1)), Ok(V::Timestamp(-1)));
         assert_eq!(one(t, Got::F64(1.5e12)), Err(Unfit::Type));
         assert_eq!(one(t, Got::Str("yesterday")), Err(Unfit::Type));
         assert_eq!(one(t, Got::Str("2026-13-01")), Err(Unfit::Type));
-        assert_eq!(one(&Ty::Duration, Got::Str("2h")), Ok(V::Duration(7_200_000)));
+        assert_eq!(
+            one(&Ty::Duration, Got::Str("2h")),
+            Ok(V::Duration(7_200_000))
+        );
         assert_eq!(one(&Ty::Duration, Got::I64(5)), Ok(V::Duration(5)));
         assert_eq!(one(&Ty::Duration, Got::Str("2y")), Err(Unfit::Type));
     }

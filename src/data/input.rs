@@ -66,11 +66,12 @@ impl Input {
             };
         }
         let by_name = Format::from_path(path);
-        let format = format
-            .or(by_name.map(|(f, _)| f))
-            .ok_or_else(|| InputError::UnknownFormat {
-                input: name.clone(),
-            })?;
+        let format =
+            format
+                .or(by_name.map(|(f, _)| f))
+                .ok_or_else(|| InputError::UnknownFormat {
+                    input: name.clone(),
+                })?;
         let file = std::fs::File::open(path).map_err(|error| InputError::Io {
             input: name.clone(),
             error,

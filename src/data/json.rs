@@ -36,12 +36,7 @@ impl<'p> JsonDecoder<'p> {
 
     /// Appends one record (its text) to `b`'s columns, or explains why it does not fit (then the
     /// columns may hold part of it: the caller rolls back). `line` is where the record starts.
-    pub fn decode(
-        &mut self,
-        bytes: &[u8],
-        line: u64,
-        b: &mut BatchBuilder,
-    ) -> Result<(), String> {
+    pub fn decode(&mut self, bytes: &[u8], line: u64, b: &mut BatchBuilder) -> Result<(), String> {
         let text = match std::str::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
@@ -298,8 +293,7 @@ impl<'de> Visitor<'de> for FieldSeed<'_, '_> {
                     n += 1;
                 }
                 let len = list.items.len();
-                end_list(&mut list.offsets, len)
-                    .map_err(|u| self.cx.fail(too_large(f, u)))
+                end_list(&mut list.offsets, len).map_err(|u| self.cx.fail(too_large(f, u)))
             }
             (Shape::Records(item_fields), Column::Records(rc)) => {
                 let mut n = 0usize;
@@ -482,7 +476,11 @@ impl<'de> Visitor<'de> for RecordItemSeed<'_, '_> {
             };
             let f = &fields[i];
             if std::mem::replace(&mut self.cx.item_seen[i], true) {
-                let msg = format!("{}: field `{}`: the key appears twice", self.prefix(), f.name);
+                let msg = format!(
+                    "{}: field `{}`: the key appears twice",
+                    self.prefix(),
+                    f.name
+                );
                 return Err(self.cx.fail(msg));
             }
             map.next_value_seed(ScalarSeed {

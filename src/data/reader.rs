@@ -94,8 +94,11 @@ impl Reader {
         let mut chunker = Chunker::new(input, size);
         let (csv, warnings) = if format == Format::Csv {
             let header = chunker.header()?;
-            let (binding, warnings) =
-                CsvBinding::new(&name, header.as_ref().map(|(b, s)| &b[s.start..s.end]), &plan)?;
+            let (binding, warnings) = CsvBinding::new(
+                &name,
+                header.as_ref().map(|(b, s)| &b[s.start..s.end]),
+                &plan,
+            )?;
             (Some(binding), warnings)
         } else {
             (None, Vec::new())

@@ -40,7 +40,10 @@ impl Reject {
 #[derive(Debug)]
 pub enum InputError {
     /// Opening, reading or decompressing failed (a truncated gzip file ends up here).
-    Io { input: String, error: std::io::Error },
+    Io {
+        input: String,
+        error: std::io::Error,
+    },
     /// The file name does not say which format it is and none was given.
     UnknownFormat { input: String },
     /// CSV: columns for required fields are not in the header.
@@ -112,7 +115,10 @@ impl fmt::Display for InputError {
                 "{input}: the JSON array is not closed (input ends on line {line} without `]`)"
             ),
             InputError::TrailingData { input, line } => {
-                write!(f, "{input}: line {line}: unexpected data after the JSON array")
+                write!(
+                    f,
+                    "{input}: line {line}: unexpected data after the JSON array"
+                )
             }
         }
     }
@@ -232,6 +238,11 @@ mod tests {
             "leads.csv: the header has no column `visits` for required field `visits`"
         );
         let help = e.help().unwrap_or_default();
-        assert!(help.starts_with("the header's columns are `id`, `Visits`; did you mean `Visits` for `visits`?"), "{help}");
+        assert!(
+            help.starts_with(
+                "the header's columns are `id`, `Visits`; did you mean `Visits` for `visits`?"
+            ),
+            "{help}"
+        );
     }
 }

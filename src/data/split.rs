@@ -42,8 +42,8 @@ pub struct ChunkSize {
 impl Default for ChunkSize {
     fn default() -> ChunkSize {
         ChunkSize {
-            records: 64 * 1024,
-            bytes: 32 << 20,
+            records: 16 * 1024,
+            bytes: 8 << 20,
         }
     }
 }
@@ -130,7 +130,8 @@ impl Chunker {
                         Some(b'{') => break Splitter::Lines(LineSplitter::new()),
                         Some(_) => {
                             let i = first.unwrap_or(0);
-                            let end = memchr(b'\n', &self.buf[i..]).map_or(self.buf.len(), |n| i + n);
+                            let end =
+                                memchr(b'\n', &self.buf[i..]).map_or(self.buf.len(), |n| i + n);
                             let text = String::from_utf8_lossy(&self.buf[i..end]);
                             return Err(InputError::NotJson {
                                 input: self.name.clone(),

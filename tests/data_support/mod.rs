@@ -95,7 +95,12 @@ pub fn reader(name: &str, bytes: &[u8], format: Format, schema: &Schema) -> Read
 }
 
 /// Reads everything; panics on an input error (tests that expect one call `Reader::new`).
-pub fn read(name: &str, bytes: &[u8], format: Format, schema: &Schema) -> (Vec<Batch>, Vec<Reject>) {
+pub fn read(
+    name: &str,
+    bytes: &[u8],
+    format: Format,
+    schema: &Schema,
+) -> (Vec<Batch>, Vec<Reject>) {
     reader(name, bytes, format, schema)
         .read_all()
         .expect("input reads")
