@@ -10,7 +10,7 @@
 //! * [`Input`] opens a file (format from the name, `.gz` or gzip magic), stdin or any reader.
 //! * [`Reader`] binds an input to a [`crate::ir::Schema`] (for CSV: reads the header, reports
 //!   missing columns as an error or as [`Reader::warnings`]) and hands out chunks.
-//! * [`Decoder::decode`](Reader::next_batch) turns a chunk into a [`Batch`] (see [`batch`] for
+//! * [`Reader::next_batch`] (or a pipeline worker) turns a chunk into a [`Batch`] (see [`batch`] for
 //!   the column layout) and the [`Reject`]s of records that do not fit.
 //! * `crate::pipeline` runs decoding and evaluation in parallel, in input order.
 //!
