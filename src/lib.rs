@@ -15,6 +15,7 @@ pub mod diag;
 pub mod eval;
 pub mod ir;
 pub mod output;
+pub mod pipeline;
 pub mod report;
 pub mod source;
 pub mod syntax;

@@ -1,3 +1,50 @@
 //! Schema-directed readers: JSON, NDJSON, CSV (optionally gzip) into columnar batches.
+//!
+//! ```text
+//!  Input ──Chunker──▶ Chunk (whole records, raw bytes) ──Decoder──▶ Batch + Rejects
+//!  (file/stdin,        NDJSON: lines; CSV: records        JSON: serde seeds driven by the schema
+//!   gzip sniffed)      outside quotes; JSON array:        CSV: csv-core cells, header bound once
+//!                      top-level elements
+//! ```
+//!
+//! * [`Input`] opens a file (format from the name, `.gz` or gzip magic), stdin or any reader.
+//! * [`Reader`] binds an input to a [`crate::ir::Schema`] (for CSV: reads the header, reports
+//!   missing columns as an error or as [`Reader::warnings`]) and hands out chunks.
+//! * [`Reader::next_batch`] (or a pipeline worker) turns a chunk into a [`Batch`] (see [`batch`] for
+//!   the column layout) and the [`Reject`]s of records that do not fit.
+//! * `crate::pipeline` runs decoding and evaluation in parallel, in input order.
+//!
+//! Conversions follow SPEC §3.1 and [`convert`]; records that do not fit are rejects, never
+//! guessed; nothing here panics or recurses on input.
+//!
+//! ```
+//! use smql::data::{ChunkSize, Format, Input, Reader};
+//! # use smql::ir::{Schema, Field, Ty};
+//! # let field = |name: &str, ty: Ty| Field { name: name.into(), column: name.into(), ty,
+//! #     doc: None, span: smql::Span::new(smql::source::FileId(0), 0, 0) };
+//! let schema = Schema { fields: vec![field("id", Ty::String), field("visits", Ty::Int)], key: None };
+//! let text = b"{\"id\": \"a\", \"visits\": 3}\n{\"id\": \"b\", \"visits\": \"x\"}\n".to_vec();
+//! let input = Input::from_bytes("leads.ndjson", text, Format::Ndjson).unwrap();
+//! let (batches, rejects) = Reader::new(input, &schema, ChunkSize::default()).unwrap().read_all().unwrap();
+//! assert_eq!(batches[0].len(), 1);
+//! assert_eq!(rejects[0].describe("leads.ndjson"),
+//!     "leads.ndjson: record 2 (line 2): field `visits`: expected int, found `\"x\"`");
+//! ```
 
+pub mod batch;
 pub mod convert;
+mod csv;
+pub mod dict;
+mod fields;
+mod input;
+mod json;
+mod reader;
+mod reject;
+mod split;
+
+pub use batch::{Batch, Column, ListColumn, RecordsColumn, RowOrigin, Scalar};
+pub use dict::StringDict;
+pub use input::{Format, Input};
+pub use reader::{Decoded, Decoder, Reader};
+pub use reject::{shorten, InputError, MissingColumn, Reject};
+pub use split::ChunkSize;

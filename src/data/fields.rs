@@ -1,0 +1,460 @@
+//! The schema as the readers use it ([`FieldPlan`]), and the one place where a value found in
+//! data (a JSON value or a CSV cell) is converted and appended to its column, following SPEC §3.1
+//! and `convert.rs`.
+
+use super::batch::Column;
+use super::convert::{parse_bool, parse_duration, parse_int, parse_number};
+use super::dict::StringDict;
+use super::reject::{found_json_string, shorten, FOUND_MAX};
+use crate::ir::{EnumType, Schema, Ty};
+use std::sync::Arc;
+
+/// A scalar type as stored (strings and enums both become dictionary ids).
+#[derive(Debug, Clone)]
+pub(crate) enum ScalarTy {
+    Int,
+    Number,
+    Bool,
+    Str,
+    Enum(Arc<EnumType>),
+    Timestamp,
+    Duration,
+}
+
+impl ScalarTy {
+    fn of(ty: &Ty) -> ScalarTy {
+        match ty.base() {
+            Ty::Int => ScalarTy::Int,
+            Ty::Number => ScalarTy::Number,
+            Ty::Bool => ScalarTy::Bool,
+            Ty::Timestamp => ScalarTy::Timestamp,
+            Ty::Duration => ScalarTy::Duration,
+            Ty::Enum(e) => ScalarTy::Enum(e.clone()),
+            _ => ScalarTy::Str,
+        }
+    }
+}
+
+/// What a field looks like.
+#[derive(Debug, Clone)]
+pub(crate) enum Shape {
+    Scalar { ty: ScalarTy, optional: bool },
+    List(ScalarTy),
+    Records(Vec<ItemField>),
+}
+
+/// A field of a `list of { … }` record.
+#[derive(Debug, Clone)]
+pub(crate) struct ItemField {
+    pub name: String,
+    pub ty: ScalarTy,
+    pub optional: bool,
+    /// The type as written, for messages.
+    pub expected: String,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct FieldPlan {
+    pub name: String,
+    /// Input key or CSV column.
+    pub column: String,
+    pub shape: Shape,
+    /// The type as written, for messages.
+    pub expected: String,
+    /// The item type of a list, for messages.
+    pub item_expected: String,
+}
+
+impl FieldPlan {
+    pub fn for_schema(schema: &Schema) -> Vec<FieldPlan> {
+        schema
+            .fields
+            .iter()
+            .map(|f| {
+                let (shape, item_expected) = match &f.ty {
+                    Ty::List(item) => (Shape::List(ScalarTy::of(item)), item.to_string()),
+                    Ty::Records(rt) => (
+                        Shape::Records(
+                            rt.fields
+                                .iter()
+                                .map(|rf| ItemField {
+                                    name: rf.name.clone(),
+                                    ty: ScalarTy::of(&rf.ty),
+                                    optional: rf.ty.is_optional(),
+                                    expected: rf.ty.to_string(),
+                                })
+                                .collect(),
+                        ),
+                        String::new(),
+                    ),
+                    ty => (
+                        Shape::Scalar {
+                            ty: ScalarTy::of(ty),
+                            optional: ty.is_optional(),
+                        },
+                        String::new(),
+                    ),
+                };
+                FieldPlan {
+                    name: f.name.clone(),
+                    column: f.column.clone(),
+                    shape,
+                    expected: f.ty.to_string(),
+                    item_expected,
+                }
+            })
+            .collect()
+    }
+
+    /// Whether a record may leave this field out (missing, or an empty list).
+    pub fn may_be_absent(&self) -> bool {
+        !matches!(
+            self.shape,
+            Shape::Scalar {
+                optional: false,
+                ..
+            }
+        )
+    }
+
+    /// How messages name the field: ``field `x` `` or ``field `x` (column `X`)``.
+    pub fn label(&self, column_word: &str) -> String {
+        if self.column == self.name {
+            format!("field `{}`", self.name)
+        } else {
+            format!("field `{}` ({column_word} `{}`)", self.name, self.column)
+        }
+    }
+}
+
+/// A value as found in the input.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Got<'a> {
+    Null,
+    Bool(bool),
+    I64(i64),
+    U64(u64),
+    F64(f64),
+    /// A JSON string.
+    Str(&'a str),
+    /// A CSV cell (or a part of a list cell).
+    Cell(&'a str),
+    Array,
+    Object,
+}
+
+impl Got<'_> {
+    /// For "found …" in messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Got::Null => "`null`".to_string(),
+            Got::Bool(b) => format!("`{b}`"),
+            Got::I64(v) => format!("`{v}`"),
+            Got::U64(v) => format!("`{v}`"),
+            Got::F64(v) => format!("`{v}`"),
+            Got::Str(s) => format!("`{}`", found_json_string(s)),
+            Got::Cell("") => "an empty cell".to_string(),
+            Got::Cell(s) => format!("`{}`", shorten(s, FOUND_MAX)),
+            Got::Array => "`[…]`".to_string(),
+            Got::Object => "`{…}`".to_string(),
+        }
+    }
+}
+
+/// Why a value could not be stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unfit {
+    /// Not a value of the expected type.
+    Type,
+    /// The batch ran out of `u32` ids or offsets (over 4 GiB of strings or list items).
+    TooLarge,
+}
+
+impl Unfit {
+    /// The message tail after the field's name.
+    pub fn message(self, expected: &str, got: Got<'_>) -> String {
+        match self {
+            Unfit::Type => format!("expected {expected}, found {}", got.describe()),
+            Unfit::TooLarge => "the record is too large (over 4 GiB of strings or items)".into(),
+        }
+    }
+}
+
+/// Appends `got` to `col`, a column of `ty` (`optional`: `null` and blank text are missing).
+pub(crate) fn push_value(
+    col: &mut Column,
+    ty: &ScalarTy,
+    optional: bool,
+    got: Got<'_>,
+    dict: &mut StringDict,
+) -> Result<(), Unfit> {
+    match got {
+        Got::Null if optional => push_missing(col),
+        Got::Str(s) | Got::Cell(s) if optional && s.trim().is_empty() => push_missing(col),
+        Got::Str(s) | Got::Cell(s) => push_text(col, ty, s, dict),
+        Got::I64(v) => match ty {
+            ScalarTy::Int | ScalarTy::Timestamp | ScalarTy::Duration => push_i64(col, v),
+            ScalarTy::Number => push_f64(col, v as f64),
+            _ => Err(Unfit::Type),
+        },
+        Got::U64(v) => match ty {
+            ScalarTy::Number => push_f64(col, v as f64),
+            _ => match i64::try_from(v) {
+                Ok(v) => push_value(col, ty, optional, Got::I64(v), dict),
+                Err(_) => Err(Unfit::Type),
+            },
+        },
+        Got::F64(v) => match ty {
+            ScalarTy::Number if v.is_finite() => push_f64(col, v),
+            _ => Err(Unfit::Type),
+        },
+        Got::Bool(b) => match (ty, col) {
+            (ScalarTy::Bool, Column::Bool(c)) => {
+                c.push(b);
+                Ok(())
+            }
+            _ => Err(Unfit::Type),
+        },
+        Got::Null | Got::Array | Got::Object => Err(Unfit::Type),
+    }
+}
+
+/// Text (a JSON string or a CSV cell) as a value of `ty`, as `convert::convert_text` reads it.
+fn push_text(col: &mut Column, ty: &ScalarTy, s: &str, dict: &mut StringDict) -> Result<(), Unfit> {
+    match ty {
+        ScalarTy::Int => push_i64(col, parse_int(s).ok_or(Unfit::Type)?),
+        ScalarTy::Number => push_f64(col, parse_number(s).ok_or(Unfit::Type)?),
+        ScalarTy::Bool => match (parse_bool(s), col) {
+            (Some(b), Column::Bool(c)) => {
+                c.push(b);
+                Ok(())
+            }
+            _ => Err(Unfit::Type),
+        },
+        ScalarTy::Timestamp => push_i64(col, parse_timestamp(s).ok_or(Unfit::Type)?),
+        ScalarTy::Duration => push_i64(col, parse_duration(s).ok_or(Unfit::Type)?),
+        ScalarTy::Str => push_str(col, s, dict),
+        ScalarTy::Enum(e) => {
+            if e.index_of(s).is_some() {
+                push_str(col, s, dict)
+            } else {
+                Err(Unfit::Type)
+            }
+        }
+    }
+}
+
+/// `time::parse_timestamp`, plus the one shape it misses: a 10-digit string of epoch
+/// milliseconds (it takes every 10-character string for a `YYYY-MM-DD` date).
+fn parse_timestamp(s: &str) -> Option<i64> {
+    crate::time::parse_timestamp(s).or_else(|| {
+        let t = s.trim();
+        (t.len() == 10 && t.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| parse_int(t))
+            .flatten()
+    })
+}
+
+fn push_i64(col: &mut Column, v: i64) -> Result<(), Unfit> {
+    match col {
+        Column::Int(c) | Column::Timestamp(c) | Column::Duration(c) => {
+            c.push(v);
+            Ok(())
+        }
+        _ => Err(Unfit::Type),
+    }
+}
+
+fn push_f64(col: &mut Column, v: f64) -> Result<(), Unfit> {
+    match col {
+        Column::Number(c) => {
+            c.push(v);
+            Ok(())
+        }
+        _ => Err(Unfit::Type),
+    }
+}
+
+fn push_str(col: &mut Column, s: &str, dict: &mut StringDict) -> Result<(), Unfit> {
+    match col {
+        Column::Str(c) => {
+            c.push(dict.intern(s).map_err(|_| Unfit::TooLarge)?);
+            Ok(())
+        }
+        _ => Err(Unfit::Type),
+    }
+}
+
+fn push_missing(col: &mut Column) -> Result<(), Unfit> {
+    col.push_missing_or_empty();
+    Ok(())
+}
+
+/// Closes the current row of a list column (its items were appended to the child column).
+pub(crate) fn end_list(offsets: &mut Vec<u32>, items: usize) -> Result<(), Unfit> {
+    offsets.push(u32::try_from(items).map_err(|_| Unfit::TooLarge)?);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::batch::Scalar;
+
+    fn col(ty: &Ty) -> Column {
+        Column::for_type(ty)
+    }
+
+    fn one(ty: &Ty, got: Got<'_>) -> Result<crate::value::Value, Unfit> {
+        let mut c = col(ty);
+        let mut d = StringDict::new();
+        let sty = ScalarTy::of(ty);
+        push_value(&mut c, &sty, ty.is_optional(), got, &mut d)?;
+        Ok(c.value(0, &d))
+    }
+
+    use crate::value::Value as V;
+
+    #[test]
+    fn ints_from_json_and_text() {
+        assert_eq!(one(&Ty::Int, Got::I64(i64::MIN)), Ok(V::Int(i64::MIN)));
+        assert_eq!(
+            one(&Ty::Int, Got::U64(i64::MAX as u64)),
+            Ok(V::Int(i64::MAX))
+        );
+        assert_eq!(
+            one(&Ty::Int, Got::U64(i64::MAX as u64 + 1)),
+            Err(Unfit::Type)
+        );
+        assert_eq!(one(&Ty::Int, Got::Str(" -42 ")), Ok(V::Int(-42)));
+        assert_eq!(
+            one(&Ty::Int, Got::Cell("-9223372036854775808")),
+            Ok(V::Int(i64::MIN))
+        );
+        assert_eq!(
+            one(&Ty::Int, Got::Cell("9223372036854775808")),
+            Err(Unfit::Type)
+        );
+        assert_eq!(one(&Ty::Int, Got::F64(3.0)), Err(Unfit::Type));
+        assert_eq!(one(&Ty::Int, Got::Cell("1.5")), Err(Unfit::Type));
+        assert_eq!(one(&Ty::Int, Got::Cell("")), Err(Unfit::Type));
+        assert_eq!(one(&Ty::Int, Got::Null), Err(Unfit::Type));
+        assert_eq!(one(&Ty::Int, Got::Bool(true)), Err(Unfit::Type));
+        assert_eq!(one(&Ty::Int.optional(), Got::Null), Ok(V::Missing));
+        assert_eq!(one(&Ty::Int.optional(), Got::Cell("  ")), Ok(V::Missing));
+        assert_eq!(one(&Ty::Int.optional(), Got::Str("")), Ok(V::Missing));
+        assert_eq!(one(&Ty::Int.optional(), Got::I64(0)), Ok(V::Int(0)));
+    }
+
+    #[test]
+    fn numbers_and_bools() {
+        assert_eq!(one(&Ty::Number, Got::I64(3)), Ok(V::Number(3.0)));
+        assert_eq!(one(&Ty::Number, Got::F64(-0.5)), Ok(V::Number(-0.5)));
+        assert_eq!(one(&Ty::Number, Got::Cell("1e3")), Ok(V::Number(1000.0)));
+        assert_eq!(one(&Ty::Number, Got::Cell("NaN")), Err(Unfit::Type));
+        assert_eq!(one(&Ty::Number, Got::Str("inf")), Err(Unfit::Type));
+        for (s, b) in [
+            ("TRUE", true),
+            ("yes", true),
+            ("Yes", true),
+            ("1", true),
+            ("no", false),
+            ("False", false),
+            ("0", false),
+        ] {
+            assert_eq!(one(&Ty::Bool, Got::Cell(s)), Ok(V::Bool(b)), "{s}");
+        }
+        assert_eq!(one(&Ty::Bool, Got::Bool(false)), Ok(V::Bool(false)));
+        assert_eq!(one(&Ty::Bool, Got::I64(1)), Err(Unfit::Type));
+        assert_eq!(one(&Ty::Bool, Got::Cell("y")), Err(Unfit::Type));
+        assert_eq!(one(&Ty::Bool.optional(), Got::Cell("")), Ok(V::Missing));
+    }
+
+    #[test]
+    fn strings_and_enums() {
+        assert_eq!(one(&Ty::String, Got::Cell("")), Ok(V::str("")));
+        assert_eq!(one(&Ty::String, Got::Cell(" a ")), Ok(V::str(" a ")));
+        assert_eq!(one(&Ty::String.optional(), Got::Cell("")), Ok(V::Missing));
+        assert_eq!(one(&Ty::String, Got::I64(5)), Err(Unfit::Type));
+        assert_eq!(one(&Ty::String, Got::Null), Err(Unfit::Type));
+        let e = Ty::Enum(Arc::new(EnumType {
+            values: vec!["organic".into(), "paid".into()],
+            stage_path_len: None,
+        }));
+        assert_eq!(one(&e, Got::Str("paid")), Ok(V::str("paid")));
+        assert_eq!(one(&e, Got::Str("Paid")), Err(Unfit::Type));
+        assert_eq!(one(&e, Got::Str("")), Err(Unfit::Type));
+        assert_eq!(one(&e.clone().optional(), Got::Str("")), Ok(V::Missing));
+    }
+
+    #[test]
+    fn timestamps_and_durations() {
+        let t = &Ty::Timestamp;
+        let day = crate::time::MS_PER_DAY;
+        // 2026-11-01T09:30:00Z
+        let nine_thirty = 1_793_491_200_000 + 9 * 3_600_000 + 30 * 60_000;
+        assert_eq!(one(t, Got::Cell("1970-01-02")), Ok(V::Timestamp(day)));
+        assert_eq!(
+            one(t, Got::Str("2024-02-29T00:00:00Z")),
+            Ok(V::Timestamp(1_709_164_800_000))
+        );
+        assert_eq!(one(t, Got::Str("2023-02-29")), Err(Unfit::Type));
+        assert_eq!(
+            one(t, Got::Str("2026-11-01T09:30:00+02:00")),
+            Ok(V::Timestamp(nine_thirty - 2 * 3_600_000))
+        );
+        assert_eq!(
+            one(t, Got::Str("2026-11-01T09:30:00.250-01:30")),
+            Ok(V::Timestamp(nine_thirty + 250 + 90 * 60_000))
+        );
+        assert_eq!(
+            one(t, Got::Cell("2026-11-01 09:30")),
+            Ok(V::Timestamp(nine_thirty))
+        );
+        assert_eq!(one(t, Got::I64(nine_thirty)), Ok(V::Timestamp(nine_thirty)));
+        assert_eq!(
+            one(t, Got::Cell("1793525400000")),
+            Ok(V::Timestamp(nine_thirty))
+        );
+        assert_eq!(
+            one(t, Got::Cell("1000000000")),
+            Ok(V::Timestamp(1_000_000_000))
+        );
+        assert_eq!(one(t, Got::I64(-1)), Ok(V::Timestamp(-1)));
+        assert_eq!(one(t, Got::F64(1.5e12)), Err(Unfit::Type));
+        assert_eq!(one(t, Got::Str("yesterday")), Err(Unfit::Type));
+        assert_eq!(one(t, Got::Str("2026-13-01")), Err(Unfit::Type));
+        assert_eq!(
+            one(&Ty::Duration, Got::Str("2h")),
+            Ok(V::Duration(7_200_000))
+        );
+        assert_eq!(one(&Ty::Duration, Got::I64(5)), Ok(V::Duration(5)));
+        assert_eq!(one(&Ty::Duration, Got::Str("2y")), Err(Unfit::Type));
+    }
+
+    #[test]
+    fn found_values_are_quoted_and_shortened() {
+        assert_eq!(Got::Str("abc").describe(), "`\"abc\"`");
+        assert_eq!(Got::Cell("abc").describe(), "`abc`");
+        assert_eq!(Got::Cell("").describe(), "an empty cell");
+        assert_eq!(Got::F64(1.5).describe(), "`1.5`");
+        assert_eq!(Got::Object.describe(), "`{…}`");
+        let long = Got::Str(&"y".repeat(500)).describe();
+        assert!(long.chars().count() < 50, "{long}");
+        assert_eq!(
+            Unfit::Type.message("int", Got::Str("abc")),
+            "expected int, found `\"abc\"`"
+        );
+    }
+
+    #[test]
+    fn scalar_placeholder_is_not_read() {
+        let mut c: Scalar<i64> = Scalar {
+            values: vec![],
+            present: Some(vec![]),
+        };
+        c.push_missing();
+        c.push(4);
+        assert_eq!((c.get(0), c.get(1), c.get(2)), (None, Some(4), None));
+    }
+}

@@ -1,0 +1,169 @@
+//! [`Reader`]: an input bound to a schema, handing out chunks of records that [`Decoder`] turns
+//! into batches (sequentially with [`Reader::next_batch`], or in parallel via `crate::pipeline`).
+
+use super::batch::{Batch, BatchBuilder, RowOrigin};
+use super::csv::{CsvBinding, CsvDecoder};
+use super::fields::FieldPlan;
+use super::input::{Format, Input};
+use super::json::JsonDecoder;
+use super::reject::{InputError, Reject};
+use super::split::{Chunk, ChunkSize, Chunker};
+use crate::ir::Schema;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// A batch and the records of its chunk that did not fit the schema.
+#[derive(Debug)]
+pub struct Decoded {
+    pub batch: Batch,
+    /// In record order.
+    pub rejects: Vec<Reject>,
+}
+
+/// Turns chunks into batches; shared by the worker threads.
+#[derive(Debug)]
+pub struct Decoder {
+    input: String,
+    schema: Schema,
+    plan: Vec<FieldPlan>,
+    /// CSV only: which cell feeds which field.
+    csv: Option<CsvBinding>,
+}
+
+impl Decoder {
+    /// The name of the input, for messages.
+    pub fn input_name(&self) -> &str {
+        &self.input
+    }
+
+    pub(crate) fn decode(&self, chunk: Chunk) -> Decoded {
+        let mut b = BatchBuilder::new(&self.schema, chunk.records.len());
+        let mut rejects = Vec::new();
+        let mut json = JsonDecoder::new(&self.plan);
+        let mut csv = self.csv.as_ref().map(|c| CsvDecoder::new(&self.plan, c));
+        for (i, span) in chunk.records.iter().enumerate() {
+            let bytes = &chunk.bytes[span.start..span.end];
+            let result = match &mut csv {
+                Some(csv) => csv.decode(bytes, span.truncated, &mut b),
+                None => json.decode(bytes, span.line, &mut b),
+            };
+            let record = chunk.first_record + i as u64;
+            match result {
+                Ok(()) => b.commit(RowOrigin {
+                    record,
+                    line: span.line,
+                    raw_start: span.start,
+                    raw_end: span.end,
+                }),
+                Err(error) => {
+                    b.rollback();
+                    rejects.push(Reject {
+                        record,
+                        line: span.line,
+                        error,
+                        raw: String::from_utf8_lossy(bytes).into_owned(),
+                    });
+                }
+            }
+        }
+        Decoded {
+            batch: b.finish(chunk.bytes, chunk.seq),
+            rejects,
+        }
+    }
+}
+
+/// An input bound to a schema.
+pub struct Reader {
+    chunker: Chunker,
+    decoder: Arc<Decoder>,
+    warnings: Vec<String>,
+    bytes_read: Arc<AtomicU64>,
+    total_bytes: Option<u64>,
+}
+
+impl Reader {
+    /// Binds `input` to `schema`. For CSV this reads the header: a missing column for a required
+    /// field is an error here, before any row is read.
+    pub fn new(input: Input, schema: &Schema, size: ChunkSize) -> Result<Reader, InputError> {
+        let name = input.name.clone();
+        let format = input.format;
+        let bytes_read = input.bytes_read.clone();
+        let total_bytes = input.total_bytes;
+        let plan = FieldPlan::for_schema(schema);
+        let mut chunker = Chunker::new(input, size);
+        let (csv, warnings) = if format == Format::Csv {
+            let header = chunker.header()?;
+            let (binding, warnings) = CsvBinding::new(
+                &name,
+                header.as_ref().map(|(b, s)| &b[s.start..s.end]),
+                &plan,
+            )?;
+            (Some(binding), warnings)
+        } else {
+            (None, Vec::new())
+        };
+        Ok(Reader {
+            chunker,
+            decoder: Arc::new(Decoder {
+                input: name,
+                schema: schema.clone(),
+                plan,
+                csv,
+            }),
+            warnings,
+            bytes_read,
+            total_bytes,
+        })
+    }
+
+    /// Opens `path` (see [`Input::open`]) with the default chunk size.
+    pub fn open(
+        path: &std::path::Path,
+        format: Option<Format>,
+        schema: &Schema,
+    ) -> Result<Reader, InputError> {
+        Reader::new(Input::open(path, format)?, schema, ChunkSize::default())
+    }
+
+    /// Warnings about the input found before reading rows (CSV columns that are not there), one
+    /// line each, for the caller to print.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// The name of the input, for messages.
+    pub fn input_name(&self) -> &str {
+        self.decoder.input_name()
+    }
+
+    pub fn decoder(&self) -> &Arc<Decoder> {
+        &self.decoder
+    }
+
+    /// Bytes read from the file or stream so far (compressed bytes for gzip), and its size if
+    /// known.
+    pub fn bytes_read(&self) -> (u64, Option<u64>) {
+        (self.bytes_read.load(Ordering::Relaxed), self.total_bytes)
+    }
+
+    pub(crate) fn next_chunk(&mut self) -> Result<Option<Chunk>, InputError> {
+        self.chunker.next_chunk()
+    }
+
+    /// The next batch, read and decoded on this thread; `None` at the end of the input.
+    pub fn next_batch(&mut self) -> Result<Option<Decoded>, InputError> {
+        Ok(self.next_chunk()?.map(|c| self.decoder.decode(c)))
+    }
+
+    /// Reads the whole input on this thread (tests, small inputs).
+    pub fn read_all(mut self) -> Result<(Vec<Batch>, Vec<Reject>), InputError> {
+        let mut batches = Vec::new();
+        let mut rejects = Vec::new();
+        while let Some(d) = self.next_batch()? {
+            batches.push(d.batch);
+            rejects.extend(d.rejects);
+        }
+        Ok((batches, rejects))
+    }
+}

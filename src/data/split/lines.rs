@@ -1,0 +1,163 @@
+//! NDJSON and CSV record boundaries.
+
+use super::RecordSpan;
+use memchr::{memchr, memchr3};
+
+fn is_blank(bytes: &[u8]) -> bool {
+    bytes.iter().all(|b| b.is_ascii_whitespace())
+}
+
+/// NDJSON: one record per non-blank line.
+pub(super) struct LineSplitter {
+    pub(super) pos: usize,
+    pub(super) rec_start: usize,
+    line: u64,
+}
+
+impl LineSplitter {
+    pub(super) fn new() -> LineSplitter {
+        LineSplitter {
+            pos: 0,
+            rec_start: 0,
+            line: 1,
+        }
+    }
+
+    pub(super) fn scan(&mut self, buf: &[u8], eof: bool, out: &mut Vec<RecordSpan>, max: usize) {
+        while out.len() < max {
+            match memchr(b'\n', &buf[self.pos..]) {
+                Some(i) => {
+                    let nl = self.pos + i;
+                    let end = if nl > self.rec_start && buf[nl - 1] == b'\r' {
+                        nl - 1
+                    } else {
+                        nl
+                    };
+                    self.emit(buf, end, out, false);
+                    self.line += 1;
+                    self.pos = nl + 1;
+                    self.rec_start = self.pos;
+                }
+                None => {
+                    self.pos = buf.len();
+                    if eof {
+                        self.emit(buf, buf.len(), out, false);
+                        self.rec_start = buf.len();
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    fn emit(&self, buf: &[u8], end: usize, out: &mut Vec<RecordSpan>, truncated: bool) {
+        if !is_blank(&buf[self.rec_start..end]) {
+            out.push(RecordSpan {
+                start: self.rec_start,
+                end,
+                line: self.line,
+                truncated,
+            });
+        }
+    }
+}
+
+/// CSV: a record ends at `\n` or `\r` outside quotes; a quote opens a quoted cell only at the
+/// start of a cell, and `""` inside one is a quote (csv-core's rules). Empty lines are skipped.
+pub(super) struct CsvSplitter {
+    pub(super) pos: usize,
+    pub(super) rec_start: usize,
+    line: u64,
+    rec_line: u64,
+    quoted: bool,
+}
+
+impl CsvSplitter {
+    pub(super) fn new() -> CsvSplitter {
+        CsvSplitter {
+            pos: 0,
+            rec_start: 0,
+            line: 1,
+            rec_line: 1,
+            quoted: false,
+        }
+    }
+
+    pub(super) fn scan(&mut self, buf: &[u8], eof: bool, out: &mut Vec<RecordSpan>, max: usize) {
+        while out.len() < max {
+            if self.quoted {
+                match memchr(b'"', &buf[self.pos..]) {
+                    Some(i) => {
+                        let q = self.pos + i;
+                        self.line += count_newlines(&buf[self.pos..q]);
+                        match buf.get(q + 1) {
+                            Some(b'"') => self.pos = q + 2,
+                            Some(_) => {
+                                self.quoted = false;
+                                self.pos = q + 1;
+                            }
+                            None if eof => {
+                                self.quoted = false;
+                                self.pos = q + 1;
+                            }
+                            None => {
+                                // Whether this quote closes the cell depends on the next byte.
+                                self.pos = q;
+                                return;
+                            }
+                        }
+                    }
+                    None => {
+                        self.line += count_newlines(&buf[self.pos..]);
+                        self.pos = buf.len();
+                        if eof {
+                            self.emit(buf.len(), out, true);
+                            self.rec_start = buf.len();
+                        }
+                        return;
+                    }
+                }
+            } else {
+                match memchr3(b'"', b'\n', b'\r', &buf[self.pos..]) {
+                    Some(i) => {
+                        let p = self.pos + i;
+                        self.pos = p + 1;
+                        if buf[p] == b'"' {
+                            self.quoted = p == self.rec_start || buf[p - 1] == b',';
+                        } else {
+                            self.emit(p, out, false);
+                            if buf[p] == b'\n' {
+                                self.line += 1;
+                            }
+                            self.rec_start = self.pos;
+                            self.rec_line = self.line;
+                        }
+                    }
+                    None => {
+                        self.pos = buf.len();
+                        if eof {
+                            self.emit(buf.len(), out, false);
+                            self.rec_start = buf.len();
+                        }
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    fn emit(&self, end: usize, out: &mut Vec<RecordSpan>, truncated: bool) {
+        if end > self.rec_start {
+            out.push(RecordSpan {
+                start: self.rec_start,
+                end,
+                line: self.rec_line,
+                truncated,
+            });
+        }
+    }
+}
+
+fn count_newlines(bytes: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', bytes).count() as u64
+}
