@@ -117,11 +117,12 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
     if b.is_empty() {
         return None;
     }
-    if b.len() != 10
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| c.is_ascii_digit() || (i == 0 && (*c == b'-' || *c == b'+')))
-    {
+    // Epoch milliseconds: digits with an optional sign (a date always has `-` after the year).
+    let unsigned = b
+        .strip_prefix(b"-")
+        .or_else(|| b.strip_prefix(b"+"))
+        .unwrap_or(b);
+    if !unsigned.is_empty() && unsigned.iter().all(u8::is_ascii_digit) {
         return s.trim().parse::<i64>().ok();
     }
     if b.len() < 10 {
