@@ -9,6 +9,7 @@
 pub mod explain;
 mod expr;
 mod interp;
+pub mod jit;
 pub mod math;
 pub mod test_runner;
 pub mod text;

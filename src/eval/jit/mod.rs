@@ -1,0 +1,292 @@
+//! The cranelift JIT: a rule set compiled to one native kernel over columnar batches.
+//!
+//! ```text
+//! Jit::compile(&Program) ──▶ one JITModule, one kernel, finalized once, freed on drop
+//! jit.eval_batch(&Batch, now, explain) ──▶ BatchResult: output columns + per-row errors
+//! ```
+//!
+//! # Use
+//!
+//! ```no_run
+//! # fn demo(program: &smql::ir::Program, batch: &smql::data::Batch) -> Result<(), smql::eval::jit::JitError> {
+//! use smql::eval::jit::Jit;
+//! let jit = Jit::compile(program)?; // once per rule set; `Jit` is `Send + Sync`
+//! let now = 1_790_000_000_000; // epoch ms
+//! let result = jit.eval_batch(batch, now, false)?; // per batch, on any thread
+//! for row in 0..result.len() {
+//!     if let Some(err) = result.error(row) {
+//!         eprintln!("row {row}: {err}");
+//!         continue;
+//!     }
+//!     let _score = result.score(smql::ir::ScoreId(0), row);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! # The kernel
+//!
+//! `kernel(env: *const u64, rt: *mut Runtime, start: u64, end: u64)`: for each row of the range
+//! it evaluates every definition, score, grade and the stage in `program.order` and stores each
+//! into its output column ([`codegen`] has the shape). `env` is a table of pointers built per
+//! batch ([`plan::Slot`]): column values, presence bytes and list offsets of the batch, memo
+//! tables, literal string ids, constant lists and output columns.
+//!
+//! * **Scalars** are registers: `i64` (int, timestamp, duration), `f64`, `i8` bools, `u32`
+//!   string ids. An optional carries an `i8` presence next to its value.
+//! * **Strings** are ids into the batch's dictionary, extended per batch by the strings made
+//!   while evaluating ([`runtime::Strings`]): one id per distinct string, so `==` is an integer
+//!   compare. Literals are interned once per batch. String predicates (`contains`,
+//!   `starts with`, `ends with`, `matches`, `in [literals]`, `contains any`) and functions
+//!   (`lower`, `upper`, `trim`, `domain`, `len`, enum positions) are memo tables indexed by
+//!   id, filled by a helper the first time a string is seen: a predicate runs once per distinct
+//!   string, never per row. `a + b` interns the concatenation (memoized per pair of ids).
+//! * **Lists** are `(pointer, length)` into the batch's child column, a per-batch constant
+//!   list, or a per-row buffer for list literals with computed elements; membership,
+//!   `contains`, `count`/`any`/`all`/`earliest`/`latest`/`decayed_count` are inline loops.
+//!   Event lists are `(start, length)` rows of the record field columns.
+//! * **Errors** (integer, duration and timestamp overflow) branch to a cold block that records
+//!   the interpreter's message for the row and moves on to the next row. Short-circuits match
+//!   the interpreter's (`and`, `or`, `if`, `??`, `any`, `all`), so errors arise for exactly the
+//!   same rows.
+//! * **Explanations**: every score item also stores what decided it (the condition, or the
+//!   per-value) and every decay its `since`; [`BatchResult::why`] rebuilds the interpreter's
+//!   trace from them and renders it with the same [`crate::eval::why_items`]. Without
+//!   `explain` these stores go to a small shared sink.
+//!
+//! Inline: comparisons, arithmetic with overflow checks, boolean logic, `min`/`max` with the
+//! NaN rule of [`crate::eval::math`], `floor`/`ceil`/`abs`, `within`, table lookups, loops.
+//! Helpers (`extern "C"`, total, in [`helpers`]): `decay`, `decayed_count` weights, `round`,
+//! `duration * number` (the same `math` functions as the interpreter), string work on first
+//! sight of a string, string ordering, text search with a per-row needle, error reporting.
+//!
+//! What cannot be compiled (an `if` choosing between two different event lists, a record used
+//! as a value) makes [`Jit::compile`] fail with a [`JitError`] naming the construct and its
+//! span; `smql eval` then falls back to the interpreter and says so.
+
+mod codegen;
+mod expr;
+mod helpers;
+mod lists;
+mod nodes;
+mod plan;
+mod result;
+mod runtime;
+mod validate;
+
+pub use result::BatchResult;
+
+use crate::data::Batch;
+use crate::ir::Program;
+use crate::source::{SourceMap, Span};
+use cranelift_codegen::ir::{types, AbiParam};
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_module::{default_libcall_names, FuncId, Linkage, Module};
+use plan::Plan;
+use runtime::{Buffers, Runtime, Strings};
+use std::ffi::c_void;
+use std::fmt;
+use std::time::{Duration, Instant};
+
+/// Why a rule set could not be compiled, or a batch not evaluated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JitError {
+    /// Lowercase, no trailing period.
+    pub message: String,
+    /// The construct that could not be compiled.
+    pub span: Option<Span>,
+}
+
+impl JitError {
+    fn new(message: impl Into<String>) -> JitError {
+        JitError {
+            message: message.into(),
+            span: None,
+        }
+    }
+
+    /// An inconsistency in the IR (a bug), reported instead of panicking.
+    pub(crate) fn internal(message: impl fmt::Display) -> JitError {
+        JitError::new(format!("internal: {message}"))
+    }
+
+    /// The message with `file:line:col` of the span, when there is one.
+    pub fn describe(&self, sources: &SourceMap) -> String {
+        match self.span {
+            Some(span) if (span.file.0 as usize) < sources.files().count() => {
+                let file = sources.file(span.file);
+                let (line, col) = file.line_col(span.start);
+                format!(
+                    "{} (`{}` at {}:{line}:{col})",
+                    self.message,
+                    sources.slice(span),
+                    file.name
+                )
+            }
+            _ => self.message.clone(),
+        }
+    }
+}
+
+impl fmt::Display for JitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for JitError {}
+
+/// `kernel(env, runtime, start, end)`.
+type Kernel = unsafe extern "C" fn(*const u64, *mut c_void, u64, u64);
+
+/// A compiled rule set. Share it between threads: kernels are pure functions of their inputs,
+/// and every call gets its own per-batch state.
+pub struct Jit {
+    /// `Some` until dropped (freeing needs ownership).
+    module: Option<JITModule>,
+    kernel: Kernel,
+    plan: Plan,
+    program: Program,
+    compile_time: Duration,
+}
+
+// SAFETY: after `finalize_definitions` the module is never touched again until `drop` (which
+// has `&mut self`); its code is immutable executable memory. The kernel only reads its
+// arguments and writes the buffers of the call that invoked it, so calling it from several
+// threads at once is fine.
+unsafe impl Send for Jit {}
+// SAFETY: see `Send`: `&Jit` only gives access to the immutable plan, program and code.
+unsafe impl Sync for Jit {}
+
+impl Drop for Jit {
+    fn drop(&mut self) {
+        if let Some(module) = self.module.take() {
+            // SAFETY: the kernel pointer dies with `self`; no `BatchResult` outlives the `Jit`
+            // (it borrows it), so no code of this module can run after this.
+            unsafe { module.free_memory() };
+        }
+    }
+}
+
+impl fmt::Debug for Jit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Jit")
+            .field("slots", &self.plan.slots.len())
+            .field("compile_time", &self.compile_time)
+            .finish()
+    }
+}
+
+impl Jit {
+    /// Compiles every definition, score, grade and the stage of `program` into one kernel.
+    pub fn compile(program: &Program) -> Result<Jit, JitError> {
+        let started = Instant::now();
+        let setting = |e: settings::SetError| JitError::internal(format!("cranelift setting: {e}"));
+        let mut flags = settings::builder();
+        flags.set("opt_level", "speed").map_err(setting)?;
+        let verify = if cfg!(debug_assertions) { "true" } else { "false" };
+        flags.set("enable_verifier", verify).map_err(setting)?;
+        flags.set("use_colocated_libcalls", "false").map_err(setting)?;
+        flags.set("is_pic", "false").map_err(setting)?;
+        let isa = cranelift_native::builder()
+            .map_err(|m| JitError::new(format!("the JIT does not support this machine: {m}")))?
+            .finish(settings::Flags::new(flags))
+            .map_err(|e| JitError::new(format!("the JIT does not support this machine: {e}")))?;
+        let call_conv = isa.default_call_conv();
+        let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
+        let (id, plan) = match build(&mut module, program, call_conv) {
+            Ok(built) => built,
+            Err(e) => {
+                // SAFETY: nothing of this module was handed out.
+                unsafe { module.free_memory() };
+                return Err(e);
+            }
+        };
+        let code = module.get_finalized_function(id);
+        // SAFETY: `code` is the finalized kernel, generated with exactly this signature (four
+        // pointer-sized integer parameters, no result, the platform's C calling convention).
+        let kernel = unsafe { std::mem::transmute::<*const u8, Kernel>(code) };
+        Ok(Jit {
+            module: Some(module),
+            kernel,
+            plan,
+            program: program.clone(),
+            compile_time: started.elapsed(),
+        })
+    }
+
+    /// The program this was compiled from.
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
+    /// How long [`Jit::compile`] took.
+    pub fn compile_time(&self) -> Duration {
+        self.compile_time
+    }
+
+    /// Evaluates every row of `batch` at instant `now` (epoch ms). With `explain`, also keeps
+    /// what [`BatchResult::why`] needs. Fails only when the batch does not fit the schema.
+    pub fn eval_batch<'a>(
+        &'a self,
+        batch: &'a Batch,
+        now: i64,
+        explain: bool,
+    ) -> Result<BatchResult<'a>, JitError> {
+        validate::batch_fits(batch, &self.program.schema)
+            .map_err(|e| JitError::new(format!("the batch does not fit the schema: {e}")))?;
+        let rows = batch.len();
+        let mut strings = Strings::new(&batch.dict);
+        let mut buffers = Buffers::new(&self.plan, &mut strings, rows, explain);
+        let env = buffers
+            .env(&self.plan, batch, now, explain)
+            .map_err(|e| JitError::internal(format!("cannot set up the kernel: {e}")))?;
+        let mut rt = Runtime::new(&self.plan, strings, &env);
+        let rt_ptr: *mut Runtime = &mut rt;
+        // SAFETY: `env.slots` holds, slot by slot, what `self.plan` promised the kernel: pointers
+        // into `batch` (checked to fit the schema above, so every row, offset and item index
+        // the kernel derives is in bounds) and into `buffers` (sized for `rows` rows, memo
+        // tables for the dictionary's length, which the kernel checks ids against). `rt` is
+        // alive and not otherwise borrowed during the call. The kernel never unwinds (helpers
+        // are total).
+        unsafe { (self.kernel)(env.slots.as_ptr(), rt_ptr.cast(), 0, rows as u64) };
+        let (strings, mut errors) = rt.into_parts();
+        errors.sort_by_key(|(row, _)| *row);
+        Ok(BatchResult::new(
+            self, batch, strings, buffers, errors, now, explain,
+        ))
+    }
+
+    fn plan(&self) -> &Plan {
+        &self.plan
+    }
+}
+
+/// Declares, generates, defines and finalizes the kernel.
+fn build(
+    module: &mut JITModule,
+    program: &Program,
+    call_conv: cranelift_codegen::isa::CallConv,
+) -> Result<(FuncId, Plan), JitError> {
+    let module_err = |e: cranelift_module::ModuleError| JitError::internal(format!("{e:?}"));
+    let mut sig = module.make_signature();
+    sig.params
+        .extend(std::iter::repeat_n(AbiParam::new(types::I64), 4));
+    let id = module
+        .declare_function("smql_kernel", Linkage::Local, &sig)
+        .map_err(module_err)?;
+    let mut ctx = module.make_context();
+    ctx.func.signature = sig;
+    let mut fctx = FunctionBuilderContext::new();
+    let mut plan = Plan::default();
+    let config = module.target_config();
+    {
+        let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
+        codegen::Gen::kernel(program, b, &mut plan, call_conv, config)?;
+    }
+    module.define_function(id, &mut ctx).map_err(module_err)?;
+    module.clear_context(&mut ctx);
+    module.finalize_definitions().map_err(module_err)?;
+    Ok((id, plan))
+}

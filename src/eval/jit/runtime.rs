@@ -1,0 +1,453 @@
+//! Per-batch state of one kernel call: the batch's strings and their extension, memo tables,
+//! interned literals, constant lists, output columns, and the environment handed to the kernel.
+//!
+//! Strings are ids: `0 .. dict.len()` are the batch dictionary's, larger ids are strings made
+//! while evaluating (`lower(title)`, `region + " / " + size_band`) or literals of the rules that
+//! the batch does not contain. [`Strings::intern`] looks a string up in the dictionary first, so
+//! every string has exactly one id and string equality is id equality.
+//!
+//! Memory: [`Buffers`] owns everything the kernel writes or reads besides the batch. The kernel
+//! and the helpers reach it only through raw pointers taken once before the call
+//! ([`Buffers::env`]), and `eval_batch` reads it through the buffers only after the call.
+
+use super::plan::{Kind, OutKind, Plan, Pred, Slot, StrFn, PRED_UNKNOWN, STRFN_UNKNOWN, UNORDERED};
+use crate::data::{Batch, Column, StringDict};
+use crate::eval::{text, EvalError};
+use crate::value::Value;
+use std::collections::HashMap;
+
+/// The batch dictionary plus the strings made while evaluating it.
+pub(super) struct Strings<'b> {
+    dict: &'b StringDict,
+    dict_len: u32,
+    ext: Vec<Box<str>>,
+    ext_index: HashMap<Box<str>, u32>,
+}
+
+impl<'b> Strings<'b> {
+    pub fn new(dict: &'b StringDict) -> Strings<'b> {
+        Strings {
+            dict,
+            dict_len: u32::try_from(dict.len()).unwrap_or(u32::MAX),
+            ext: Vec::new(),
+            ext_index: HashMap::new(),
+        }
+    }
+
+    pub fn dict_len(&self) -> u32 {
+        self.dict_len
+    }
+
+    /// The text of `id` (empty for an id no one made).
+    pub fn get(&self, id: u32) -> &str {
+        if id < self.dict_len {
+            self.dict.get(id)
+        } else {
+            self.ext
+                .get((id - self.dict_len) as usize)
+                .map_or("", |s| s)
+        }
+    }
+
+    /// The one id of `s`. A batch holds at most 4 GiB of text and each row makes a bounded
+    /// number of strings, so ids stay far below the sentinels (`u32::MAX - 1` and up); were
+    /// they ever reached, the id saturates (and the string reads as empty).
+    pub fn intern(&mut self, s: &str) -> u32 {
+        if let Some(id) = self.dict.lookup(s) {
+            return id;
+        }
+        if let Some(&id) = self.ext_index.get(s) {
+            return id;
+        }
+        let id = u64::from(self.dict_len) + self.ext.len() as u64;
+        let Ok(id) = u32::try_from(id) else {
+            return u32::MAX - 2;
+        };
+        if id >= u32::MAX - 2 {
+            return u32::MAX - 2;
+        }
+        self.ext.push(Box::from(s));
+        self.ext_index.insert(Box::from(s), id);
+        id
+    }
+}
+
+/// A typed buffer.
+pub(super) enum Buf {
+    U8(Vec<u8>),
+    U32(Vec<u32>),
+    I64(Vec<i64>),
+    F64(Vec<f64>),
+}
+
+impl Buf {
+    fn zeroed(kind: OutKind, len: usize) -> Buf {
+        match kind {
+            OutKind::U8 => Buf::U8(vec![0; len]),
+            OutKind::U32 => Buf::U32(vec![0; len]),
+            OutKind::I64 => Buf::I64(vec![0; len]),
+            OutKind::F64 => Buf::F64(vec![0.0; len]),
+        }
+    }
+
+    fn as_mut_ptr(&mut self) -> *mut u8 {
+        match self {
+            Buf::U8(v) => v.as_mut_ptr(),
+            Buf::U32(v) => v.as_mut_ptr().cast(),
+            Buf::I64(v) => v.as_mut_ptr().cast(),
+            Buf::F64(v) => v.as_mut_ptr().cast(),
+        }
+    }
+
+    pub fn u8(&self, i: usize) -> u8 {
+        match self {
+            Buf::U8(v) => v.get(i).copied().unwrap_or(0),
+            _ => 0,
+        }
+    }
+
+    pub fn u32(&self, i: usize) -> u32 {
+        match self {
+            Buf::U32(v) => v.get(i).copied().unwrap_or(0),
+            _ => 0,
+        }
+    }
+
+    pub fn i64(&self, i: usize) -> i64 {
+        match self {
+            Buf::I64(v) => v.get(i).copied().unwrap_or(0),
+            _ => 0,
+        }
+    }
+
+    pub fn f64(&self, i: usize) -> f64 {
+        match self {
+            Buf::F64(v) => v.get(i).copied().unwrap_or(0.0),
+            _ => 0.0,
+        }
+    }
+}
+
+/// Everything a kernel call reads or writes besides the batch.
+pub(super) struct Buffers {
+    pred_tables: Vec<Vec<u8>>,
+    strfn_tables: Vec<Vec<u32>>,
+    const_lists: Vec<Buf>,
+    list_bufs: Vec<Buf>,
+    pub outputs: Vec<Buf>,
+    /// Where explanation columns go when no explanation is asked for.
+    sink: Vec<f64>,
+    literal_ids: Vec<u32>,
+}
+
+/// The raw pointers of one call, taken once from the buffers.
+pub(super) struct Env {
+    pub slots: Vec<u64>,
+    pub pred_tables: Vec<*mut u8>,
+    pub strfn_tables: Vec<*mut u32>,
+}
+
+impl Buffers {
+    pub fn new(plan: &Plan, strings: &mut Strings, rows: usize, explain: bool) -> Buffers {
+        let dict_len = strings.dict_len() as usize;
+        let literal_ids = plan.literals.iter().map(|s| strings.intern(s)).collect();
+        let const_lists = plan
+            .const_lists
+            .iter()
+            .map(|(kind, values)| const_list(*kind, values, strings))
+            .collect();
+        Buffers {
+            pred_tables: vec![vec![PRED_UNKNOWN; dict_len]; plan.preds.len()],
+            strfn_tables: vec![vec![STRFN_UNKNOWN; dict_len]; plan.strfns.len()],
+            const_lists,
+            list_bufs: plan
+                .list_bufs
+                .iter()
+                .map(|(kind, len)| Buf::zeroed(OutKind::of(*kind), rows.saturating_mul(*len)))
+                .collect(),
+            outputs: plan
+                .outputs
+                .iter()
+                .map(|c| Buf::zeroed(c.kind, if c.explain && !explain { 0 } else { rows }))
+                .collect(),
+            sink: vec![0.0; rows.max(1)],
+            literal_ids,
+        }
+    }
+
+    /// The kernel's environment, slot by slot (see [`Slot`]). The batch must have passed
+    /// [`super::validate::batch_fits`].
+    pub fn env(
+        &mut self,
+        plan: &Plan,
+        batch: &Batch,
+        now: i64,
+        explain: bool,
+    ) -> Result<Env, String> {
+        let pred_tables: Vec<*mut u8> = self.pred_tables.iter_mut().map(|t| t.as_mut_ptr()).collect();
+        let strfn_tables: Vec<*mut u32> =
+            self.strfn_tables.iter_mut().map(|t| t.as_mut_ptr()).collect();
+        let sink = self.sink.as_mut_ptr() as u64;
+        let mut slots = Vec::with_capacity(plan.slots.len());
+        for slot in &plan.slots {
+            let value = match *slot {
+                Slot::Values(path) => {
+                    let c = super::validate::column(batch, path).ok_or("no such column")?;
+                    scalar_values(c).ok_or("not a scalar column")? as u64
+                }
+                Slot::Present(path) => {
+                    let c = super::validate::column(batch, path).ok_or("no such column")?;
+                    scalar_present(c).ok_or("not an optional column")? as u64
+                }
+                Slot::Offsets(path) => match super::validate::column(batch, path) {
+                    Some(Column::List(l)) => l.offsets.as_ptr() as u64,
+                    Some(Column::Records(r)) => r.offsets.as_ptr() as u64,
+                    _ => return Err("not a list column".into()),
+                },
+                Slot::DictLen => batch.dict.len() as u64,
+                Slot::Now => now as u64,
+                Slot::Literal(i) => u64::from(*self.literal_ids.get(i as usize).ok_or("literal")?),
+                Slot::PredTable(i) => *pred_tables.get(i as usize).ok_or("pred")? as u64,
+                Slot::StrFnTable(i) => *strfn_tables.get(i as usize).ok_or("strfn")? as u64,
+                Slot::ConstList(i) => {
+                    self.const_lists.get_mut(i as usize).ok_or("list")?.as_mut_ptr() as u64
+                }
+                Slot::ListBuf(i) => {
+                    self.list_bufs.get_mut(i as usize).ok_or("list")?.as_mut_ptr() as u64
+                }
+                Slot::Output(i) => {
+                    let col = plan.outputs.get(i as usize).ok_or("output")?;
+                    if col.explain && !explain {
+                        sink
+                    } else {
+                        self.outputs.get_mut(i as usize).ok_or("output")?.as_mut_ptr() as u64
+                    }
+                }
+            };
+            slots.push(value);
+        }
+        Ok(Env {
+            slots,
+            pred_tables,
+            strfn_tables,
+        })
+    }
+}
+
+fn const_list(kind: Kind, values: &[Value], strings: &mut Strings) -> Buf {
+    match kind {
+        Kind::I64 => Buf::I64(
+            values
+                .iter()
+                .map(|v| match v {
+                    Value::Int(i) | Value::Timestamp(i) | Value::Duration(i) => *i,
+                    _ => 0,
+                })
+                .collect(),
+        ),
+        Kind::F64 => Buf::F64(
+            values
+                .iter()
+                .map(|v| match v {
+                    Value::Number(x) => *x,
+                    Value::Int(i) => *i as f64,
+                    _ => 0.0,
+                })
+                .collect(),
+        ),
+        Kind::Bool => Buf::U8(
+            values
+                .iter()
+                .map(|v| u8::from(matches!(v, Value::Bool(true))))
+                .collect(),
+        ),
+        Kind::Str => Buf::U32(
+            values
+                .iter()
+                .map(|v| match v {
+                    Value::Str(s) => strings.intern(s),
+                    _ => strings.intern(""),
+                })
+                .collect(),
+        ),
+    }
+}
+
+fn scalar_values(c: &Column) -> Option<*const u8> {
+    Some(match c {
+        Column::Int(s) | Column::Timestamp(s) | Column::Duration(s) => s.values.as_ptr().cast(),
+        Column::Number(s) => s.values.as_ptr().cast(),
+        Column::Bool(s) => s.values.as_ptr().cast(),
+        Column::Str(s) => s.values.as_ptr().cast(),
+        _ => return None,
+    })
+}
+
+fn scalar_present(c: &Column) -> Option<*const u8> {
+    let p = match c {
+        Column::Int(s) | Column::Timestamp(s) | Column::Duration(s) => s.present.as_ref(),
+        Column::Number(s) => s.present.as_ref(),
+        Column::Bool(s) => s.present.as_ref(),
+        Column::Str(s) => s.present.as_ref(),
+        _ => None,
+    }?;
+    Some(p.as_ptr().cast())
+}
+
+/// What the helpers see during one kernel call.
+pub(super) struct Runtime<'b> {
+    pub plan: &'b Plan,
+    pub strings: Strings<'b>,
+    /// Memo tables (`dict_len` entries each), the same pointers as in the environment.
+    pred_tables: Vec<*mut u8>,
+    strfn_tables: Vec<*mut u32>,
+    /// Memo of strings made while evaluating (ids beyond the dictionary).
+    pred_ext: Vec<HashMap<u32, u8>>,
+    strfn_ext: Vec<HashMap<u32, u32>>,
+    concat: HashMap<(u32, u32), u32>,
+    /// Rows whose evaluation failed, in row order.
+    pub errors: Vec<(usize, EvalError)>,
+}
+
+impl<'b> Runtime<'b> {
+    pub fn new(plan: &'b Plan, strings: Strings<'b>, env: &Env) -> Runtime<'b> {
+        Runtime {
+            plan,
+            strings,
+            pred_tables: env.pred_tables.clone(),
+            strfn_tables: env.strfn_tables.clone(),
+            pred_ext: vec![HashMap::new(); plan.preds.len()],
+            strfn_ext: vec![HashMap::new(); plan.strfns.len()],
+            concat: HashMap::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// The strings (with those made during the call) and the errors, after the call.
+    pub fn into_parts(self) -> (Strings<'b>, Vec<(usize, EvalError)>) {
+        (self.strings, self.errors)
+    }
+
+    /// Predicate `p` of string `id`, computed once per id.
+    pub fn pred(&mut self, p: u32, id: u32) -> u8 {
+        let Some(pred) = self.plan.preds.get(p as usize) else {
+            return 0;
+        };
+        if id < self.strings.dict_len() {
+            let Some(&table) = self.pred_tables.get(p as usize) else {
+                return 0;
+            };
+            // SAFETY: `table` points to the `dict_len` bytes of this predicate's memo table in
+            // `Buffers`, alive for the whole call, and `id < dict_len`. Only the kernel (which
+            // is not running while a helper runs) and this helper touch it.
+            let known = unsafe { *table.add(id as usize) };
+            if known != PRED_UNKNOWN {
+                return known;
+            }
+            let r = u8::from(eval_pred(pred, self.strings.get(id)));
+            // SAFETY: as above.
+            unsafe { *table.add(id as usize) = r };
+            r
+        } else {
+            if let Some(&r) = self.pred_ext.get(p as usize).and_then(|m| m.get(&id)) {
+                return r;
+            }
+            let r = u8::from(eval_pred(pred, self.strings.get(id)));
+            if let Some(m) = self.pred_ext.get_mut(p as usize) {
+                m.insert(id, r);
+            }
+            r
+        }
+    }
+
+    /// String function `f` of string `id`, computed once per id.
+    pub fn strfn(&mut self, f: u32, id: u32) -> u32 {
+        let Some(func) = self.plan.strfns.get(f as usize) else {
+            return 0;
+        };
+        if id < self.strings.dict_len() {
+            let Some(&table) = self.strfn_tables.get(f as usize) else {
+                return 0;
+            };
+            // SAFETY: `table` points to the `dict_len` entries of this function's memo table
+            // in `Buffers`, alive for the whole call, and `id < dict_len`.
+            let known = unsafe { *table.add(id as usize) };
+            if known != STRFN_UNKNOWN {
+                return known;
+            }
+            let r = apply_strfn(func, id, &mut self.strings);
+            // SAFETY: as above.
+            unsafe { *table.add(id as usize) = r };
+            r
+        } else {
+            if let Some(&r) = self.strfn_ext.get(f as usize).and_then(|m| m.get(&id)) {
+                return r;
+            }
+            let r = apply_strfn(func, id, &mut self.strings);
+            if let Some(m) = self.strfn_ext.get_mut(f as usize) {
+                m.insert(id, r);
+            }
+            r
+        }
+    }
+
+    pub fn concat(&mut self, a: u32, b: u32) -> u32 {
+        if let Some(&r) = self.concat.get(&(a, b)) {
+            return r;
+        }
+        let (x, y) = (self.strings.get(a), self.strings.get(b));
+        let mut s = String::with_capacity(x.len() + y.len());
+        s.push_str(x);
+        s.push_str(y);
+        let r = self.strings.intern(&s);
+        self.concat.insert((a, b), r);
+        r
+    }
+}
+
+fn eval_pred(pred: &Pred, s: &str) -> bool {
+    match pred {
+        Pred::Contains(n) => text::fold(s).contains(n.as_str()),
+        Pred::StartsWith(n) => text::fold(s).starts_with(n.as_str()),
+        Pred::EndsWith(n) => text::fold(s).ends_with(n.as_str()),
+        Pred::ContainsAny(ns) => {
+            let folded = text::fold(s);
+            ns.iter().any(|n| folded.contains(n.as_str()))
+        }
+        Pred::ContainsAll(ns) => {
+            let folded = text::fold(s);
+            ns.iter().all(|n| folded.contains(n.as_str()))
+        }
+        Pred::Matches(p) => p.regex.is_match(s),
+        Pred::InStrs(list) => list.iter().any(|x| x == s),
+    }
+}
+
+fn apply_strfn(f: &StrFn, id: u32, strings: &mut Strings) -> u32 {
+    let s = strings.get(id);
+    match f {
+        StrFn::Lower => {
+            let r = s.to_lowercase();
+            strings.intern(&r)
+        }
+        StrFn::Upper => {
+            let r = s.to_uppercase();
+            strings.intern(&r)
+        }
+        StrFn::Trim => {
+            let r = s.trim().to_string();
+            strings.intern(&r)
+        }
+        StrFn::Domain => {
+            let r = text::domain(s);
+            strings.intern(&r)
+        }
+        StrFn::LenStr => u32::try_from(text::char_len(s)).unwrap_or(u32::MAX - 2),
+        StrFn::EnumPos(e) => match e.index_of(s) {
+            Some(i) if e.stage_path_len.is_none_or(|n| i < n) => {
+                u32::try_from(i).unwrap_or(UNORDERED)
+            }
+            _ => UNORDERED,
+        },
+    }
+}

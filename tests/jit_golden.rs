@@ -1,0 +1,58 @@
+//! The JIT agrees exactly with the interpreter on the project's example and on the shared
+//! reference rule set (skipped when `../shared` is missing).
+
+#[path = "jit_support/mod.rs"]
+mod support;
+
+use smql::data::Reader;
+use smql::eval::jit::Jit;
+use smql::source::SourceMap;
+use smql::RuleSet;
+use std::path::{Path, PathBuf};
+
+fn compile(dir: &Path) -> RuleSet {
+    let sources = SourceMap::load_paths(&[dir.to_path_buf()]).expect("the rules are readable");
+    match RuleSet::compile(sources) {
+        Ok(r) => r,
+        Err(e) => {
+            let messages: Vec<String> = e.diagnostics.iter().map(|d| d.message.clone()).collect();
+            panic!("the rules do not check: {messages:#?}");
+        }
+    }
+}
+
+fn check_dir(dir: PathBuf) {
+    let rules = compile(&dir);
+    let jit = Jit::compile(&rules.program).expect("the rules compile");
+    for data in ["leads.ndjson", "leads.csv"] {
+        let reader = Reader::open(&dir.join(data), None, &rules.program.schema)
+            .expect("the data opens");
+        let (batches, rejects) = reader.read_all().expect("the data reads");
+        assert!(rejects.is_empty(), "{rejects:?}");
+        let rows: usize = batches.iter().map(|b| b.len()).sum();
+        assert!(rows > 100, "{data}: only {rows} rows");
+        for now in ["2026-11-01", "2027-06-30T12:00:00Z", "1970-01-01"] {
+            let now = smql::time::parse_timestamp(now).expect("a valid instant");
+            for batch in &batches {
+                if let Err(e) = support::compare_batch(&rules.program, &jit, batch, now) {
+                    panic!("{} {data} at {now}: {e}", dir.display());
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn b2b_saas_example_agrees() {
+    check_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/b2b-saas"));
+}
+
+#[test]
+fn acme_reference_agrees() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/examples/acme");
+    if !dir.exists() {
+        eprintln!("skipped: {} is missing", dir.display());
+        return;
+    }
+    check_dir(dir);
+}
