@@ -7,7 +7,7 @@
 
 use super::build::Ctx;
 use super::{codes, Rule};
-use crate::diag::Diagnostic;
+use crate::diag::{did_you_mean, Diagnostic};
 use crate::source::Span;
 use pest::error::{Error, ErrorVariant, InputLocation};
 
@@ -103,7 +103,7 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
     let prev = toks.iter().copied().rev().find(|t| t.end <= pos);
     let at_line_start = found.is_some_and(|t| t.line_start) || found.is_none();
     let found_is_eol = found.is_none_or(|t| text[pos.min(t.start)..t.start].contains('\n'));
-    tidy(&mut expects, at_line_start && prev.is_some());
+    tidy(&mut expects, at_line_start && prev.is_some(), kind);
 
     let span_of = |t: Tok| Span::new(ctx.file, ctx.base + t.start, ctx.base + t.end);
     let slice = |t: Tok| &text[t.start..t.end];
@@ -181,8 +181,9 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
             )
             .label("the statement above ended with its line")
             .with_help(format!(
-                "to continue a statement on the next line, end the line with the operator: \
-                 `… {word}` and then the rest on the next line"
+                "a statement ends with its line; to continue it, end the line above with \
+                 `{word}`: `{} {word}`",
+                line_tail(text, prev)
             ));
         }
         if expects.is_empty() {
@@ -199,11 +200,12 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
         }
     }
 
-    let after = describe_prev(text, &toks, prev, kind);
     let what = phrase_list(&expects, slice(prev), kind);
-    let message = match what {
-        Some(w) => format!("expected {w} after {after}"),
-        None => format!("unexpected text after {after}"),
+    let message = match (what, found.filter(|t| t.line_start && !found_is_eol)) {
+        // At the start of a line, what came before (on another line) says little.
+        (Some(w), Some(t)) => format!("expected {w}, found `{}`", shorten(slice(t))),
+        (Some(w), None) => format!("expected {w} after {}", describe_prev(text, &toks, prev, kind)),
+        (None, _) => format!("unexpected text after {}", describe_prev(text, &toks, prev, kind)),
     };
     let (span, label) = match found {
         Some(t) if !found_is_eol => (span_of(t), format!("unexpected `{}`", shorten(slice(t)))),
@@ -222,6 +224,18 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
 /// Help for the mistakes we recognise.
 fn help(expects: &[Expect], kind: DeclKind, found: Option<&str>) -> Option<String> {
     let found = found?;
+    let keywords = block_keywords(expects, kind);
+    let candidates = expects
+        .iter()
+        .filter_map(|x| match x {
+            Expect::Token(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .chain(keywords.iter().copied())
+        .filter(|t| t.starts_with(|c: char| c.is_ascii_alphabetic()));
+    if let Some(word) = did_you_mean(found, candidates) {
+        return Some(format!("did you mean `{word}`?"));
+    }
     let operator_due = expects.contains(&Expect::Operator);
     if found.starts_with('\'') {
         return Some("strings are written in double quotes: `\"…\"`".into());
@@ -240,6 +254,21 @@ fn help(expects: &[Expect], kind: DeclKind, found: Option<&str>) -> Option<Strin
         return Some("to combine two conditions, join them with `and` or `or`".into());
     }
     None
+}
+
+/// The words that start a line of the block being parsed, when such a line is due.
+fn block_keywords(expects: &[Expect], kind: DeclKind) -> &'static [&'static str] {
+    let due = |x: Expect| expects.contains(&x);
+    match kind {
+        DeclKind::Test if due(Expect::TestLine) => &["as", "given", "expect"],
+        DeclKind::Sla if due(Expect::SlaLine) => &[
+            "owner", "for", "from", "until", "within", "target", "require", "count", "by", "per",
+            "at",
+        ],
+        DeclKind::Score if due(Expect::ScoreLine) => &["group", "at", "decay"],
+        DeclKind::Grade if due(Expect::GradeLine) => &["else"],
+        _ => &[],
+    }
 }
 
 /// The expectation a rule stands for, in the context of a declaration kind.
@@ -314,7 +343,7 @@ fn expect_token(text: &str) -> Option<Expect> {
 }
 
 /// Removes what another expectation already covers, and a new line at the start of a line.
-fn tidy(expects: &mut Vec<Expect>, at_line_start: bool) {
+fn tidy(expects: &mut Vec<Expect>, at_line_start: bool, kind: DeclKind) {
     // Group by kind (the enum's order), keeping the order pest found tokens in.
     expects.sort_by(|a, b| match (a, b) {
         (Expect::Token(_), Expect::Token(_)) => std::cmp::Ordering::Equal,
@@ -339,7 +368,9 @@ fn tidy(expects: &mut Vec<Expect>, at_line_start: bool) {
     ]
     .iter()
     .any(|x| expects.contains(x));
+    let covered: Vec<&str> = block_keywords(expects, kind).to_vec();
     expects.retain(|x| match x {
+        Expect::Token(t) if covered.contains(&t.as_str()) => false,
         Expect::Name | Expect::Number | Expect::Value => !expr,
         Expect::Str => !expr && !operator,
         // A new line is always acceptable after an operator (the line continues): not worth
@@ -366,9 +397,9 @@ fn phrase_list(expects: &[Expect], prev: &str, kind: DeclKind) -> Option<String>
         .iter()
         .map(|x| match x {
             Expect::ScoreLine => "a score item (`+10 when …`)".to_string(),
-            Expect::GradeLine => "a grade arm (`\"A\" when …`) or `else`".to_string(),
+            Expect::GradeLine => "a grade line (`\"A\" when …`, `else \"…\"`)".to_string(),
             Expect::SlaLine => "an SLA line (`owner`, `for`, `target`, …)".to_string(),
-            Expect::TestLine => "`as of`, `given` or `expect`".to_string(),
+            Expect::TestLine => "a test line (`as of`, `given`, `expect`)".to_string(),
             Expect::Field => "a field (`name: type`)".to_string(),
             Expect::Expr if condition_words.contains(&prev) => "a condition".to_string(),
             Expect::Expr => "an expression".to_string(),
@@ -401,8 +432,16 @@ fn describe_prev(text: &str, toks: &[Tok], prev: Tok, kind: DeclKind) -> String 
     let word = &text[prev.start..prev.end];
     let index = toks.iter().position(|t| t.start == prev.start).unwrap_or(0);
     let is_name = word.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+    let before = index.checked_sub(1).and_then(|i| toks.get(i));
+    let signed = before.is_some_and(|b| {
+        b.end == prev.start && matches!(&text[b.start..b.end], "+" | "-")
+    });
     match (kind, index) {
         (DeclKind::Score, 1) => "the score name".to_string(),
+        (DeclKind::Score, _) if signed && word.starts_with(|c: char| c.is_ascii_digit()) => {
+            let sign = before.map_or("", |b| &text[b.start..b.end]);
+            format!("the points `{sign}{word}`")
+        }
         (DeclKind::Grade, 1) => "the grade name".to_string(),
         (DeclKind::Sla, 1) => "the SLA name".to_string(),
         (DeclKind::Test, 1) => "the test name".to_string(),
@@ -410,6 +449,18 @@ fn describe_prev(text: &str, toks: &[Tok], prev: Tok, kind: DeclKind) -> String 
         (DeclKind::Stages, i) if i > 0 && is_name => format!("stage `{word}`"),
         (DeclKind::Detours, i) if i > 0 && is_name => format!("detour `{word}`"),
         _ => format!("`{}`", shorten(word)),
+    }
+}
+
+/// The code on the line of `tok`, up to it, shortened from the left.
+fn line_tail(text: &str, tok: Tok) -> String {
+    let start = text[..tok.start].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[start..tok.end].trim();
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() > 40 {
+        format!("…{}", chars[chars.len() - 39..].iter().collect::<String>())
+    } else {
+        line.to_string()
     }
 }
 

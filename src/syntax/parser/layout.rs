@@ -124,7 +124,8 @@ impl Scanner<'_> {
         }
         chunk.end = self.last_code_end.max(chunk.start);
         // Report the innermost unclosed bracket: that is where the closing one is missing.
-        if let Some(&(b, at)) = self.open.last() {
+        // One lexical error per declaration: after the first, the rest is likely its echo.
+        if let Some(&(b, at)) = self.open.last().filter(|_| chunk.ok) {
             chunk.ok = false;
             let d = unclosed(Span::new(self.file, at, at + 1), b);
             self.diagnostics.push(d);
@@ -133,8 +134,13 @@ impl Scanner<'_> {
         self.continues = false;
     }
 
-    fn fail_chunk(&mut self) {
+    /// Reports a lexical error, unless the declaration already has one (one lexical error per
+    /// declaration: after the first, the rest is likely its echo).
+    fn report(&mut self, d: Diagnostic) {
         if let Some(c) = self.chunks.last_mut() {
+            if c.ok {
+                self.diagnostics.push(d);
+            }
             c.ok = false;
         }
     }
@@ -228,8 +234,7 @@ impl Scanner<'_> {
         )
         .label("this string has no closing `\"`")
         .with_help("close it with `\"` on the same line; write `\\\"` for a quote inside a string");
-        self.diagnostics.push(d);
-        self.fail_chunk();
+        self.report(d);
         self.continues = false;
     }
 
@@ -247,8 +252,7 @@ impl Scanner<'_> {
                         self.span(at, at + 1),
                         format!("`{}` found here", b as char),
                     );
-                    self.diagnostics.push(d);
-                    self.fail_chunk();
+                    self.report(d);
                 }
                 self.open.truncate(pos);
             }
