@@ -34,6 +34,10 @@ pub(super) struct Layout {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Deeper nesting than any rule needs; the limit keeps parsing and building far from the stack's
+/// end.
+const MAX_DEPTH: usize = 64;
+
 struct Scanner<'a> {
     file: FileId,
     text: &'a str,
@@ -60,7 +64,11 @@ pub(super) fn layout(file: FileId, text: &str) -> Layout {
         continues: false,
         last_code_end: 0,
     };
+    // A byte order mark is not text: blank it (three bytes, three spaces).
     let mut line_start = 0;
+    if text.starts_with('\u{feff}') {
+        s.blank(0, 3);
+    }
     while line_start < text.len() {
         let line_end = text[line_start..]
             .find('\n')
@@ -86,7 +94,7 @@ impl Scanner<'_> {
 
     fn line(&mut self, start: usize, end: usize) {
         let line = &self.text[start..end];
-        let Some(first) = line.find(|c: char| !c.is_whitespace()) else {
+        let Some(first) = line.find(|c: char| !c.is_whitespace() && c != '\u{feff}') else {
             self.newline(end);
             return;
         };
@@ -190,6 +198,17 @@ impl Scanner<'_> {
                     }
                 }
                 b'(' | b'[' | b'{' => {
+                    if self.open.len() == MAX_DEPTH {
+                        let d = Diagnostic::error(
+                            codes::TOO_DEEP,
+                            self.span(i, i + 1),
+                            format!("brackets nested more than {MAX_DEPTH} deep"),
+                        )
+                        .label("one level too many")
+                        .with_help("split the expression into several definitions");
+                        self.report(d);
+                        return;
+                    }
                     self.open.push((b, i));
                     last_token = &self.text[i..i + 1];
                     i += 1;
@@ -263,7 +282,10 @@ impl Scanner<'_> {
                     format!("`{}` closes nothing", b as char),
                 )
                 .label(format!("no `{}` is open here", opener as char))
-                .with_help(format!("remove it, or add the `{}` it closes", opener as char));
+                .with_help(format!(
+                    "remove it, or add the `{}` it closes",
+                    opener as char
+                ));
                 if let Some(c) = self.chunks.last_mut() {
                     c.stray_closer.get_or_insert(d);
                 }
@@ -343,7 +365,9 @@ fn starts_declaration(line: &str) -> bool {
     };
     let second = second.unwrap_or("");
     let is_name = |w: &str| {
-        w.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        w.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
             && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
     };
     match first {
@@ -361,13 +385,19 @@ mod tests {
 
     fn chunks(text: &str) -> Vec<&str> {
         let l = layout(FileId(0), text);
-        l.chunks.iter().map(|c| text[c.start..c.end].trim_end()).collect()
+        l.chunks
+            .iter()
+            .map(|c| text[c.start..c.end].trim_end())
+            .collect()
     }
 
     #[test]
     fn cuts_declarations_at_column_zero() {
         let text = "a = 1\n\n## doc\nb when a and\nc\nscore s {\n  +1 when a\n}\n";
-        assert_eq!(chunks(text), ["a = 1", "b when a and\nc", "score s {\n  +1 when a\n}"]);
+        assert_eq!(
+            chunks(text),
+            ["a = 1", "b when a and\nc", "score s {\n  +1 when a\n}"]
+        );
     }
 
     #[test]
