@@ -73,9 +73,6 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
         ErrorVariant::ParsingError { positives, .. } => positives,
         ErrorVariant::CustomError { .. } => &[],
     };
-    if std::env::var("SMQL_DEBUG_PEST").is_ok() {
-        eprintln!("{rule_pos} {positives:?} {:?}", e.parse_attempts());
-    }
     let toks = tokens(text);
     let kind = decl_kind(text, &toks);
     // The literal tokens pest tried at its furthest position, unless that position is inside a
@@ -142,6 +139,8 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
         let word = slice(t);
         let help = if word.starts_with(['+', '-']) {
             "score items go inside a block: `score NAME { +10 when … }`"
+        } else if word.starts_with('"') {
+            "grade arms go inside a block: `grade NAME { \"A\" when … }`"
         } else {
             "a declaration is `NAME when …`, `NAME = …`, `schema { … }`, `score NAME { … }`, \
              `grade NAME { … }`, `stages A -> B`, `detours X, Y`, `sla \"…\" { … }` or \
@@ -205,6 +204,16 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
         }
     }
 
+    // `scor engagement {`: a misspelt declaration keyword reads as a definition's name.
+    let first_word = toks.first().map_or("", |t| slice(*t));
+    let keyword = (kind == DeclKind::Def && prev.start == 0 && toks.len() > 1)
+        .then(|| {
+            let words = [
+                "schema", "score", "grade", "stages", "detours", "sla", "test",
+            ];
+            did_you_mean(first_word, words)
+        })
+        .flatten();
     let what = phrase_list(&expects, slice(prev), kind);
     let message = match (what, found.filter(|t| t.line_start && !found_is_eol)) {
         // At the start of a line, what came before (on another line) says little.
@@ -229,7 +238,9 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
         }
     };
     let mut d = Diagnostic::error(codes::UNEXPECTED, span, message).label(label);
-    if let Some(help) = help(&expects, kind, found.filter(|_| !found_is_eol).map(slice)) {
+    if let Some(word) = keyword {
+        d = d.with_help(format!("did you mean `{word}`?"));
+    } else if let Some(help) = help(&expects, kind, found.filter(|_| !found_is_eol).map(slice)) {
         d = d.with_help(help);
     }
     d
@@ -254,10 +265,20 @@ fn help(expects: &[Expect], kind: DeclKind, found: Option<&str>) -> Option<Strin
     if found.starts_with('\'') {
         return Some("strings are written in double quotes: `\"…\"`".into());
     }
+    if found == "." {
+        return Some("a dot only follows `it` or `lead`: `it.at`, `lead.visits`".into());
+    }
+    let is_word = found.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+    if is_word
+        && expects
+            .iter()
+            .any(|x| matches!(x, Expect::Str | Expect::Value))
+    {
+        return Some(format!("text is written in double quotes: `\"{found}\"`"));
+    }
     if found == "=" && operator_due {
         return Some("to compare two values, write `==`".into());
     }
-    let is_word = found.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
     if kind == DeclKind::Stages && is_word && expects.contains(&Expect::Token("->".into())) {
         return Some("stages are separated by `->`: `stages Lead -> MQL -> SQL`".into());
     }
@@ -325,7 +346,7 @@ fn expect_rule(rule: Rule, kind: DeclKind) -> Option<Expect> {
             Expect::Type
         }
         amount => Expect::Number,
-        data_number | data_list | data_record | kw_missing => Expect::Value,
+        data_number | data_list | data_record => Expect::Value,
         data_field => Expect::Name,
         arrow => Expect::Token("->".into()),
         define => Expect::Token("=".into()),
@@ -383,9 +404,16 @@ fn tidy(expects: &mut Vec<Expect>, at_line_start: bool, kind: DeclKind) {
     .iter()
     .any(|x| expects.contains(x));
     let covered: Vec<&str> = block_keywords(expects, kind).to_vec();
+    let value = has(&Expect::Value);
+    let in_brackets = has(&Expect::Token(")".into())) || has(&Expect::Token("]".into()));
     expects.retain(|x| match x {
         Expect::Token(t) if covered.contains(&t.as_str()) => false,
-        Expect::Name | Expect::Number | Expect::Value => !expr,
+        // In test data, a value covers the literals it may start with.
+        Expect::Expr | Expect::Str if value => false,
+        Expect::Token(t) if value && ["{", "[", "missing", "-"].contains(&t.as_str()) => false,
+        // Inside brackets a new line is whitespace: not worth mentioning.
+        Expect::NewLine if in_brackets => false,
+        Expect::Name | Expect::Number => !expr,
         Expect::Str => !expr && !operator,
         // A new line is always acceptable after an operator (the line continues): not worth
         // mentioning when an expression is due.
@@ -429,10 +457,14 @@ fn phrase_list(expects: &[Expect], prev: &str, kind: DeclKind) -> Option<String>
             Expect::Name if kind == DeclKind::Sla && prev == "owner" => {
                 "the owner's name (`sales`, `marketing`, …)".to_string()
             }
+            Expect::Name if kind == DeclKind::Stages => "a stage name".to_string(),
+            Expect::Name if kind == DeclKind::Detours => "a detour name".to_string(),
             Expect::Name => "a name".to_string(),
             Expect::Str => "a string in double quotes".to_string(),
             Expect::Number => "a number".to_string(),
-            Expect::Value => "a value".to_string(),
+            Expect::Value => {
+                "a value (a number, `\"text\"`, `true`, `false`, `missing` or `[…]`)".to_string()
+            }
             Expect::Token(t) => format!("`{t}`"),
             Expect::Operator => "an operator".to_string(),
             Expect::NewLine => "a new line".to_string(),
@@ -537,7 +569,12 @@ fn tokens(text: &str) -> Vec<Tok> {
             }
             _ if b.is_ascii_alphanumeric() || b == b'_' => bytes[i..]
                 .iter()
-                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'%'))
+                .take_while(|c| {
+                    // A dot belongs to numbers (`2.5`), not to names (`it.at` is three tokens).
+                    c.is_ascii_alphanumeric()
+                        || **c == b'_'
+                        || (b.is_ascii_digit() && matches!(**c, b'.' | b'%'))
+                })
                 .count(),
             _ => {
                 let two = text.get(i..i + 2).unwrap_or("");

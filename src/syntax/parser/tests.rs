@@ -712,3 +712,94 @@ fn odd_inputs() {
     assert_eq!(f.items.len(), 2);
     assert_eq!(sources.slice(f.items[0].span()), "MQL when a");
 }
+
+/// The first message and help of each text: the words a rule author reads.
+fn message(text: &str) -> (String, Option<String>) {
+    let (_, _, d) = parse(text);
+    match d.into_iter().next() {
+        Some(d) => (d.message, d.help),
+        None => panic!("no error in {text:?}"),
+    }
+}
+
+#[test]
+fn messages_speak_the_language() {
+    let cases: [(&str, &str, Option<&str>); 14] = [
+        (
+            "scor engagement {\n  +1 when a\n}\n",
+            "expected `when` or `=` after the name `scor`",
+            Some("did you mean `score`?"),
+        ),
+        (
+            "sla \"x\" {\n  target\n}\n",
+            "expected an expression after `target`",
+            None,
+        ),
+        (
+            "test \"t\" {\n  as of\n}\n",
+            "expected an expression after `of`",
+            None,
+        ),
+        (
+            "schema {\n  a: one of (\"x\" \"y\")\n}\n",
+            "expected `)` or `,` after `\"x\"`",
+            None,
+        ),
+        ("stages A ->\n", "expected a stage name after `->`", None),
+        ("detours A,\n", "expected a detour name after `,`", None),
+        (
+            "score s {\n  +1 per x up to y\n}\n",
+            "expected a number after `to`",
+            None,
+        ),
+        (
+            "score s {\n  decay 10% every 30d\n}\n",
+            "expected `since` or an operator after `30d`",
+            None,
+        ),
+        (
+            "score s {\n  group content up to 5 {\n    +1 when a\n  }\n}\n",
+            "expected a string in double quotes after `group`",
+            Some("text is written in double quotes: `\"content\"`"),
+        ),
+        (
+            "score s {\n  +5 country\n}\n",
+            "expected `when` or `per` after the points `+5`",
+            None,
+        ),
+        (
+            "MQL when a is\n",
+            "expected `present` or `missing` after `is`",
+            None,
+        ),
+        (
+            "x = a.b\n",
+            "expected an operator or a new line after `a`",
+            Some("a dot only follows `it` or `lead`: `it.at`, `lead.visits`"),
+        ),
+        (
+            "\"A\" when x\n",
+            "expected a declaration, found `\"A\"`",
+            Some("grade arms go inside a block: `grade NAME { \"A\" when … }`"),
+        ),
+        (
+            "sla \"s\" {\n  per\n}\n",
+            "expected a period (`day`, `week`, `month`, `quarter` or `year`) after `per`",
+            None,
+        ),
+    ];
+    for (text, expected, help) in cases {
+        let (m, h) = message(text);
+        assert_eq!(m, expected, "{text:?}");
+        assert_eq!(h.as_deref(), help, "{text:?}");
+    }
+    let (m, h) = message("test \"t\" {\n  given {\n    visits: three\n  }\n}\n");
+    assert!(
+        m.starts_with("expected a value (a number, `\"text\"`"),
+        "{m}"
+    );
+    assert_eq!(
+        h.as_deref(),
+        Some("text is written in double quotes: `\"three\"`")
+    );
+}
