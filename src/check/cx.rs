@@ -1,0 +1,272 @@
+//! The checking context: what names mean, `where` scopes, proven-present places, diagnostics.
+
+use super::codes;
+use super::collect::{Namespace, Symbol};
+use super::narrow::Place;
+use crate::diag::{did_you_mean, Diagnostic};
+use crate::ir::{self, ExprKind, RecordType, Ty};
+use crate::source::{SourceMap, Span};
+use crate::syntax::ast;
+use crate::value::Value;
+use std::sync::Arc;
+
+/// The element of an enclosing `where`.
+pub(crate) enum Elem {
+    Scalar(Ty),
+    Record(Arc<RecordType>),
+}
+
+pub(crate) struct Cx<'a> {
+    pub sources: &'a SourceMap,
+    pub ns: &'a Namespace,
+    pub fields: &'a [ir::Field],
+    /// Types of definitions: `None` until checked (a value definition in a cycle stays `None`
+    /// and reads as `Ty::Error`).
+    pub def_tys: Vec<Option<Ty>>,
+    pub grade_tys: Vec<Ty>,
+    pub stage_ty: Option<Ty>,
+    /// Set when the schema is missing: every field would be unknown, so unknown names are not
+    /// reported (the missing schema is).
+    pub quiet_unknowns: bool,
+    pub diags: Vec<Diagnostic>,
+    /// Enclosing `where` elements, outermost first.
+    pub elems: Vec<Elem>,
+    /// Places proven present at the point being checked.
+    pub present: Vec<Place>,
+}
+
+pub(crate) fn mk(kind: ExprKind, ty: Ty, span: Span) -> ir::Expr {
+    ir::Expr { kind, ty, span }
+}
+
+/// The placeholder for an expression whose error is already reported.
+pub(crate) fn error_expr(span: Span) -> ir::Expr {
+    mk(ExprKind::Const(Value::Missing), Ty::Error, span)
+}
+
+impl<'a> Cx<'a> {
+    pub fn depth(&self) -> u32 {
+        self.elems.len() as u32
+    }
+
+    pub fn error(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    /// The source text of a span, shortened for messages.
+    pub fn text(&self, span: Span) -> String {
+        let t = self.sources.slice(span).trim();
+        let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+        if t.chars().count() > 40 {
+            let short: String = t.chars().take(37).collect();
+            format!("{short}...")
+        } else {
+            t
+        }
+    }
+
+    /// The type a read of `place` has here: its declared type, narrowed when proven present.
+    fn narrowed(&self, place: Place, ty: Ty) -> Ty {
+        match ty {
+            Ty::Optional(inner) if self.present.contains(&place) => *inner,
+            t => t,
+        }
+    }
+
+    /// A bare name: an element field of an enclosing `where` (innermost first), or a lead name.
+    pub fn name(&mut self, id: &ast::Ident) -> ir::Expr {
+        let elem_hit = self
+            .elems
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(depth, e)| match e {
+                Elem::Record(r) => r.field(&id.name).map(|i| (depth, i)),
+                Elem::Scalar(_) => None,
+            });
+        match (elem_hit, self.ns.get(&id.name)) {
+            (Some(_), Some(_)) => {
+                let mut d = Diagnostic::error(
+                    codes::AMBIGUOUS,
+                    id.span,
+                    format!(
+                        "`{}` is both a field of the element and a lead name",
+                        id.name
+                    ),
+                )
+                .label("ambiguous inside `where`")
+                .with_help(format!(
+                    "write `it.{0}` for the element's field or `lead.{0}` for the lead's",
+                    id.name
+                ));
+                if let Some(first) = self.ns.span_of(&id.name) {
+                    d = d.with_secondary(first, "the lead name is declared here");
+                }
+                self.error(d);
+                error_expr(id.span)
+            }
+            (Some((depth, index)), None) => self.elem_field(depth, index as u32, id.span),
+            (None, Some(sym)) => self.symbol(sym, id.span),
+            (None, None) => self.unknown(id),
+        }
+    }
+
+    /// `lead.name`: a lead name, whatever the enclosing `where`s hold.
+    pub fn lead_name(&mut self, id: &ast::Ident, span: Span) -> ir::Expr {
+        match self.ns.get(&id.name) {
+            Some(sym) => {
+                let mut e = self.symbol(sym, id.span);
+                e.span = span;
+                e
+            }
+            None => self.unknown(id),
+        }
+    }
+
+    /// `it.name`: a field of the innermost record element.
+    pub fn it_field(&mut self, id: &ast::Ident, span: Span) -> ir::Expr {
+        let Some(inner) = self.elems.last() else {
+            self.error(it_outside_where(span));
+            return error_expr(span);
+        };
+        match inner {
+            Elem::Record(r) => match r.field(&id.name) {
+                Some(i) => {
+                    let depth = self.elems.len() - 1;
+                    let mut e = self.elem_field(depth, i as u32, id.span);
+                    e.span = span;
+                    e
+                }
+                None => {
+                    let mut d = Diagnostic::error(
+                        codes::UNKNOWN,
+                        id.span,
+                        format!("the element has no field `{}`", id.name),
+                    );
+                    let names = r.fields.iter().map(|f| f.name.as_str());
+                    d = match did_you_mean(&id.name, names) {
+                        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                        None => d.with_help(format!("its fields are {}", field_list(r))),
+                    };
+                    self.error(d);
+                    error_expr(span)
+                }
+            },
+            Elem::Scalar(ty) => {
+                let msg = format!("the element is a `{ty}`, it has no fields");
+                self.error(
+                    Diagnostic::error(codes::MISMATCH, span, msg)
+                        .with_help("write `it` for the element itself"),
+                );
+                error_expr(span)
+            }
+        }
+    }
+
+    /// `it`: the innermost element, when it is a scalar.
+    pub fn it(&mut self, span: Span) -> ir::Expr {
+        match self.elems.last() {
+            None => {
+                self.error(it_outside_where(span));
+                error_expr(span)
+            }
+            Some(Elem::Scalar(ty)) => mk(ExprKind::Elem { level: 0 }, ty.clone(), span),
+            Some(Elem::Record(r)) => {
+                let first = r.fields.first().map_or("at", |f| f.name.as_str());
+                let help = format!("use one of its fields, such as `it.{first}`");
+                self.error(
+                    Diagnostic::error(codes::MISMATCH, span, "`it` is a whole record here")
+                        .label("a record is not a value")
+                        .with_help(help),
+                );
+                error_expr(span)
+            }
+        }
+    }
+
+    fn elem_field(&self, depth: usize, index: u32, span: Span) -> ir::Expr {
+        let ty = match &self.elems[depth] {
+            Elem::Record(r) => r.fields[index as usize].ty.clone(),
+            Elem::Scalar(_) => Ty::Error,
+        };
+        let place = Place::Elem {
+            depth: depth as u32,
+            index,
+        };
+        let level = (self.elems.len() - 1 - depth) as u32;
+        mk(
+            ExprKind::ElemField { level, index },
+            self.narrowed(place, ty),
+            span,
+        )
+    }
+
+    fn symbol(&self, sym: Symbol, span: Span) -> ir::Expr {
+        match sym {
+            Symbol::Field(id) => {
+                let ty = self.fields[id.0 as usize].ty.clone();
+                mk(
+                    ExprKind::Field(id),
+                    self.narrowed(Place::Field(id.0), ty),
+                    span,
+                )
+            }
+            Symbol::Def(id) => {
+                let ty = self.def_tys[id.0 as usize].clone().unwrap_or(Ty::Error);
+                mk(ExprKind::Def(id), self.narrowed(Place::Def(id.0), ty), span)
+            }
+            Symbol::Score(id) => mk(ExprKind::Score(id), Ty::Number, span),
+            Symbol::Grade(id) => mk(
+                ExprKind::Grade(id),
+                self.grade_tys[id.0 as usize].clone(),
+                span,
+            ),
+            Symbol::Stage => {
+                let ty = self.stage_ty.clone().unwrap_or(Ty::Error);
+                mk(ExprKind::Stage, self.narrowed(Place::Stage, ty), span)
+            }
+        }
+    }
+
+    fn unknown(&mut self, id: &ast::Ident) -> ir::Expr {
+        if self.quiet_unknowns {
+            return error_expr(id.span);
+        }
+        let mut candidates: Vec<&str> = self.ns.names().collect();
+        for e in &self.elems {
+            if let Elem::Record(r) = e {
+                candidates.extend(r.fields.iter().map(|f| f.name.as_str()));
+            }
+        }
+        let mut d = Diagnostic::error(
+            codes::UNKNOWN,
+            id.span,
+            format!("unknown name `{}`", id.name),
+        )
+        .label("not a field, definition, score or grade");
+        if let Some(s) = did_you_mean(&id.name, candidates) {
+            d = d.with_help(format!("did you mean `{s}`?"));
+        } else if id.name == "stage" {
+            d = d.with_help("`stage` exists once the rule set declares `stages A -> B -> …`");
+        }
+        self.error(d);
+        error_expr(id.span)
+    }
+}
+
+fn it_outside_where(span: Span) -> Diagnostic {
+    Diagnostic::error(
+        codes::WHERE_MISPLACED,
+        span,
+        "`it` is only defined inside `where`",
+    )
+    .with_help("use `it` in the condition of `count(L where …)`, `any(…)`, `all(…)` and the like")
+}
+
+fn field_list(r: &RecordType) -> String {
+    r.fields
+        .iter()
+        .map(|f| format!("`{}`", f.name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,336 @@
+//! Definitions, scores and grades (SPEC §4, §6), lowered one declaration at a time.
+
+use super::codes;
+use super::collect::Decls;
+use super::cx::{error_expr, Cx};
+use super::expr::to_number;
+use crate::diag::Diagnostic;
+use crate::ir::{self, EnumType, Ty};
+use crate::source::Span;
+use crate::syntax::ast;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+fn allow(attrs: &ast::Attrs) -> Vec<String> {
+    attrs.allow.iter().map(|a| a.name.clone()).collect()
+}
+
+pub(crate) fn lower_def(cx: &mut Cx, d: &ast::Def) -> ir::Def {
+    let is_segment = d.kind == ast::DefKind::When;
+    let mut expr = if is_segment {
+        cx.cond(&d.expr)
+    } else {
+        cx.expr(&d.expr)
+    };
+    if let Ty::Records(_) = expr.ty {
+        cx.error(
+            Diagnostic::error(
+                codes::MISMATCH,
+                d.expr.span,
+                format!("a definition cannot hold records (`{}`)", expr.ty),
+            )
+            .with_help(
+                "use the list field itself, or aggregate it: `count(…)`, `latest(… where …)`",
+            ),
+        );
+        expr = error_expr(d.expr.span);
+    }
+    ir::Def {
+        allow: allow(&d.attrs),
+        name: d.name.name.clone(),
+        is_segment,
+        expr,
+        doc: d.attrs.doc.clone(),
+        span: d.span,
+    }
+}
+
+fn item_expr(i: &ast::ScoreItem) -> &ast::Expr {
+    match &i.rule {
+        ast::ScoreRule::When(c) => c,
+        ast::ScoreRule::Per { x, .. } => x,
+    }
+}
+
+/// Every expression of a score, for the dependency graph.
+pub(crate) fn score_exprs(s: &ast::Score) -> Vec<&ast::Expr> {
+    let mut out = Vec::new();
+    for line in &s.lines {
+        match line {
+            ast::ScoreLine::Item(i) => out.push(item_expr(i)),
+            ast::ScoreLine::Group { items, .. } => out.extend(items.iter().map(item_expr)),
+            ast::ScoreLine::Decay { every, since, .. } => {
+                out.push(every);
+                out.push(since);
+            }
+            ast::ScoreLine::AtLeast(_) | ast::ScoreLine::AtMost(_) => {}
+        }
+    }
+    out
+}
+
+pub(crate) fn lower_score(cx: &mut Cx, s: &ast::Score) -> ir::Score {
+    let mut entries = Vec::new();
+    let mut at_least: Option<(f64, Span)> = None;
+    let mut at_most: Option<(f64, Span)> = None;
+    let mut decay: Option<(ir::Decay, Span)> = None;
+    for line in &s.lines {
+        match line {
+            ast::ScoreLine::Item(i) => entries.push(ir::ScoreEntry::Item(score_item(cx, i))),
+            ast::ScoreLine::Group {
+                name,
+                up_to,
+                items,
+                span,
+            } => {
+                check_cap(cx, up_to);
+                let items = items.iter().map(|i| score_item(cx, i)).collect();
+                entries.push(ir::ScoreEntry::Group {
+                    name: name.value.clone(),
+                    cap: up_to.value,
+                    items,
+                    span: *span,
+                });
+            }
+            ast::ScoreLine::AtLeast(a) => set_once(cx, &mut at_least, "at least", a.value, a.span),
+            ast::ScoreLine::AtMost(a) => set_once(cx, &mut at_most, "at most", a.value, a.span),
+            ast::ScoreLine::Decay {
+                rate,
+                every,
+                since,
+                span,
+            } => {
+                let d = lower_decay(cx, rate, every, since);
+                match (&decay, d) {
+                    (Some((_, first)), _) => {
+                        let first = *first;
+                        cx.error(second_line("decay", *span, first));
+                    }
+                    (None, Some(d)) => decay = Some((d, *span)),
+                    (None, None) => {}
+                }
+            }
+        }
+    }
+    if let (Some((lo, lo_span)), Some((hi, hi_span))) = (at_least, at_most) {
+        if lo > hi {
+            cx.error(
+                Diagnostic::error(
+                    codes::LITERAL_INVALID,
+                    lo_span,
+                    format!("`at least {lo}` is above `at most {hi}`"),
+                )
+                .with_secondary(hi_span, "the upper bound")
+                .with_help("swap the two bounds"),
+            );
+        }
+    }
+    ir::Score {
+        allow: allow(&s.attrs),
+        name: s.name.name.clone(),
+        entries,
+        at_least: at_least.map(|(v, _)| v),
+        at_most: at_most.map(|(v, _)| v),
+        decay: decay.map(|(d, _)| d),
+        doc: s.attrs.doc.clone(),
+        span: s.span,
+    }
+}
+
+fn set_once(cx: &mut Cx, slot: &mut Option<(f64, Span)>, what: &str, value: f64, span: Span) {
+    match slot {
+        Some((_, first)) => {
+            let first = *first;
+            cx.error(second_line(what, span, first));
+        }
+        None => *slot = Some((value, span)),
+    }
+}
+
+fn second_line(what: &str, span: Span, first: Span) -> Diagnostic {
+    Diagnostic::error(
+        codes::SCORE_DUPLICATE_LINE,
+        span,
+        format!("a score has at most one `{what}` line"),
+    )
+    .label("second line")
+    .with_secondary(first, "first here")
+    .with_help("keep one of them")
+}
+
+fn check_cap(cx: &mut Cx, cap: &ast::Amount) {
+    if cap.value < 0.0 || !cap.value.is_finite() {
+        cx.error(
+            Diagnostic::error(codes::LITERAL_INVALID, cap.span, "a cap cannot be negative")
+                .with_help("`up to N` limits points to the range -N..N; write a positive N"),
+        );
+    }
+}
+
+fn score_item(cx: &mut Cx, item: &ast::ScoreItem) -> ir::ScoreItem {
+    cx.present.clear();
+    let (rule, rule_span) = match &item.rule {
+        ast::ScoreRule::When(c) => (ir::Rule::When(cx.cond(c)), c.span),
+        ast::ScoreRule::Per { x, up_to } => {
+            let e = cx.value(x);
+            let e = cx.expect(e, Ty::is_numeric, "`int` or `number`");
+            if let Some(cap) = up_to {
+                check_cap(cx, cap);
+            }
+            let span = up_to.map_or(x.span, |c| x.span.to(c.span));
+            (
+                ir::Rule::Per {
+                    x: to_number(e),
+                    up_to: up_to.map(|c| c.value),
+                },
+                span,
+            )
+        }
+    };
+    ir::ScoreItem {
+        points: item.points.value,
+        rule,
+        source: cx.sources.slice(rule_span).trim().to_string(),
+        span: item.span,
+    }
+}
+
+fn lower_decay(
+    cx: &mut Cx,
+    rate: &ast::Amount,
+    every: &ast::Expr,
+    since: &ast::Expr,
+) -> Option<ir::Decay> {
+    let mut ok = true;
+    if !(rate.value > 0.0 && rate.value <= 1.0) {
+        cx.error(
+            Diagnostic::error(
+                codes::LITERAL_INVALID,
+                rate.span,
+                "a decay rate is a fraction between 0% and 100%",
+            )
+            .with_help("write the share lost per period, such as `decay 10% every 30d since …`"),
+        );
+        ok = false;
+    }
+    let every_ms = match every.kind {
+        ast::ExprKind::Duration(ms) if ms > 0 => Some(ms),
+        ast::ExprKind::Duration(_) => {
+            cx.error(
+                Diagnostic::error(
+                    codes::LITERAL_INVALID,
+                    every.span,
+                    "the decay period must be longer than zero",
+                )
+                .with_help("write a positive duration such as `30d`"),
+            );
+            None
+        }
+        _ => {
+            cx.expr(every);
+            cx.error(
+                Diagnostic::error(
+                    codes::LITERAL_REQUIRED,
+                    every.span,
+                    "the decay period must be a duration literal",
+                )
+                .with_help("write it as `30d`, `2w` or `12h`"),
+            );
+            None
+        }
+    };
+    cx.present.clear();
+    let since = cx.value(since);
+    let since = cx.expect(since, |t| *t == Ty::Timestamp, "`timestamp`");
+    match every_ms {
+        Some(every_ms) if ok => Some(ir::Decay {
+            rate: rate.value,
+            every_ms,
+            since,
+        }),
+        _ => None,
+    }
+}
+
+/// `one of (labels)`, in first-appearance order (arms, then `else`).
+pub(crate) fn grade_type(g: &ast::Grade) -> Ty {
+    let mut values: Vec<String> = Vec::new();
+    for label in g.arms.iter().map(|a| &a.label).chain(g.otherwise.as_ref()) {
+        if !values.contains(&label.value) {
+            values.push(label.value.clone());
+        }
+    }
+    Ty::Enum(Arc::new(EnumType {
+        values,
+        stage_path_len: None,
+    }))
+}
+
+/// `index` is the grade's position, whose type was computed up front (`cx.grade_tys`).
+pub(crate) fn lower_grade(cx: &mut Cx, g: &ast::Grade, index: usize, syntax_ok: bool) -> ir::Grade {
+    let arms = g
+        .arms
+        .iter()
+        .map(|a| {
+            cx.present.clear();
+            ir::GradeArm {
+                label: a.label.value.clone(),
+                cond: cx.cond(&a.cond),
+                span: a.span,
+            }
+        })
+        .collect();
+    if g.otherwise.is_none() && syntax_ok {
+        cx.error(
+            Diagnostic::error(
+                codes::GRADE_MISSING_ELSE,
+                g.name.span,
+                format!("grade `{}` has no `else` arm", g.name.name),
+            )
+            .with_help("end the grade with the label for every other lead: `else \"D\"`"),
+        );
+    }
+    ir::Grade {
+        allow: allow(&g.attrs),
+        name: g.name.name.clone(),
+        arms,
+        otherwise: g
+            .otherwise
+            .as_ref()
+            .map(|o| o.value.clone())
+            .unwrap_or_default(),
+        ty: cx
+            .grade_tys
+            .get(index)
+            .cloned()
+            .unwrap_or_else(|| grade_type(g)),
+        doc: g.attrs.doc.clone(),
+        span: g.span,
+    }
+}
+
+/// SLA titles and test names are unique too (they name rows of reports).
+pub(crate) fn check_unique_titles(decls: &Decls, diags: &mut Vec<Diagnostic>) {
+    let titles = decls
+        .slas
+        .iter()
+        .map(|s| ("SLA", &s.name))
+        .chain(decls.tests.iter().map(|t| ("test", &t.name)));
+    let mut seen: HashMap<(&str, &str), Span> = HashMap::new();
+    for (kind, name) in titles {
+        if let Some(first) = seen.get(&(kind, name.value.as_str())) {
+            diags.push(
+                Diagnostic::error(
+                    codes::DUPLICATE,
+                    name.span,
+                    format!("two {kind}s are named {:?}", name.value),
+                )
+                .label("declared again here")
+                .with_secondary(*first, "first declared here")
+                .with_help(format!("give every {kind} its own name")),
+            );
+        } else {
+            seen.insert((kind, &name.value), name.span);
+        }
+    }
+}

@@ -1,0 +1,215 @@
+//! Tests (SPEC §10): `as of`, `given` values converted as data would be (§3.1), `expect`s.
+
+use super::codes;
+use super::cx::Cx;
+use crate::data::convert::convert_text;
+use crate::diag::{did_you_mean, Diagnostic};
+use crate::ir::{self, ExprKind, RecordType, Ty};
+use crate::source::Span;
+use crate::syntax::ast::{self, DataLit, DataLitKind};
+use crate::value::Value;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub(crate) fn lower_test(cx: &mut Cx, t: &ast::Test) -> ir::Test {
+    let as_of = t.as_of.as_ref().and_then(|e| as_of(cx, e));
+    let mut lead: Vec<Value> = cx.fields.iter().map(|f| zero(&f.ty)).collect();
+    let mut seen: HashMap<&str, Span> = HashMap::new();
+    for g in &t.given {
+        if let Some(first) = seen.get(g.name.name.as_str()) {
+            cx.error(
+                Diagnostic::error(
+                    codes::TEST_GIVEN,
+                    g.name.span,
+                    format!("`{}` is given twice", g.name.name),
+                )
+                .label("given again here")
+                .with_secondary(*first, "first given here")
+                .with_help("keep one value per field"),
+            );
+            continue;
+        }
+        seen.insert(&g.name.name, g.name.span);
+        let Some(index) = cx.fields.iter().position(|f| f.name == g.name.name) else {
+            if !cx.quiet_unknowns {
+                let names = cx.fields.iter().map(|f| f.name.as_str());
+                let mut d = Diagnostic::error(
+                    codes::TEST_GIVEN,
+                    g.name.span,
+                    format!("`{}` is not a field of the schema", g.name.name),
+                )
+                .label("not in the schema");
+                d = match did_you_mean(&g.name.name, names) {
+                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                    None => d.with_help("a test gives values to schema fields only; definitions, scores and grades are computed"),
+                };
+                cx.error(d);
+            }
+            continue;
+        };
+        let ty = cx.fields[index].ty.clone();
+        match convert(cx, &g.value, &ty) {
+            Ok(v) => lead[index] = v,
+            Err(d) => cx.error(*d),
+        }
+    }
+    let expects = t
+        .expects
+        .iter()
+        .map(|e| {
+            cx.present.clear();
+            ir::Expect {
+                expr: cx.cond(&e.expr),
+                source: cx.sources.slice(e.expr.span).trim().to_string(),
+                span: e.span,
+            }
+        })
+        .collect();
+    ir::Test {
+        allow: t.attrs.allow.iter().map(|a| a.name.clone()).collect(),
+        name: t.name.value.clone(),
+        as_of,
+        lead,
+        expects,
+        span: t.span,
+    }
+}
+
+fn as_of(cx: &mut Cx, e: &ast::Expr) -> Option<i64> {
+    cx.present.clear();
+    let x = cx.expr(e);
+    match x.kind {
+        ExprKind::Const(Value::Timestamp(ms)) => Some(ms),
+        _ if x.ty.is_error() => None,
+        _ => {
+            cx.error(
+                Diagnostic::error(
+                    codes::LITERAL_REQUIRED,
+                    e.span,
+                    "`as of` must be a constant timestamp",
+                )
+                .with_help("write `as of date(\"2026-11-01\")` or `as of datetime(\"2026-11-01T09:30:00Z\")`"),
+            );
+            None
+        }
+    }
+}
+
+/// The zero value of a field that a test leaves out (SPEC §10).
+pub(crate) fn zero(ty: &Ty) -> Value {
+    match ty {
+        Ty::Int => Value::Int(0),
+        Ty::Number => Value::Number(0.0),
+        Ty::String => Value::str(""),
+        Ty::Bool => Value::Bool(false),
+        Ty::Timestamp => Value::Timestamp(0),
+        Ty::Duration => Value::Duration(0),
+        Ty::Enum(e) => Value::str(e.values.first().map_or("", String::as_str)),
+        Ty::List(_) | Ty::Records(_) => Value::List(Arc::from(Vec::new())),
+        Ty::Optional(_) | Ty::Error => Value::Missing,
+    }
+}
+
+/// A `given` value as data would be read (§3.1).
+fn convert(cx: &Cx, v: &DataLit, ty: &Ty) -> Result<Value, Box<Diagnostic>> {
+    let found = || cx.text(v.span);
+    let mismatch = |help: Option<String>| -> Box<Diagnostic> {
+        let d = Diagnostic::error(
+            codes::TEST_GIVEN,
+            v.span,
+            format!("expected `{ty}`, found `{}`", found()),
+        );
+        Box::new(match help {
+            Some(h) => d.with_help(h),
+            None => d,
+        })
+    };
+    match (&v.kind, ty) {
+        (_, Ty::Error) => Ok(Value::Missing),
+        (DataLitKind::Missing, Ty::Optional(_)) => Ok(Value::Missing),
+        (DataLitKind::Missing, _) => Err(mismatch(Some(
+            "`missing` is only for optional (`T?`) fields".into(),
+        ))),
+        (_, Ty::Optional(inner)) => convert(cx, v, inner),
+        (DataLitKind::Str(s), Ty::List(_) | Ty::Records(_)) => Err(mismatch(Some(format!(
+            "write a list: `[{s:?}]`"
+        )))),
+        (DataLitKind::Str(s), t) => convert_text(t, s).map_err(|_| {
+            let help = match t {
+                Ty::Timestamp => Some("write an RFC 3339 instant (`\"2026-11-01T09:30:00Z\"`), a day (`\"2026-11-01\"`) or epoch milliseconds".into()),
+                Ty::Enum(e) => Some(format!(
+                    "the values are {}",
+                    e.values.iter().map(|v| format!("`{v:?}`")).collect::<Vec<_>>().join(", ")
+                )),
+                _ => None,
+            };
+            mismatch(help)
+        }),
+        (DataLitKind::Int(i), Ty::Int) => Ok(Value::Int(*i)),
+        (DataLitKind::Int(i), Ty::Number) => Ok(Value::Number(*i as f64)),
+        (DataLitKind::Number(x), Ty::Number) => Ok(Value::Number(*x)),
+        (DataLitKind::Int(i), Ty::Timestamp) => Ok(Value::Timestamp(*i)),
+        (DataLitKind::Int(i), Ty::Duration) => Ok(Value::Duration(*i)),
+        (DataLitKind::Bool(b), Ty::Bool) => Ok(Value::Bool(*b)),
+        (DataLitKind::List(items), Ty::List(elem)) => {
+            let values = items
+                .iter()
+                .map(|i| convert(cx, i, elem))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Value::List(Arc::from(values)))
+        }
+        (DataLitKind::List(items), Ty::Records(r)) => {
+            let values = items
+                .iter()
+                .map(|i| record(cx, i, r))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Value::List(Arc::from(values)))
+        }
+        (DataLitKind::List(_), _) => Err(mismatch(None)),
+        (DataLitKind::Record(_), _) => Err(mismatch(None)),
+        _ => Err(mismatch(None)),
+    }
+}
+
+/// `{ name: value, … }` for a `list of { … }` field; fields left out take zero values.
+fn record(cx: &Cx, v: &DataLit, r: &RecordType) -> Result<Value, Box<Diagnostic>> {
+    let DataLitKind::Record(entries) = &v.kind else {
+        let first = r.fields.first().map_or("at", |f| f.name.as_str());
+        return Err(Box::new(
+            Diagnostic::error(
+                codes::TEST_GIVEN,
+                v.span,
+                format!("expected a record, found `{}`", cx.text(v.span)),
+            )
+            .with_help(format!("write each element as `{{ {first}: … }}`")),
+        ));
+    };
+    let mut values: Vec<Value> = r.fields.iter().map(|f| zero(&f.ty)).collect();
+    let mut seen: HashMap<&str, Span> = HashMap::new();
+    for (name, value) in entries {
+        if let Some(first) = seen.get(name.name.as_str()) {
+            return Err(Box::new(
+                Diagnostic::error(
+                    codes::TEST_GIVEN,
+                    name.span,
+                    format!("`{}` is given twice in this record", name.name),
+                )
+                .with_secondary(*first, "first given here"),
+            ));
+        }
+        seen.insert(&name.name, name.span);
+        let Some(i) = r.field(&name.name) else {
+            let mut d = Diagnostic::error(
+                codes::TEST_GIVEN,
+                name.span,
+                format!("the record has no field `{}`", name.name),
+            );
+            if let Some(s) = did_you_mean(&name.name, r.fields.iter().map(|f| f.name.as_str())) {
+                d = d.with_help(format!("did you mean `{s}`?"));
+            }
+            return Err(Box::new(d));
+        };
+        values[i] = convert(cx, value, &r.fields[i].ty)?;
+    }
+    Ok(Value::Record(Arc::from(values)))
+}

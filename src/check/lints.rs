@@ -1,1 +1,0 @@
-//! Lints of SPEC §9 over the IR: warn only where the claim is proven.

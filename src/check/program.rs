@@ -1,0 +1,239 @@
+//! Checking a whole rule set: namespace, schema, order, then every declaration, into a
+//! [`Program`].
+
+use super::codes;
+use super::collect::{Decls, Namespace, Symbol};
+use super::cx::Cx;
+use super::order::{self, DepWalker, NodeInfo};
+use super::{schema, stages};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::ir::{self, DefId, FieldId, GradeId, Node, Program, ScoreId, Ty};
+use crate::source::{SourceMap, Span};
+use crate::syntax::ast;
+use std::collections::HashMap;
+
+/// Checks the parsed files. Returns the program when this stage found no error (syntax errors
+/// are already in `out`; the caller decides).
+pub(crate) fn check_files(
+    sources: &SourceMap,
+    files: &[ast::File],
+    syntax_ok: bool,
+    out: &mut Diagnostics,
+) -> Option<Program> {
+    let mut diags = Vec::new();
+    let decls = Decls::gather(files, &mut diags);
+    let schema = match decls.schema {
+        Some(s) => schema::lower(s, &mut diags),
+        None => {
+            if let Some((file, _)) = sources.files().next() {
+                diags.push(
+                    Diagnostic::error(
+                        codes::SCHEMA_MISSING,
+                        Span::new(file, 0, 0),
+                        "the rule set has no `schema`",
+                    )
+                    .with_help(
+                        "describe one input record: `schema { id: string key … }` in any of the files",
+                    ),
+                );
+            }
+            ir::Schema {
+                fields: Vec::new(),
+                key: None,
+            }
+        }
+    };
+    let ns = namespace(&decls, &mut diags);
+    let stage_ty = stages::stage_type(&decls, &ns, &mut diags);
+    let grade_tys: Vec<Ty> = decls
+        .grades
+        .iter()
+        .map(|g| super::decls::grade_type(g))
+        .collect();
+
+    let nodes = graph(&decls, &ns, &schema.fields);
+    let ordered = order::order(&nodes, &mut diags);
+
+    let mut cx = Cx {
+        sources,
+        ns: &ns,
+        fields: &schema.fields,
+        def_tys: decls
+            .defs
+            .iter()
+            .map(|d| (d.kind == ast::DefKind::When).then_some(Ty::Bool))
+            .collect(),
+        grade_tys,
+        stage_ty: stage_ty.clone(),
+        quiet_unknowns: decls.schema.is_none(),
+        diags,
+        elems: Vec::new(),
+        present: Vec::new(),
+    };
+
+    let mut defs: Vec<Option<ir::Def>> = vec![None; decls.defs.len()];
+    let mut scores: Vec<Option<ir::Score>> = vec![None; decls.scores.len()];
+    let mut grades: Vec<Option<ir::Grade>> = vec![None; decls.grades.len()];
+    let mut stage_steps = None;
+    for &i in &ordered.order {
+        cx.present.clear();
+        match nodes[i].node {
+            Node::Def(id) => {
+                let k = id.0 as usize;
+                let def = super::decls::lower_def(&mut cx, decls.defs[k]);
+                if !ordered.cyclic[i] {
+                    cx.def_tys[k] = Some(if def.is_segment {
+                        Ty::Bool
+                    } else {
+                        def.expr.ty.clone()
+                    });
+                }
+                defs[k] = Some(def);
+            }
+            Node::Score(id) => {
+                let k = id.0 as usize;
+                scores[k] = Some(super::decls::lower_score(&mut cx, decls.scores[k]));
+            }
+            Node::Grade(id) => {
+                let k = id.0 as usize;
+                grades[k] = Some(super::decls::lower_grade(
+                    &mut cx,
+                    decls.grades[k],
+                    k,
+                    syntax_ok,
+                ));
+            }
+            Node::Stage => stage_steps = Some(stages::lower_steps(&mut cx, &decls)),
+        }
+    }
+    let slas: Vec<ir::Sla> = decls
+        .slas
+        .iter()
+        .filter_map(|s| super::sla::lower_sla(&mut cx, s))
+        .collect();
+    let tests: Vec<ir::Test> = decls
+        .tests
+        .iter()
+        .map(|t| super::givens::lower_test(&mut cx, t))
+        .collect();
+    super::decls::check_unique_titles(&decls, &mut cx.diags);
+
+    let has_errors = cx.diags.iter().any(Diagnostic::is_error);
+    for d in cx.diags {
+        out.push(d);
+    }
+    if has_errors || decls.schema.is_none() || !syntax_ok {
+        return None;
+    }
+    let stages = match (decls.stages, stage_steps, stage_ty) {
+        (Some(s), Some((path, detours)), Some(ty)) => {
+            let mut allow: Vec<String> = s.attrs.allow.iter().map(|a| a.name.clone()).collect();
+            if let Some(d) = decls.detours {
+                allow.extend(d.attrs.allow.iter().map(|a| a.name.clone()));
+            }
+            Some(ir::Stages {
+                allow,
+                path,
+                detours,
+                ty,
+                span: s.span,
+            })
+        }
+        _ => None,
+    };
+    Some(Program {
+        schema,
+        defs: defs.into_iter().collect::<Option<Vec<_>>>()?,
+        scores: scores.into_iter().collect::<Option<Vec<_>>>()?,
+        grades: grades.into_iter().collect::<Option<Vec<_>>>()?,
+        stages,
+        slas,
+        tests,
+        order: ordered.order.iter().map(|&i| nodes[i].node).collect(),
+    })
+}
+
+/// Every declared name, first declaration wins.
+fn namespace(decls: &Decls, diags: &mut Vec<Diagnostic>) -> Namespace {
+    let mut names: Vec<(&str, Span, Symbol)> = Vec::new();
+    if let Some(s) = decls.schema {
+        for (i, f) in s.fields.iter().enumerate() {
+            names.push((&f.name.name, f.name.span, Symbol::Field(FieldId(i as u32))));
+        }
+    }
+    for (i, d) in decls.defs.iter().enumerate() {
+        names.push((&d.name.name, d.name.span, Symbol::Def(DefId(i as u32))));
+    }
+    for (i, s) in decls.scores.iter().enumerate() {
+        names.push((&s.name.name, s.name.span, Symbol::Score(ScoreId(i as u32))));
+    }
+    for (i, g) in decls.grades.iter().enumerate() {
+        names.push((&g.name.name, g.name.span, Symbol::Grade(GradeId(i as u32))));
+    }
+    if let Some(s) = decls.stages {
+        names.push(("stage", s.span, Symbol::Stage));
+    }
+    Namespace::build(names, diags)
+}
+
+/// The dependency graph: one node per definition, score, grade and the stage.
+fn graph(decls: &Decls, ns: &Namespace, fields: &[ir::Field]) -> Vec<NodeInfo> {
+    let mut nodes = Vec::new();
+    for (i, d) in decls.defs.iter().enumerate() {
+        nodes.push(info(Node::Def(DefId(i as u32)), &d.name));
+    }
+    for (i, s) in decls.scores.iter().enumerate() {
+        nodes.push(info(Node::Score(ScoreId(i as u32)), &s.name));
+    }
+    for (i, g) in decls.grades.iter().enumerate() {
+        nodes.push(info(Node::Grade(GradeId(i as u32)), &g.name));
+    }
+    if let Some(s) = decls.stages {
+        nodes.push(NodeInfo {
+            node: Node::Stage,
+            name: "stage".into(),
+            span: s.span,
+            deps: Vec::new(),
+        });
+    }
+    let index: HashMap<Node, usize> = nodes.iter().enumerate().map(|(i, n)| (n.node, i)).collect();
+    let mut walker = DepWalker::new(ns, fields, &index);
+    for node in nodes.iter_mut() {
+        let mut deps = Vec::new();
+        match node.node {
+            Node::Def(id) => walker.expr(&decls.defs[id.0 as usize].expr, &mut deps),
+            Node::Score(id) => {
+                for e in super::decls::score_exprs(decls.scores[id.0 as usize]) {
+                    walker.expr(e, &mut deps);
+                }
+            }
+            Node::Grade(id) => {
+                for arm in &decls.grades[id.0 as usize].arms {
+                    walker.expr(&arm.cond, &mut deps);
+                }
+            }
+            Node::Stage => {
+                for name in stages::step_names(decls) {
+                    if let Some(Symbol::Def(id)) = ns.get(&name.name) {
+                        if let Some(&i) = index.get(&Node::Def(id)) {
+                            if !deps.contains(&i) {
+                                deps.push(i);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        node.deps = deps;
+    }
+    nodes
+}
+
+fn info(node: Node, name: &ast::Ident) -> NodeInfo {
+    NodeInfo {
+        node,
+        name: name.name.clone(),
+        span: name.span,
+        deps: Vec::new(),
+    }
+}

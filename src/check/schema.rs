@@ -1,0 +1,229 @@
+//! The `schema` block (SPEC §3): field types, the key, input columns.
+
+use super::codes;
+use crate::diag::Diagnostic;
+use crate::ir::{self, EnumType, FieldId, RecordField, RecordType, Ty};
+use crate::source::Span;
+use crate::syntax::ast::{self, TypeExpr, TypeExprKind};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Lowers the schema. Every field gets an id (duplicate names are reported by the namespace).
+pub(crate) fn lower(s: &ast::Schema, diags: &mut Vec<Diagnostic>) -> ir::Schema {
+    let mut fields = Vec::with_capacity(s.fields.len());
+    let mut key: Option<(FieldId, Span)> = None;
+    let mut columns: HashMap<String, Span> = HashMap::new();
+    for (i, f) in s.fields.iter().enumerate() {
+        let ty = field_type(&f.ty, diags);
+        if let Some(k) = f.key {
+            if let Some((_, first)) = key {
+                diags.push(
+                    Diagnostic::error(codes::SCHEMA_KEY, k, "a schema has at most one `key` field")
+                        .label("second key")
+                        .with_secondary(first, "first key here")
+                        .with_help("keep `key` on the field that identifies a lead"),
+                );
+            } else {
+                key = Some((FieldId(i as u32), k));
+            }
+            if !matches!(ty, Ty::String | Ty::Int | Ty::Error) {
+                diags.push(
+                    Diagnostic::error(
+                        codes::SCHEMA_KEY,
+                        f.ty.span,
+                        format!("a key must be a required `string` or `int`, found `{ty}`"),
+                    )
+                    .with_secondary(k, "marked as the key here"),
+                );
+            }
+        }
+        let column = f
+            .from
+            .as_ref()
+            .map_or(f.name.name.clone(), |c| c.value.clone());
+        let column_span = f.from.as_ref().map_or(f.name.span, |c| c.span);
+        if let Some(first) = columns.get(&column) {
+            diags.push(
+                Diagnostic::error(
+                    codes::SCHEMA_COLUMN,
+                    column_span,
+                    format!("two fields read the input column `{column}`"),
+                )
+                .label("second field reading it")
+                .with_secondary(*first, "first read here")
+                .with_help("give one of them a different `from \"…\"` column"),
+            );
+        } else {
+            columns.insert(column.clone(), column_span);
+        }
+        fields.push(ir::Field {
+            name: f.name.name.clone(),
+            column,
+            ty,
+            doc: f.attrs.doc.clone(),
+            span: f.span,
+        });
+    }
+    ir::Schema {
+        fields,
+        key: key.map(|(id, _)| id),
+    }
+}
+
+/// The type of a top-level field: scalar, `T?`, `list of T` or `list of { … }`.
+fn field_type(t: &TypeExpr, diags: &mut Vec<Diagnostic>) -> Ty {
+    match &t.kind {
+        TypeExprKind::List(elem) => {
+            if let Some(q) = t.optional {
+                diags.push(optional_list(q));
+            }
+            list_element(elem, diags).map_or(Ty::Error, |e| Ty::List(Box::new(e)))
+        }
+        TypeExprKind::Records(decls) => {
+            if let Some(q) = t.optional {
+                diags.push(optional_list(q));
+            }
+            records(decls, diags)
+        }
+        _ => scalar_type(t, diags),
+    }
+}
+
+fn optional_list(q: Span) -> Diagnostic {
+    Diagnostic::error(codes::SCHEMA_LIST, q, "a list cannot be optional")
+        .with_help("remove the `?`: an absent list reads as `[]`")
+}
+
+/// The element of `list of T`: a required scalar or enum.
+fn list_element(t: &TypeExpr, diags: &mut Vec<Diagnostic>) -> Option<Ty> {
+    match &t.kind {
+        TypeExprKind::List(_) => {
+            diags.push(
+                Diagnostic::error(codes::SCHEMA_LIST, t.span, "a list cannot hold lists")
+                    .with_help("use `list of T` with a scalar `T`, or `list of { … }` for records"),
+            );
+            None
+        }
+        TypeExprKind::Records(_) => {
+            diags.push(
+                Diagnostic::error(
+                    codes::SCHEMA_LIST,
+                    t.span,
+                    "records must be written `list of { … }`",
+                )
+                .with_help("write `list of { field: T, … }` directly, without a second `list of`"),
+            );
+            None
+        }
+        _ => {
+            if let Some(q) = t.optional {
+                diags.push(
+                    Diagnostic::error(codes::SCHEMA_LIST, q, "a list cannot hold missing values")
+                        .with_help("remove the `?`: there is no `list of T?`"),
+                );
+            }
+            Some(scalar(t, diags))
+        }
+    }
+}
+
+/// `list of { … }`: record fields are scalars (possibly optional), without `key` or `from`.
+fn records(decls: &[ast::FieldDecl], diags: &mut Vec<Diagnostic>) -> Ty {
+    let mut fields: Vec<RecordField> = Vec::with_capacity(decls.len());
+    let mut seen: HashMap<&str, Span> = HashMap::new();
+    for f in decls {
+        if let Some(first) = seen.get(f.name.name.as_str()) {
+            diags.push(super::collect::duplicate(&f.name.name, f.name.span, *first));
+        } else {
+            seen.insert(&f.name.name, f.name.span);
+        }
+        if let Some(k) = f.key {
+            diags.push(
+                Diagnostic::error(
+                    codes::SCHEMA_KEY,
+                    k,
+                    "a field of a record cannot be the key",
+                )
+                .with_help("mark a top-level field of the schema as `key`"),
+            );
+        }
+        if let Some(from) = &f.from {
+            diags.push(
+                Diagnostic::error(
+                    codes::SCHEMA_COLUMN,
+                    from.span,
+                    "`from` is not supported inside `list of { … }`",
+                )
+                .with_help("name the record field as the input names it"),
+            );
+        }
+        let ty = match &f.ty.kind {
+            TypeExprKind::List(_) | TypeExprKind::Records(_) => {
+                diags.push(
+                    Diagnostic::error(
+                        codes::SCHEMA_LIST,
+                        f.ty.span,
+                        "a record field must be a scalar",
+                    )
+                    .with_help("lists are only allowed at the top level of the schema"),
+                );
+                Ty::Error
+            }
+            _ => scalar_type(&f.ty, diags),
+        };
+        fields.push(RecordField {
+            name: f.name.name.clone(),
+            ty,
+        });
+    }
+    Ty::Records(Arc::new(RecordType { fields }))
+}
+
+/// A scalar with its `?`.
+fn scalar_type(t: &TypeExpr, diags: &mut Vec<Diagnostic>) -> Ty {
+    let ty = scalar(t, diags);
+    if t.optional.is_some() {
+        ty.optional()
+    } else {
+        ty
+    }
+}
+
+/// A scalar without its `?`.
+fn scalar(t: &TypeExpr, diags: &mut Vec<Diagnostic>) -> Ty {
+    match &t.kind {
+        TypeExprKind::Int => Ty::Int,
+        TypeExprKind::Number => Ty::Number,
+        TypeExprKind::String => Ty::String,
+        TypeExprKind::Bool => Ty::Bool,
+        TypeExprKind::Timestamp => Ty::Timestamp,
+        TypeExprKind::Duration => Ty::Duration,
+        TypeExprKind::OneOf(values) => enum_type(values, diags),
+        TypeExprKind::List(_) | TypeExprKind::Records(_) => Ty::Error,
+    }
+}
+
+fn enum_type(values: &[ast::StrLit], diags: &mut Vec<Diagnostic>) -> Ty {
+    let mut out: Vec<String> = Vec::with_capacity(values.len());
+    let mut seen: HashMap<&str, Span> = HashMap::new();
+    for v in values {
+        if let Some(first) = seen.get(v.value.as_str()) {
+            diags.push(
+                Diagnostic::error(
+                    codes::DUPLICATE,
+                    v.span,
+                    format!("the value `{:?}` is listed twice", v.value),
+                )
+                .label("listed again here")
+                .with_secondary(*first, "first listed here"),
+            );
+            continue;
+        }
+        seen.insert(&v.value, v.span);
+        out.push(v.value.clone());
+    }
+    Ty::Enum(Arc::new(EnumType {
+        values: out,
+        stage_path_len: None,
+    }))
+}
