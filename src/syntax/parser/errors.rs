@@ -58,9 +58,9 @@ const RESERVED: [&str; 23] = [
     "with", "within", "where", "when", "if", "then", "else", "true", "false", "now", "it", "lead",
 ];
 
-const BINARY_OPERATORS: [&str; 18] = [
-    "and", "or", "in", "contains", "matches", "starts", "ends", "within", "==", "!=", "<", "<=",
-    ">", ">=", "??", "+", "*", "/",
+const BINARY_OPERATORS: [&str; 19] = [
+    "where", "and", "or", "in", "contains", "matches", "starts", "ends", "within", "==", "!=", "<",
+    "<=", ">", ">=", "??", "+", "*", "/",
 ];
 
 /// Builds the diagnostic for a pest error in the declaration `text` (at `ctx.base`).
@@ -316,11 +316,11 @@ fn expect_rule(rule: Rule, kind: DeclKind) -> Option<Expect> {
         kw_not => return None,
         expr | op_neg | paren | list | path | kw_if | kw_now | kw_it | int | number | percent
         | duration | boolean | call | op_not => Expect::Expr,
-        op_or | op_and | op_not_in | op_in | op_contains_any | op_contains_all | op_contains
-        | op_starts_with | op_ends_with | op_matches | op_within | op_eq | op_ne | op_le
-        | op_lt | op_ge | op_gt | op_coalesce | op_add | op_sub | op_mul | op_div
-        | op_is_present | op_is_missing | op_has | kw_and | kw_or | kw_in | kw_is | kw_contains
-        | kw_matches | kw_starts | kw_ends => Expect::Operator,
+        op_where | kw_where | op_or | op_and | op_not_in | op_in | op_contains_any
+        | op_contains_all | op_contains | op_starts_with | op_ends_with | op_matches
+        | op_within | op_eq | op_ne | op_le | op_lt | op_ge | op_gt | op_coalesce | op_add
+        | op_sub | op_mul | op_div | op_is_present | op_is_missing | op_has | kw_and | kw_or
+        | kw_in | kw_is | kw_contains | kw_matches | kw_starts | kw_ends => Expect::Operator,
         kw_within if kind != DeclKind::Sla => Expect::Operator,
         ident if kind == DeclKind::Schema => Expect::Field,
         field => Expect::Field,

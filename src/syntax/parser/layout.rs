@@ -328,7 +328,8 @@ fn string_end(bytes: &[u8]) -> Option<usize> {
 fn continues_line(token: &str) -> bool {
     matches!(
         token,
-        "and"
+        "where"
+            | "and"
             | "or"
             | "not"
             | "in"

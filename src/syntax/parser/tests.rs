@@ -138,6 +138,12 @@ fn calls_where_paths_and_names() {
     );
     assert_eq!(shape("count(events)"), "(count events)");
     assert_eq!(
+        shape("count(events where a == 1 and b or c)"),
+        "(count (where events (or (and (== a 1) b) c)))"
+    );
+    // Misplaced, but parsed: the checker explains where `where` belongs.
+    assert_eq!(shape("events where a"), "(where events a)");
+    assert_eq!(
         shape("any(events where it.at > lead.created_at)"),
         "(any (where events (> It.at Lead.created_at)))"
     );
