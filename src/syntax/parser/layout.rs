@@ -3,10 +3,11 @@
 //!
 //! Cutting a file into declarations is what lets the parser report every independent error: each
 //! declaration is parsed on its own, so one bad declaration cannot hide the errors of the next.
-//! A declaration starts at a line that begins in column 0 when the previous declaration is
-//! complete (no open bracket, the last line does not end with an operator or a comma), or at any
-//! column-0 line that unmistakably starts a declaration (`score NAME {`, `NAME when …`, …), so
-//! that a missing `}` only costs the declaration it belongs to.
+//! A declaration starts at any line of code when the previous declaration is complete (no open
+//! bracket, its last line does not end with an operator or a comma), or at a column-0 line that
+//! unmistakably starts a declaration (`score NAME {`, `NAME when …`, …) even when it is not, so
+//! that a missing `}` only costs the declaration it belongs to. Lines that start with a binary
+//! operator or a closing bracket stay with the declaration above, whose error then explains them.
 //!
 //! It also makes newlines inside `(` and `[` whitespace (SPEC §1) by blanking them, with the
 //! comments there, in a copy of the text of the same length: spans stay byte-exact.
@@ -105,10 +106,21 @@ impl Scanner<'_> {
             self.newline(end);
             return;
         }
-        // A closing bracket in column 0 ends a block: it never starts a declaration.
-        let column0 = first == 0 && !line.starts_with(['}', ')', ']']);
+        let code = &line[first..];
+        let word_end = code
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(code.len())
+            .max(1);
+        let leading = code.get(..word_end).unwrap_or("");
+        let belongs_above = code
+            .starts_with(['}', ')', ']', '+', '*', '/', '=', '<', '>', '?', '!'])
+            || [
+                "where", "and", "or", "in", "contains", "matches", "starts", "ends", "within",
+            ]
+            .contains(&leading);
         let complete = self.open.is_empty() && !self.continues;
-        if self.chunks.is_empty() || (column0 && (complete || starts_declaration(line))) {
+        let resync = first == 0 && !belongs_above && starts_declaration(line);
+        if self.chunks.is_empty() || (complete && !belongs_above) || resync {
             self.finish_chunk();
             self.chunks.push(Chunk {
                 start: start + first,

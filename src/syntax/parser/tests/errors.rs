@@ -43,6 +43,9 @@ fn odd_inputs() {
     assert_eq!(codes_of(&deep), [codes::TOO_DEEP]);
     let nested = format!("x = {}1{}\n", "(".repeat(60), ")".repeat(60));
     assert!(codes_of(&nested).is_empty());
+    // Declarations need not start in column 0.
+    let (_, f) = parse_ok("  a = 1\n  b when a\n");
+    assert_eq!(f.items.len(), 2);
     let (_, f, d) = parse("");
     assert!(f.items.is_empty() && d.is_empty());
     let (_, f, d) = parse("# only a comment\n\n## and a doc\n");
