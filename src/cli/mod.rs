@@ -9,6 +9,7 @@ mod eval;
 mod explain;
 mod fmt;
 mod report;
+mod rules;
 mod sla;
 mod test;
 
