@@ -1,0 +1,543 @@
+//! pest errors → diagnostics in the language's words.
+//!
+//! pest reports the furthest position it reached and the rules (and, with error detail on, the
+//! literal tokens) it tried there. We turn those into at most three things a reader knows
+//! ("a condition", "`{`", "a new line"), say what they were expected after ("after `when`",
+//! "after the score name"), and add a help line for the mistakes we can recognise.
+
+use super::build::Ctx;
+use super::{codes, Rule};
+use crate::diag::{did_you_mean, Diagnostic};
+use crate::source::Span;
+use pest::error::{Error, ErrorVariant, InputLocation};
+
+/// What the parser could have accepted, in words.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Expect {
+    // Listed in the order they are mentioned: the most specific first (see `tidy`).
+    ScoreLine,
+    GradeLine,
+    SlaLine,
+    TestLine,
+    Field,
+    Expr,
+    Type,
+    Name,
+    Str,
+    Number,
+    Value,
+    Token(String),
+    Operator,
+    NewLine,
+}
+
+/// The kind of declaration being parsed, from its first words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DeclKind {
+    Schema,
+    Score,
+    Grade,
+    Stages,
+    Detours,
+    Sla,
+    Test,
+    Def,
+}
+
+/// One token of the declaration's text, for describing positions.
+#[derive(Debug, Clone, Copy)]
+struct Tok {
+    start: usize,
+    end: usize,
+    /// First token on its line.
+    line_start: bool,
+}
+
+const RESERVED: [&str; 23] = [
+    "and", "or", "not", "in", "is", "present", "missing", "contains", "matches", "starts", "ends",
+    "with", "within", "where", "when", "if", "then", "else", "true", "false", "now", "it", "lead",
+];
+
+const BINARY_OPERATORS: [&str; 18] = [
+    "and", "or", "in", "contains", "matches", "starts", "ends", "within", "==", "!=", "<", "<=",
+    ">", ">=", "??", "+", "*", "/",
+];
+
+/// Builds the diagnostic for a pest error in the declaration `text` (at `ctx.base`).
+pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnostic {
+    let rule_pos = match e.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let positives: &[Rule] = match &e.variant {
+        ErrorVariant::ParsingError { positives, .. } => positives,
+        ErrorVariant::CustomError { .. } => &[],
+    };
+    if std::env::var("SMQL_DEBUG_PEST").is_ok() {
+        eprintln!("{rule_pos} {positives:?} {:?}", e.parse_attempts());
+    }
+    let toks = tokens(text);
+    let kind = decl_kind(text, &toks);
+    // The literal tokens pest tried at its furthest position, unless that position is inside a
+    // word (where a keyword's guard `!ident_char` failed, which says nothing to a reader).
+    let attempts = e.parse_attempts();
+    let token_pos = attempts.as_ref().map_or(0, |a| a.max_position);
+    let inside_word = toks.iter().any(|t| t.start < token_pos && token_pos < t.end);
+    let token_expects: Vec<Expect> = attempts
+        .iter()
+        .flat_map(|a| a.expected_tokens())
+        .filter_map(|t| expect_token(&t.to_string()))
+        .collect();
+    let use_tokens = !token_expects.is_empty() && !inside_word && token_pos >= rule_pos;
+
+    // Expectations at the furthest position reached.
+    let pos = if use_tokens { token_pos } else { rule_pos };
+    let mut expects = Vec::new();
+    if pos == rule_pos {
+        expects.extend(positives.iter().filter_map(|r| expect_rule(*r, kind)));
+    }
+    if use_tokens {
+        expects.extend(token_expects);
+    }
+    let found = toks.iter().copied().find(|t| t.end > pos);
+    let prev = toks.iter().copied().rev().find(|t| t.end <= pos);
+    let at_line_start = found.is_some_and(|t| t.line_start) || found.is_none();
+    let found_is_eol = found.is_none_or(|t| text[pos.min(t.start)..t.start].contains('\n'));
+    tidy(&mut expects, at_line_start && prev.is_some(), kind);
+
+    let span_of = |t: Tok| Span::new(ctx.file, ctx.base + t.start, ctx.base + t.end);
+    let slice = |t: Tok| &text[t.start..t.end];
+
+    // A reserved word where a name was due.
+    let reserved = [rule_pos, pos]
+        .iter()
+        .filter_map(|p| toks.iter().copied().find(|t| t.end > *p))
+        .find(|t| RESERVED.contains(&slice(*t)));
+    let wants_name = expects
+        .iter()
+        .any(|x| matches!(x, Expect::Name | Expect::Field))
+        || prev.is_none();
+    if let Some(t) = reserved.filter(|_| wants_name && !expects.contains(&Expect::Expr)) {
+        let word = slice(t);
+        return Diagnostic::error(
+            codes::RESERVED_WORD,
+            span_of(t),
+            format!("`{word}` is a reserved word and cannot be a name"),
+        )
+        .label("reserved word")
+        .with_help(format!(
+            "pick another name: `{word}` is one of the words of the language (SPEC §11)"
+        ));
+    }
+
+    // Nothing of a declaration matched.
+    let Some(prev) = prev else {
+        let t = found.unwrap_or(Tok {
+            start: pos,
+            end: pos,
+            line_start: true,
+        });
+        let word = slice(t);
+        let help = if word.starts_with(['+', '-']) {
+            "score items go inside a block: `score NAME { +10 when … }`"
+        } else {
+            "a declaration is `NAME when …`, `NAME = …`, `schema { … }`, `score NAME { … }`, \
+             `grade NAME { … }`, `stages A -> B`, `detours X, Y`, `sla \"…\" { … }` or \
+             `test \"…\" { … }`"
+        };
+        return Diagnostic::error(
+            codes::UNEXPECTED,
+            span_of(t),
+            format!("expected a declaration, found `{}`", shorten(word)),
+        )
+        .label("not the start of a declaration")
+        .with_help(help);
+    };
+
+    // A score item written without its sign.
+    if let Some(t) = found.filter(|t| {
+        expects.contains(&Expect::ScoreLine) && slice(*t).starts_with(|c: char| c.is_ascii_digit())
+    }) {
+        let points = slice(t);
+        return Diagnostic::error(
+            codes::MISSING_SIGN,
+            span_of(t),
+            format!("score points `{}` need a sign", shorten(points)),
+        )
+        .label("add `+` or `-` here")
+        .with_help(format!(
+            "score items start with `+` or `-`: `+{points} when …` adds points, `-{points} when …` takes them away"
+        ));
+    }
+
+    // A line that starts with an operator, or anything after a finished declaration.
+    if let Some(t) = found.filter(|t| t.line_start && !found_is_eol) {
+        let word = slice(t);
+        if BINARY_OPERATORS.contains(&word) || word == "-" {
+            return Diagnostic::error(
+                codes::UNEXPECTED,
+                span_of(t),
+                format!("a line cannot start with `{word}`"),
+            )
+            .label("the statement above ended with its line")
+            .with_help(format!(
+                "a statement ends with its line; to continue it, end the line above with \
+                 `{word}`: `{} {word}`",
+                line_tail(text, prev)
+            ));
+        }
+        if expects.is_empty() {
+            return Diagnostic::error(
+                codes::UNEXPECTED,
+                span_of(t),
+                format!("unexpected `{}` after the end of the declaration", shorten(word)),
+            )
+            .label("not part of the declaration above")
+            .with_help(
+                "a declaration ends with its line: start a new one in the first column, or end \
+                 the line above with `and`, `or` or another operator to continue it",
+            );
+        }
+    }
+
+    let what = phrase_list(&expects, slice(prev), kind);
+    let message = match (what, found.filter(|t| t.line_start && !found_is_eol)) {
+        // At the start of a line, what came before (on another line) says little.
+        (Some(w), Some(t)) => format!("expected {w}, found `{}`", shorten(slice(t))),
+        (Some(w), None) => format!("expected {w} after {}", describe_prev(text, &toks, prev, kind)),
+        (None, _) => format!("unexpected text after {}", describe_prev(text, &toks, prev, kind)),
+    };
+    let (span, label) = match found {
+        Some(t) if !found_is_eol => (span_of(t), format!("unexpected `{}`", shorten(slice(t)))),
+        _ => {
+            let at = ctx.base + prev.end;
+            (Span::new(ctx.file, at, at), "the line ends here".to_string())
+        }
+    };
+    let mut d = Diagnostic::error(codes::UNEXPECTED, span, message).label(label);
+    if let Some(help) = help(&expects, kind, found.filter(|_| !found_is_eol).map(slice)) {
+        d = d.with_help(help);
+    }
+    d
+}
+
+/// Help for the mistakes we recognise.
+fn help(expects: &[Expect], kind: DeclKind, found: Option<&str>) -> Option<String> {
+    let found = found?;
+    let keywords = block_keywords(expects, kind);
+    let candidates = expects
+        .iter()
+        .filter_map(|x| match x {
+            Expect::Token(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .chain(keywords.iter().copied())
+        .filter(|t| t.starts_with(|c: char| c.is_ascii_alphabetic()));
+    if let Some(word) = did_you_mean(found, candidates) {
+        return Some(format!("did you mean `{word}`?"));
+    }
+    let operator_due = expects.contains(&Expect::Operator);
+    if found.starts_with('\'') {
+        return Some("strings are written in double quotes: `\"…\"`".into());
+    }
+    if found == "=" && operator_due {
+        return Some("to compare two values, write `==`".into());
+    }
+    let is_word = found.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+    if kind == DeclKind::Stages && is_word && expects.contains(&Expect::Token("->".into())) {
+        return Some("stages are separated by `->`: `stages Lead -> MQL -> SQL`".into());
+    }
+    if kind == DeclKind::Detours && is_word && expects.contains(&Expect::Token(",".into())) {
+        return Some("detours are separated by commas: `detours Disqualified, Recycled`".into());
+    }
+    if operator_due && is_word && !RESERVED.contains(&found) {
+        return Some("to combine two conditions, join them with `and` or `or`".into());
+    }
+    None
+}
+
+/// The words that start a line of the block being parsed, when such a line is due.
+fn block_keywords(expects: &[Expect], kind: DeclKind) -> &'static [&'static str] {
+    let due = |x: Expect| expects.contains(&x);
+    match kind {
+        DeclKind::Test if due(Expect::TestLine) => &["as", "given", "expect"],
+        DeclKind::Sla if due(Expect::SlaLine) => &[
+            "owner", "for", "from", "until", "within", "target", "require", "count", "by", "per",
+            "at",
+        ],
+        DeclKind::Score if due(Expect::ScoreLine) => &["group", "at", "decay"],
+        DeclKind::Grade if due(Expect::GradeLine) => &["else"],
+        _ => &[],
+    }
+}
+
+/// The expectation a rule stands for, in the context of a declaration kind.
+fn expect_rule(rule: Rule, kind: DeclKind) -> Option<Expect> {
+    use Rule::*;
+    Some(match rule {
+        EOI => Expect::NewLine,
+        item | file => return None,
+        // `not` starts an expression or is part of `not in`: other rules tell which is due.
+        kw_not => return None,
+        expr | op_neg | paren | list | path | kw_if | kw_now | kw_it | int | number
+        | percent | duration | boolean | call | op_not => Expect::Expr,
+        op_or | op_and | op_not_in | op_in | op_contains_any | op_contains_all | op_contains
+        | op_starts_with | op_ends_with | op_matches | op_within | op_eq | op_ne | op_le | op_lt
+        | op_ge | op_gt | op_coalesce | op_add | op_sub | op_mul | op_div | op_is_present
+        | op_is_missing | op_has | kw_and | kw_or | kw_in | kw_is | kw_contains | kw_matches
+        | kw_starts | kw_ends => Expect::Operator,
+        kw_within if kind != DeclKind::Sla => Expect::Operator,
+        ident if kind == DeclKind::Schema => Expect::Field,
+        field => Expect::Field,
+        ident => Expect::Name,
+        string if kind == DeclKind::Grade => Expect::GradeLine,
+        string => Expect::Str,
+        points | kw_group | kw_decay | group | at_least | at_most | decay | score_item => {
+            Expect::ScoreLine
+        }
+        kw_at if kind == DeclKind::Score => Expect::ScoreLine,
+        kw_else | grade_arm | grade_else if kind == DeclKind::Grade => Expect::GradeLine,
+        kw_owner | kw_for | kw_from | kw_until | kw_within | kw_target | kw_require | kw_count
+        | kw_by | kw_at | sla_kw | sla_line | sla_at_least | sla_at_most
+            if kind == DeclKind::Sla =>
+        {
+            Expect::SlaLine
+        }
+        kw_per if kind == DeclKind::Sla => Expect::SlaLine,
+        kw_as | kw_given | kw_expect | as_of | given | expect if kind == DeclKind::Test => {
+            Expect::TestLine
+        }
+        type_expr | type_name | kw_one | kw_list | one_of | list_type | elem_type | record_type => {
+            Expect::Type
+        }
+        amount => Expect::Number,
+        data_number | data_list | data_record | kw_missing => Expect::Value,
+        data_field => Expect::Name,
+        arrow => Expect::Token("->".into()),
+        define => Expect::Token("=".into()),
+        optional => Expect::Token("?".into()),
+        other => {
+            let name = format!("{other:?}");
+            let word = name.strip_prefix("kw_")?;
+            Expect::Token(word.to_string())
+        }
+    })
+}
+
+/// The expectation a literal token stands for, from pest's display of it: the token itself, or
+/// `a..z` for a character range (pest does not export the token type).
+fn expect_token(text: &str) -> Option<Expect> {
+    let chars: Vec<char> = text.chars().collect();
+    if let [_, '.', '.', _] = chars.as_slice() {
+        // Character ranges come from names and numbers being continued; the rules that start
+        // names and numbers are reported as rules.
+        return None;
+    }
+    Some(match text {
+        "BUILTIN_RULE" => return None,
+        " " | "\t" | "\r" | "#" | "_" => return None,
+        "\n" => Expect::NewLine,
+        "\"" => Expect::Str,
+        t => Expect::Token(t.to_string()),
+    })
+}
+
+/// Removes what another expectation already covers, and a new line at the start of a line.
+fn tidy(expects: &mut Vec<Expect>, at_line_start: bool, kind: DeclKind) {
+    // Group by kind (the enum's order), keeping the order pest found tokens in.
+    expects.sort_by(|a, b| match (a, b) {
+        (Expect::Token(_), Expect::Token(_)) => std::cmp::Ordering::Equal,
+        _ => a.cmp(b),
+    });
+    let mut seen = Vec::new();
+    expects.retain(|x| {
+        let new = !seen.contains(x);
+        seen.push(x.clone());
+        new
+    });
+    let has = |x: &Expect| expects.contains(x);
+    let expr = has(&Expect::Expr);
+    let operator = has(&Expect::Operator);
+    let number = has(&Expect::Number);
+    let block_line = [
+        Expect::ScoreLine,
+        Expect::GradeLine,
+        Expect::SlaLine,
+        Expect::TestLine,
+        Expect::Field,
+    ]
+    .iter()
+    .any(|x| expects.contains(x));
+    let covered: Vec<&str> = block_keywords(expects, kind).to_vec();
+    expects.retain(|x| match x {
+        Expect::Token(t) if covered.contains(&t.as_str()) => false,
+        Expect::Name | Expect::Number | Expect::Value => !expr,
+        Expect::Str => !expr && !operator,
+        // A new line is always acceptable after an operator (the line continues): not worth
+        // mentioning when an expression is due.
+        Expect::NewLine => !at_line_start && !expr,
+        Expect::Token(t) => {
+            let t = t.as_str();
+            let starts_expr = ["(", "[", "-", "not", "if", "now", "it", "lead", "true", "false"];
+            let is_operator = BINARY_OPERATORS.contains(&t) || ["-", "not", "is", "!="].contains(&t);
+            // After a name, `(` would make it a call: true, but rarely what was meant.
+            !(expr && starts_expr.contains(&t))
+                && !(operator && (is_operator || t == "("))
+                && !(number && ["+", "-"].contains(&t))
+                && !(block_line && ["+", "-", "\""].contains(&t))
+        }
+        _ => true,
+    });
+}
+
+/// "a condition, `)` or a new line": at most three alternatives.
+fn phrase_list(expects: &[Expect], prev: &str, kind: DeclKind) -> Option<String> {
+    let condition_words = ["when", "and", "or", "not", "if", "require", "expect", "where"];
+    let phrases: Vec<String> = expects
+        .iter()
+        .map(|x| match x {
+            Expect::ScoreLine => "a score item (`+10 when …`)".to_string(),
+            Expect::GradeLine => "a grade line (`\"A\" when …`, `else \"…\"`)".to_string(),
+            Expect::SlaLine => "an SLA line (`owner`, `for`, `target`, …)".to_string(),
+            Expect::TestLine => "a test line (`as of`, `given`, `expect`)".to_string(),
+            Expect::Field => "a field (`name: type`)".to_string(),
+            Expect::Expr if condition_words.contains(&prev) => "a condition".to_string(),
+            Expect::Expr => "an expression".to_string(),
+            Expect::Type => "a type".to_string(),
+            Expect::Name if kind == DeclKind::Sla && prev == "per" => {
+                "a period (`day`, `week`, `month`, `quarter` or `year`)".to_string()
+            }
+            Expect::Name if kind == DeclKind::Sla && prev == "owner" => {
+                "the owner's name (`sales`, `marketing`, …)".to_string()
+            }
+            Expect::Name => "a name".to_string(),
+            Expect::Str => "a string in double quotes".to_string(),
+            Expect::Number => "a number".to_string(),
+            Expect::Value => "a value".to_string(),
+            Expect::Token(t) => format!("`{t}`"),
+            Expect::Operator => "an operator".to_string(),
+            Expect::NewLine => "a new line".to_string(),
+        })
+        .take(3)
+        .collect();
+    match phrases.as_slice() {
+        [] => None,
+        [one] => Some(one.clone()),
+        [init @ .., last] => Some(format!("{} or {last}", init.join(", "))),
+    }
+}
+
+/// "`when`", "the score name", "stage `MQL`".
+fn describe_prev(text: &str, toks: &[Tok], prev: Tok, kind: DeclKind) -> String {
+    let word = &text[prev.start..prev.end];
+    let index = toks.iter().position(|t| t.start == prev.start).unwrap_or(0);
+    let is_name = word.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+    let before = index.checked_sub(1).and_then(|i| toks.get(i));
+    let signed = before.is_some_and(|b| {
+        b.end == prev.start && matches!(&text[b.start..b.end], "+" | "-")
+    });
+    match (kind, index) {
+        (DeclKind::Score, 1) => "the score name".to_string(),
+        (DeclKind::Score, _) if signed && word.starts_with(|c: char| c.is_ascii_digit()) => {
+            let sign = before.map_or("", |b| &text[b.start..b.end]);
+            format!("the points `{sign}{word}`")
+        }
+        (DeclKind::Grade, 1) => "the grade name".to_string(),
+        (DeclKind::Sla, 1) => "the SLA name".to_string(),
+        (DeclKind::Test, 1) => "the test name".to_string(),
+        (DeclKind::Def, 0) => format!("the name `{word}`"),
+        (DeclKind::Stages, i) if i > 0 && is_name => format!("stage `{word}`"),
+        (DeclKind::Detours, i) if i > 0 && is_name => format!("detour `{word}`"),
+        _ => format!("`{}`", shorten(word)),
+    }
+}
+
+/// The code on the line of `tok`, up to it, shortened from the left.
+fn line_tail(text: &str, tok: Tok) -> String {
+    let start = text[..tok.start].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[start..tok.end].trim();
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() > 40 {
+        format!("…{}", chars[chars.len() - 39..].iter().collect::<String>())
+    } else {
+        line.to_string()
+    }
+}
+
+fn shorten(s: &str) -> String {
+    if s.chars().count() > 24 {
+        format!("{}…", s.chars().take(23).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
+fn decl_kind(text: &str, toks: &[Tok]) -> DeclKind {
+    let word = |i: usize| toks.get(i).map_or("", |t| &text[t.start..t.end]);
+    let is_name = |w: &str| w.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+    match (word(0), word(1)) {
+        ("schema", "{" | "") => DeclKind::Schema,
+        ("score", w) if is_name(w) && w != "when" => DeclKind::Score,
+        ("grade", w) if is_name(w) && w != "when" => DeclKind::Grade,
+        ("stages", w) if is_name(w) && w != "when" => DeclKind::Stages,
+        ("detours", w) if is_name(w) && w != "when" => DeclKind::Detours,
+        ("sla", w) if w.starts_with('"') || w == "{" => DeclKind::Sla,
+        ("test", w) if w.starts_with('"') || w == "{" => DeclKind::Test,
+        _ => DeclKind::Def,
+    }
+}
+
+/// Splits a declaration's text into tokens: words and numbers (with `.` and `%`), strings,
+/// operators; comments are skipped.
+fn tokens(text: &str) -> Vec<Tok> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut line_start = true;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let len = match b {
+            b'\n' => {
+                line_start = true;
+                i += 1;
+                continue;
+            }
+            b' ' | b'\t' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            b'#' => {
+                i += bytes[i..].iter().take_while(|c| **c != b'\n').count();
+                continue;
+            }
+            b'"' => {
+                let mut j = i + 1;
+                while j < bytes.len() && bytes[j] != b'"' && bytes[j] != b'\n' {
+                    j += if bytes[j] == b'\\' { 2 } else { 1 };
+                }
+                (j + 1).min(bytes.len()) - i
+            }
+            _ if b.is_ascii_alphanumeric() || b == b'_' => bytes[i..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'%'))
+                .count(),
+            _ => {
+                let two = text.get(i..i + 2).unwrap_or("");
+                if ["->", "==", "!=", "<=", ">=", "??"].contains(&two) {
+                    2
+                } else {
+                    text[i..].chars().next().map_or(1, char::len_utf8)
+                }
+            }
+        };
+        let end = (i + len).min(bytes.len());
+        out.push(Tok {
+            start: i,
+            end,
+            line_start,
+        });
+        line_start = false;
+        i = end;
+    }
+    out
+}

@@ -1,0 +1,92 @@
+//! The pest parser: source text → AST, with syntax errors as diagnostics.
+//!
+//! A file is first cut into declarations by a small lexical pass (`layout`), then each
+//! declaration is parsed on its own with the grammar of record (`grammar/smql.pest`), so that
+//! every independent syntax error of a file is reported, once.
+
+mod attrs;
+mod build;
+mod errors;
+mod expr;
+mod layout;
+mod literal;
+#[cfg(test)]
+mod tests;
+
+use super::ast;
+use crate::diag::Diagnostic;
+use crate::source::{FileId, SourceMap};
+use pest::Parser;
+use std::cell::RefCell;
+
+/// The stable codes of syntax errors.
+pub mod codes {
+    /// Something other than what the construct expects (the message says what was expected).
+    pub const UNEXPECTED: &str = "smql::syntax::unexpected";
+    /// `(`, `[` or `{` without its closing bracket.
+    pub const UNCLOSED: &str = "smql::syntax::unclosed";
+    /// A string literal with no closing `"` on its line.
+    pub const UNTERMINATED_STRING: &str = "smql::syntax::unterminated_string";
+    /// An unknown escape (`\q`) or a bad `\u{…}` in a string.
+    pub const INVALID_ESCAPE: &str = "smql::syntax::invalid_escape";
+    /// A reserved word (SPEC §11) used as a name.
+    pub const RESERVED_WORD: &str = "smql::syntax::reserved_word";
+    /// A grade without its `else` line.
+    pub const MISSING_ELSE: &str = "smql::syntax::missing_else";
+    /// A score item whose points have no `+` or `-`.
+    pub const MISSING_SIGN: &str = "smql::syntax::missing_sign";
+    /// An integer or duration literal that does not fit in 64 bits.
+    pub const NUMBER_OVERFLOW: &str = "smql::syntax::number_overflow";
+    /// A duration with an unknown unit or a fraction (`30x`, `1.5h`).
+    pub const INVALID_DURATION: &str = "smql::syntax::invalid_duration";
+    /// A schema type that does not exist (`strin`).
+    pub const UNKNOWN_TYPE: &str = "smql::syntax::unknown_type";
+    /// A `# smql:` comment line that is not `# smql: allow(NAME, …)`.
+    pub const INVALID_ALLOW: &str = "smql::syntax::invalid_allow";
+}
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/smql.pest"]
+pub(crate) struct SmqlParser;
+
+/// Parses one file. Returns what could be parsed and every syntax error found, in source order.
+///
+/// A declaration with a syntax error in its structure is left out of the returned file; one
+/// with a bad literal (an integer too large, an unknown escape) is kept with a stand-in value.
+pub fn parse_file(sources: &SourceMap, file: FileId) -> (ast::File, Vec<Diagnostic>) {
+    let text = &sources.file(file).text;
+    let layout = layout::layout(file, text);
+    let mut diagnostics = layout.diagnostics;
+    let mut items = Vec::new();
+    // Collect the literal tokens pest tried at the furthest position: they name what was
+    // expected where no rule does (`{`, `->`, a new line).
+    pest::set_error_detail(true);
+    for chunk in layout.chunks.iter().filter(|c| c.ok) {
+        let ctx = build::Ctx {
+            file,
+            base: chunk.start,
+            source: text,
+            diagnostics: RefCell::new(Vec::new()),
+        };
+        let chunk_text = &layout.masked[chunk.start..chunk.end];
+        match SmqlParser::parse(Rule::item, chunk_text) {
+            Ok(mut pairs) => {
+                if let Some(item) = pairs.next().and_then(|p| ctx.item(p)) {
+                    items.push(item);
+                }
+            }
+            Err(e) => {
+                let d = errors::diagnostic(&ctx, chunk_text, &e);
+                match &chunk.stray_closer {
+                    Some(stray) if stray.primary.span.start <= d.primary.span.start => {
+                        diagnostics.push(stray.clone());
+                    }
+                    _ => diagnostics.push(d),
+                }
+            }
+        }
+        diagnostics.extend(ctx.diagnostics.into_inner());
+    }
+    diagnostics.sort_by_key(|d| (d.primary.span, d.code));
+    (ast::File { items }, diagnostics)
+}
