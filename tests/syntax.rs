@@ -24,7 +24,12 @@ fn the_acme_example_parses_without_diagnostics() {
             .iter()
             .map(|d| render(d, &sources, false, 100))
             .collect();
-        assert!(rendered.is_empty(), "{}:\n{}", file.name, rendered.join("\n"));
+        assert!(
+            rendered.is_empty(),
+            "{}:\n{}",
+            file.name,
+            rendered.join("\n")
+        );
         items.extend(ast.items);
     }
 
@@ -35,7 +40,10 @@ fn the_acme_example_parses_without_diagnostics() {
     let Some(schema) = schema else {
         panic!("no schema parsed");
     };
-    assert!(schema.fields.iter().any(|f| f.name.name == "id" && f.key.is_some()));
+    assert!(schema
+        .fields
+        .iter()
+        .any(|f| f.name.name == "id" && f.key.is_some()));
     assert!(schema.fields.iter().any(|f| f.name.name == "events"));
     assert!(schema.attrs.doc.is_some());
 
@@ -74,13 +82,16 @@ fn the_acme_example_parses_without_diagnostics() {
         })
         .collect();
     assert_eq!(slas.len(), 3);
-    assert!(slas
+    assert!(slas.iter().any(|s| s
+        .lines
         .iter()
-        .any(|s| s.lines.iter().any(|l| matches!(&l.kind, SlaLineKind::Per(p) if p.name == "month"))));
+        .any(|l| matches!(&l.kind, SlaLineKind::Per(p) if p.name == "month"))));
 
     let tests = items.iter().filter(|i| matches!(i, Item::Test(_))).count();
     assert_eq!(tests, 7);
-    assert!(items.iter().any(|i| matches!(i, Item::Stages(s) if s.path.len() == 4)));
+    assert!(items
+        .iter()
+        .any(|i| matches!(i, Item::Stages(s) if s.path.len() == 4)));
 }
 
 /// Each `tests/fixtures/syntax/CODE[__what].smql` produces exactly one diagnostic with code

@@ -1,1 +1,106 @@
 //! Evaluators: the reference interpreter (and later the cranelift JIT) and explanations.
+//!
+//! The interpreter ([`eval_lead`], [`eval_expr`]) evaluates the typed IR one lead at a time and
+//! is written for obviousness: it is the oracle the JIT is tested against. [`math`] and [`text`]
+//! hold the helpers both engines share so floats and case folding agree exactly. [`trace`]
+//! records why a score, grade and stage came out as they did; [`explain`] renders it for
+//! `smql explain`; [`test_runner`] runs `test` blocks.
+
+pub mod explain;
+mod expr;
+mod interp;
+pub mod math;
+pub mod test_runner;
+pub mod text;
+pub mod trace;
+
+pub use explain::{format_number, format_value, render_explain};
+pub use expr::eval_expr;
+pub use interp::eval_lead;
+pub use test_runner::{run_test, TestOutcome};
+pub use trace::{why_items, Trace};
+
+use crate::ir::Program;
+use crate::source::Span;
+use crate::value::Value;
+use std::fmt;
+use std::sync::Arc;
+
+/// An evaluation error for one lead (integer overflow, or an inconsistency in the IR reported as
+/// `internal: …` instead of a panic).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvalError {
+    /// Lowercase, no trailing period, values in backticks.
+    pub message: String,
+    /// The expression that failed.
+    pub span: Span,
+}
+
+impl EvalError {
+    pub fn new(span: Span, message: impl Into<String>) -> EvalError {
+        EvalError {
+            message: message.into(),
+            span,
+        }
+    }
+
+    /// Something the checker guarantees did not hold: a bug, reported rather than panicking.
+    pub fn internal(span: Span, message: impl fmt::Display) -> EvalError {
+        EvalError::new(span, format!("internal: {message}"))
+    }
+}
+
+impl fmt::Display for EvalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for EvalError {}
+
+/// A grade's value: its label and the label's position in the grade's type (`Grade::ty`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GradeValue {
+    pub index: u32,
+    pub label: Arc<str>,
+}
+
+/// Everything computed for one lead.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeadValues {
+    /// By `DefId`.
+    pub defs: Vec<Value>,
+    /// By `ScoreId`.
+    pub scores: Vec<f64>,
+    /// By `GradeId`.
+    pub grades: Vec<GradeValue>,
+    /// `Value::Str` of the stage name, or `Value::Missing` (also when no `stages` is declared).
+    pub stage: Value,
+}
+
+impl LeadValues {
+    /// Placeholders for a program's nodes, before evaluation (defs missing, scores 0, grades
+    /// their `else` label).
+    pub fn empty(program: &Program) -> LeadValues {
+        LeadValues {
+            defs: vec![Value::Missing; program.defs.len()],
+            scores: vec![0.0; program.scores.len()],
+            grades: program
+                .grades
+                .iter()
+                .map(|g| GradeValue {
+                    index: 0,
+                    label: Arc::from(g.otherwise.as_str()),
+                })
+                .collect(),
+            stage: Value::Missing,
+        }
+    }
+}
+
+#[cfg(test)]
+mod expr_tests;
+#[cfg(test)]
+mod lead_tests;
+#[cfg(test)]
+mod testkit;

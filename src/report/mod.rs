@@ -1,1 +1,3 @@
 //! Reports over evaluated leads: SLAs (and later funnel, diff, doc).
+
+pub mod sla;

@@ -52,11 +52,7 @@ impl Ctx<'_> {
                 .filter(|p| p.as_rule() == Rule::ident)
                 .map(|p| Ident {
                     name: p.as_str().to_string(),
-                    span: Span::new(
-                        self.file,
-                        at + p.as_span().start(),
-                        at + p.as_span().end(),
-                    ),
+                    span: Span::new(self.file, at + p.as_span().start(), at + p.as_span().end()),
                 })
                 .collect(),
             Err(_) => {

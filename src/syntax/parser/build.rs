@@ -175,7 +175,9 @@ impl Ctx<'_> {
 
     fn type_kind(&self, pair: Pair<'_, Rule>) -> TypeExprKind {
         match pair.as_rule() {
-            Rule::one_of => TypeExprKind::OneOf(significant(pair).map(|s| self.str_lit(s)).collect()),
+            Rule::one_of => {
+                TypeExprKind::OneOf(significant(pair).map(|s| self.str_lit(s)).collect())
+            }
             Rule::list_type => {
                 let Some(elem) = significant(pair).next() else {
                     return TypeExprKind::String;
@@ -471,7 +473,10 @@ impl Ctx<'_> {
                     }
                 }
                 Rule::given => {
-                    for f in line.into_inner().filter(|p| p.as_rule() == Rule::data_field) {
+                    for f in line
+                        .into_inner()
+                        .filter(|p| p.as_rule() == Rule::data_field)
+                    {
                         let span = self.span(&f);
                         if let Some((name, value)) = self.data_field(f) {
                             test.given.push(GivenField { name, value, span });

@@ -82,7 +82,9 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
     // word (where a keyword's guard `!ident_char` failed, which says nothing to a reader).
     let attempts = e.parse_attempts();
     let token_pos = attempts.as_ref().map_or(0, |a| a.max_position);
-    let inside_word = toks.iter().any(|t| t.start < token_pos && token_pos < t.end);
+    let inside_word = toks
+        .iter()
+        .any(|t| t.start < token_pos && token_pos < t.end);
     let token_expects: Vec<Expect> = attempts
         .iter()
         .flat_map(|a| a.expected_tokens())
@@ -190,7 +192,10 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
             return Diagnostic::error(
                 codes::UNEXPECTED,
                 span_of(t),
-                format!("unexpected `{}` after the end of the declaration", shorten(word)),
+                format!(
+                    "unexpected `{}` after the end of the declaration",
+                    shorten(word)
+                ),
             )
             .label("not part of the declaration above")
             .with_help(
@@ -211,7 +216,10 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
         Some(t) if !found_is_eol => (span_of(t), format!("unexpected `{}`", shorten(slice(t)))),
         _ => {
             let at = ctx.base + prev.end;
-            (Span::new(ctx.file, at, at), "the line ends here".to_string())
+            (
+                Span::new(ctx.file, at, at),
+                "the line ends here".to_string(),
+            )
         }
     };
     let mut d = Diagnostic::error(codes::UNEXPECTED, span, message).label(label);
@@ -279,13 +287,13 @@ fn expect_rule(rule: Rule, kind: DeclKind) -> Option<Expect> {
         item | file => return None,
         // `not` starts an expression or is part of `not in`: other rules tell which is due.
         kw_not => return None,
-        expr | op_neg | paren | list | path | kw_if | kw_now | kw_it | int | number
-        | percent | duration | boolean | call | op_not => Expect::Expr,
+        expr | op_neg | paren | list | path | kw_if | kw_now | kw_it | int | number | percent
+        | duration | boolean | call | op_not => Expect::Expr,
         op_or | op_and | op_not_in | op_in | op_contains_any | op_contains_all | op_contains
-        | op_starts_with | op_ends_with | op_matches | op_within | op_eq | op_ne | op_le | op_lt
-        | op_ge | op_gt | op_coalesce | op_add | op_sub | op_mul | op_div | op_is_present
-        | op_is_missing | op_has | kw_and | kw_or | kw_in | kw_is | kw_contains | kw_matches
-        | kw_starts | kw_ends => Expect::Operator,
+        | op_starts_with | op_ends_with | op_matches | op_within | op_eq | op_ne | op_le
+        | op_lt | op_ge | op_gt | op_coalesce | op_add | op_sub | op_mul | op_div
+        | op_is_present | op_is_missing | op_has | kw_and | kw_or | kw_in | kw_is | kw_contains
+        | kw_matches | kw_starts | kw_ends => Expect::Operator,
         kw_within if kind != DeclKind::Sla => Expect::Operator,
         ident if kind == DeclKind::Schema => Expect::Field,
         field => Expect::Field,
@@ -378,8 +386,11 @@ fn tidy(expects: &mut Vec<Expect>, at_line_start: bool, kind: DeclKind) {
         Expect::NewLine => !at_line_start && !expr,
         Expect::Token(t) => {
             let t = t.as_str();
-            let starts_expr = ["(", "[", "-", "not", "if", "now", "it", "lead", "true", "false"];
-            let is_operator = BINARY_OPERATORS.contains(&t) || ["-", "not", "is", "!="].contains(&t);
+            let starts_expr = [
+                "(", "[", "-", "not", "if", "now", "it", "lead", "true", "false",
+            ];
+            let is_operator =
+                BINARY_OPERATORS.contains(&t) || ["-", "not", "is", "!="].contains(&t);
             // After a name, `(` would make it a call: true, but rarely what was meant.
             !(expr && starts_expr.contains(&t))
                 && !(operator && (is_operator || t == "("))
@@ -392,7 +403,9 @@ fn tidy(expects: &mut Vec<Expect>, at_line_start: bool, kind: DeclKind) {
 
 /// "a condition, `)` or a new line": at most three alternatives.
 fn phrase_list(expects: &[Expect], prev: &str, kind: DeclKind) -> Option<String> {
-    let condition_words = ["when", "and", "or", "not", "if", "require", "expect", "where"];
+    let condition_words = [
+        "when", "and", "or", "not", "if", "require", "expect", "where",
+    ];
     let phrases: Vec<String> = expects
         .iter()
         .map(|x| match x {

@@ -263,7 +263,10 @@ impl Scanner<'_> {
                     format!("`{}` closes nothing", b as char),
                 )
                 .label(format!("no `{}` is open here", opener as char))
-                .with_help(format!("remove it, or add the `{}` it closes", opener as char));
+                .with_help(format!(
+                    "remove it, or add the `{}` it closes",
+                    opener as char
+                ));
                 if let Some(c) = self.chunks.last_mut() {
                     c.stray_closer.get_or_insert(d);
                 }
@@ -343,7 +346,9 @@ fn starts_declaration(line: &str) -> bool {
     };
     let second = second.unwrap_or("");
     let is_name = |w: &str| {
-        w.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        w.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
             && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
     };
     match first {
@@ -361,13 +366,19 @@ mod tests {
 
     fn chunks(text: &str) -> Vec<&str> {
         let l = layout(FileId(0), text);
-        l.chunks.iter().map(|c| text[c.start..c.end].trim_end()).collect()
+        l.chunks
+            .iter()
+            .map(|c| text[c.start..c.end].trim_end())
+            .collect()
     }
 
     #[test]
     fn cuts_declarations_at_column_zero() {
         let text = "a = 1\n\n## doc\nb when a and\nc\nscore s {\n  +1 when a\n}\n";
-        assert_eq!(chunks(text), ["a = 1", "b when a and\nc", "score s {\n  +1 when a\n}"]);
+        assert_eq!(
+            chunks(text),
+            ["a = 1", "b when a and\nc", "score s {\n  +1 when a\n}"]
+        );
     }
 
     #[test]

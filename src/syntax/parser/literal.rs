@@ -78,7 +78,8 @@ pub(super) fn duration(text: &str, span: Span) -> Result<i64> {
         .find(|c: char| c.is_ascii_alphabetic())
         .unwrap_or(text.len());
     let (digits, unit) = text.split_at(split);
-    let help = "durations are a whole number followed by a unit: `500ms`, `45s`, `30m`, `1h`, `14d`, `2w`";
+    let help =
+        "durations are a whole number followed by a unit: `500ms`, `45s`, `30m`, `1h`, `14d`, `2w`";
     let Some(&(_, factor)) = UNITS.iter().find(|(u, _)| *u == unit) else {
         let meant = match unit {
             "day" | "days" => Some("d"),
@@ -147,8 +148,8 @@ pub(super) fn string(raw: &str, span: Span) -> Result<String> {
                 let end = rest.find('}').filter(|_| rest.starts_with('{'));
                 let decoded = end.and_then(|end| {
                     let hex = &rest[1..end];
-                    let ok = (1..=6).contains(&hex.len())
-                        && hex.chars().all(|c| c.is_ascii_hexdigit());
+                    let ok =
+                        (1..=6).contains(&hex.len()) && hex.chars().all(|c| c.is_ascii_hexdigit());
                     ok.then(|| u32::from_str_radix(hex, 16).ok())
                         .flatten()
                         .and_then(char::from_u32)
@@ -252,7 +253,10 @@ mod tests {
     #[test]
     fn string_escapes() {
         let s = |t: &str| string(t, Span::new(FileId(0), 10, 10 + t.len()));
-        assert_eq!(s(r#""a\"b\\c\nd\te""#).ok().as_deref(), Some("a\"b\\c\nd\te"));
+        assert_eq!(
+            s(r#""a\"b\\c\nd\te""#).ok().as_deref(),
+            Some("a\"b\\c\nd\te")
+        );
         assert_eq!(s(r#""caf\u{e9}!""#).ok().as_deref(), Some("café!"));
         let e = s(r#""ab\qc""#).err();
         assert_eq!(e.as_ref().map(|d| d.code), Some(codes::INVALID_ESCAPE));

@@ -93,15 +93,9 @@ fn precedence_follows_the_spec() {
     assert_eq!(shape("a ?? b ?? c"), "(?? a (?? b c))");
     assert_eq!(shape("(a or b) and c"), "(and (or a b) c)");
     assert_eq!(shape("not a or b"), "(or (not a) b)");
-    assert_eq!(
-        shape("x is present and x > 3"),
-        "(and (present x) (> x 3))"
-    );
+    assert_eq!(shape("x is present and x > 3"), "(and (present x) (> x 3))");
     assert_eq!(shape("x is missing or y"), "(or (missing x) y)");
-    assert_eq!(
-        shape("if a then 1 else 2 + 3"),
-        "(if a 1 (+ 2 3))"
-    );
+    assert_eq!(shape("if a then 1 else 2 + 3"), "(if a 1 (+ 2 3))");
     assert_eq!(shape("a - -3"), "(- a -3)");
     assert_eq!(shape("-(3)"), "(neg 3)");
 }
@@ -125,15 +119,15 @@ fn tests_and_membership() {
 
 #[test]
 fn list_sugar_is_has() {
-    assert_eq!(shape("downloaded \"pricing\""), "(has downloaded \"pricing\")");
+    assert_eq!(
+        shape("downloaded \"pricing\""),
+        "(has downloaded \"pricing\")"
+    );
     assert_eq!(
         shape("visits >= 3 and downloaded \"pricing\""),
         "(and (>= visits 3) (has downloaded \"pricing\"))"
     );
-    assert_eq!(
-        shape("not pages \"/demo\""),
-        "(not (has pages \"/demo\"))"
-    );
+    assert_eq!(shape("not pages \"/demo\""), "(not (has pages \"/demo\"))");
 }
 
 #[test]
@@ -147,9 +141,18 @@ fn calls_where_paths_and_names() {
         shape("any(events where it.at > lead.created_at)"),
         "(any (where events (> It.at Lead.created_at)))"
     );
-    assert_eq!(shape("count(tags where it == \"x\")"), "(count (where tags (== it \"x\")))");
-    assert_eq!(shape("days(now - last_activity_at)"), "(days (- now last_activity_at))");
-    assert_eq!(shape("domain(email) in free_email"), "(in (domain email) free_email)");
+    assert_eq!(
+        shape("count(tags where it == \"x\")"),
+        "(count (where tags (== it \"x\")))"
+    );
+    assert_eq!(
+        shape("days(now - last_activity_at)"),
+        "(days (- now last_activity_at))"
+    );
+    assert_eq!(
+        shape("domain(email) in free_email"),
+        "(in (domain email) free_email)"
+    );
     assert_eq!(shape("[]"), "[]");
     assert_eq!(shape("true or false"), "(or true false)");
 }
@@ -160,12 +163,18 @@ fn literals() {
     assert_eq!(shape("2.5"), "2.5");
     assert_eq!(shape("95%"), "0.95");
     assert_eq!(shape("-12"), "-12");
-    assert_eq!(shape("45s + 30m + 1h + 14d + 2w + 250ms"), "(+ (+ (+ (+ (+ 45000ms 1800000ms) 3600000ms) 1209600000ms) 1209600000ms) 250ms)");
+    assert_eq!(
+        shape("45s + 30m + 1h + 14d + 2w + 250ms"),
+        "(+ (+ (+ (+ (+ 45000ms 1800000ms) 3600000ms) 1209600000ms) 1209600000ms) 250ms)"
+    );
     assert_eq!(
         shape(r#""a\"b\\c\nd\te\u{e9}""#),
         "\"a\\\"b\\\\c\\nd\\te\u{e9}\""
     );
-    assert_eq!(codes_of("x = 99999999999999999999\n"), [codes::NUMBER_OVERFLOW]);
+    assert_eq!(
+        codes_of("x = 99999999999999999999\n"),
+        [codes::NUMBER_OVERFLOW]
+    );
     assert_eq!(codes_of("x = 30x\n"), [codes::INVALID_DURATION]);
     assert_eq!(codes_of("x = 1.5h\n"), [codes::INVALID_DURATION]);
     assert_eq!(codes_of("x = 99999999999999w\n"), [codes::NUMBER_OVERFLOW]);
@@ -208,8 +217,14 @@ sla \"s\" {
         panic!("no schema");
     };
     let names: Vec<_> = schema.fields.iter().map(|f| f.name.name.as_str()).collect();
-    assert_eq!(names, ["type", "count", "target", "at", "score", "from", "events"]);
-    assert_eq!(schema.fields[5].from.as_ref().map(|s| s.value.as_str()), Some("From"));
+    assert_eq!(
+        names,
+        ["type", "count", "target", "at", "score", "from", "events"]
+    );
+    assert_eq!(
+        schema.fields[5].from.as_ref().map(|s| s.value.as_str()),
+        Some("From")
+    );
     let defs: Vec<_> = file
         .items
         .iter()
@@ -222,7 +237,11 @@ sla \"s\" {
         defs,
         [
             ("score", DefKind::Value, "1".to_string()),
-            ("count", DefKind::Value, "(count (where events (== type \"x\")))".to_string()),
+            (
+                "count",
+                DefKind::Value,
+                "(count (where events (== type \"x\")))".to_string()
+            ),
             ("total", DefKind::Value, "(+ count score)".to_string()),
             ("score", DefKind::When, "(== target \"a\")".to_string()),
             ("stages", DefKind::Value, "3".to_string()),
@@ -240,7 +259,10 @@ fn reserved_words_cannot_be_names() {
     assert_eq!(codes_of("when = 3\n"), [codes::RESERVED_WORD]);
     assert_eq!(codes_of("schema {\n  in: int\n}\n"), [codes::RESERVED_WORD]);
     let (_, _, d) = parse("lead when x\n");
-    assert_eq!(d[0].message, "`lead` is a reserved word and cannot be a name");
+    assert_eq!(
+        d[0].message,
+        "`lead` is a reserved word and cannot be a name"
+    );
     // A name that merely starts with a reserved word is fine.
     parse_ok("index = 1\nnowhere when isolated\n");
 }
@@ -316,7 +338,10 @@ Customer when closed
     let Some(Item::Schema(schema)) = file.items.first() else {
         panic!("no schema");
     };
-    assert_eq!(schema.attrs.doc.as_deref(), Some("One lead.\nExported nightly."));
+    assert_eq!(
+        schema.attrs.doc.as_deref(),
+        Some("One lead.\nExported nightly.")
+    );
     assert_eq!(schema.fields[0].attrs.doc.as_deref(), Some("The CRM id."));
     assert_eq!(schema.fields[1].attrs.doc, None);
     let attrs = file.items[1].attrs();
@@ -363,7 +388,12 @@ grade fit_grade {
             ScoreLine::Item(i) => match &i.rule {
                 ScoreRule::When(c) => format!("{} when {}", i.points.value, sexp(c)),
                 ScoreRule::Per { x, up_to } => {
-                    format!("{} per {} {:?}", i.points.value, sexp(x), up_to.map(|a| a.value))
+                    format!(
+                        "{} per {} {:?}",
+                        i.points.value,
+                        sexp(x),
+                        up_to.map(|a| a.value)
+                    )
                 }
             },
             ScoreLine::Group {
@@ -393,7 +423,10 @@ grade fit_grade {
         panic!("no grade");
     };
     assert_eq!(grade.arms.len(), 2);
-    assert_eq!(grade.otherwise.as_ref().map(|s| s.value.as_str()), Some("D"));
+    assert_eq!(
+        grade.otherwise.as_ref().map(|s| s.value.as_str()),
+        Some("D")
+    );
 
     assert_eq!(
         codes_of("grade g {\n  \"A\" when x\n}\n"),
@@ -578,7 +611,9 @@ fn schema_types() {
         ["String", "OneOf", "Int?", "List", "List", "Records", "Duration", "Bool", "Number?"]
     );
     assert!(schema.fields[0].key.is_some());
-    assert!(matches!(&schema.fields[4].ty.kind, TypeExprKind::List(t) if matches!(t.kind, TypeExprKind::OneOf(ref v) if v.len() == 2)));
+    assert!(
+        matches!(&schema.fields[4].ty.kind, TypeExprKind::List(t) if matches!(t.kind, TypeExprKind::OneOf(ref v) if v.len() == 2))
+    );
     assert_eq!(codes_of("schema {\n  a: strin\n}\n"), [codes::UNKNOWN_TYPE]);
 }
 
@@ -589,7 +624,10 @@ fn spans_point_at_the_source() {
     let Some(Item::Def(def)) = file.items.first() else {
         panic!("no def");
     };
-    assert_eq!(sources.slice(def.span), "MQL when visits >= 3 and downloaded \"pricing\"");
+    assert_eq!(
+        sources.slice(def.span),
+        "MQL when visits >= 3 and downloaded \"pricing\""
+    );
     assert_eq!(sources.slice(def.name.span), "MQL");
     let ExprKind::Binary(BinOp::And, lhs, rhs) = &def.expr.kind else {
         panic!("not an and");
@@ -632,7 +670,10 @@ fn every_independent_error_is_reported_once() {
         ]
     );
     // `x = 1` still parses.
-    assert!(file.items.iter().any(|i| matches!(i, Item::Def(d) if d.name.name == "x")));
+    assert!(file
+        .items
+        .iter()
+        .any(|i| matches!(i, Item::Def(d) if d.name.name == "x")));
 }
 
 #[test]

@@ -1,0 +1,191 @@
+//! Lints of SPEC §9 over the typed IR. Each warns only where it can prove its claim.
+//!
+//! | lint | claim, and how it is proven |
+//! |---|---|
+//! | `unsatisfiable` | a condition (boolean definition, grade arm, SLA population or `require`) never holds: its DNF has no possible conjunction |
+//! | `always_true` | a condition (as above, or a score item's `when`) always holds: its negation has no possible conjunction |
+//! | `dead_item` | a score item never adds points: its `when` never holds, it adds `0`, or it is capped `up to 0` |
+//! | `unreachable_arm` | a grade arm is never chosen: it and the negations of all earlier arms have no possible conjunction |
+//! | `duplicate_item` | two items of one score (or one group) have the same rule: equal modulo spans, or each condition implies the other |
+//! | `stage_skip` | a stage's definition holds for some lead whose previous stage's does not: a witness lead is built from fields only |
+//! | `test_needs_as_of` | a test without `as of` expects something that reads the current time (`now`, `within`, `decayed_count`, a score's `decay`), directly or through definitions, scores, grades or `stage` |
+//!
+//! The reasoning ([`logic`]) turns conditions into DNFs over constraints on terms: intervals for
+//! ordered values, finite/co-finite sets for strings and enums, presence for optionals. Anything
+//! else is an opaque boolean term, which keeps "impossible" claims sound. A condition that only
+//! fails because a definition it expands is itself flagged is not reported again.
+//!
+//! `# smql: allow(NAME)` above a declaration silences NAME there; for `stage_skip`, the allow goes
+//! above the later stage's definition (or above `stages`). An unknown NAME is itself a warning
+//! (`unknown_lint`), with a suggestion.
+
+mod allow;
+mod compare;
+mod conditions;
+mod logic;
+mod now;
+mod sets;
+mod stages;
+mod terms;
+
+use crate::diag::Diagnostic;
+use crate::ir::{DefId, Expr, ExprKind, Program};
+use crate::source::{SourceMap, Span};
+use logic::{Conflict, Dnf, Logic};
+use std::collections::BTreeSet;
+
+/// Every lint name, with its diagnostic code.
+pub const LINTS: [(&str, &str); 7] = [
+    ("unsatisfiable", "smql::lint::unsatisfiable"),
+    ("always_true", "smql::lint::always_true"),
+    ("unreachable_arm", "smql::lint::unreachable_arm"),
+    ("dead_item", "smql::lint::dead_item"),
+    ("stage_skip", "smql::lint::stage_skip"),
+    ("duplicate_item", "smql::lint::duplicate_item"),
+    ("test_needs_as_of", "smql::lint::test_needs_as_of"),
+];
+
+pub const UNKNOWN_LINT: &str = "smql::lint::unknown_lint";
+
+/// Runs every lint over a checked program. Warnings only, in source order.
+pub fn lint(program: &Program, sources: &SourceMap) -> Vec<Diagnostic> {
+    let mut cx = Cx {
+        logic: Logic::new(terms::Terms::new(program, sources)),
+        program,
+        sources,
+        flagged: BTreeSet::new(),
+        out: Vec::new(),
+    };
+    conditions::definitions(&mut cx);
+    conditions::scores(&mut cx);
+    conditions::grades(&mut cx);
+    conditions::slas(&mut cx);
+    stages::stage_skip(&mut cx);
+    now::test_needs_as_of(&mut cx);
+    allow::unknown_lints(&mut cx);
+    let mut out = cx.out;
+    out.sort_by(|a, b| (a.primary.span, a.code).cmp(&(b.primary.span, b.code)));
+    out
+}
+
+/// The state of one lint run.
+struct Cx<'a> {
+    logic: Logic<'a>,
+    program: &'a Program,
+    sources: &'a SourceMap,
+    /// Boolean definitions that never or always hold: conditions expanding them are not reported
+    /// again (the definition carries the one warning).
+    flagged: BTreeSet<DefId>,
+    out: Vec<Diagnostic>,
+}
+
+/// What a condition is proven to do.
+enum Verdict {
+    /// Never holds; the DNF of the condition (empty), with its conflicts.
+    Never(Dnf),
+    /// Always holds; the DNF of its negation (empty), with its conflicts.
+    Always(Dnf),
+    Unknown,
+}
+
+impl<'a> Cx<'a> {
+    fn code(lint: &str) -> &'static str {
+        LINTS
+            .iter()
+            .find(|(n, _)| *n == lint)
+            .map_or(UNKNOWN_LINT, |(_, c)| c)
+    }
+
+    /// Pushes a warning for `lint` unless `allow` silences it.
+    fn warn(&mut self, lint: &str, allow: &[String], diag: Diagnostic) {
+        if !allow.iter().any(|a| a == lint) {
+            self.out.push(diag);
+        }
+    }
+
+    fn warning(lint: &str, span: Span, message: String) -> Diagnostic {
+        Diagnostic::warning(Cx::code(lint), span, message)
+    }
+
+    /// Whether the condition never or always holds. Literal `true`/`false` are deliberate and
+    /// never judged; a verdict that follows from an already flagged definition is not repeated.
+    fn judge(&mut self, e: &Expr) -> Verdict {
+        if matches!(e.kind, ExprKind::Const(_)) {
+            return Verdict::Unknown;
+        }
+        self.logic.reset_touched();
+        let (Some(pos), Some(neg)) = (self.logic.dnf(e, true), self.logic.dnf(e, false)) else {
+            return Verdict::Unknown;
+        };
+        if self.touches_flagged() {
+            return Verdict::Unknown;
+        }
+        if pos.is_false() && pos.dropped > 0 {
+            Verdict::Never(pos)
+        } else if neg.is_false() && neg.dropped > 0 {
+            Verdict::Always(neg)
+        } else {
+            Verdict::Unknown
+        }
+    }
+
+    fn touches_flagged(&self) -> bool {
+        self.logic.touched.iter().any(|d| self.flagged.contains(d))
+    }
+
+    /// `a and b` (each possibly negated) as a DNF.
+    fn both(&mut self, a: &Expr, a_pos: bool, b: &Expr, b_pos: bool) -> Option<Dnf> {
+        let l = self.logic.dnf(a, a_pos)?;
+        let r = self.logic.dnf(b, b_pos)?;
+        l.and(r)
+    }
+
+    /// Why a DNF is empty, for a condition that never holds: ``visits` cannot be both …`.
+    fn why_never(&self, dnf: &Dnf) -> String {
+        let Some(first) = dnf.conflicts.first() else {
+            return "it is contradictory".to_string();
+        };
+        let clash = self.clash(first);
+        if dnf.dropped <= 1 {
+            clash
+        } else {
+            format!(
+                "none of its {} alternatives is possible ({clash})",
+                dnf.dropped
+            )
+        }
+    }
+
+    /// Why the negation is empty, for a condition that always holds.
+    fn why_always(&self, neg: &Dnf) -> String {
+        let terms: BTreeSet<_> = neg.conflicts.iter().map(|c| c.term).collect();
+        match (terms.len(), terms.first()) {
+            (1, Some(&t)) if neg.conflicts.len() == neg.dropped => format!(
+                "it holds for every value of `{}`",
+                self.logic.terms.info(t).display
+            ),
+            _ => "it holds for every lead".to_string(),
+        }
+    }
+
+    fn clash(&self, c: &Conflict) -> String {
+        let term = &self.logic.terms.info(c.term).display;
+        match c.descs.as_slice() {
+            [one] => format!("`{term}` can never be {one}"),
+            [a, b] => format!("`{term}` cannot be both {a} and {b}"),
+            [init @ .., last] => {
+                format!("`{term}` cannot be at once {} and {last}", init.join(", "))
+            }
+            [] => format!("`{term}` has no possible value"),
+        }
+    }
+}
+
+fn allow_help(lint: &str, what: &str) -> String {
+    format!("if this is intended, add `# smql: allow({lint})` above {what}")
+}
+
+#[cfg(test)]
+mod test_builder;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,276 @@
+//! Builders of hand-made IR for the lint unit tests: every expression is also printed into a
+//! source text, so spans and messages are real.
+
+use crate::ir::*;
+use crate::source::{FileId, SourceMap, Span};
+use crate::value::Value;
+use std::sync::Arc;
+
+/// Builds IR and a source text in which every expression has its real span.
+pub(super) struct B {
+    pub fields: Vec<Field>,
+    pub text: String,
+}
+
+pub(super) fn e(kind: ExprKind, ty: Ty) -> Expr {
+    Expr {
+        kind,
+        ty,
+        span: Span::default(),
+    }
+}
+
+pub(super) fn bx(x: Expr) -> Box<Expr> {
+    Box::new(x)
+}
+
+impl B {
+    pub(super) fn new(fields: &[(&str, Ty)]) -> B {
+        B {
+            fields: fields
+                .iter()
+                .map(|(n, t)| Field {
+                    name: n.to_string(),
+                    column: n.to_string(),
+                    ty: t.clone(),
+                    doc: None,
+                    span: Span::default(),
+                })
+                .collect(),
+            text: String::new(),
+        }
+    }
+
+    pub(super) fn f(&self, name: &str) -> Expr {
+        let i = self.fields.iter().position(|f| f.name == name).unwrap();
+        let ty = self.fields[i].ty.clone();
+        e(ExprKind::Field(FieldId(i as u32)), ty)
+    }
+
+    /// Prints `x` into the text, giving it and its parts their spans.
+    pub(super) fn place(&mut self, x: &mut Expr, defs: &[Def]) -> Span {
+        let start = self.text.len();
+        let mut kind = std::mem::replace(&mut x.kind, ExprKind::Stage);
+        match &mut kind {
+            ExprKind::Field(f) => self.text += &self.fields[f.0 as usize].name.clone(),
+            ExprKind::Def(d) => self.text += &defs[d.0 as usize].name,
+            ExprKind::Const(v) => {
+                self.text += &match v {
+                    Value::Int(i) => i.to_string(),
+                    Value::Number(n) => format!("{n:?}"),
+                    Value::Str(s) => format!("{s:?}"),
+                    Value::Bool(b) => b.to_string(),
+                    Value::Duration(d) => format!("{}d", *d / crate::time::MS_PER_DAY),
+                    other => format!("{other:?}"),
+                }
+            }
+            ExprKind::ToNumber(a) => {
+                self.place(a, defs);
+            }
+            ExprKind::Not(a) => {
+                self.text += "not (";
+                self.place(a, defs);
+                self.text += ")";
+            }
+            ExprKind::And(a, b) => self.infix(a, " and ", b, defs, true),
+            ExprKind::Or(a, b) => self.infix(a, " or ", b, defs, true),
+            ExprKind::Coalesce(a, b) => self.infix(a, " ?? ", b, defs, true),
+            ExprKind::Within(a, b) => self.infix(a, " within ", b, defs, false),
+            ExprKind::Cmp(op, a, b) => {
+                let op = match op {
+                    CmpOp::Eq => " == ",
+                    CmpOp::Ne => " != ",
+                    CmpOp::Lt => " < ",
+                    CmpOp::Le => " <= ",
+                    CmpOp::Gt => " > ",
+                    CmpOp::Ge => " >= ",
+                };
+                self.infix(a, op, b, defs, false)
+            }
+            ExprKind::In {
+                x: a,
+                list,
+                negated,
+            } => {
+                let word = if *negated { " not in " } else { " in " };
+                self.infix(a, word, list, defs, false)
+            }
+            ExprKind::ListLit(items) => {
+                self.text += "[";
+                for (i, it) in items.iter_mut().enumerate() {
+                    if i > 0 {
+                        self.text += ", ";
+                    }
+                    self.place(it, defs);
+                }
+                self.text += "]";
+            }
+            ExprKind::IsPresent(a) => {
+                self.place(a, defs);
+                self.text += " is present";
+            }
+            ExprKind::IsMissing(a) => {
+                self.place(a, defs);
+                self.text += " is missing";
+            }
+            ExprKind::Score(s) => self.text += &format!("score{}", s.0),
+            ExprKind::Now => self.text += "now",
+            other => panic!("builder cannot print {other:?}"),
+        }
+        x.kind = kind;
+        x.span = Span::new(FileId(0), start, self.text.len());
+        x.span
+    }
+
+    pub(super) fn infix(
+        &mut self,
+        a: &mut Expr,
+        op: &str,
+        b: &mut Expr,
+        defs: &[Def],
+        parens: bool,
+    ) {
+        if parens {
+            self.text += "(";
+        }
+        self.place(a, defs);
+        self.text += op;
+        self.place(b, defs);
+        if parens {
+            self.text += ")";
+        }
+    }
+
+    pub(super) fn line(&mut self, s: &str) -> Span {
+        let start = self.text.len();
+        self.text += s;
+        let span = Span::new(FileId(0), start, self.text.len());
+        self.text += "\n";
+        span
+    }
+
+    pub(super) fn sources(&self) -> SourceMap {
+        let mut m = SourceMap::new();
+        m.add("rules.smql", self.text.clone());
+        m
+    }
+}
+
+pub(super) fn int(i: i64) -> Expr {
+    e(ExprKind::Const(Value::Int(i)), Ty::Int)
+}
+pub(super) fn num(f: f64) -> Expr {
+    e(ExprKind::Const(Value::Number(f)), Ty::Number)
+}
+pub(super) fn s(v: &str) -> Expr {
+    e(ExprKind::Const(Value::str(v)), Ty::String)
+}
+pub(super) fn cmp(a: Expr, op: CmpOp, b: Expr) -> Expr {
+    e(ExprKind::Cmp(op, bx(a), bx(b)), Ty::Bool)
+}
+pub(super) fn and(a: Expr, b: Expr) -> Expr {
+    e(ExprKind::And(bx(a), bx(b)), Ty::Bool)
+}
+pub(super) fn or(a: Expr, b: Expr) -> Expr {
+    e(ExprKind::Or(bx(a), bx(b)), Ty::Bool)
+}
+pub(super) fn not(a: Expr) -> Expr {
+    e(ExprKind::Not(bx(a)), Ty::Bool)
+}
+pub(super) fn present(a: Expr) -> Expr {
+    e(ExprKind::IsPresent(bx(a)), Ty::Bool)
+}
+pub(super) fn missing(a: Expr) -> Expr {
+    e(ExprKind::IsMissing(bx(a)), Ty::Bool)
+}
+pub(super) fn def_ref(i: u32) -> Expr {
+    e(ExprKind::Def(DefId(i)), Ty::Bool)
+}
+pub(super) fn in_list(x: Expr, items: Vec<Expr>, negated: bool) -> Expr {
+    let ty = x.ty.base().clone();
+    let list = e(ExprKind::ListLit(items), Ty::List(Box::new(ty)));
+    e(
+        ExprKind::In {
+            x: bx(x),
+            list: bx(list),
+            negated,
+        },
+        Ty::Bool,
+    )
+}
+pub(super) fn member(list: Expr, v: &str) -> Expr {
+    e(
+        ExprKind::In {
+            x: bx(s(v)),
+            list: bx(list),
+            negated: false,
+        },
+        Ty::Bool,
+    )
+}
+
+pub(super) fn enum_ty(values: &[&str]) -> Ty {
+    Ty::Enum(Arc::new(EnumType {
+        values: values.iter().map(|v| v.to_string()).collect(),
+        stage_path_len: None,
+    }))
+}
+
+pub(super) fn schema() -> B {
+    B::new(&[
+        ("visits", Ty::Int),
+        ("size", Ty::Int.optional()),
+        ("revenue", Ty::Number),
+        ("source", enum_ty(&["organic", "paid", "event"])),
+        ("country", Ty::String),
+        ("unsubscribed", Ty::Bool),
+        ("closed_at", Ty::Timestamp.optional()),
+        ("downloaded", Ty::List(Box::new(Ty::String))),
+        ("last_seen", Ty::Timestamp),
+    ])
+}
+
+pub(super) fn program(b: &B) -> Program {
+    Program {
+        schema: Schema {
+            fields: b.fields.clone(),
+            key: None,
+        },
+        defs: vec![],
+        scores: vec![],
+        grades: vec![],
+        stages: None,
+        slas: vec![],
+        tests: vec![],
+        order: vec![],
+    }
+}
+
+/// Definitions `name when cond`, each on its own line with an optional allow comment above.
+pub(super) fn with_defs(b: &mut B, defs: Vec<(&str, Expr, &[&str])>) -> Program {
+    let mut out: Vec<Def> = defs
+        .iter()
+        .map(|(n, x, allow)| Def {
+            allow: allow.iter().map(|a| a.to_string()).collect(),
+            name: n.to_string(),
+            is_segment: true,
+            expr: x.clone(),
+            doc: None,
+            span: Span::default(),
+        })
+        .collect();
+    let names = out.clone();
+    for d in &mut out {
+        if !d.allow.is_empty() {
+            b.line(&format!("# smql: allow({})", d.allow.join(", ")));
+        }
+        let start = b.text.len();
+        b.text += &format!("{} when ", d.name);
+        b.place(&mut d.expr, &names);
+        d.span = Span::new(FileId(0), start, b.text.len());
+        b.text += "\n";
+    }
+    let mut p = program(b);
+    p.defs = out;
+    p
+}

@@ -1,0 +1,212 @@
+//! Option groups shared by several subcommands, and the value parsers behind them.
+
+use clap::{Args, ValueEnum};
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
+
+use crate::time;
+
+/// `--as-of`: RFC 3339 (`2026-11-01T09:30:00Z`) or a date (`2026-11-01`, midnight UTC), as epoch
+/// milliseconds. A bad value is a usage error (exit 2) through clap.
+pub fn parse_as_of(text: &str) -> Result<i64, String> {
+    let t = text.trim();
+    time::parse_date(t)
+        .or_else(|| time::parse_datetime(t))
+        .ok_or_else(|| {
+            format!(
+                "`{text}` is not a timestamp: use RFC 3339 (`2026-11-01T09:30:00Z`) or a date (`2026-11-01`)"
+            )
+        })
+}
+
+/// `--threads N`: a positive count.
+pub fn parse_threads(text: &str) -> Result<NonZeroUsize, String> {
+    text.trim()
+        .parse::<NonZeroUsize>()
+        .map_err(|_| format!("`{text}` is not a positive number of threads"))
+}
+
+/// The evaluator to use; both give identical results (SPEC §9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Engine {
+    /// Compile the rules to machine code (cranelift).
+    #[default]
+    Jit,
+    /// The reference interpreter.
+    Interp,
+}
+
+/// What to do with a record that does not fit the schema (SPEC §3.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum OnError {
+    /// Stop at the first bad record (exit 2).
+    #[default]
+    Fail,
+    /// Leave the record out, write it to `--rejects`, count it on stderr.
+    Skip,
+}
+
+/// The data format of the input; needed for `-` (stdin), optional for files (their suffix says).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// A JSON array of objects, or NDJSON (told apart by the first non-space byte).
+    Json,
+    /// One JSON object per line.
+    Ndjson,
+    /// A header row, then one record per row; list cells split on `;`.
+    Csv,
+}
+
+/// Output of the commands that print a report for people (`explain`, `diff`, `sla`, `report`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum TextFormat {
+    /// Aligned text for a terminal.
+    #[default]
+    Human,
+    /// One JSON document, for programs.
+    Json,
+}
+
+/// Where the records come from: the last positional argument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DataSource {
+    Stdin,
+    File(PathBuf),
+}
+
+impl DataSource {
+    /// `-` is stdin, anything else a file.
+    pub fn from_arg(arg: &Path) -> DataSource {
+        if arg.as_os_str() == "-" {
+            DataSource::Stdin
+        } else {
+            DataSource::File(arg.to_path_buf())
+        }
+    }
+}
+
+/// `PATHS… DATA`: rule files or directories, then the data file (or `-`).
+#[derive(Args, Debug, Clone)]
+pub struct RulesAndData {
+    /// Rule files or directories (searched for `*.smql`), then the data file (`-` for stdin)
+    #[arg(value_names = ["PATHS", "DATA"], num_args = 2.., required = true)]
+    inputs: Vec<PathBuf>,
+}
+
+impl RulesAndData {
+    /// The rule files and directories (every positional but the last).
+    pub fn rules(&self) -> &[PathBuf] {
+        self.inputs.split_last().map_or(&[], |(_, rules)| rules)
+    }
+
+    /// The data file, or stdin for `-` (the last positional).
+    pub fn data(&self) -> DataSource {
+        match self.inputs.last() {
+            Some(last) => DataSource::from_arg(last),
+            None => DataSource::Stdin,
+        }
+    }
+}
+
+/// Options of every command that reads data.
+#[derive(Args, Debug, Clone, Default)]
+pub struct DataOptions {
+    /// Format of the data: required for `-`, else taken from the file name (`.csv`, `.ndjson`, `.json`, each optionally `.gz`)
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormat>,
+    /// What to do with a record that does not fit the schema
+    #[arg(long, value_enum, value_name = "POLICY", default_value_t = OnError::Fail)]
+    pub on_error: OnError,
+    /// With `--on-error skip`: write each rejected record and its reason here (NDJSON)
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+}
+
+impl DataOptions {
+    /// Checks what clap cannot express; the message is printed as a usage error.
+    pub fn validate(&self, data: &DataSource) -> Result<(), String> {
+        if self.rejects.is_some() && self.on_error != OnError::Skip {
+            return Err("`--rejects` needs `--on-error skip`".to_string());
+        }
+        if *data == DataSource::Stdin && self.input_format.is_none() {
+            return Err(
+                "reading data from `-` (stdin) needs `--input-format json|ndjson|csv`".to_string(),
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Options of every command that evaluates rules.
+#[derive(Args, Debug, Clone, Default)]
+pub struct EvalOptions {
+    /// Fix `now` to this instant: RFC 3339 (`2026-11-01T09:30:00Z`) or a date (`2026-11-01`)
+    #[arg(long, value_name = "TIMESTAMP", value_parser = parse_as_of)]
+    pub as_of: Option<i64>,
+    /// Worker threads (default: one per core)
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
+    pub threads: Option<NonZeroUsize>,
+    /// Evaluator: `jit` (compiled) or `interp` (reference interpreter)
+    #[arg(long, value_enum, default_value_t = Engine::Jit)]
+    pub engine: Engine,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn as_of_accepts_dates_and_rfc3339_only() {
+        assert_eq!(parse_as_of("1970-01-02"), Ok(time::MS_PER_DAY));
+        assert_eq!(
+            parse_as_of("1970-01-01T01:00:00+01:00"),
+            Ok(0),
+            "offsets are honoured"
+        );
+        assert_eq!(parse_as_of("1970-01-01T00:00:01Z"), Ok(1000));
+        for bad in [
+            "yesterday",
+            "2026-02-30",
+            "2026-11-01 09:30",
+            "1700000000000",
+            "",
+        ] {
+            let err = parse_as_of(bad).unwrap_err();
+            assert!(err.contains(&format!("`{bad}`")), "{err}");
+        }
+    }
+
+    #[test]
+    fn threads_must_be_positive() {
+        assert_eq!(parse_threads("4").map(NonZeroUsize::get), Ok(4));
+        assert!(parse_threads("0").is_err());
+        assert!(parse_threads("-1").is_err());
+    }
+
+    #[test]
+    fn last_positional_is_the_data() {
+        let r = RulesAndData {
+            inputs: vec!["a.smql".into(), "rules".into(), "-".into()],
+        };
+        assert_eq!(
+            r.rules(),
+            &[PathBuf::from("a.smql"), PathBuf::from("rules")]
+        );
+        assert_eq!(r.data(), DataSource::Stdin);
+    }
+
+    #[test]
+    fn rejects_needs_skip_and_stdin_needs_a_format() {
+        let file = DataSource::File("leads.csv".into());
+        let mut o = DataOptions {
+            rejects: Some("bad.ndjson".into()),
+            ..DataOptions::default()
+        };
+        assert!(o.validate(&file).is_err());
+        o.on_error = OnError::Skip;
+        assert!(o.validate(&file).is_ok());
+        assert!(o.validate(&DataSource::Stdin).is_err());
+        o.input_format = Some(InputFormat::Csv);
+        assert!(o.validate(&DataSource::Stdin).is_ok());
+    }
+}

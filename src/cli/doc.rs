@@ -1,0 +1,25 @@
+//! `smql doc PATHS…`: a glossary of the rule set from its doc comments.
+
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args, Debug, Clone)]
+pub struct DocArgs {
+    /// Rule files or directories (searched for `*.smql`)
+    #[arg(value_name = "PATHS", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Write HTML instead of Markdown
+    #[arg(long)]
+    pub html: bool,
+    /// Write to FILE instead of stdout
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Nothing on stderr but errors
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+pub fn run(_args: &DocArgs) -> ExitCode {
+    super::not_implemented("doc")
+}

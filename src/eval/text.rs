@@ -1,0 +1,181 @@
+//! Text operations: case-insensitive search with Unicode simple case folding, and the string
+//! functions of SPEC §5. Both engines use these (the JIT runs them once per distinct dictionary
+//! string), so there is one definition of "case-insensitive".
+//!
+//! Simple case folding (Unicode `CaseFolding.txt`, statuses C and S) maps every character to one
+//! character, so `contains`/`starts with`/`ends with` on folded text behave like the same tests
+//! on the original text, character by character. Full folding (status F, e.g. `ß` → `ss`) is not
+//! used: the SPEC asks for simple folding, and it is what `regex`'s `(?i)` does too, so `(?i)`
+//! patterns and `contains` agree. Turkic mappings (status T) are not used either: `İ` and `ı`
+//! fold to themselves.
+//!
+//! Rust's standard library has no case-folding table, so [`fold_char`] derives the fold from the
+//! standard case mappings: `lowercase(uppercase(c))` when both are one character, else
+//! `lowercase(c)` when that is one character, else `c`. Going through the uppercase catches the
+//! characters whose fold is not their lowercase (`ς` → `σ`, `ſ` → `s`, `µ` → `μ`, `ϐ` → `β`,
+//! U+0345 → `ι`); the one character where it would over-fold is `ı` (its uppercase is `I`, but it
+//! has no simple fold), handled explicitly. The canonical form is not always the one
+//! CaseFolding.txt picks (Cherokee folds to uppercase there), but two characters fold equal here
+//! exactly when they fold equal there: the tests check this against `regex`'s own simple-folding
+//! tables for every character that has a case mapping.
+
+/// The simple case fold of one character (see the module docs).
+pub fn fold_char(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    if c == '\u{0131}' {
+        // Dotless ı: only a Turkic (T) mapping exists; simple folding leaves it alone.
+        return c;
+    }
+    let base = single(c.to_uppercase()).unwrap_or(c);
+    single(base.to_lowercase())
+        .or_else(|| single(c.to_lowercase()))
+        .unwrap_or(c)
+}
+
+fn single(mut it: impl Iterator<Item = char>) -> Option<char> {
+    match (it.next(), it.next()) {
+        (Some(c), None) => Some(c),
+        _ => None,
+    }
+}
+
+/// `s` with every character simply case-folded.
+pub fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    s.chars().map(fold_char).collect()
+}
+
+/// `haystack contains needle`, case-insensitive (an empty needle is always contained).
+pub fn contains_ci(haystack: &str, needle: &str) -> bool {
+    fold(haystack).contains(&fold(needle))
+}
+
+/// `s starts with prefix`, case-insensitive.
+pub fn starts_with_ci(s: &str, prefix: &str) -> bool {
+    fold(s).starts_with(&fold(prefix))
+}
+
+/// `s ends with suffix`, case-insensitive.
+pub fn ends_with_ci(s: &str, suffix: &str) -> bool {
+    fold(s).ends_with(&fold(suffix))
+}
+
+/// `domain(email)`: the text after the last `@`, lowercased; the whole text lowercased when there
+/// is no `@`. Lowercasing is Unicode full lowercasing (`str::to_lowercase`), like `lower()`.
+pub fn domain(email: &str) -> String {
+    let after = email.rfind('@').map_or(email, |i| &email[i + 1..]);
+    after.to_lowercase()
+}
+
+/// `len(s)`: characters (Unicode scalar values), not bytes.
+pub fn char_len(s: &str) -> i64 {
+    s.chars().count() as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_and_simple_unicode_folds() {
+        assert_eq!(fold("VP Marketing"), "vp marketing");
+        assert!(contains_ci("Head of Growth", "HEAD OF"));
+        assert!(contains_ci("ÉCOLE", "école"));
+        assert!(starts_with_ci("Ünited", "ü"));
+        assert!(
+            !ends_with_ci("straße", "SSE"),
+            "no full folding: ß is not ss"
+        );
+        assert!(
+            contains_ci("STRAẞE", "straße"),
+            "capital sharp s folds to ß"
+        );
+    }
+
+    #[test]
+    fn sigma_forms_fold_together() {
+        assert!(contains_ci("ΟΔΥΣΣΕΥΣ", "οδυσσευς"));
+        assert_eq!(fold_char('Σ'), fold_char('ς'));
+        assert_eq!(fold_char('σ'), fold_char('ς'));
+    }
+
+    #[test]
+    fn kelvin_long_s_and_micro() {
+        assert!(contains_ci("5 \u{212A}", "5 k"), "Kelvin sign folds to k");
+        assert!(contains_ci("k", "\u{212A}"));
+        assert_eq!(fold_char('ſ'), 's');
+        assert_eq!(fold_char('µ'), fold_char('μ'));
+    }
+
+    #[test]
+    fn turkic_dotted_and_dotless_i_fold_to_themselves() {
+        assert_eq!(fold_char('İ'), 'İ');
+        assert_eq!(fold_char('ı'), 'ı');
+        assert!(!contains_ci("İstanbul", "istanbul"));
+        assert!(!contains_ci("ı", "I"));
+        assert!(contains_ci("İstanbul", "İSTANBUL"));
+    }
+
+    #[test]
+    fn empty_strings() {
+        assert!(contains_ci("", ""));
+        assert!(contains_ci("abc", ""));
+        assert!(!contains_ci("", "a"));
+        assert!(starts_with_ci("", ""));
+        assert!(ends_with_ci("x", ""));
+        assert_eq!(fold(""), "");
+    }
+
+    #[test]
+    fn domain_and_len() {
+        assert_eq!(domain("Ana@Gmail.COM"), "gmail.com");
+        assert_eq!(domain("a@b@Example.org"), "example.org");
+        assert_eq!(domain("no-at-sign"), "no-at-sign");
+        assert_eq!(domain("trailing@"), "");
+        assert_eq!(domain(""), "");
+        assert_eq!(char_len("héllo"), 5);
+        assert_eq!(char_len(""), 0);
+    }
+
+    /// Two characters fold equal here exactly when `regex`'s `(?i)` (Unicode simple case
+    /// folding) says they match, for every character and each of its one-character case
+    /// mappings and fold.
+    #[test]
+    fn fold_agrees_with_regex_simple_case_folding() {
+        // std may know a newer Unicode version than `regex`: compare only characters that both
+        // have assigned.
+        let assigned = regex::Regex::new(r"^\p{Assigned}$").expect("a valid pattern");
+        let known = |c: char| assigned.is_match(c.encode_utf8(&mut [0; 4]));
+        let mut checked = 0;
+        for c in (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|&c| known(c))
+        {
+            let mut others: Vec<char> = Vec::new();
+            others.extend(single(c.to_lowercase()));
+            others.extend(single(c.to_uppercase()));
+            others.push(fold_char(c));
+            others.retain(|&d| d != c && known(d));
+            if others.is_empty() {
+                continue;
+            }
+            let re = regex::Regex::new(&format!("(?i)^{}$", regex::escape(&c.to_string())))
+                .expect("a single escaped character is a valid pattern");
+            for d in others {
+                let regex_says = re.is_match(&d.to_string());
+                let we_say = fold_char(c) == fold_char(d);
+                assert_eq!(
+                    regex_says, we_say,
+                    "U+{:04X} vs U+{:04X}",
+                    c as u32, d as u32
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 2000, "only {checked} pairs checked");
+    }
+}

@@ -1,0 +1,72 @@
+//! Numbers as text: the shortest form that reads back to the same value.
+
+use std::io::Write;
+
+/// Writes an `i64` in decimal.
+pub fn write_int(out: &mut Vec<u8>, n: i64) {
+    // Writing to a Vec cannot fail.
+    let _ = write!(out, "{n}");
+}
+
+/// Writes a float as the shortest text that parses back to the same value: `30` (no `.0` on
+/// integral values), `12.5`, `0.1`; exponent form outside about 1e-5..1e16 (`1e21`, `1e-7`), as
+/// `ryu` chooses. `-0.0` prints as `0` (it compares equal to `0`, and `-0` only confuses people
+/// reading a score). Non-finite values (never produced by evaluation) print as `NaN`, `inf`,
+/// `-inf`; JSON writers print `null` for them instead.
+pub fn write_number(out: &mut Vec<u8>, x: f64) {
+    if x == 0.0 {
+        out.push(b'0');
+        return;
+    }
+    let mut buf = ryu::Buffer::new();
+    let text = buf.format(x);
+    out.extend_from_slice(text.strip_suffix(".0").unwrap_or(text).as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num(x: f64) -> String {
+        let mut out = Vec::new();
+        write_number(&mut out, x);
+        String::from_utf8(out).unwrap()
+    }
+
+    fn int(n: i64) -> String {
+        let mut out = Vec::new();
+        write_int(&mut out, n);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn shortest_forms() {
+        assert_eq!(num(30.0), "30");
+        assert_eq!(num(12.5), "12.5");
+        assert_eq!(num(0.1), "0.1");
+        assert_eq!(num(0.1 + 0.2), "0.30000000000000004");
+        assert_eq!(num(-4.5), "-4.5");
+        assert_eq!(num(-0.0), "0");
+        assert_eq!(num(0.0), "0");
+        assert_eq!(num(1e15), "1000000000000000");
+        assert_eq!(num(1e21), "1e21");
+        assert_eq!(num(1e-7), "1e-7");
+        assert_eq!(num(1.5e-7), "1.5e-7");
+        assert_eq!(num(f64::MAX), "1.7976931348623157e308");
+        assert_eq!(num(f64::NAN), "NaN");
+        assert_eq!(int(i64::MIN), "-9223372036854775808");
+        assert_eq!(int(i64::MAX), "9223372036854775807");
+        assert_eq!(int(0), "0");
+    }
+
+    #[test]
+    fn every_form_reads_back_to_the_same_value() {
+        let mut x = 1.0e-300_f64;
+        while x < 1.0e300 {
+            for v in [x, -x, x * 3.0, x / 7.0] {
+                assert_eq!(num(v).parse::<f64>().unwrap(), v, "{v:e}");
+            }
+            x *= 13.7;
+        }
+    }
+}
