@@ -348,3 +348,29 @@ fn every_construct_checks_clean_and_lowers() {
     };
     assert_eq!(per.source, "visits up to 20");
 }
+
+#[test]
+fn a_declaration_with_a_syntax_error_is_not_also_unknown() {
+    let mut sources = SourceMap::new();
+    sources.add(
+        "broken.smql",
+        "schema {\n  id: string key\n  visits: int\n}\n\nMQL when visits >= >= 3\nSQL when MQL and visits > 9\nOther when nope\n",
+    );
+    let checked = check(&sources);
+    let text = rendered(&sources, &checked);
+    let codes = codes(&checked);
+    assert!(
+        codes
+            .iter()
+            .all(|c| c.starts_with("smql::syntax::") || *c == "smql::name::unknown"),
+        "{text}"
+    );
+    // `MQL` did not parse, so its use is not reported; `nope` is a genuine unknown name.
+    let unknown: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "smql::name::unknown")
+        .collect();
+    assert_eq!(unknown.len(), 1, "{text}");
+    assert!(unknown[0].message.contains("nope"), "{text}");
+}
