@@ -101,9 +101,15 @@ fn evaluate(args: &EvalArgs) -> Result<(), ExitCode> {
         Some(names) => select_columns(program, &names).map_err(|e| super::usage_error(&e))?,
         None => default_columns(program),
     };
+    // `--explain` explains the scores that are output: all of them by default, the selected ones
+    // with `--select`.
     let why_scores: Vec<ScoreId> = if args.explain {
-        (0..program.scores.len())
-            .map(|i| ScoreId(i as u32))
+        columns
+            .iter()
+            .filter_map(|(_, s)| match s {
+                Source::Score(id) => Some(*id),
+                _ => None,
+            })
             .collect()
     } else {
         Vec::new()
