@@ -34,9 +34,6 @@ impl Scratch {
         }
         Scratch(dir)
     }
-    fn path(&self, name: &str) -> String {
-        self.0.join(name).to_string_lossy().into_owned()
-    }
 }
 
 impl Drop for Scratch {
