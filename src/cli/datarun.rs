@@ -8,13 +8,13 @@ use std::time::{Duration, Instant};
 
 use super::common::{DataOptions, DataSource, EvalOptions, InputFormat, OnError};
 use super::exit;
-use crate::data::{ChunkSize, Format, Input, Reader};
-use crate::pipeline::{self, Config, PipelineError, Progress, Summary};
+use crate::data::{Batch, ChunkSize, Format, Input, Reader};
+use crate::pipeline::{self, Config, Flow, PipelineError, Processed, Progress, Summary};
 use crate::RuleSet;
 
 /// Opens the data for `rules`' schema; prints reader warnings (missing optional CSV columns)
 /// unless `quiet`. Errors are printed and give exit 2.
-pub(crate) fn open_reader(
+fn open_reader(
     rules: &RuleSet,
     data: &DataSource,
     options: &DataOptions,
@@ -49,7 +49,47 @@ pub(crate) fn open_reader(
     }
 }
 
-pub(crate) fn config(eval: &EvalOptions, data: &DataOptions) -> Config {
+/// One pass over a command's data.
+pub(crate) struct DataRun<'a> {
+    pub rules: &'a RuleSet,
+    pub data: DataSource,
+    pub options: &'a DataOptions,
+    pub eval: &'a EvalOptions,
+    pub quiet: bool,
+}
+
+/// Opens the data and the `--rejects` file, runs `process` on every batch in parallel and
+/// `consume` on the results in input order, with progress on stderr, and reports how the run
+/// ended. `Err` carries the exit code to stop with (after printing why), which is 0 when the
+/// reader of our output went away (`smql eval … | head`).
+pub(crate) fn run<T, P, C>(run: DataRun<'_>, process: P, consume: C) -> Result<Summary, ExitCode>
+where
+    T: Send,
+    P: Fn(&Batch) -> Processed<T> + Sync,
+    C: FnMut(T) -> Result<Flow, WriteError>,
+{
+    let reader = open_reader(run.rules, &run.data, run.options, run.quiet)?;
+    let mut rejects = open_rejects(run.options)?;
+    let mut progress = ProgressLine::new(run.quiet);
+    let mut on_progress = |p| progress.update(p);
+    let outcome = pipeline::run(
+        reader,
+        &config(run.eval, run.options),
+        rejects.as_mut().map(|r| r as &mut dyn Write),
+        Some(&mut on_progress),
+        |batch| Ok(process(batch)),
+        consume,
+    );
+    progress.clear();
+    if let Err(PipelineError::Process(WriteError(e))) = &outcome {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Err(ExitCode::from(exit::OK));
+        }
+    }
+    finish(outcome, rejects, run.quiet)
+}
+
+fn config(eval: &EvalOptions, data: &DataOptions) -> Config {
     Config {
         threads: eval.threads.map_or(0, |n| n.get()),
         on_error: match data.on_error {
@@ -61,7 +101,7 @@ pub(crate) fn config(eval: &EvalOptions, data: &DataOptions) -> Config {
 }
 
 /// The `--rejects` file, created up front so a bad path fails before any work.
-pub(crate) fn open_rejects(data: &DataOptions) -> Result<Option<AtomicFile>, ExitCode> {
+fn open_rejects(data: &DataOptions) -> Result<Option<AtomicFile>, ExitCode> {
     match &data.rejects {
         None => Ok(None),
         Some(path) => AtomicFile::create(path)
@@ -71,7 +111,7 @@ pub(crate) fn open_rejects(data: &DataOptions) -> Result<Option<AtomicFile>, Exi
 }
 
 /// After a run: the rejected count on stderr (SPEC §3.1), or the error that stopped it.
-pub(crate) fn finish<E: std::fmt::Display>(
+fn finish<E: std::fmt::Display>(
     outcome: Result<Summary, PipelineError<E>>,
     rejects: Option<AtomicFile>,
     quiet: bool,
@@ -116,14 +156,14 @@ pub(crate) fn finish<E: std::fmt::Display>(
 
 /// Progress on stderr for long runs: only on a terminal, only after the first second, at most a
 /// few times a second; cleared at the end.
-pub(crate) struct ProgressLine {
+struct ProgressLine {
     enabled: bool,
     started: Instant,
     last: Option<Instant>,
 }
 
 impl ProgressLine {
-    pub(crate) fn new(quiet: bool) -> ProgressLine {
+    fn new(quiet: bool) -> ProgressLine {
         ProgressLine {
             enabled: !quiet && std::io::stderr().is_terminal(),
             started: Instant::now(),
@@ -131,7 +171,7 @@ impl ProgressLine {
         }
     }
 
-    pub(crate) fn update(&mut self, p: Progress) {
+    fn update(&mut self, p: Progress) {
         if !self.enabled || self.started.elapsed() < Duration::from_secs(1) {
             return;
         }
@@ -149,7 +189,7 @@ impl ProgressLine {
         eprint!("\r\x1b[2K{} records{pct}", p.records);
     }
 
-    pub(crate) fn clear(&self) {
+    fn clear(&self) {
         if self.last.is_some() {
             eprint!("\r\x1b[2K");
         }

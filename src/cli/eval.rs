@@ -8,14 +8,14 @@ use std::io::Write;
 
 use super::columns::{default_columns, output_columns, select_columns, value_of, Source};
 use super::common::{DataOptions, Engine, EvalOptions, RulesAndData};
-use super::datarun::{self, ProgressLine, Sink, WriteError};
+use super::datarun::{self, DataRun, Sink, WriteError};
 use super::exit;
 use super::rules::{load_rules, now_ms};
 use crate::data::Batch;
 use crate::eval::{eval_lead, why_items, Trace};
 use crate::ir::{Program, ScoreId};
 use crate::output::{Format, Layout, WhyItem};
-use crate::pipeline::{self, Flow, PipelineError, Processed};
+use crate::pipeline::{Flow, Processed};
 
 /// Format of `eval` results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -126,8 +126,6 @@ fn evaluate(args: &EvalArgs) -> Result<(), ExitCode> {
         eprintln!("note: the JIT engine is not built yet; evaluating with the interpreter (`--engine interp`)");
     }
     let now = now_ms(args.eval.as_of);
-    let reader = datarun::open_reader(&rules, &args.input.data(), &args.data, args.quiet)?;
-    let mut rejects = datarun::open_rejects(&args.data)?;
     let mut sink = Sink::open(args.output.as_deref())?;
     let mut head = Vec::new();
     layout.write_prefix(&mut head);
@@ -135,26 +133,18 @@ fn evaluate(args: &EvalArgs) -> Result<(), ExitCode> {
         .map_err(|e| super::usage_error(&WriteError(e).to_string()))?;
 
     // JSON arrays need each row's position in the whole output for their commas, which a batch
-    // does not know while it is formatted in parallel: format batch-relative, then fix up the
-    // one comma at the seam when the batch is written in order.
+    // does not know while it is formatted in parallel: format batch-relative, then add the one
+    // comma at the seam when the batch is written in order.
     let mut rows_written: u64 = 0;
-    let mut progress = ProgressLine::new(args.quiet);
-    let mut on_progress = |p| progress.update(p);
-    let outcome = pipeline::run(
-        reader,
-        &datarun::config(&args.eval, &args.data),
-        rejects.as_mut().map(|r| r as &mut dyn Write),
-        Some(&mut on_progress),
-        |batch| {
-            Ok::<_, WriteError>(render_batch(
-                program,
-                &layout,
-                &columns,
-                &why_scores,
-                batch,
-                now,
-            ))
+    let summary = datarun::run(
+        DataRun {
+            rules: &rules,
+            data: args.input.data(),
+            options: &args.data,
+            eval: &args.eval,
+            quiet: args.quiet,
         },
+        |batch| render_batch(program, &layout, &columns, &why_scores, batch, now),
         |(bytes, rows): (Vec<u8>, u64)| {
             let seam: &[u8] = if layout.format() == Format::Json && rows_written > 0 && rows > 0 {
                 b","
@@ -167,15 +157,7 @@ fn evaluate(args: &EvalArgs) -> Result<(), ExitCode> {
             rows_written += rows;
             Ok(Flow::Continue)
         },
-    );
-    progress.clear();
-    if let Err(PipelineError::Process(WriteError(e))) = &outcome {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            // The reader of our output has gone (`smql eval … | head`): stop quietly.
-            return Ok(());
-        }
-    }
-    let summary = datarun::finish(outcome, rejects, args.quiet)?;
+    )?;
     let mut tail = Vec::new();
     layout.write_suffix(&mut tail, summary.records_out);
     sink.write_all(&tail)

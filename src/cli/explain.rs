@@ -9,13 +9,13 @@ use serde_json::{json, Map, Value as Json};
 use std::io::Write;
 
 use super::common::{DataOptions, EvalOptions, RulesAndData, TextFormat};
-use super::datarun::{self, Sink};
+use super::datarun::{self, DataRun, Sink};
 use super::exit;
 use super::rules::{load_rules, now_ms};
 use crate::data::Batch;
 use crate::eval::{eval_lead, render_explain, why_items, LeadValues, Trace};
 use crate::ir::{Program, ScoreId};
-use crate::pipeline::{self, Flow, Processed};
+use crate::pipeline::{Flow, Processed};
 use crate::time::{format_duration, format_timestamp};
 use crate::value::Value;
 
@@ -55,16 +55,16 @@ fn explain(args: &ExplainArgs) -> Result<(), ExitCode> {
     let rules = load_rules(args.input.rules(), args.quiet)?;
     let program = &rules.program;
     let now = now_ms(args.eval.as_of);
-    let reader = datarun::open_reader(&rules, &args.input.data(), &args.data, args.quiet)?;
-    let input_name = reader.input_name().to_string();
-    let mut rejects = datarun::open_rejects(&args.data)?;
     let mut found: Option<String> = None;
-    let outcome = pipeline::run(
-        reader,
-        &datarun::config(&args.eval, &args.data),
-        rejects.as_mut().map(|r| r as &mut dyn Write),
-        None,
-        |batch| Ok::<_, std::convert::Infallible>(find_and_explain(&rules, args, batch, now)),
+    datarun::run(
+        DataRun {
+            rules: &rules,
+            data: args.input.data(),
+            options: &args.data,
+            eval: &args.eval,
+            quiet: true,
+        },
+        |batch| find_and_explain(&rules, args, batch, now),
         |text| {
             Ok(match text {
                 Some(t) => {
@@ -74,8 +74,7 @@ fn explain(args: &ExplainArgs) -> Result<(), ExitCode> {
                 None => Flow::Continue,
             })
         },
-    );
-    datarun::finish(outcome, rejects, true)?;
+    )?;
     let Some(text) = found else {
         let what = match program.schema.key {
             Some(k) => format!("no lead has `{}` = `{}`", program.field(k).name, args.lead),
@@ -84,7 +83,10 @@ fn explain(args: &ExplainArgs) -> Result<(), ExitCode> {
                 args.lead
             ),
         };
-        return Err(super::usage_error(&format!("{what} in `{input_name}`")));
+        return Err(super::usage_error(&format!(
+            "{what} in `{}`",
+            data_name(&args.input.data())
+        )));
     };
     let mut sink = Sink::open(args.output.as_deref())?;
     sink.write_all(text.as_bytes())
@@ -218,5 +220,13 @@ fn to_json(v: &Value) -> Json {
         Value::List(items) | Value::Record(items) => {
             Json::Array(items.iter().map(to_json).collect())
         }
+    }
+}
+
+/// The data's name as the user gave it, for messages.
+fn data_name(data: &super::common::DataSource) -> String {
+    match data {
+        super::common::DataSource::Stdin => "<stdin>".to_string(),
+        super::common::DataSource::File(p) => p.display().to_string(),
     }
 }

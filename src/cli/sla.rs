@@ -8,13 +8,13 @@ use clap::ValueEnum;
 use std::io::Write;
 
 use super::common::{DataOptions, EvalOptions, RulesAndData};
-use super::datarun::{self, ProgressLine, Sink};
+use super::datarun::{self, DataRun, Sink};
 use super::exit;
 use super::rules::{load_rules, now_ms};
 use crate::data::Batch;
 use crate::eval::eval_lead;
 use crate::ir::Program;
-use crate::pipeline::{self, Flow, Processed};
+use crate::pipeline::{Flow, Processed};
 use crate::report::sla::{render_json, render_table, SlaAccumulator};
 
 /// Format of the SLA report (SPEC §9, `--format table|json`).
@@ -69,24 +69,21 @@ fn report(args: &SlaArgs) -> Result<bool, ExitCode> {
         eprintln!("warning: the rule set declares no `sla`");
     }
     let now = now_ms(args.eval.as_of);
-    let reader = datarun::open_reader(&rules, &args.input.data(), &args.data, args.quiet)?;
-    let mut rejects = datarun::open_rejects(&args.data)?;
     let mut total = SlaAccumulator::new(program, now);
-    let mut progress = ProgressLine::new(args.quiet);
-    let mut on_progress = |p| progress.update(p);
-    let outcome = pipeline::run(
-        reader,
-        &datarun::config(&args.eval, &args.data),
-        rejects.as_mut().map(|r| r as &mut dyn Write),
-        Some(&mut on_progress),
-        |batch| Ok::<_, std::convert::Infallible>(accumulate(program, batch, now)),
+    datarun::run(
+        DataRun {
+            rules: &rules,
+            data: args.input.data(),
+            options: &args.data,
+            eval: &args.eval,
+            quiet: args.quiet,
+        },
+        |batch| accumulate(program, batch, now),
         |partial| {
             total.merge(partial);
             Ok(Flow::Continue)
         },
-    );
-    progress.clear();
-    datarun::finish(outcome, rejects, args.quiet)?;
+    )?;
     let results = total.finish();
     let text = match args.format {
         SlaFormat::Table => render_table(&results),
