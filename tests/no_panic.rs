@@ -116,7 +116,7 @@ fn mangled_rule_files_never_panic_and_spans_stay_in_bounds() {
     let cases: usize = std::env::var("SMQL_FUZZ_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(300);
+        .unwrap_or(150);
     let mut rng = Rng(0x5EED);
     for case in 0..cases {
         let victim = rng.below(originals.len());
