@@ -146,9 +146,9 @@ pub struct EvalOptions {
     /// Worker threads (default: one per core)
     #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<NonZeroUsize>,
-    /// Evaluator: `jit` (compiled) or `interp` (reference interpreter)
-    #[arg(long, value_enum, default_value_t = Engine::Jit)]
-    pub engine: Engine,
+    /// Evaluator: `jit` (compiled, the default) or `interp` (reference interpreter)
+    #[arg(long, value_enum)]
+    pub engine: Option<Engine>,
 }
 
 #[cfg(test)]

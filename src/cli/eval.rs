@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::io::Write;
 
 use super::columns::{default_columns, output_columns, select_columns, value_of, Source};
-use super::common::{DataOptions, Engine, EvalOptions, RulesAndData};
+use super::common::{DataOptions, EvalOptions, RulesAndData};
 use super::datarun::{self, DataRun, Sink, WriteError};
 use super::exit;
 use super::rules::{load_rules, now_ms};
@@ -122,9 +122,8 @@ fn evaluate(args: &EvalArgs) -> Result<(), ExitCode> {
             .map(|s| program.score(*s).name.clone())
             .collect(),
     );
-    if args.eval.engine == Engine::Jit && !args.quiet {
-        eprintln!("note: the JIT engine is not built yet; evaluating with the interpreter (`--engine interp`)");
-    }
+    let jit = super::eval_jit::choose_engine(&rules, args.eval.engine)?;
+    let labels = super::eval_jit::Labels::new(program);
     let now = now_ms(args.eval.as_of);
     let mut sink = Sink::open(args.output.as_deref())?;
     let mut head = Vec::new();
@@ -144,7 +143,21 @@ fn evaluate(args: &EvalArgs) -> Result<(), ExitCode> {
             eval: &args.eval,
             quiet: args.quiet,
         },
-        |batch| render_batch(program, &layout, &columns, &why_scores, batch, now),
+        |batch| {
+            jit.as_ref()
+                .and_then(|jit| {
+                    super::eval_jit::render_batch(
+                        jit,
+                        &labels,
+                        &layout,
+                        &columns,
+                        &why_scores,
+                        batch,
+                        now,
+                    )
+                })
+                .unwrap_or_else(|| render_batch(program, &layout, &columns, &why_scores, batch, now))
+        },
         |(bytes, rows): (Vec<u8>, u64)| {
             let seam: &[u8] = if layout.format() == Format::Json && rows_written > 0 && rows > 0 {
                 b","

@@ -8,6 +8,7 @@ mod datarun;
 mod diff;
 mod doc;
 mod eval;
+mod eval_jit;
 mod explain;
 mod fmt;
 mod report;
@@ -160,7 +161,7 @@ mod tests {
         assert_eq!(a.eval.as_of, Some(crate::time::MS_PER_DAY));
         assert_eq!(a.select, Some(vec!["MQL".into(), "engagement".into()]));
         assert_eq!(a.format, ResultFormat::Ndjson);
-        assert_eq!(a.eval.engine, Engine::Interp);
+        assert_eq!(a.eval.engine, Some(Engine::Interp));
         assert_eq!(a.eval.threads.map(|n| n.get()), Some(3));
         assert!(a.explain);
     }
