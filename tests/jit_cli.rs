@@ -46,13 +46,31 @@ fn engines_agree(dir: &Path, data: &str, extra: &[&str]) {
     let data = dir.join(data);
     let data_s = data.to_str().expect("a UTF-8 path");
     let run = |engine: &str| {
-        let mut args = vec!["eval", dir_s, data_s, "--as-of", "2026-11-01", "--engine", engine];
+        let mut args = vec![
+            "eval",
+            dir_s,
+            data_s,
+            "--as-of",
+            "2026-11-01",
+            "--engine",
+            engine,
+        ];
         args.extend_from_slice(extra);
         smql(&args)
     };
     let (interp, jit) = (run("interp"), run("jit"));
-    assert_eq!(interp.status.code(), Some(0), "{}", String::from_utf8_lossy(&interp.stderr));
-    assert_eq!(jit.status.code(), Some(0), "{}", String::from_utf8_lossy(&jit.stderr));
+    assert_eq!(
+        interp.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&interp.stderr)
+    );
+    assert_eq!(
+        jit.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&jit.stderr)
+    );
     assert!(interp.stdout.len() > 1000, "{extra:?}: too little output");
     assert!(
         interp.stdout == jit.stdout,
@@ -129,7 +147,10 @@ fn overflow_rejects_are_the_same_rows_and_messages() {
             rejects.to_str().expect("utf-8"),
             "--quiet",
         ]);
-        (out, std::fs::read_to_string(rejects).expect("rejects written"))
+        (
+            out,
+            std::fs::read_to_string(rejects).expect("rejects written"),
+        )
     };
     let (interp, interp_rejects) = run("interp", "i.ndjson");
     let (jit, jit_rejects) = run("jit", "j.ndjson");
@@ -138,7 +159,10 @@ fn overflow_rejects_are_the_same_rows_and_messages() {
     assert_eq!(interp.stdout, jit.stdout);
     assert_eq!(interp_rejects, jit_rejects);
     assert_eq!(interp_rejects.lines().count(), 2, "{interp_rejects}");
-    assert!(jit_rejects.contains("integer overflow in `9223372036854775807 * 2`"), "{jit_rejects}");
+    assert!(
+        jit_rejects.contains("integer overflow in `9223372036854775807 * 2`"),
+        "{jit_rejects}"
+    );
     // Fail mode: the same first bad record, exit 2.
     let fail = |engine: &str| {
         smql(&[
@@ -181,18 +205,28 @@ fn uncompilable_rules_fall_back_or_fail_when_jit_is_asked_for() {
     .expect("writable");
     let rules = dir.join("r.smql");
     let data = dir.join("d.ndjson");
-    let (rules, data) = (rules.to_str().expect("utf-8"), data.to_str().expect("utf-8"));
+    let (rules, data) = (
+        rules.to_str().expect("utf-8"),
+        data.to_str().expect("utf-8"),
+    );
     let default = smql(&["eval", rules, data, "--as-of", "2026-01-01"]);
     assert_eq!(default.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&default.stdout), "id,s\n1,1\n");
     let note = String::from_utf8_lossy(&default.stderr);
-    assert_eq!(note.matches("evaluating with the interpreter").count(), 1, "{note}");
+    assert_eq!(
+        note.matches("evaluating with the interpreter").count(),
+        1,
+        "{note}"
+    );
     assert!(note.contains("r.smql:8:11"), "{note}");
 
     let explicit = smql(&["eval", rules, data, "--engine", "jit"]);
     assert_eq!(explicit.status.code(), Some(2));
     let err = String::from_utf8_lossy(&explicit.stderr);
-    assert!(err.contains("`--engine jit` cannot compile these rules"), "{err}");
+    assert!(
+        err.contains("`--engine jit` cannot compile these rules"),
+        "{err}"
+    );
     assert!(explicit.stdout.is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -25,8 +25,8 @@ fn check_dir(dir: PathBuf) {
     let rules = compile(&dir);
     let jit = Jit::compile(&rules.program).expect("the rules compile");
     for data in ["leads.ndjson", "leads.csv"] {
-        let reader = Reader::open(&dir.join(data), None, &rules.program.schema)
-            .expect("the data opens");
+        let reader =
+            Reader::open(&dir.join(data), None, &rules.program.schema).expect("the data opens");
         let (batches, rejects) = reader.read_all().expect("the data reads");
         assert!(rejects.is_empty(), "{rejects:?}");
         let rows: usize = batches.iter().map(|b| b.len()).sum();

@@ -314,20 +314,26 @@ impl Gen<'_> {
             10 => format!(
                 "({} matches {})",
                 self.expr(T::Str, d),
-                self.t.one(&["\"^[a-z]+$\"", "\"(?i)é\"", "\"@\"", "\"^$\""])
+                self.t
+                    .one(&["\"^[a-z]+$\"", "\"(?i)é\"", "\"@\"", "\"^$\""])
             ),
             11 => format!(
                 "({} contains {} {})",
                 self.expr(T::Str, d),
                 self.t.one(&["any", "all"]),
-                self.t.one(&["words", "[\"a\", \"B\"]", "tags", "[s, \"x\"]"])
+                self.t
+                    .one(&["words", "[\"a\", \"B\"]", "tags", "[s, \"x\"]"])
             ),
             12 => format!(
                 "({} {} {})",
                 self.expr(T::Str, d),
                 self.t.one(&["in", "not in"]),
-                self.t
-                    .one(&["words", "[\"a\", \"\", \"x@gmail.com\"]", "tags", "[s, \"a\"]"])
+                self.t.one(&[
+                    "words",
+                    "[\"a\", \"\", \"x@gmail.com\"]",
+                    "tags",
+                    "[s, \"a\"]"
+                ])
             ),
             13 => format!(
                 "({} in {})",
@@ -357,17 +363,20 @@ impl Gen<'_> {
                 self.t.one(&["any", "all"]),
                 self.in_elem(Elem::Tag, d)
             ),
-            17 => format!(
-                "({} within {})",
-                self.expr(T::Ts, d),
-                self.expr(T::Dur, d)
+            17 => format!("({} within {})", self.expr(T::Ts, d), self.expr(T::Dur, d)),
+            18 => format!(
+                "(t is present and t {} \"a\")",
+                self.t.one(&["contains", "=="])
             ),
-            18 => format!("(t is present and t {} \"a\")", self.t.one(&["contains", "=="])),
             19 => format!("(j is present and j > {})", self.expr(T::Int, d)),
             20 if !self.grades.is_empty() => {
                 let i = self.t.pick(self.grades.len());
                 let op = self.t.one(&cmp);
-                format!("({} {op} {})", self.grades[i], self.t.one(&["\"A\"", "\"B\"", "\"C\""]))
+                format!(
+                    "({} {op} {})",
+                    self.grades[i],
+                    self.t.one(&["\"A\"", "\"B\"", "\"C\""])
+                )
             }
             21 if self.stage.is_some() => {
                 let optional = self.stage == Some(true);
@@ -380,7 +389,7 @@ impl Gen<'_> {
                 }
             }
             22 => format!("({} == {})", self.expr(T::Bool, d), self.expr(T::Bool, d)),
-            _ => format!("(flag2 is present and flag2)"),
+            _ => "(flag2 is present and flag2)".to_string(),
         }
     }
 
@@ -483,11 +492,7 @@ impl Gen<'_> {
             ),
             2 => format!("({} * {})", self.expr(T::Dur, d), self.expr(T::Num, d)),
             3 => format!("-({})", self.expr(T::Dur, d)),
-            4 => format!(
-                "{}({})",
-                self.t.one(&["abs"]),
-                self.expr(T::Dur, d)
-            ),
+            4 => format!("{}({})", self.t.one(&["abs"]), self.expr(T::Dur, d)),
             _ => format!(
                 "{}({}, {})",
                 self.t.one(&["min", "max"]),
@@ -516,7 +521,10 @@ impl Gen<'_> {
         let items = 1 + self.t.pick(4);
         for k in 0..items {
             if k == 2 && self.t.pick(2) == 0 {
-                out.push_str(&format!("  group \"g{k}\" up to {} {{\n", self.t.one(&["5", "12.5"])));
+                out.push_str(&format!(
+                    "  group \"g{k}\" up to {} {{\n",
+                    self.t.one(&["5", "12.5"])
+                ));
                 for _ in 0..1 + self.t.pick(3) {
                     self.item(out, "    ", depth);
                 }
@@ -599,8 +607,22 @@ impl Gen<'_> {
 /// NDJSON leads drawn from the tape.
 fn data(t: &mut Tape, rows: usize) -> String {
     let strs = [
-        "", "a", "A", "Ab c", "ÉCOLE", "école", "straße", "STRASSE", "İstanbul", "x@Gmail.COM",
-        "VP Marketing", "  padded  ", "ΣΑΣ", "σας", "visit", "gmail.com",
+        "",
+        "a",
+        "A",
+        "Ab c",
+        "ÉCOLE",
+        "école",
+        "straße",
+        "STRASSE",
+        "İstanbul",
+        "x@Gmail.COM",
+        "VP Marketing",
+        "  padded  ",
+        "ΣΑΣ",
+        "σας",
+        "visit",
+        "gmail.com",
     ];
     let long = "ab".repeat(150);
     let pick_str = |t: &mut Tape| -> String {
@@ -622,7 +644,9 @@ fn data(t: &mut Tape, rows: usize) -> String {
         -4_611_686_018_427_387_904,
         1_000_000,
     ];
-    let nums = [0.0, -0.0, 2.5, -1e300, 1e300, 0.1, 123.456, -7.0, 5e-324, 1e16];
+    let nums = [
+        0.0, -0.0, 2.5, -1e300, 1e300, 0.1, 123.456, -7.0, 5e-324, 1e16,
+    ];
     let instants = [
         0i64,
         -1,
@@ -636,7 +660,16 @@ fn data(t: &mut Tape, rows: usize) -> String {
         i64::MIN,
         1_793_400_000_000,
     ];
-    let durs = [0i64, 1, -1, 86_400_000, i64::MAX, i64::MIN, 3_600_000, -604_800_000];
+    let durs = [
+        0i64,
+        1,
+        -1,
+        86_400_000,
+        i64::MAX,
+        i64::MIN,
+        3_600_000,
+        -604_800_000,
+    ];
     let mut out = String::new();
     for r in 0..rows {
         let mut o = serde_json::Map::new();
@@ -706,7 +739,13 @@ fn run_case(rules_tape: &[u32], data_tape: &[u32]) -> Result<(), String> {
             .diagnostics
             .iter()
             .filter(|d| d.is_error())
-            .map(|d| format!("{} (`{}`)", d.message, sources_text(&e.sources, d.primary.span)))
+            .map(|d| {
+                format!(
+                    "{} (`{}`)",
+                    d.message,
+                    sources_text(&e.sources, d.primary.span)
+                )
+            })
             .collect();
         format!("generated rules do not check: {messages:#?}\n{source}")
     })?;
@@ -767,7 +806,10 @@ proptest! {
 fn fixed_tapes_agree() {
     for seed in 0u32..24 {
         let rules: Vec<u32> = (0..2000u32)
-            .map(|i| i.wrapping_mul(2_654_435_761).wrapping_add(seed.wrapping_mul(40_503)))
+            .map(|i| {
+                i.wrapping_mul(2_654_435_761)
+                    .wrapping_add(seed.wrapping_mul(40_503))
+            })
             .collect();
         let data: Vec<u32> = (0..2000u32)
             .map(|i| i.wrapping_mul(2_246_822_519).wrapping_add(seed))
@@ -778,4 +820,3 @@ fn fixed_tapes_agree() {
     }
     run_case(&[], &[]).unwrap_or_else(|e| panic!("{e}"));
 }
-

@@ -156,7 +156,9 @@ fn evaluate(args: &EvalArgs) -> Result<(), ExitCode> {
                         now,
                     )
                 })
-                .unwrap_or_else(|| render_batch(program, &layout, &columns, &why_scores, batch, now))
+                .unwrap_or_else(|| {
+                    render_batch(program, &layout, &columns, &why_scores, batch, now)
+                })
         },
         |(bytes, rows): (Vec<u8>, u64)| {
             let seam: &[u8] = if layout.format() == Format::Json && rows_written > 0 && rows > 0 {

@@ -18,7 +18,10 @@ use crate::RuleSet;
 /// The compiled rules, or `None` for the interpreter. `--engine jit` given explicitly makes a
 /// rule set the JIT cannot compile a usage error (exit 2); with the default engine, eval falls
 /// back to the interpreter and says so once on stderr.
-pub(crate) fn choose_engine(rules: &RuleSet, engine: Option<Engine>) -> Result<Option<Jit>, ExitCode> {
+pub(crate) fn choose_engine(
+    rules: &RuleSet,
+    engine: Option<Engine>,
+) -> Result<Option<Jit>, ExitCode> {
     if engine == Some(Engine::Interp) {
         return Ok(None);
     }
@@ -52,7 +55,10 @@ impl Labels {
         };
         Labels {
             grades: program.grades.iter().map(|g| labels(&g.ty)).collect(),
-            stages: program.stages.as_ref().map_or(Vec::new(), |s| labels(&s.ty)),
+            stages: program
+                .stages
+                .as_ref()
+                .map_or(Vec::new(), |s| labels(&s.ty)),
         }
     }
 }

@@ -29,10 +29,16 @@ fn same_lead(a: &LeadValues, b: &LeadValues) -> Result<(), String> {
         }
     }
     if a.grades != b.grades {
-        return Err(format!("grades: interpreter {:?}, jit {:?}", a.grades, b.grades));
+        return Err(format!(
+            "grades: interpreter {:?}, jit {:?}",
+            a.grades, b.grades
+        ));
     }
     if !same(&a.stage, &b.stage) {
-        return Err(format!("stage: interpreter {:?}, jit {:?}", a.stage, b.stage));
+        return Err(format!(
+            "stage: interpreter {:?}, jit {:?}",
+            a.stage, b.stage
+        ));
     }
     Ok(())
 }
@@ -64,7 +70,10 @@ pub fn compare_batch(
         match (expected, result.error(row)) {
             (Err(e), Some(j)) => {
                 if &e != j {
-                    return Err(format!("{}: interpreter error {e:?}, jit error {j:?}", context()));
+                    return Err(format!(
+                        "{}: interpreter error {e:?}, jit error {j:?}",
+                        context()
+                    ));
                 }
                 errors += 1;
             }

@@ -33,7 +33,11 @@ pub(super) enum Val {
     /// A list of scalars: pointer to contiguous elements and their count (both `I64`).
     List { ptr: Value, len: Value },
     /// Rows `start .. start + len` of the child columns of the `list of {…}` field `field`.
-    Records { field: u32, start: Value, len: Value },
+    Records {
+        field: u32,
+        start: Value,
+        len: Value,
+    },
 }
 
 impl Val {
@@ -95,7 +99,9 @@ impl<'a> Gen<'a> {
         b.switch_to_block(entry);
         let params = b.block_params(entry).to_vec();
         let [env, rt, start, end] = params[..] else {
-            return Err(JitError::internal("the kernel signature has four parameters"));
+            return Err(JitError::internal(
+                "the kernel signature has four parameters",
+            ));
         };
         let header = b.create_block();
         let row = b.append_block_param(header, types::I64);
@@ -151,9 +157,12 @@ impl<'a> Gen<'a> {
     /// Slot `slot` of the environment (`I64`).
     pub fn slot(&mut self, slot: Slot) -> Value {
         let i = self.plan.slot(slot);
-        self.b
-            .ins()
-            .load(types::I64, flags().with_readonly(), self.env, (i * 8) as i32)
+        self.b.ins().load(
+            types::I64,
+            flags().with_readonly().with_can_move(),
+            self.env,
+            (i * 8) as i32,
+        )
     }
 
     /// `base + index * size` for `I64` `base` and `index`.
@@ -185,13 +194,7 @@ impl<'a> Gen<'a> {
     }
 
     /// A scalar of column `path` at item `index` (`I64`), with its presence when `optional`.
-    pub fn load_column(
-        &mut self,
-        path: ColPath,
-        kind: Kind,
-        index: Value,
-        optional: bool,
-    ) -> Val {
+    pub fn load_column(&mut self, path: ColPath, kind: Kind, index: Value, optional: bool) -> Val {
         let base = self.slot(Slot::Values(path));
         let v = self.load_at(kind, base, index);
         let present = optional.then(|| {
@@ -226,8 +229,7 @@ impl<'a> Gen<'a> {
             Some(&s) => s,
             None => {
                 let mut sig = Signature::new(self.call_conv);
-                sig.params
-                    .extend(params.iter().map(|&t| AbiParam::new(t)));
+                sig.params.extend(params.iter().map(|&t| AbiParam::new(t)));
                 sig.returns.extend(ret.map(AbiParam::new));
                 let s = self.b.import_signature(sig);
                 self.sigs.insert(key, s);
@@ -292,7 +294,8 @@ impl<'a> Gen<'a> {
         match ty.base() {
             Ty::List(_) | Ty::Records(_) => Ok(vec![types::I64, types::I64]),
             base => {
-                let kind = Kind::of(base).ok_or_else(|| unsupported(span, "a value of this type"))?;
+                let kind =
+                    Kind::of(base).ok_or_else(|| unsupported(span, "a value of this type"))?;
                 Ok(if ty.is_optional() {
                     vec![types::I8, kind.clif()]
                 } else {

@@ -151,7 +151,9 @@ impl Gen<'_> {
                     v: zero,
                 }
             }
-            V::Int(i) | V::Timestamp(i) | V::Duration(i) => Val::scalar(self.iconst(types::I64, *i)),
+            V::Int(i) | V::Timestamp(i) | V::Duration(i) => {
+                Val::scalar(self.iconst(types::I64, *i))
+            }
             V::Number(x) => Val::scalar(self.b.ins().f64const(*x)),
             V::Bool(b) => Val::scalar(self.iconst(types::I8, i64::from(*b))),
             V::Str(s) => Val::scalar(self.literal(s)),
@@ -264,13 +266,9 @@ impl Gen<'_> {
         let merge = self.b.create_block();
         let r = self.b.append_block_param(merge, types::I8);
         if is_and {
-            self.b
-                .ins()
-                .brif(x, rhs, &[], merge, &[BlockArg::Value(x)]);
+            self.b.ins().brif(x, rhs, &[], merge, &[BlockArg::Value(x)]);
         } else {
-            self.b
-                .ins()
-                .brif(x, merge, &[BlockArg::Value(x)], rhs, &[]);
+            self.b.ins().brif(x, merge, &[BlockArg::Value(x)], rhs, &[]);
         }
         self.b.switch_to_block(rhs);
         let y = self.bool(b)?;
@@ -406,8 +404,14 @@ impl Gen<'_> {
         if let Some(e) = enum_type(&a.ty).or_else(|| enum_type(&b.ty)) {
             let pa = self.enum_pos(e, a, x);
             let pb = self.enum_pos(e, b, y);
-            let oa = self.b.ins().icmp_imm_u(IntCC::NotEqual, pa, i64::from(UNORDERED));
-            let ob = self.b.ins().icmp_imm_u(IntCC::NotEqual, pb, i64::from(UNORDERED));
+            let oa = self
+                .b
+                .ins()
+                .icmp_imm_u(IntCC::NotEqual, pa, i64::from(UNORDERED));
+            let ob = self
+                .b
+                .ins()
+                .icmp_imm_u(IntCC::NotEqual, pb, i64::from(UNORDERED));
             let ordered = self.b.ins().band(oa, ob);
             let c = self.b.ins().icmp(unsigned, pa, pb);
             return Ok(self.b.ins().band(ordered, c));
@@ -471,7 +475,13 @@ impl Gen<'_> {
         let missing = self.b.create_block();
         self.b.ins().brif(p, have, &[], missing, &[]);
         self.b.switch_to_block(have);
-        let hv = self.coerce(Val::Scalar { present: Some(p), v }, &e.ty);
+        let hv = self.coerce(
+            Val::Scalar {
+                present: Some(p),
+                v,
+            },
+            &e.ty,
+        );
         self.b.ins().jump(merge, &Self::flatten(hv));
         self.b.switch_to_block(missing);
         let dv = self.expr(d)?;
@@ -514,7 +524,10 @@ impl Gen<'_> {
             let v = self.coerce(v, &e.ty);
             if let Val::Records { field: f, .. } = v {
                 if field.is_some_and(|g| g != f) {
-                    return Err(unsupported(e.span, "an `if` choosing between different event lists"));
+                    return Err(unsupported(
+                        e.span,
+                        "an `if` choosing between different event lists",
+                    ));
                 }
                 field = Some(f);
             }
@@ -551,7 +564,12 @@ impl Gen<'_> {
                 Val::List { len, .. } | Val::Records { len, .. } => len,
                 Val::Scalar { .. } => return Err(unsupported(span, "`len` of this value")),
             },
-            Func::MinInt | Func::MaxInt | Func::MinTs | Func::MaxTs | Func::MinDur | Func::MaxDur => {
+            Func::MinInt
+            | Func::MaxInt
+            | Func::MinTs
+            | Func::MaxTs
+            | Func::MinDur
+            | Func::MaxDur => {
                 let (x, y) = (self.scalar(arg(0)?)?, self.scalar(arg(1)?)?);
                 if matches!(f, Func::MinInt | Func::MinTs | Func::MinDur) {
                     self.b.ins().smin(x, y)

@@ -56,7 +56,10 @@ pub(super) unsafe extern "C" fn concat(rt: *mut c_void, a: u32, b: u32) -> u32 {
 pub(super) unsafe extern "C" fn str_cmp(rt: *mut c_void, a: u32, b: u32) -> i32 {
     // SAFETY: forwarded contract.
     let rt = unsafe { runtime(rt) };
-    rt.strings.get(a).as_bytes().cmp(rt.strings.get(b).as_bytes()) as i32
+    rt.strings
+        .get(a)
+        .as_bytes()
+        .cmp(rt.strings.get(b).as_bytes()) as i32
 }
 
 /// `contains` (0), `starts with` (1) or `ends with` (2) with a needle computed per row.
@@ -120,11 +123,7 @@ pub(super) unsafe extern "C" fn error(rt: *mut c_void, site: u32, row: u64, a: i
             sym,
             a_ms,
             b_ms,
-        } => format!(
-            "{what} overflow in `{} {sym} {}`",
-            ms(a_ms, a),
-            ms(b_ms, b)
-        ),
+        } => format!("{what} overflow in `{} {sym} {}`", ms(a_ms, a), ms(b_ms, b)),
         ErrorForm::Neg { what, ms: on } => format!("{what} overflow in `-({})`", ms(on, a)),
         ErrorForm::Abs { what, ms: on } => format!("{what} overflow in `abs({})`", ms(on, a)),
         ErrorForm::MulDurNum => format!(

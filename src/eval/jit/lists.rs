@@ -73,15 +73,22 @@ impl Gen<'_> {
     pub fn memo_strfn(&mut self, f: StrFn, id: Value) -> Value {
         let i = self.plan.strfn(f);
         let table = self.slot(Slot::StrFnTable(i));
-        self.memo(table, id, 4, types::I32, i64::from(STRFN_UNKNOWN), |g, id| {
-            let (rt, i) = (g.rt, g.iconst(types::I32, i64::from(i)));
-            g.call(
-                helpers::strfn as *const () as usize,
-                &[types::I64, types::I32, types::I32],
-                Some(types::I32),
-                &[rt, i, id],
-            )
-        })
+        self.memo(
+            table,
+            id,
+            4,
+            types::I32,
+            i64::from(STRFN_UNKNOWN),
+            |g, id| {
+                let (rt, i) = (g.rt, g.iconst(types::I32, i64::from(i)));
+                g.call(
+                    helpers::strfn as *const () as usize,
+                    &[types::I64, types::I32, types::I32],
+                    Some(types::I32),
+                    &[rt, i, id],
+                )
+            },
+        )
     }
 
     fn memo(
@@ -321,7 +328,13 @@ impl Gen<'_> {
     }
 
     fn record_field_optional(&self, field: u32, index: u32) -> bool {
-        match self.p.schema.fields.get(field as usize).map(|f| f.ty.base()) {
+        match self
+            .p
+            .schema
+            .fields
+            .get(field as usize)
+            .map(|f| f.ty.base())
+        {
             Some(Ty::Records(rt)) => rt
                 .fields
                 .get(index as usize)
@@ -456,13 +469,9 @@ impl Gen<'_> {
                 let (present, t) = self.element_time(elem, at_field, e)?;
                 let update = self.b.ins().band(matched, present);
                 let add = self.b.create_block();
-                self.b.ins().brif(
-                    update,
-                    add,
-                    &[],
-                    latch,
-                    &[BlockArg::Value(accs[0])],
-                );
+                self.b
+                    .ins()
+                    .brif(update, add, &[], latch, &[BlockArg::Value(accs[0])]);
                 self.b.switch_to_block(add);
                 let now = self.slot(Slot::Now);
                 let hl = self.iconst(types::I64, half_life);

@@ -27,6 +27,13 @@ pub struct BatchResult<'a> {
     explain: bool,
 }
 
+impl Drop for BatchResult<'_> {
+    fn drop(&mut self) {
+        self.jit
+            .recycle(std::mem::replace(&mut self.buffers, Buffers::empty()));
+    }
+}
+
 impl<'a> BatchResult<'a> {
     pub(super) fn new(
         jit: &'a Jit,
@@ -166,8 +173,11 @@ impl<'a> BatchResult<'a> {
                 let start = start.max(0) as usize;
                 let items: Vec<Value> = (start..start + len.max(0) as usize)
                     .map(|i| {
-                        let fields: Arc<[Value]> =
-                            rc.fields.iter().map(|f| f.value(i, &self.batch.dict)).collect();
+                        let fields: Arc<[Value]> = rc
+                            .fields
+                            .iter()
+                            .map(|f| f.value(i, &self.batch.dict))
+                            .collect();
                         Value::Record(fields)
                     })
                     .collect();

@@ -14,7 +14,7 @@ use super::plan::{Kind, OutKind, Plan, Pred, Slot, StrFn, PRED_UNKNOWN, STRFN_UN
 use crate::data::{Batch, Column, StringDict};
 use crate::eval::{text, EvalError};
 use crate::value::Value;
-use std::collections::HashMap;
+use hashbrown::HashMap;
 
 /// The batch dictionary plus the strings made while evaluating it.
 pub(super) struct Strings<'b> {
@@ -148,31 +148,59 @@ pub(super) struct Env {
 }
 
 impl Buffers {
-    pub fn new(plan: &Plan, strings: &mut Strings, rows: usize, explain: bool) -> Buffers {
+    pub fn empty() -> Buffers {
+        Buffers {
+            pred_tables: Vec::new(),
+            strfn_tables: Vec::new(),
+            const_lists: Vec::new(),
+            list_bufs: Vec::new(),
+            outputs: Vec::new(),
+            sink: Vec::new(),
+            literal_ids: Vec::new(),
+        }
+    }
+
+    /// Sizes every buffer for a batch of `rows` rows, reusing the allocations of an earlier
+    /// batch. Memo tables are reset; output columns keep stale values, which the kernel
+    /// overwrites for every row it finishes (the values of a row with an error are
+    /// unspecified, and lists of such rows are never read).
+    pub fn prepare(&mut self, plan: &Plan, strings: &mut Strings, rows: usize, explain: bool) {
         let dict_len = strings.dict_len() as usize;
-        let literal_ids = plan.literals.iter().map(|s| strings.intern(s)).collect();
-        let const_lists = plan
+        self.literal_ids = plan.literals.iter().map(|s| strings.intern(s)).collect();
+        self.const_lists = plan
             .const_lists
             .iter()
             .map(|(kind, values)| const_list(*kind, values, strings))
             .collect();
-        Buffers {
-            pred_tables: vec![vec![PRED_UNKNOWN; dict_len]; plan.preds.len()],
-            strfn_tables: vec![vec![STRFN_UNKNOWN; dict_len]; plan.strfns.len()],
-            const_lists,
-            list_bufs: plan
-                .list_bufs
-                .iter()
-                .map(|(kind, len)| Buf::zeroed(OutKind::of(*kind), rows.saturating_mul(*len)))
-                .collect(),
-            outputs: plan
-                .outputs
-                .iter()
-                .map(|c| Buf::zeroed(c.kind, if c.explain && !explain { 0 } else { rows }))
-                .collect(),
-            sink: vec![0.0; rows.max(1)],
-            literal_ids,
+        self.pred_tables.resize_with(plan.preds.len(), Vec::new);
+        for t in &mut self.pred_tables {
+            t.clear();
+            t.resize(dict_len, PRED_UNKNOWN);
         }
+        self.strfn_tables.resize_with(plan.strfns.len(), Vec::new);
+        for t in &mut self.strfn_tables {
+            t.clear();
+            t.resize(dict_len, STRFN_UNKNOWN);
+        }
+        let sized = |buf: &mut Buf, kind: OutKind, len: usize| match buf {
+            Buf::U8(v) if kind == OutKind::U8 => v.resize(len, 0),
+            Buf::U32(v) if kind == OutKind::U32 => v.resize(len, 0),
+            Buf::I64(v) if kind == OutKind::I64 => v.resize(len, 0),
+            Buf::F64(v) if kind == OutKind::F64 => v.resize(len, 0.0),
+            other => *other = Buf::zeroed(kind, len),
+        };
+        self.list_bufs
+            .resize_with(plan.list_bufs.len(), || Buf::U8(Vec::new()));
+        for (buf, (kind, len)) in self.list_bufs.iter_mut().zip(&plan.list_bufs) {
+            sized(buf, OutKind::of(*kind), rows.saturating_mul(*len));
+        }
+        self.outputs
+            .resize_with(plan.outputs.len(), || Buf::U8(Vec::new()));
+        for (buf, col) in self.outputs.iter_mut().zip(&plan.outputs) {
+            let len = if col.explain && !explain { 0 } else { rows };
+            sized(buf, col.kind, len);
+        }
+        self.sink.resize(rows.max(1), 0.0);
     }
 
     /// The kernel's environment, slot by slot (see [`Slot`]). The batch must have passed
@@ -184,9 +212,16 @@ impl Buffers {
         now: i64,
         explain: bool,
     ) -> Result<Env, String> {
-        let pred_tables: Vec<*mut u8> = self.pred_tables.iter_mut().map(|t| t.as_mut_ptr()).collect();
-        let strfn_tables: Vec<*mut u32> =
-            self.strfn_tables.iter_mut().map(|t| t.as_mut_ptr()).collect();
+        let pred_tables: Vec<*mut u8> = self
+            .pred_tables
+            .iter_mut()
+            .map(|t| t.as_mut_ptr())
+            .collect();
+        let strfn_tables: Vec<*mut u32> = self
+            .strfn_tables
+            .iter_mut()
+            .map(|t| t.as_mut_ptr())
+            .collect();
         let sink = self.sink.as_mut_ptr() as u64;
         let mut slots = Vec::with_capacity(plan.slots.len());
         for slot in &plan.slots {
@@ -209,18 +244,25 @@ impl Buffers {
                 Slot::Literal(i) => u64::from(*self.literal_ids.get(i as usize).ok_or("literal")?),
                 Slot::PredTable(i) => *pred_tables.get(i as usize).ok_or("pred")? as u64,
                 Slot::StrFnTable(i) => *strfn_tables.get(i as usize).ok_or("strfn")? as u64,
-                Slot::ConstList(i) => {
-                    self.const_lists.get_mut(i as usize).ok_or("list")?.as_mut_ptr() as u64
-                }
-                Slot::ListBuf(i) => {
-                    self.list_bufs.get_mut(i as usize).ok_or("list")?.as_mut_ptr() as u64
-                }
+                Slot::ConstList(i) => self
+                    .const_lists
+                    .get_mut(i as usize)
+                    .ok_or("list")?
+                    .as_mut_ptr() as u64,
+                Slot::ListBuf(i) => self
+                    .list_bufs
+                    .get_mut(i as usize)
+                    .ok_or("list")?
+                    .as_mut_ptr() as u64,
                 Slot::Output(i) => {
                     let col = plan.outputs.get(i as usize).ok_or("output")?;
                     if col.explain && !explain {
                         sink
                     } else {
-                        self.outputs.get_mut(i as usize).ok_or("output")?.as_mut_ptr() as u64
+                        self.outputs
+                            .get_mut(i as usize)
+                            .ok_or("output")?
+                            .as_mut_ptr() as u64
                     }
                 }
             };
