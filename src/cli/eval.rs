@@ -135,6 +135,7 @@ fn evaluate(args: &EvalArgs) -> Result<(), ExitCode> {
     // does not know while it is formatted in parallel: format batch-relative, then add the one
     // comma at the seam when the batch is written in order.
     let mut rows_written: u64 = 0;
+    let fallback_noted = std::sync::atomic::AtomicBool::new(false);
     let summary = datarun::run(
         DataRun {
             rules: &rules,
@@ -144,21 +145,29 @@ fn evaluate(args: &EvalArgs) -> Result<(), ExitCode> {
             quiet: args.quiet,
         },
         |batch| {
-            jit.as_ref()
-                .and_then(|jit| {
-                    super::eval_jit::render_batch(
-                        jit,
-                        &labels,
-                        &layout,
-                        &columns,
-                        &why_scores,
-                        batch,
-                        now,
-                    )
-                })
-                .unwrap_or_else(|| {
+            let compiled = jit.as_ref().map(|jit| {
+                super::eval_jit::render_batch(
+                    jit,
+                    &labels,
+                    &layout,
+                    &columns,
+                    &why_scores,
+                    batch,
+                    now,
+                )
+            });
+            match compiled {
+                Some(Ok(done)) => done,
+                Some(Err(e)) => {
+                    // Never silently: a batch the kernel refuses is a bug worth reporting, and
+                    // the interpreter gives the same results.
+                    if !fallback_noted.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                        eprintln!("note: the JIT could not evaluate a batch ({}); evaluating it with the interpreter", e.message);
+                    }
                     render_batch(program, &layout, &columns, &why_scores, batch, now)
-                })
+                }
+                None => render_batch(program, &layout, &columns, &why_scores, batch, now),
+            }
         },
         |(bytes, rows): (Vec<u8>, u64)| {
             let seam: &[u8] = if layout.format() == Format::Json && rows_written > 0 && rows > 0 {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::columns::Source;
 use super::common::Engine;
 use crate::data::Batch;
-use crate::eval::jit::{BatchResult, Jit};
+use crate::eval::jit::{BatchResult, Jit, JitError};
 use crate::ir::{Program, ScoreId, Ty};
 use crate::output::{Layout, WhyItem};
 use crate::pipeline::Processed;
@@ -89,8 +89,8 @@ fn value_of(source: Source, labels: &Labels, batch: &Batch, r: &BatchResult, row
 }
 
 /// Evaluates and formats one batch with the kernel: the same bytes and rejects as the
-/// interpreter's `render_batch`. `None` when the kernel cannot take the batch (it does not fit
-/// the schema: a bug), so the caller uses the interpreter for it.
+/// interpreter's `render_batch`. An error when the kernel cannot take the batch (it does not fit
+/// the schema: a bug), so the caller says so and uses the interpreter for it.
 pub(crate) fn render_batch(
     jit: &Jit,
     labels: &Labels,
@@ -99,8 +99,8 @@ pub(crate) fn render_batch(
     why_scores: &[ScoreId],
     batch: &Batch,
     now: i64,
-) -> Option<Processed<(Vec<u8>, u64)>> {
-    let result = jit.eval_batch(batch, now, !why_scores.is_empty()).ok()?;
+) -> Result<Processed<(Vec<u8>, u64)>, JitError> {
+    let result = jit.eval_batch(batch, now, !why_scores.is_empty())?;
     let mut out = Vec::with_capacity(batch.len() * 64);
     let mut rejects = Vec::new();
     let mut rows = 0u64;
@@ -129,7 +129,7 @@ pub(crate) fn render_batch(
         layout.write_row(&mut out, rows, &row_values, &why);
         rows += 1;
     }
-    Some(Processed {
+    Ok(Processed {
         value: (out, rows),
         rejects,
     })
