@@ -6,6 +6,7 @@
 //! order. So a string predicate (`contains`, `matches`, `== "pricing"`) is computed once per id
 //! into a `Vec<bool>` table and then looked up per row.
 
+use hashbrown::hash_table::Entry;
 use hashbrown::{DefaultHashBuilder, HashTable};
 use std::hash::BuildHasher;
 
@@ -75,24 +76,28 @@ impl StringDict {
     /// The id of `s`, adding it if new. Fails only if the batch's text would exceed 4 GiB.
     pub fn intern(&mut self, s: &str) -> Result<u32, DictFull> {
         let hash = self.hasher.hash_one(s);
-        let (text, offsets) = (&self.text, &self.offsets);
+        let (text, offsets, hasher) = (&self.text, &self.offsets, &self.hasher);
         let text_of = |id: u32| {
             let i = id as usize;
             &text[offsets[i] as usize..offsets[i + 1] as usize]
         };
-        if let Some(&id) = self.table.find(hash, |&id| text_of(id) == s) {
-            return Ok(id);
+        // One probe: the slot found for a new string is where it goes.
+        let entry = self.table.entry(
+            hash,
+            |&id| text_of(id) == s,
+            |&id| hasher.hash_one(text_of(id)),
+        );
+        match entry {
+            Entry::Occupied(found) => Ok(*found.get()),
+            Entry::Vacant(slot) => {
+                let end = u32::try_from(self.text.len() + s.len()).map_err(|_| DictFull)?;
+                let id = u32::try_from(self.offsets.len() - 1).map_err(|_| DictFull)?;
+                self.text.push_str(s);
+                self.offsets.push(end);
+                slot.insert(id);
+                Ok(id)
+            }
         }
-        let end = u32::try_from(self.text.len() + s.len()).map_err(|_| DictFull)?;
-        let id = u32::try_from(self.len()).map_err(|_| DictFull)?;
-        self.text.push_str(s);
-        self.offsets.push(end);
-        let (text, offsets, hasher) = (&self.text, &self.offsets, &self.hasher);
-        self.table.insert_unique(hash, id, |&other| {
-            let i = other as usize;
-            hasher.hash_one(&text[offsets[i] as usize..offsets[i + 1] as usize])
-        });
-        Ok(id)
     }
 
     /// All strings back to back (UTF-8).

@@ -38,6 +38,7 @@ pub mod dict;
 mod fields;
 mod input;
 mod json;
+mod json_scan;
 mod reader;
 mod reject;
 mod split;
