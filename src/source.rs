@@ -138,7 +138,11 @@ impl SourceMap {
     pub fn load_paths(paths: &[PathBuf]) -> Result<SourceMap, String> {
         let mut files = Vec::new();
         for p in paths {
+            let before = files.len();
             collect(p, &mut files)?;
+            if files.len() == before {
+                return Err(format!("no `.smql` files in `{}`", p.display()));
+            }
         }
         let mut map = SourceMap::new();
         for f in files {
@@ -182,6 +186,15 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_directory_without_rules_is_an_error() {
+        let dir = std::env::temp_dir().join(format!("smql-empty-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let err = SourceMap::load_paths(std::slice::from_ref(&dir)).unwrap_err();
+        assert!(err.starts_with("no `.smql` files in"), "{err}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn line_col_counts_characters() {

@@ -181,7 +181,10 @@ fn test_given() {
 
 #[test]
 fn where_misplaced() {
-    expect_codes("where_misplaced.smql", &["smql::where::misplaced"]);
+    expect_codes(
+        "where_misplaced.smql",
+        &["smql::where::misplaced", "smql::where::misplaced"],
+    );
 }
 
 #[test]
@@ -278,6 +281,10 @@ fn large_rule_sets_check() {
     let mut sources = SourceMap::new();
     sources.add("large.smql", large_rule_set(2_000));
     let started = std::time::Instant::now();
+    let (_, syntax) = smql::syntax::parse_file(&sources, smql::source::FileId(0));
+    let parsing = started.elapsed();
+    assert!(syntax.is_empty());
+    let started = std::time::Instant::now();
     let checked = check(&sources);
     let elapsed = started.elapsed();
     assert!(
@@ -289,5 +296,81 @@ fn large_rule_sets_check() {
     assert_eq!(program.defs.len(), 2_000);
     assert_eq!(program.order.len(), 2_001);
     // Not a timing assertion (tests run on shared machines): printed for the record.
-    eprintln!("checked 2,000 definitions in {elapsed:?}");
+    eprintln!("parsed 2,000 definitions in {parsing:?}; parsed and checked in {elapsed:?}");
+}
+
+#[test]
+fn every_construct_checks_clean_and_lowers() {
+    use smql::ir::{ExprKind, Ty};
+    let sources = load(&["features_ok.smql"]);
+    let checked = check(&sources);
+    assert!(
+        checked.diagnostics.is_empty(),
+        "{}",
+        rendered(&sources, &checked)
+    );
+    let p = checked.program.expect("program");
+    let def = |n: &str| {
+        p.defs
+            .iter()
+            .find(|d| d.name == n)
+            .unwrap_or_else(|| panic!("no definition {n}"))
+    };
+    // `stage` is optional: the first stage has a definition.
+    let stages = p.stages.as_ref().expect("stages");
+    assert!(stages.ty.is_optional());
+    assert_eq!(stages.path.len(), 3);
+    assert_eq!(stages.detours.len(), 1);
+    assert_eq!(def("first_visit").expr.ty, Ty::Timestamp.optional());
+    assert_eq!(def("idle_days").expr.ty, Ty::Number);
+    assert_eq!(def("heat").expr.ty, Ty::Number);
+    assert_eq!(def("rounded").expr.ty, Ty::Number);
+    assert_eq!(def("later").expr.ty, Ty::Timestamp);
+    assert_eq!(def("label").expr.ty, Ty::String);
+    assert!(matches!(def("senior").expr.kind, ExprKind::And(..)));
+    // Every node once, each after what it uses.
+    let pos = |node: smql::ir::Node| p.order.iter().position(|n| *n == node);
+    assert_eq!(
+        p.order.len(),
+        p.defs.len() + p.scores.len() + p.grades.len() + 1
+    );
+    assert!(pos(smql::ir::Node::Stage) < pos(smql::ir::Node::Def(smql::ir::DefId(4))));
+    assert_eq!(p.slas.len(), 2);
+    let t = &p.tests[0];
+    assert_eq!(t.lead.len(), p.schema.fields.len());
+    assert!(t.as_of.is_some());
+    let score = &p.scores[0];
+    assert_eq!(score.entries.len(), 4);
+    assert_eq!(score.at_most, Some(100.0));
+    assert!(score.decay.is_some());
+    let smql::ir::ScoreEntry::Item(per) = &score.entries[1] else {
+        panic!("item")
+    };
+    assert_eq!(per.source, "per visits up to 20");
+}
+
+#[test]
+fn a_declaration_with_a_syntax_error_is_not_also_unknown() {
+    let mut sources = SourceMap::new();
+    sources.add(
+        "broken.smql",
+        "schema {\n  id: string key\n  visits: int\n}\n\nMQL when visits >= >= 3\nSQL when MQL and visits > 9\nOther when nope\n",
+    );
+    let checked = check(&sources);
+    let text = rendered(&sources, &checked);
+    let codes = codes(&checked);
+    assert!(
+        codes
+            .iter()
+            .all(|c| c.starts_with("smql::syntax::") || *c == "smql::name::unknown"),
+        "{text}"
+    );
+    // `MQL` did not parse, so its use is not reported; `nope` is a genuine unknown name.
+    let unknown: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "smql::name::unknown")
+        .collect();
+    assert_eq!(unknown.len(), 1, "{text}");
+    assert!(unknown[0].message.contains("nope"), "{text}");
 }

@@ -200,7 +200,6 @@ fn clean_file_in_every_format() {
 }
 
 #[test]
-#[ignore = "needs checker"]
 fn human_output_shows_the_diagnostic_and_a_summary() {
     let dir = scratch("human");
     let file = write(&dir, "rules.smql", ONE_ERROR);
@@ -225,7 +224,6 @@ fn human_output_shows_the_diagnostic_and_a_summary() {
 }
 
 #[test]
-#[ignore = "needs checker"]
 fn json_output_describes_errors_and_lints() {
     let dir = scratch("json");
     let file = write(&dir, "rules.smql", ONE_ERROR);
@@ -255,7 +253,6 @@ fn json_output_describes_errors_and_lints() {
 }
 
 #[test]
-#[ignore = "needs checker"]
 fn github_output_has_one_annotation_each() {
     let dir = scratch("github");
     let file = write(&dir, "rules.smql", ONE_ERROR);
@@ -287,7 +284,6 @@ fn github_output_has_one_annotation_each() {
 }
 
 #[test]
-#[ignore = "needs checker"]
 fn sarif_output_has_results_rules_and_levels() {
     let dir = scratch("sarif");
     let file = write(&dir, "rules.smql", ONE_ERROR);
@@ -319,7 +315,6 @@ fn sarif_output_has_results_rules_and_levels() {
 }
 
 #[test]
-#[ignore = "needs checker"]
 fn deny_warnings_turns_a_lint_into_failure() {
     let dir = scratch("deny");
     let file = write(&dir, "rules.smql", ONE_LINT);

@@ -91,7 +91,6 @@ fn committed_data_has_the_schema_columns_and_the_same_leads_in_both_formats() {
 }
 
 #[test]
-#[ignore = "needs `smql test`"]
 fn the_example_tests_pass() {
     let out = smql(&["test", &example().to_string_lossy()]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
@@ -105,7 +104,6 @@ fn the_example_tests_pass() {
 }
 
 #[test]
-#[ignore = "needs `smql eval`"]
 fn eval_writes_one_row_per_lead_in_every_format() {
     let dir = example();
     let rules = dir.to_string_lossy().into_owned();

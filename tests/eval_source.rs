@@ -136,7 +136,7 @@ test "interest" {
         why,
         vec![
             ("visits >= 3", 10.0),
-            ("ratio up to 5", 5.0),
+            ("per ratio up to 5", 5.0),
             ("downloaded \"a\"", 8.0),
             ("downloaded \"b\"", 8.0),
             ("group \"content\" capped at 12", -4.0),

@@ -93,3 +93,43 @@ fn the_acme_example_parses_without_diagnostics() {
         .iter()
         .any(|i| matches!(i, Item::Stages(s) if s.path.len() == 4)));
 }
+
+/// Each `tests/fixtures/syntax/CODE[__what].smql` produces exactly one diagnostic with code
+/// `smql::syntax::CODE`; `recovery__*.smql` files show several independent errors. Every
+/// rendering is a snapshot.
+#[test]
+fn every_syntax_error_renders_as_a_snapshot() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/syntax");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        panic!("cannot read {}", dir.display());
+    };
+    let mut paths: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "smql"))
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 12, "fixtures missing in {}", dir.display());
+    for path in paths {
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            panic!("cannot read {}", path.display());
+        };
+        let mut sources = SourceMap::new();
+        let id = sources.add(format!("{stem}.smql"), text);
+        let (_, diagnostics) = parse_file(&sources, id);
+        let kind = stem.split("__").next().unwrap_or(stem);
+        if kind == "recovery" {
+            assert!(diagnostics.len() >= 2, "{stem}: {diagnostics:?}");
+        } else {
+            let codes: Vec<_> = diagnostics.iter().map(|d| d.code).collect();
+            assert_eq!(codes, [format!("smql::syntax::{kind}")], "{stem}");
+        }
+        let rendered: Vec<String> = diagnostics
+            .iter()
+            .map(|d| render(d, &sources, false, 80))
+            .collect();
+        insta::assert_snapshot!(stem, rendered.join("\n"));
+    }
+}

@@ -211,6 +211,8 @@ impl Cx<'_> {
             None => {
                 let help = if date && text.len() > 10 {
                     format!("`date` takes a day `YYYY-MM-DD`; for an instant write `datetime({text:?})`")
+                } else if !date && crate::time::parse_date(text).is_some() {
+                    format!("`datetime` takes an instant with a time and zone; for a day write `date({text:?})`")
                 } else if date {
                     format!("write a calendar day as `YYYY-MM-DD`: `{example}`")
                 } else {

@@ -8,6 +8,7 @@ use crate::ir::{self, ExprKind, RecordType, Ty};
 use crate::source::{SourceMap, Span};
 use crate::syntax::ast;
 use crate::value::Value;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 /// The element of an enclosing `where`.
@@ -28,6 +29,9 @@ pub(crate) struct Cx<'a> {
     /// Set when the schema is missing: every field would be unknown, so unknown names are not
     /// reported (the missing schema is).
     pub quiet_unknowns: bool,
+    /// Names that the text declares but whose declarations did not parse: their uses are not
+    /// reported as unknown (the syntax error is).
+    pub broken: HashSet<String>,
     pub diags: Vec<Diagnostic>,
     /// Enclosing `where` elements, outermost first.
     pub elems: Vec<Elem>,
@@ -229,7 +233,7 @@ impl<'a> Cx<'a> {
     }
 
     fn unknown(&mut self, id: &ast::Ident) -> ir::Expr {
-        if self.quiet_unknowns {
+        if self.quiet_unknowns || self.broken.contains(&id.name) {
             return error_expr(id.span);
         }
         let mut candidates: Vec<&str> = self.ns.names().collect();

@@ -187,10 +187,17 @@ fn score_item(cx: &mut Cx, item: &ast::ScoreItem) -> ir::ScoreItem {
             )
         }
     };
+    let text = cx.sources.slice(rule_span).trim();
+    // Explanations quote the rule as written after the points: `visits >= 3`, or for a `per`
+    // item `per form_fills up to 15` (without `per` it would read as a condition).
+    let source = match rule {
+        ir::Rule::When(_) => text.to_string(),
+        ir::Rule::Per { .. } => format!("per {text}"),
+    };
     ir::ScoreItem {
         points: item.points.value,
         rule,
-        source: cx.sources.slice(rule_span).trim().to_string(),
+        source,
         span: item.span,
     }
 }

@@ -379,6 +379,7 @@ impl Cx<'_> {
     pub fn list_lit(&mut self, items: &[ast::Expr], span: crate::source::Span) -> ir::Expr {
         let mut elems = Vec::with_capacity(items.len());
         let mut ty: Option<Ty> = None;
+        let mut mixed = false;
         for item in items {
             let e = self.value(item);
             let e = self.expect(
@@ -404,6 +405,7 @@ impl Cx<'_> {
                             )
                             .label(format!("this has type `{}`", e.ty)),
                         );
+                        mixed = true;
                         Some(t)
                     }
                 };
@@ -414,7 +416,13 @@ impl Cx<'_> {
         if ty == Ty::Number {
             elems = elems.into_iter().map(to_number).collect();
         }
-        mk(ExprKind::ListLit(elems), Ty::List(Box::new(ty)), span)
+        // A list of mixed types is reported once, here; its uses do not report it again.
+        let list_ty = if mixed {
+            Ty::Error
+        } else {
+            Ty::List(Box::new(ty))
+        };
+        mk(ExprKind::ListLit(elems), list_ty, span)
     }
 }
 

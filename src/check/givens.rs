@@ -50,7 +50,14 @@ pub(crate) fn lower_test(cx: &mut Cx, t: &ast::Test) -> ir::Test {
         let ty = cx.fields[index].ty.clone();
         match convert(cx, &g.value, &ty) {
             Ok(v) => lead[index] = v,
-            Err(d) => cx.error(*d),
+            Err(d) => {
+                let d = if d.primary.text.is_none() && d.primary.span == g.value.span {
+                    d.label(format!("`{}` has type `{ty}`", g.name.name))
+                } else {
+                    *d
+                };
+                cx.error(d);
+            }
         }
     }
     let expects = t

@@ -417,7 +417,7 @@ impl Cx<'_> {
                     "the pattern of `matches` must be a string literal",
                 )
                 .with_help(
-                    "write the regular expression in quotes: `title matches \"^(vp|head) \"`",
+                    "write the pattern in quotes, such as `title matches \"^(vp|head)\"`; it is compiled when the rules are checked",
                 ),
             );
             return mk(ExprKind::Const(Value::Bool(false)), Ty::Bool, span);

@@ -10,7 +10,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir::{self, DefId, FieldId, GradeId, Node, Program, ScoreId, Ty};
 use crate::source::{SourceMap, Span};
 use crate::syntax::ast;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Checks the parsed files. Returns the program when this stage found no error (syntax errors
 /// are already in `out`; the caller decides).
@@ -66,6 +66,11 @@ pub(crate) fn check_files(
         grade_tys,
         stage_ty: stage_ty.clone(),
         quiet_unknowns: decls.schema.is_none(),
+        broken: if syntax_ok {
+            HashSet::new()
+        } else {
+            declared_in_text(sources, &ns)
+        },
         diags,
         elems: Vec::new(),
         present: Vec::new(),
@@ -236,4 +241,35 @@ fn info(node: Node, name: &ast::Ident) -> NodeInfo {
         span: name.span,
         deps: Vec::new(),
     }
+}
+
+/// Names that some line of the sources seems to declare (`NAME when`, `NAME =`, `score NAME`,
+/// `grade NAME`) but that are not in the namespace: their declarations had syntax errors.
+fn declared_in_text(sources: &SourceMap, ns: &Namespace) -> HashSet<String> {
+    let is_ident = |w: &str| {
+        let mut chars = w.chars();
+        chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    let mut out = HashSet::new();
+    for (_, file) in sources.files() {
+        for line in file.text.lines() {
+            let mut words = line.split_whitespace();
+            let (Some(a), Some(b)) = (words.next(), words.next()) else {
+                continue;
+            };
+            let name = match (a, b) {
+                ("score" | "grade", n) => n.trim_end_matches('{'),
+                (n, "when" | "=") => n,
+                (n, _) if n.ends_with('=') => n.trim_end_matches('='),
+                _ => continue,
+            };
+            if is_ident(name) && ns.get(name).is_none() {
+                out.insert(name.to_string());
+            }
+        }
+    }
+    out
 }

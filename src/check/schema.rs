@@ -33,6 +33,7 @@ pub(crate) fn lower(s: &ast::Schema, diags: &mut Vec<Diagnostic>) -> ir::Schema 
                         f.ty.span,
                         format!("a key must be a required `string` or `int`, found `{ty}`"),
                     )
+                    .label("the key's type")
                     .with_secondary(k, "marked as the key here"),
                 );
             }

@@ -147,7 +147,7 @@ pub(crate) fn lower_sla(cx: &mut Cx, s: &ast::Sla) -> Option<ir::Sla> {
             Diagnostic::error(
                 codes::SLA_MISSING_LINE,
                 s.name.span,
-                format!("this {} SLA has no {}", kind.name(), list.join(", no ")),
+                format!("this {} SLA is missing {}", kind.name(), and_list(&list)),
             )
             .with_help(kind.help()),
         );
@@ -326,4 +326,13 @@ fn period(cx: &mut Cx, id: &ast::Ident) -> Option<Period> {
         .with_help(help),
     );
     None
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => String::new(),
+    }
 }

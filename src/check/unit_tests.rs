@@ -524,3 +524,19 @@ fn test_givens_convert_like_data() {
         vec!["smql::test::given"; 3]
     );
 }
+
+#[test]
+fn a_mixed_list_is_reported_once() {
+    let list = e(ExprKind::List(vec![s("1"), int(2)]));
+    assert_eq!(
+        codes(vec![when(
+            "a",
+            e(ExprKind::In {
+                x: Box::new(name("visits")),
+                list: Box::new(list),
+                negated: false,
+            })
+        )]),
+        vec!["smql::type::mismatch"]
+    );
+}

@@ -2,7 +2,9 @@
 //! parses, dispatches and maps outcomes to exit codes (SPEC §9).
 
 mod check;
+mod columns;
 mod common;
+mod datarun;
 mod diff;
 mod doc;
 mod eval;
@@ -24,7 +26,7 @@ pub use eval::{EvalArgs, ResultFormat};
 pub use explain::ExplainArgs;
 pub use fmt::FmtArgs;
 pub use report::ReportArgs;
-pub use sla::SlaArgs;
+pub use sla::{SlaArgs, SlaFormat};
 pub use test::TestArgs;
 
 use clap::{Parser, Subcommand};

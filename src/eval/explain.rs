@@ -20,6 +20,31 @@ pub fn format_number(x: f64) -> String {
     }
 }
 
+/// A number for a person reading an explanation: at most two decimals (`26.66`), more only
+/// where two would hide a non-zero value (`0.00087`). Exact text is `--format json`'s job.
+fn readable(x: f64) -> String {
+    if !x.is_finite() || x == x.trunc() {
+        return format_number(x);
+    }
+    let rounded = (x * 100.0).round() / 100.0;
+    if rounded != 0.0 {
+        return format_number(rounded);
+    }
+    // Two significant digits of a small value.
+    let digits = (-x.abs().log10()).ceil() as usize + 1;
+    format!("{x:.digits$}")
+}
+
+/// How long ago, in the largest unit that reads naturally (`11.2 days`, `5 hours`).
+fn readable_elapsed(ms: i64) -> String {
+    let days = ms as f64 / crate::time::MS_PER_DAY as f64;
+    if days >= 1.0 {
+        format!("{} days", (days * 10.0).round() / 10.0)
+    } else {
+        format_duration(ms)
+    }
+}
+
 /// A value for people: numbers as [`format_number`], timestamps RFC 3339, durations as literals
 /// (`30d`), strings quoted, lists `[a, b]`, missing as `missing`. With the value's type, record
 /// elements show their field names (`{ type: "visit", at: … }`).
@@ -63,9 +88,9 @@ pub fn format_value(v: &Value, ty: Option<&Ty>) -> String {
 /// Points with a sign: `+10`, `-30`, `0`.
 fn points_text(x: f64) -> String {
     if x > 0.0 {
-        format!("+{}", format_number(x))
+        format!("+{}", readable(x))
     } else {
-        format_number(x)
+        readable(x)
     }
 }
 
@@ -129,7 +154,7 @@ pub fn render_explain(
     }
 
     for ((score, total), st) in program.scores.iter().zip(&values.scores).zip(&trace.scores) {
-        let _ = writeln!(out, "\nscore {} = {}", score.name, format_number(*total));
+        let _ = writeln!(out, "\nscore {} = {}", score.name, readable(*total));
         render_score(&mut out, st);
     }
 
@@ -181,10 +206,10 @@ fn render_score(out: &mut String, st: &ScoreTrace) {
             Some(p) if p.unclamped.to_bits() != i.points.to_bits() => format!(
                 "  ({} × {} = {}, capped)",
                 points_text(p.each),
-                format_number(p.x),
-                format_number(p.unclamped)
+                readable(p.x),
+                readable(p.unclamped)
             ),
-            Some(p) => format!("  ({} × {})", points_text(p.each), format_number(p.x)),
+            Some(p) => format!("  ({} × {})", points_text(p.each), readable(p.x)),
             None => String::new(),
         };
         let per = if i.fired { per } else { String::new() };
@@ -201,7 +226,7 @@ fn render_score(out: &mut String, st: &ScoreTrace) {
             EntryTrace::Item(i) => item(out, i, "", width),
             EntryTrace::Group(g) => {
                 let cap = if g.raw.to_bits() != g.contributed.to_bits() {
-                    format!(", capped at {}", format_number(g.cap))
+                    format!(", capped at {}", readable(g.cap))
                 } else {
                     String::new()
                 };
@@ -209,7 +234,7 @@ fn render_score(out: &mut String, st: &ScoreTrace) {
                     out,
                     "  group {:?} up to {}: {}{cap}",
                     g.name,
-                    format_number(g.cap),
+                    readable(g.cap),
                     points_text(g.contributed)
                 );
                 for i in &g.items {
@@ -218,15 +243,15 @@ fn render_score(out: &mut String, st: &ScoreTrace) {
             }
         }
     }
-    let _ = writeln!(out, "  sum {}", format_number(st.sum));
+    let _ = writeln!(out, "  sum {}", readable(st.sum));
     for (word, adj) in [("at least", st.at_least), ("at most", st.at_most)] {
         if let Some(a) = adj {
             let effect = if a.before.to_bits() == a.after.to_bits() {
                 "no change".to_string()
             } else {
-                format!("{} → {}", format_number(a.before), format_number(a.after))
+                format!("{} → {}", readable(a.before), readable(a.after))
             };
-            let _ = writeln!(out, "  {word} {}: {effect}", format_number(a.bound));
+            let _ = writeln!(out, "  {word} {}: {effect}", readable(a.bound));
         }
     }
     if let Some(d) = st.decay {
@@ -237,10 +262,10 @@ fn render_score(out: &mut String, st: &ScoreTrace) {
             if d.elapsed_ms == 0 {
                 "0s".to_string()
             } else {
-                format_duration(d.elapsed_ms)
+                readable_elapsed(d.elapsed_ms)
             },
-            format_number(d.factor),
-            format_number(d.after)
+            readable(d.factor),
+            readable(d.after)
         );
     }
 }
@@ -252,6 +277,11 @@ mod tests {
 
     #[test]
     fn numbers_print_shortest() {
+        assert_eq!(readable(26.663936340697084), "26.66");
+        assert_eq!(readable(0.00008654310949683891), "0.000087");
+        assert_eq!(readable(-8.928269129923706), "-8.93");
+        assert_eq!(readable(15.0), "15");
+        assert_eq!(readable_elapsed(969_491_000), "11.2 days");
         assert_eq!(format_number(30.0), "30");
         assert_eq!(format_number(12.5), "12.5");
         assert_eq!(format_number(0.1 + 0.2), "0.30000000000000004");

@@ -139,7 +139,7 @@ pub enum ScoreEntry {
 pub struct ScoreItem {
     pub points: f64,
     pub rule: Rule,
-    /// The rule's source text as written (`visits >= 3`, `form_fills up to 15`), for explanations.
+    /// The rule's source text as written (`visits >= 3`, `per form_fills up to 15`), for explanations.
     pub source: String,
     pub span: Span,
 }

@@ -29,6 +29,28 @@ fn significant<'i>(pair: Pair<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>>
     pair.into_inner().filter(|p| !is_keyword(p.as_rule()))
 }
 
+/// Length of `text` without trailing blanks and a trailing comment on its last line.
+fn code_len(text: &str) -> usize {
+    let text = text.trim_end_matches([' ', '\t', '\r']);
+    let last_line = text.rfind('\n').map_or(0, |i| i + 1);
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in text[last_line..].char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '#' if !in_string => {
+                return text[..last_line + i]
+                    .trim_end_matches([' ', '\t', '\r'])
+                    .len();
+            }
+            _ => {}
+        }
+    }
+    text.len()
+}
+
 const TYPE_NAMES: [(&str, TypeExprKind); 6] = [
     ("int", TypeExprKind::Int),
     ("number", TypeExprKind::Number),
@@ -39,9 +61,12 @@ const TYPE_NAMES: [(&str, TypeExprKind); 6] = [
 ];
 
 impl Ctx<'_> {
+    /// The span of a pair, without the whitespace and comment that pest's implicit skipping may
+    /// leave at its end (`a ~ b*` keeps the skip when `b*` matches nothing).
     pub(super) fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, self.base + s.start(), self.base + s.end())
+        let (start, end) = (self.base + s.start(), self.base + s.end());
+        Span::new(self.file, start, start + code_len(&self.source[start..end]))
     }
 
     pub(super) fn error(&self, d: Diagnostic) {

@@ -7,7 +7,7 @@
 
 use super::build::Ctx;
 use super::{codes, Rule};
-use crate::diag::Diagnostic;
+use crate::diag::{did_you_mean, Diagnostic};
 use crate::source::Span;
 use pest::error::{Error, ErrorVariant, InputLocation};
 
@@ -58,9 +58,9 @@ const RESERVED: [&str; 23] = [
     "with", "within", "where", "when", "if", "then", "else", "true", "false", "now", "it", "lead",
 ];
 
-const BINARY_OPERATORS: [&str; 18] = [
-    "and", "or", "in", "contains", "matches", "starts", "ends", "within", "==", "!=", "<", "<=",
-    ">", ">=", "??", "+", "*", "/",
+const BINARY_OPERATORS: [&str; 19] = [
+    "where", "and", "or", "in", "contains", "matches", "starts", "ends", "within", "==", "!=", "<",
+    "<=", ">", ">=", "??", "+", "*", "/",
 ];
 
 /// Builds the diagnostic for a pest error in the declaration `text` (at `ctx.base`).
@@ -73,9 +73,6 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
         ErrorVariant::ParsingError { positives, .. } => positives,
         ErrorVariant::CustomError { .. } => &[],
     };
-    if std::env::var("SMQL_DEBUG_PEST").is_ok() {
-        eprintln!("{rule_pos} {positives:?} {:?}", e.parse_attempts());
-    }
     let toks = tokens(text);
     let kind = decl_kind(text, &toks);
     // The literal tokens pest tried at its furthest position, unless that position is inside a
@@ -105,7 +102,7 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
     let prev = toks.iter().copied().rev().find(|t| t.end <= pos);
     let at_line_start = found.is_some_and(|t| t.line_start) || found.is_none();
     let found_is_eol = found.is_none_or(|t| text[pos.min(t.start)..t.start].contains('\n'));
-    tidy(&mut expects, at_line_start && prev.is_some());
+    tidy(&mut expects, at_line_start && prev.is_some(), kind);
 
     let span_of = |t: Tok| Span::new(ctx.file, ctx.base + t.start, ctx.base + t.end);
     let slice = |t: Tok| &text[t.start..t.end];
@@ -142,6 +139,8 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
         let word = slice(t);
         let help = if word.starts_with(['+', '-']) {
             "score items go inside a block: `score NAME { +10 when … }`"
+        } else if word.starts_with('"') {
+            "grade arms go inside a block: `grade NAME { \"A\" when … }`"
         } else {
             "a declaration is `NAME when …`, `NAME = …`, `schema { … }`, `score NAME { … }`, \
              `grade NAME { … }`, `stages A -> B`, `detours X, Y`, `sla \"…\" { … }` or \
@@ -183,8 +182,9 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
             )
             .label("the statement above ended with its line")
             .with_help(format!(
-                "to continue a statement on the next line, end the line with the operator: \
-                 `… {word}` and then the rest on the next line"
+                "a statement ends with its line; to continue it, end the line above with \
+                 `{word}`: `{} {word}`",
+                line_tail(text, prev)
             ));
         }
         if expects.is_empty() {
@@ -204,11 +204,28 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
         }
     }
 
-    let after = describe_prev(text, &toks, prev, kind);
+    // `scor engagement {`: a misspelt declaration keyword reads as a definition's name.
+    let first_word = toks.first().map_or("", |t| slice(*t));
+    let keyword = (kind == DeclKind::Def && prev.start == 0 && toks.len() > 1)
+        .then(|| {
+            let words = [
+                "schema", "score", "grade", "stages", "detours", "sla", "test",
+            ];
+            did_you_mean(first_word, words)
+        })
+        .flatten();
     let what = phrase_list(&expects, slice(prev), kind);
-    let message = match what {
-        Some(w) => format!("expected {w} after {after}"),
-        None => format!("unexpected text after {after}"),
+    let message = match (what, found.filter(|t| t.line_start && !found_is_eol)) {
+        // At the start of a line, what came before (on another line) says little.
+        (Some(w), Some(t)) => format!("expected {w}, found `{}`", shorten(slice(t))),
+        (Some(w), None) => format!(
+            "expected {w} after {}",
+            describe_prev(text, &toks, prev, kind)
+        ),
+        (None, _) => format!(
+            "unexpected text after {}",
+            describe_prev(text, &toks, prev, kind)
+        ),
     };
     let (span, label) = match found {
         Some(t) if !found_is_eol => (span_of(t), format!("unexpected `{}`", shorten(slice(t)))),
@@ -221,7 +238,9 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
         }
     };
     let mut d = Diagnostic::error(codes::UNEXPECTED, span, message).label(label);
-    if let Some(help) = help(&expects, kind, found.filter(|_| !found_is_eol).map(slice)) {
+    if let Some(word) = keyword {
+        d = d.with_help(format!("did you mean `{word}`?"));
+    } else if let Some(help) = help(&expects, kind, found.filter(|_| !found_is_eol).map(slice)) {
         d = d.with_help(help);
     }
     d
@@ -230,14 +249,36 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
 /// Help for the mistakes we recognise.
 fn help(expects: &[Expect], kind: DeclKind, found: Option<&str>) -> Option<String> {
     let found = found?;
+    let keywords = block_keywords(expects, kind);
+    let candidates = expects
+        .iter()
+        .filter_map(|x| match x {
+            Expect::Token(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .chain(keywords.iter().copied())
+        .filter(|t| t.starts_with(|c: char| c.is_ascii_alphabetic()));
+    if let Some(word) = did_you_mean(found, candidates) {
+        return Some(format!("did you mean `{word}`?"));
+    }
     let operator_due = expects.contains(&Expect::Operator);
     if found.starts_with('\'') {
         return Some("strings are written in double quotes: `\"…\"`".into());
     }
+    if found == "." {
+        return Some("a dot only follows `it` or `lead`: `it.at`, `lead.visits`".into());
+    }
+    let is_word = found.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+    if is_word
+        && expects
+            .iter()
+            .any(|x| matches!(x, Expect::Str | Expect::Value))
+    {
+        return Some(format!("text is written in double quotes: `\"{found}\"`"));
+    }
     if found == "=" && operator_due {
         return Some("to compare two values, write `==`".into());
     }
-    let is_word = found.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
     if kind == DeclKind::Stages && is_word && expects.contains(&Expect::Token("->".into())) {
         return Some("stages are separated by `->`: `stages Lead -> MQL -> SQL`".into());
     }
@@ -250,6 +291,21 @@ fn help(expects: &[Expect], kind: DeclKind, found: Option<&str>) -> Option<Strin
     None
 }
 
+/// The words that start a line of the block being parsed, when such a line is due.
+fn block_keywords(expects: &[Expect], kind: DeclKind) -> &'static [&'static str] {
+    let due = |x: Expect| expects.contains(&x);
+    match kind {
+        DeclKind::Test if due(Expect::TestLine) => &["as", "given", "expect"],
+        DeclKind::Sla if due(Expect::SlaLine) => &[
+            "owner", "for", "from", "until", "within", "target", "require", "count", "by", "per",
+            "at",
+        ],
+        DeclKind::Score if due(Expect::ScoreLine) => &["group", "at", "decay"],
+        DeclKind::Grade if due(Expect::GradeLine) => &["else"],
+        _ => &[],
+    }
+}
+
 /// The expectation a rule stands for, in the context of a declaration kind.
 fn expect_rule(rule: Rule, kind: DeclKind) -> Option<Expect> {
     use Rule::*;
@@ -260,11 +316,11 @@ fn expect_rule(rule: Rule, kind: DeclKind) -> Option<Expect> {
         kw_not => return None,
         expr | op_neg | paren | list | path | kw_if | kw_now | kw_it | int | number | percent
         | duration | boolean | call | op_not => Expect::Expr,
-        op_or | op_and | op_not_in | op_in | op_contains_any | op_contains_all | op_contains
-        | op_starts_with | op_ends_with | op_matches | op_within | op_eq | op_ne | op_le
-        | op_lt | op_ge | op_gt | op_coalesce | op_add | op_sub | op_mul | op_div
-        | op_is_present | op_is_missing | op_has | kw_and | kw_or | kw_in | kw_is | kw_contains
-        | kw_matches | kw_starts | kw_ends => Expect::Operator,
+        op_where | kw_where | op_or | op_and | op_not_in | op_in | op_contains_any
+        | op_contains_all | op_contains | op_starts_with | op_ends_with | op_matches
+        | op_within | op_eq | op_ne | op_le | op_lt | op_ge | op_gt | op_coalesce | op_add
+        | op_sub | op_mul | op_div | op_is_present | op_is_missing | op_has | kw_and | kw_or
+        | kw_in | kw_is | kw_contains | kw_matches | kw_starts | kw_ends => Expect::Operator,
         kw_within if kind != DeclKind::Sla => Expect::Operator,
         ident if kind == DeclKind::Schema => Expect::Field,
         field => Expect::Field,
@@ -290,7 +346,7 @@ fn expect_rule(rule: Rule, kind: DeclKind) -> Option<Expect> {
             Expect::Type
         }
         amount => Expect::Number,
-        data_number | data_list | data_record | kw_missing => Expect::Value,
+        data_number | data_list | data_record => Expect::Value,
         data_field => Expect::Name,
         arrow => Expect::Token("->".into()),
         define => Expect::Token("=".into()),
@@ -322,7 +378,7 @@ fn expect_token(text: &str) -> Option<Expect> {
 }
 
 /// Removes what another expectation already covers, and a new line at the start of a line.
-fn tidy(expects: &mut Vec<Expect>, at_line_start: bool) {
+fn tidy(expects: &mut Vec<Expect>, at_line_start: bool, kind: DeclKind) {
     // Group by kind (the enum's order), keeping the order pest found tokens in.
     expects.sort_by(|a, b| match (a, b) {
         (Expect::Token(_), Expect::Token(_)) => std::cmp::Ordering::Equal,
@@ -347,8 +403,17 @@ fn tidy(expects: &mut Vec<Expect>, at_line_start: bool) {
     ]
     .iter()
     .any(|x| expects.contains(x));
+    let covered: Vec<&str> = block_keywords(expects, kind).to_vec();
+    let value = has(&Expect::Value);
+    let in_brackets = has(&Expect::Token(")".into())) || has(&Expect::Token("]".into()));
     expects.retain(|x| match x {
-        Expect::Name | Expect::Number | Expect::Value => !expr,
+        Expect::Token(t) if covered.contains(&t.as_str()) => false,
+        // In test data, a value covers the literals it may start with.
+        Expect::Expr | Expect::Str if value => false,
+        Expect::Token(t) if value && ["{", "[", "missing", "-"].contains(&t.as_str()) => false,
+        // Inside brackets a new line is whitespace: not worth mentioning.
+        Expect::NewLine if in_brackets => false,
+        Expect::Name | Expect::Number => !expr,
         Expect::Str => !expr && !operator,
         // A new line is always acceptable after an operator (the line continues): not worth
         // mentioning when an expression is due.
@@ -379,9 +444,9 @@ fn phrase_list(expects: &[Expect], prev: &str, kind: DeclKind) -> Option<String>
         .iter()
         .map(|x| match x {
             Expect::ScoreLine => "a score item (`+10 when …`)".to_string(),
-            Expect::GradeLine => "a grade arm (`\"A\" when …`) or `else`".to_string(),
+            Expect::GradeLine => "a grade line (`\"A\" when …`, `else \"…\"`)".to_string(),
             Expect::SlaLine => "an SLA line (`owner`, `for`, `target`, …)".to_string(),
-            Expect::TestLine => "`as of`, `given` or `expect`".to_string(),
+            Expect::TestLine => "a test line (`as of`, `given`, `expect`)".to_string(),
             Expect::Field => "a field (`name: type`)".to_string(),
             Expect::Expr if condition_words.contains(&prev) => "a condition".to_string(),
             Expect::Expr => "an expression".to_string(),
@@ -392,10 +457,14 @@ fn phrase_list(expects: &[Expect], prev: &str, kind: DeclKind) -> Option<String>
             Expect::Name if kind == DeclKind::Sla && prev == "owner" => {
                 "the owner's name (`sales`, `marketing`, …)".to_string()
             }
+            Expect::Name if kind == DeclKind::Stages => "a stage name".to_string(),
+            Expect::Name if kind == DeclKind::Detours => "a detour name".to_string(),
             Expect::Name => "a name".to_string(),
             Expect::Str => "a string in double quotes".to_string(),
             Expect::Number => "a number".to_string(),
-            Expect::Value => "a value".to_string(),
+            Expect::Value => {
+                "a value (a number, `\"text\"`, `true`, `false`, `missing` or `[…]`)".to_string()
+            }
             Expect::Token(t) => format!("`{t}`"),
             Expect::Operator => "an operator".to_string(),
             Expect::NewLine => "a new line".to_string(),
@@ -414,8 +483,15 @@ fn describe_prev(text: &str, toks: &[Tok], prev: Tok, kind: DeclKind) -> String 
     let word = &text[prev.start..prev.end];
     let index = toks.iter().position(|t| t.start == prev.start).unwrap_or(0);
     let is_name = word.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+    let before = index.checked_sub(1).and_then(|i| toks.get(i));
+    let signed =
+        before.is_some_and(|b| b.end == prev.start && matches!(&text[b.start..b.end], "+" | "-"));
     match (kind, index) {
         (DeclKind::Score, 1) => "the score name".to_string(),
+        (DeclKind::Score, _) if signed && word.starts_with(|c: char| c.is_ascii_digit()) => {
+            let sign = before.map_or("", |b| &text[b.start..b.end]);
+            format!("the points `{sign}{word}`")
+        }
         (DeclKind::Grade, 1) => "the grade name".to_string(),
         (DeclKind::Sla, 1) => "the SLA name".to_string(),
         (DeclKind::Test, 1) => "the test name".to_string(),
@@ -423,6 +499,18 @@ fn describe_prev(text: &str, toks: &[Tok], prev: Tok, kind: DeclKind) -> String 
         (DeclKind::Stages, i) if i > 0 && is_name => format!("stage `{word}`"),
         (DeclKind::Detours, i) if i > 0 && is_name => format!("detour `{word}`"),
         _ => format!("`{}`", shorten(word)),
+    }
+}
+
+/// The code on the line of `tok`, up to it, shortened from the left.
+fn line_tail(text: &str, tok: Tok) -> String {
+    let start = text[..tok.start].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[start..tok.end].trim();
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() > 40 {
+        format!("…{}", chars[chars.len() - 39..].iter().collect::<String>())
+    } else {
+        line.to_string()
     }
 }
 
@@ -481,7 +569,12 @@ fn tokens(text: &str) -> Vec<Tok> {
             }
             _ if b.is_ascii_alphanumeric() || b == b'_' => bytes[i..]
                 .iter()
-                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'%'))
+                .take_while(|c| {
+                    // A dot belongs to numbers (`2.5`), not to names (`it.at` is three tokens).
+                    c.is_ascii_alphanumeric()
+                        || **c == b'_'
+                        || (b.is_ascii_digit() && matches!(**c, b'.' | b'%'))
+                })
                 .count(),
             _ => {
                 let two = text.get(i..i + 2).unwrap_or("");

@@ -8,10 +8,12 @@ use pest::iterators::Pair;
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 use std::sync::LazyLock;
 
-/// Lowest precedence first, as SPEC §5 lists it.
+/// Lowest precedence first, as SPEC §5 lists it; `where` binds loosest of all, so that in
+/// `count(L where a and b)` the condition is `a and b`.
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
     use Assoc::{Left, Right};
     PrattParser::new()
+        .op(Op::infix(Rule::op_where, Left))
         .op(Op::infix(Rule::op_or, Left))
         .op(Op::infix(Rule::op_and, Left))
         .op(Op::prefix(Rule::op_not))
@@ -107,6 +109,10 @@ impl Ctx<'_> {
             };
         }
         let kind = match rule {
+            Rule::op_where => ExprKind::Where {
+                list: lhs,
+                cond: rhs,
+            },
             Rule::op_in | Rule::op_not_in => ExprKind::In {
                 negated: rule == Rule::op_not_in,
                 x: lhs,
@@ -169,12 +175,7 @@ impl Ctx<'_> {
                     Some(p) => self.ident(p),
                     None => return self.placeholder(span),
                 };
-                let args = inner
-                    .map(|p| match p.as_rule() {
-                        Rule::first_arg => self.first_arg(p),
-                        _ => self.expr(p),
-                    })
-                    .collect();
+                let args = inner.map(|p| self.expr(p)).collect();
                 ExprKind::Call { func, args }
             }
             Rule::path => {
@@ -208,26 +209,6 @@ impl Ctx<'_> {
             _ => ExprKind::Name(self.ident(pair)),
         };
         Expr { kind, span }
-    }
-
-    /// `L where C`, or a plain first argument.
-    fn first_arg(&self, pair: Pair<'_, Rule>) -> Expr {
-        let span = self.span(&pair);
-        let mut exprs = pair
-            .into_inner()
-            .filter(|p| p.as_rule() == Rule::expr)
-            .map(|p| self.expr(p));
-        match (exprs.next(), exprs.next()) {
-            (Some(list), Some(cond)) => Expr {
-                kind: ExprKind::Where {
-                    list: boxed(list),
-                    cond: boxed(cond),
-                },
-                span,
-            },
-            (Some(e), None) => e,
-            _ => self.placeholder(span),
-        }
     }
 
     /// Stands in where the grammar guarantees a node that the tree lacks: unreachable for trees

@@ -3,10 +3,11 @@
 //!
 //! Cutting a file into declarations is what lets the parser report every independent error: each
 //! declaration is parsed on its own, so one bad declaration cannot hide the errors of the next.
-//! A declaration starts at a line that begins in column 0 when the previous declaration is
-//! complete (no open bracket, the last line does not end with an operator or a comma), or at any
-//! column-0 line that unmistakably starts a declaration (`score NAME {`, `NAME when …`, …), so
-//! that a missing `}` only costs the declaration it belongs to.
+//! A declaration starts at any line of code when the previous declaration is complete (no open
+//! bracket, its last line does not end with an operator or a comma), or at a column-0 line that
+//! unmistakably starts a declaration (`score NAME {`, `NAME when …`, …) even when it is not, so
+//! that a missing `}` only costs the declaration it belongs to. Lines that start with a binary
+//! operator or a closing bracket stay with the declaration above, whose error then explains them.
 //!
 //! It also makes newlines inside `(` and `[` whitespace (SPEC §1) by blanking them, with the
 //! comments there, in a copy of the text of the same length: spans stay byte-exact.
@@ -34,6 +35,10 @@ pub(super) struct Layout {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Deeper nesting than any rule needs; the limit keeps parsing and building far from the stack's
+/// end.
+const MAX_DEPTH: usize = 64;
+
 struct Scanner<'a> {
     file: FileId,
     text: &'a str,
@@ -60,7 +65,11 @@ pub(super) fn layout(file: FileId, text: &str) -> Layout {
         continues: false,
         last_code_end: 0,
     };
+    // A byte order mark is not text: blank it (three bytes, three spaces).
     let mut line_start = 0;
+    if text.starts_with('\u{feff}') {
+        s.blank(0, 3);
+    }
     while line_start < text.len() {
         let line_end = text[line_start..]
             .find('\n')
@@ -86,7 +95,7 @@ impl Scanner<'_> {
 
     fn line(&mut self, start: usize, end: usize) {
         let line = &self.text[start..end];
-        let Some(first) = line.find(|c: char| !c.is_whitespace()) else {
+        let Some(first) = line.find(|c: char| !c.is_whitespace() && c != '\u{feff}') else {
             self.newline(end);
             return;
         };
@@ -97,10 +106,21 @@ impl Scanner<'_> {
             self.newline(end);
             return;
         }
-        // A closing bracket in column 0 ends a block: it never starts a declaration.
-        let column0 = first == 0 && !line.starts_with(['}', ')', ']']);
+        let code = &line[first..];
+        let word_end = code
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(code.len())
+            .max(1);
+        let leading = code.get(..word_end).unwrap_or("");
+        let belongs_above = code
+            .starts_with(['}', ')', ']', '+', '*', '/', '=', '<', '>', '?', '!'])
+            || [
+                "where", "and", "or", "in", "contains", "matches", "starts", "ends", "within",
+            ]
+            .contains(&leading);
         let complete = self.open.is_empty() && !self.continues;
-        if self.chunks.is_empty() || (column0 && (complete || starts_declaration(line))) {
+        let resync = first == 0 && !belongs_above && starts_declaration(line);
+        if self.chunks.is_empty() || (complete && !belongs_above) || resync {
             self.finish_chunk();
             self.chunks.push(Chunk {
                 start: start + first,
@@ -124,7 +144,8 @@ impl Scanner<'_> {
         }
         chunk.end = self.last_code_end.max(chunk.start);
         // Report the innermost unclosed bracket: that is where the closing one is missing.
-        if let Some(&(b, at)) = self.open.last() {
+        // One lexical error per declaration: after the first, the rest is likely its echo.
+        if let Some(&(b, at)) = self.open.last().filter(|_| chunk.ok) {
             chunk.ok = false;
             let d = unclosed(Span::new(self.file, at, at + 1), b);
             self.diagnostics.push(d);
@@ -133,8 +154,13 @@ impl Scanner<'_> {
         self.continues = false;
     }
 
-    fn fail_chunk(&mut self) {
+    /// Reports a lexical error, unless the declaration already has one (one lexical error per
+    /// declaration: after the first, the rest is likely its echo).
+    fn report(&mut self, d: Diagnostic) {
         if let Some(c) = self.chunks.last_mut() {
+            if c.ok {
+                self.diagnostics.push(d);
+            }
             c.ok = false;
         }
     }
@@ -184,6 +210,17 @@ impl Scanner<'_> {
                     }
                 }
                 b'(' | b'[' | b'{' => {
+                    if self.open.len() == MAX_DEPTH {
+                        let d = Diagnostic::error(
+                            codes::TOO_DEEP,
+                            self.span(i, i + 1),
+                            format!("brackets nested more than {MAX_DEPTH} deep"),
+                        )
+                        .label("one level too many")
+                        .with_help("split the expression into several definitions");
+                        self.report(d);
+                        return;
+                    }
                     self.open.push((b, i));
                     last_token = &self.text[i..i + 1];
                     i += 1;
@@ -228,8 +265,7 @@ impl Scanner<'_> {
         )
         .label("this string has no closing `\"`")
         .with_help("close it with `\"` on the same line; write `\\\"` for a quote inside a string");
-        self.diagnostics.push(d);
-        self.fail_chunk();
+        self.report(d);
         self.continues = false;
     }
 
@@ -247,8 +283,7 @@ impl Scanner<'_> {
                         self.span(at, at + 1),
                         format!("`{}` found here", b as char),
                     );
-                    self.diagnostics.push(d);
-                    self.fail_chunk();
+                    self.report(d);
                 }
                 self.open.truncate(pos);
             }
@@ -305,7 +340,8 @@ fn string_end(bytes: &[u8]) -> Option<usize> {
 fn continues_line(token: &str) -> bool {
     matches!(
         token,
-        "and"
+        "where"
+            | "and"
             | "or"
             | "not"
             | "in"

@@ -81,6 +81,18 @@ pub(super) fn duration(text: &str, span: Span) -> Result<i64> {
     let help =
         "durations are a whole number followed by a unit: `500ms`, `45s`, `30m`, `1h`, `14d`, `2w`";
     let Some(&(_, factor)) = UNITS.iter().find(|(u, _)| *u == unit) else {
+        let meant = match unit {
+            "day" | "days" => Some("d"),
+            "hr" | "hrs" | "hour" | "hours" => Some("h"),
+            "min" | "mins" | "minute" | "minutes" => Some("m"),
+            "sec" | "secs" | "second" | "seconds" => Some("s"),
+            "wk" | "wks" | "week" | "weeks" => Some("w"),
+            _ => None,
+        };
+        let help = match meant {
+            Some(u) => format!("write `{digits}{u}`; {help}"),
+            None => help.to_string(),
+        };
         return Err(error(
             codes::INVALID_DURATION,
             span,
@@ -175,9 +187,10 @@ pub(super) fn string(raw: &str, span: Span) -> Result<String> {
                     format!("unknown escape `\\{shown}` in a string"),
                 )
                 .label_boxed("not an escape")
-                .help_boxed(
-                    "the escapes are `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{…}`; write `\\\\` for a backslash",
-                ));
+                .help_boxed(format!(
+                    "write `\\\\{shown}` for a backslash followed by `{shown}` (as regular \
+                     expressions need); the escapes are `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{{…}}`"
+                )));
             }
         }
     }

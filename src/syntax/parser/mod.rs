@@ -41,6 +41,8 @@ pub mod codes {
     pub const INVALID_DURATION: &str = "smql::syntax::invalid_duration";
     /// A schema type that does not exist (`strin`).
     pub const UNKNOWN_TYPE: &str = "smql::syntax::unknown_type";
+    /// Brackets nested deeper than the parser accepts (64 levels).
+    pub const TOO_DEEP: &str = "smql::syntax::too_deep";
     /// A `# smql:` comment line that is not `# smql: allow(NAME, …)`.
     pub const INVALID_ALLOW: &str = "smql::syntax::invalid_allow";
 }
