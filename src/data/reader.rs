@@ -53,9 +53,10 @@ impl Decoder {
         let mut csv = self.csv.as_ref().map(|c| CsvDecoder::new(&self.plan, c));
         // One UTF-8 check for the whole chunk; if it fails, each record is checked (and
         // explained) on its own.
-        let text = std::str::from_utf8(&chunk.bytes).ok();
+        let input = chunk.bytes.get(..chunk.len).unwrap_or_default();
+        let text = std::str::from_utf8(input).ok();
         // CSV: without a quote anywhere in the chunk, each record is its cells between commas.
-        let may_quote = csv.is_some() && memchr::memchr(b'"', &chunk.bytes).is_some();
+        let may_quote = csv.is_some() && memchr::memchr(b'"', input).is_some();
         for (i, span) in chunk.records.iter().enumerate() {
             let bytes = &chunk.bytes[span.start..span.end];
             let record_text = text.and_then(|t| t.get(span.start..span.end));

@@ -33,7 +33,10 @@ pub(crate) struct RecordSpan {
 pub(crate) struct Chunk {
     /// 0, 1, 2, … in input order.
     pub seq: u64,
+    /// A buffer whose first `len` bytes are the chunk's input (the rest is unused: keeping the
+    /// buffer whole lets it be reused as it is).
     pub bytes: Vec<u8>,
+    pub len: usize,
     pub records: Vec<RecordSpan>,
     /// Record number of `records[0]` (1-based).
     pub first_record: u64,
@@ -66,7 +69,7 @@ pub(crate) struct BufferPool {
 }
 
 /// Buffers kept for reuse; more than the pipeline has in flight are dropped.
-const POOL_MAX: usize = 16;
+const POOL_MAX: usize = 8;
 
 impl BufferPool {
     /// Gives a chunk's buffer back for reuse.
@@ -81,12 +84,13 @@ impl BufferPool {
         }
     }
 
-    /// A buffer of exactly `len` initialized bytes (their values are unspecified).
+    /// A buffer of at least `len` initialized bytes (their values are unspecified).
     fn take(&self, len: usize) -> Vec<u8> {
         match self.free.lock().ok().and_then(|mut free| free.pop()) {
             Some(mut buf) => {
-                // Only the part past the old length is written (zeroed) here.
-                buf.resize(len, 0);
+                if buf.len() < len {
+                    buf.resize(len, 0);
+                }
                 buf
             }
             // Zeroed by the allocator: fresh pages cost nothing until they are touched.
@@ -150,9 +154,11 @@ impl Chunker {
 
     fn read_more(&mut self) -> Result<(), InputError> {
         let read_size = self.read_size();
-        if self.buf.len() - self.filled < read_size / 4 {
-            // First read, or a record larger than the buffer: grow it.
-            let len = (self.buf.len() * 2).max(self.buffer_len());
+        if self.buf.is_empty() {
+            self.buf = self.pool.take(self.buffer_len());
+        } else if self.buf.len() - self.filled < read_size / 4 {
+            // A record larger than the buffer: grow it.
+            let len = self.buf.len() * 2;
             self.buf.resize(len, 0);
         }
         let end = self.buf.len().min(self.filled + read_size);
@@ -273,12 +279,12 @@ impl Chunker {
                     .pool
                     .take(self.buffer_len().max(rest + self.read_size()));
                 next[..rest].copy_from_slice(&self.buf[cut..self.filled]);
-                let mut bytes = std::mem::replace(&mut self.buf, next);
-                bytes.truncate(cut);
+                let bytes = std::mem::replace(&mut self.buf, next);
                 self.filled = rest;
                 let chunk = Chunk {
                     seq: self.next_seq,
                     bytes,
+                    len: cut,
                     first_record: self.next_record,
                     records: spans,
                 };
