@@ -389,7 +389,8 @@ impl<'t> Cursor<'t> {
     }
 
     /// A scalar value as `serde_json` would have visited it.
-    #[inline]
+    // Inlined so that the value stays in registers on its way to `push_value`.
+    #[inline(always)]
     fn scalar<'s>(&mut self, scratch: &'s mut String) -> Scan<Got<'s>>
     where
         't: 's,
