@@ -576,18 +576,19 @@ fn push_csv(out: &mut Vec<u8>, rec: &[(&str, Val)]) {
     out.push(b'\n');
 }
 
+// `pub(crate)`: the benchmarks include this file as a module to generate their data.
 #[derive(Clone, Copy, PartialEq)]
-enum Format {
+pub(crate) enum Format {
     Ndjson,
     Json,
     Csv,
 }
 
-struct Options {
-    n: u64,
-    format: Format,
-    seed: u64,
-    events: bool,
+pub(crate) struct Options {
+    pub(crate) n: u64,
+    pub(crate) format: Format,
+    pub(crate) seed: u64,
+    pub(crate) events: bool,
 }
 
 const USAGE: &str = "usage: gen_leads N [--format ndjson|json|csv] [--seed S] [--events]";
@@ -656,7 +657,7 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-fn generate(opts: &Options, w: &mut impl Write) -> io::Result<()> {
+pub(crate) fn generate(opts: &Options, w: &mut impl Write) -> io::Result<()> {
     let mut buf = Vec::with_capacity(1 << 16);
     let with_events = opts.events && opts.format != Format::Csv;
     if opts.format == Format::Csv {

@@ -224,11 +224,13 @@ where
                             let seq = chunk.seq;
                             let result = catch_unwind(AssertUnwindSafe(|| {
                                 let Decoded { batch, rejects } = decoder.decode(chunk);
-                                process(&batch).map(|processed| Done {
+                                let result = process(&batch).map(|processed| Done {
                                     rows: batch.len(),
                                     parse_rejects: rejects,
                                     processed,
-                                })
+                                });
+                                decoder.recycle(batch);
+                                result
                             }));
                             let result = match result {
                                 Ok(r) => r.map_err(PipelineError::Process),

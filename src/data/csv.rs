@@ -160,6 +160,8 @@ pub(crate) struct CsvDecoder<'p> {
     plan: &'p [FieldPlan],
     binding: &'p CsvBinding,
     splitter: CellSplitter,
+    /// Where each cell of the current record ends (see [`split_commas`]).
+    ends: Vec<usize>,
 }
 
 impl<'p> CsvDecoder<'p> {
@@ -168,16 +170,33 @@ impl<'p> CsvDecoder<'p> {
             plan,
             binding,
             splitter: CellSplitter::new(),
+            ends: Vec::new(),
         }
     }
 
     /// Appends one record to `b`'s columns or says why it does not fit (the caller rolls back).
+    /// `text` is the record as text if the caller already knows it is UTF-8, and `may_quote`
+    /// false if the caller knows it has no `"`.
     pub fn decode(
         &mut self,
         bytes: &[u8],
+        text: Option<&str>,
+        may_quote: bool,
         truncated: bool,
         b: &mut BatchBuilder,
     ) -> Result<(), String> {
+        if let (Some(text), false, false) = (text, truncated, may_quote) {
+            // No quotes: the cells are the text between commas, as they are.
+            let n = split_commas(text.as_bytes(), &mut self.ends);
+            if n == self.binding.header_len {
+                let ends = &self.ends;
+                let cell = |k: usize| {
+                    let start = if k == 0 { 0 } else { ends[k - 1] + 1 };
+                    text.get(start..ends[k]).unwrap_or("")
+                };
+                return fill(self.plan, self.binding, cell, b);
+            }
+        }
         if let Err(e) = std::str::from_utf8(bytes) {
             return Err(format!(
                 "invalid UTF-8 at byte {} of the record",
@@ -200,49 +219,191 @@ impl<'p> CsvDecoder<'p> {
         let Some(text) = self.splitter.text(n) else {
             return Err("invalid UTF-8 in the record's cells".to_string());
         };
-        for (i, field) in self.plan.iter().enumerate() {
-            let col = &mut b.columns[i];
-            let Some(cell_index) = self.binding.cells[i] else {
-                col.push_missing_or_empty();
-                continue;
+        let splitter = &self.splitter;
+        let cell = |k: usize| text.get(splitter.cell_range(k)).unwrap_or("");
+        fill(self.plan, self.binding, cell, b)
+    }
+}
+
+/// Splits a record without quotes at its commas: afterwards cell `k` is
+/// `bytes[ends[k - 1] + 1 .. ends[k]]` (from 0 for the first), and the number of cells is
+/// returned. Eight bytes at a time, with few branches (they would mispredict on every cell).
+fn split_commas(bytes: &[u8], ends: &mut Vec<usize>) -> usize {
+    const LOWS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // Room for a cell per byte, plus the slack of the unconditional writes below.
+    if ends.len() < bytes.len() + 10 {
+        ends.resize(bytes.len() + 10, 0);
+    }
+    let mut n = 0;
+    let mut i = 0;
+    while let Some(word) = bytes.get(i..i + 8) {
+        let Ok(word) = <[u8; 8]>::try_from(word) else {
+            break;
+        };
+        let v = u64::from_le_bytes(word) ^ (0x0101_0101_0101_0101 * u64::from(b','));
+        // Exactly the zero bytes of `v` (no carries between bytes): the commas.
+        let mut commas = !(((v & LOWS) + LOWS) | v | LOWS);
+        let count = commas.count_ones() as usize;
+        // Two writes whether or not there are commas (an unused one is overwritten later).
+        ends[n] = i + (commas.trailing_zeros() / 8) as usize;
+        commas &= commas.wrapping_sub(1);
+        ends[n + 1] = i + (commas.trailing_zeros() / 8) as usize;
+        commas &= commas.wrapping_sub(1);
+        let mut k = n + 2;
+        while commas != 0 {
+            ends[k] = i + (commas.trailing_zeros() / 8) as usize;
+            commas &= commas - 1;
+            k += 1;
+        }
+        n += count;
+        i += 8;
+    }
+    for (k, &c) in bytes[i..].iter().enumerate() {
+        if c == b',' {
+            ends[n] = i + k;
+            n += 1;
+        }
+    }
+    ends[n] = bytes.len();
+    n + 1
+}
+
+/// The items of a list cell: its `;`-separated parts, trimmed, without empty ones.
+fn list_items(cell: &str) -> impl Iterator<Item = &str> {
+    let bytes = cell.as_bytes();
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        while start <= bytes.len() {
+            let end = bytes[start..]
+                .iter()
+                .position(|&b| b == b';')
+                .map_or(bytes.len(), |p| start + p);
+            // `;` is ASCII, so both ends are character boundaries.
+            let part = cell.get(start..end).unwrap_or("");
+            start = end + 1;
+            let part = match (part.as_bytes().first(), part.as_bytes().last()) {
+                (Some(&a), Some(&z)) if is_visible_ascii(a) && is_visible_ascii(z) => part,
+                _ => part.trim(),
             };
-            let cell = text.get(self.splitter.cell_range(cell_index)).unwrap_or("");
-            match (&field.shape, col) {
-                (Shape::Scalar { ty, optional }, col) => {
-                    push_value(col, ty, *optional, Got::Cell(cell), &mut b.dict).map_err(|u| {
-                        format!(
-                            "{}: {}",
-                            field.label("column"),
-                            u.message(&field.expected, Got::Cell(cell))
-                        )
-                    })?;
-                }
-                (Shape::List(ty), Column::List(list)) => {
-                    let parts = cell.split(';').map(str::trim).filter(|p| !p.is_empty());
-                    for (k, part) in parts.enumerate() {
-                        push_value(&mut list.items, ty, false, Got::Cell(part), &mut b.dict)
-                            .map_err(|u| {
-                                format!(
-                                    "{}: item {}: {}",
-                                    field.label("column"),
-                                    k + 1,
-                                    u.message(&field.item_expected, Got::Cell(part))
-                                )
-                            })?;
-                    }
-                    let len = list.items.len();
-                    end_list(&mut list.offsets, len).map_err(|u| {
-                        format!(
-                            "{}: {}",
-                            field.label("column"),
-                            u.message(&field.expected, Got::Cell(cell))
-                        )
-                    })?;
-                }
-                // `list of {…}` is never bound to a cell (see `CsvBinding::new`).
-                (_, col) => col.push_missing_or_empty(),
+            if !part.is_empty() {
+                return Some(part);
             }
         }
-        Ok(())
+        None
+    })
+}
+
+fn is_visible_ascii(b: u8) -> bool {
+    b > b' ' && b < 0x7f
+}
+
+/// Appends the record whose cell `k` is `cell(k)` to `b`'s columns.
+fn fill<'t>(
+    plan: &[FieldPlan],
+    binding: &CsvBinding,
+    cell: impl Fn(usize) -> &'t str,
+    b: &mut BatchBuilder,
+) -> Result<(), String> {
+    for (i, field) in plan.iter().enumerate() {
+        let col = &mut b.columns[i];
+        let Some(cell_index) = binding.cells[i] else {
+            col.push_missing_or_empty();
+            continue;
+        };
+        let cell = cell(cell_index);
+        match (&field.shape, col) {
+            (Shape::Scalar { ty, optional }, col) => {
+                push_value(col, ty, *optional, Got::Cell(cell), &mut b.dict).map_err(|u| {
+                    format!(
+                        "{}: {}",
+                        field.label("column"),
+                        u.message(&field.expected, Got::Cell(cell))
+                    )
+                })?;
+            }
+            (Shape::List(ty), Column::List(list)) => {
+                for (k, part) in list_items(cell).enumerate() {
+                    push_value(&mut list.items, ty, false, Got::Cell(part), &mut b.dict).map_err(
+                        |u| {
+                            format!(
+                                "{}: item {}: {}",
+                                field.label("column"),
+                                k + 1,
+                                u.message(&field.item_expected, Got::Cell(part))
+                            )
+                        },
+                    )?;
+                }
+                let len = list.items.len();
+                end_list(&mut list.offsets, len).map_err(|u| {
+                    format!(
+                        "{}: {}",
+                        field.label("column"),
+                        u.message(&field.expected, Got::Cell(cell))
+                    )
+                })?;
+            }
+            // `list of {…}` is never bound to a cell (see `CsvBinding::new`).
+            (_, col) => col.push_missing_or_empty(),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commas_split_like_csv_core() {
+        let mut ends = Vec::new();
+        let mut splitter = CellSplitter::new();
+        for record in [
+            "",
+            ",",
+            "a",
+            "a,b",
+            ",,,,,,,,,,,,,,,,,",
+            "abcdefgh,ijklmnop,q",
+            "1234567,12345678,123456789,x,",
+            "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s,t,u,v,w",
+            "é,ü,日本語,a b ,",
+        ] {
+            let n = split_commas(record.as_bytes(), &mut ends);
+            let ours: Vec<&[u8]> = (0..n)
+                .map(|k| {
+                    let start = if k == 0 { 0 } else { ends[k - 1] + 1 };
+                    &record.as_bytes()[start..ends[k]]
+                })
+                .collect();
+            if record.is_empty() {
+                assert_eq!(ours, [b""]);
+                continue;
+            }
+            let m = splitter.split(record.as_bytes()).unwrap_or(0);
+            let theirs: Vec<&[u8]> = (0..m).map(|i| splitter.cell(i)).collect();
+            assert_eq!(ours, theirs, "{record}");
+        }
+    }
+
+    #[test]
+    fn list_items_split_trim_and_drop_empty_parts() {
+        for cell in [
+            "",
+            ";",
+            "a",
+            "a;b",
+            " a ; b ;",
+            ";;x;;",
+            "é; ü\u{a0};\u{a0}",
+            "/demo;/docs",
+        ] {
+            let general: Vec<&str> = cell
+                .split(';')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .collect();
+            assert_eq!(list_items(cell).collect::<Vec<_>>(), general, "{cell:?}");
+        }
     }
 }

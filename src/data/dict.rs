@@ -6,10 +6,11 @@
 //! order. So a string predicate (`contains`, `matches`, `== "pricing"`) is computed once per id
 //! into a `Vec<bool>` table and then looked up per row.
 
+use hashbrown::hash_table::Entry;
 use hashbrown::{DefaultHashBuilder, HashTable};
 use std::hash::BuildHasher;
 
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct StringDict {
     text: String,
     /// `len() + 1` entries; `offsets[0] == 0`.
@@ -18,6 +19,94 @@ pub struct StringDict {
     /// allocates.
     table: HashTable<u32>,
     hasher: DefaultHashBuilder,
+    /// In front of `table`: recent short strings by a cheap hash (see [`ShortCache`]).
+    short: ShortCache,
+}
+
+impl Default for StringDict {
+    fn default() -> StringDict {
+        StringDict::new()
+    }
+}
+
+/// Strings of up to 16 bytes held as two words (first and last 8 bytes, which together cover
+/// the whole string) and their length, in a small direct-mapped cache. Most strings of a batch
+/// are short and repeat (countries, sources, titles, list items), and for them a hit costs a few
+/// word compares instead of hashing the text, probing the table and comparing bytes. A miss
+/// costs a few instructions and falls through to the table; a slot holds the last string that
+/// hashed to it.
+#[derive(Clone)]
+struct ShortCache {
+    slots: Box<[ShortSlot]>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct ShortSlot {
+    first: u64,
+    last: u64,
+    /// Length + 1; 0 marks an empty slot.
+    tag: u32,
+    id: u32,
+}
+
+const SHORT_SLOTS: usize = 512;
+
+/// A short string as `(first, last, tag)`, or `None` if it is longer than 16 bytes. `first`
+/// and `last` are built from (possibly overlapping) fixed-size loads that together cover every
+/// byte, so with the length they identify the string.
+fn short_key(s: &str) -> Option<(u64, u64, u32)> {
+    fn load<const N: usize>(b: &[u8]) -> [u8; N] {
+        b.get(..N).and_then(|w| w.try_into().ok()).unwrap_or([0; N])
+    }
+    let b = s.as_bytes();
+    let n = b.len();
+    let tail = b.get(n.saturating_sub(8)..).unwrap_or_default();
+    let (first, last) = match n {
+        0 => (0, 0),
+        1 => (u64::from(b[0]), 0),
+        2..=3 => {
+            let a = u16::from_le_bytes(load(b));
+            let z = u16::from_le_bytes(load(&b[n - 2..]));
+            (u64::from(a) | u64::from(z) << 16, 0)
+        }
+        4..=7 => {
+            let a = u32::from_le_bytes(load(b));
+            let z = u32::from_le_bytes(load(&b[n - 4..]));
+            (u64::from(a) | u64::from(z) << 32, 0)
+        }
+        8..=16 => (u64::from_le_bytes(load(b)), u64::from_le_bytes(load(tail))),
+        _ => return None,
+    };
+    Some((first, last, n as u32 + 1))
+}
+
+impl ShortCache {
+    fn new() -> ShortCache {
+        ShortCache {
+            slots: vec![ShortSlot::default(); SHORT_SLOTS].into_boxed_slice(),
+        }
+    }
+
+    fn slot(first: u64, last: u64, tag: u32) -> usize {
+        let h = (first ^ last.rotate_left(29) ^ u64::from(tag)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (h >> (64 - SHORT_SLOTS.trailing_zeros())) as usize
+    }
+
+    fn get(&self, (first, last, tag): (u64, u64, u32)) -> Option<u32> {
+        let slot = self.slots.get(ShortCache::slot(first, last, tag))?;
+        (slot.tag == tag && slot.first == first && slot.last == last).then_some(slot.id)
+    }
+
+    fn put(&mut self, (first, last, tag): (u64, u64, u32), id: u32) {
+        if let Some(slot) = self.slots.get_mut(ShortCache::slot(first, last, tag)) {
+            *slot = ShortSlot {
+                first,
+                last,
+                tag,
+                id,
+            };
+        }
+    }
 }
 
 impl std::fmt::Debug for StringDict {
@@ -35,6 +124,7 @@ impl StringDict {
             offsets: vec![0],
             table: HashTable::new(),
             hasher: DefaultHashBuilder::default(),
+            short: ShortCache::new(),
         }
     }
 
@@ -74,25 +164,41 @@ impl StringDict {
 
     /// The id of `s`, adding it if new. Fails only if the batch's text would exceed 4 GiB.
     pub fn intern(&mut self, s: &str) -> Result<u32, DictFull> {
+        let key = short_key(s);
+        if let Some(id) = key.and_then(|k| self.short.get(k)) {
+            return Ok(id);
+        }
+        let id = self.intern_in_table(s)?;
+        if let Some(k) = key {
+            self.short.put(k, id);
+        }
+        Ok(id)
+    }
+
+    fn intern_in_table(&mut self, s: &str) -> Result<u32, DictFull> {
         let hash = self.hasher.hash_one(s);
-        let (text, offsets) = (&self.text, &self.offsets);
+        let (text, offsets, hasher) = (&self.text, &self.offsets, &self.hasher);
         let text_of = |id: u32| {
             let i = id as usize;
             &text[offsets[i] as usize..offsets[i + 1] as usize]
         };
-        if let Some(&id) = self.table.find(hash, |&id| text_of(id) == s) {
-            return Ok(id);
+        // One probe: the slot found for a new string is where it goes.
+        let entry = self.table.entry(
+            hash,
+            |&id| text_of(id) == s,
+            |&id| hasher.hash_one(text_of(id)),
+        );
+        match entry {
+            Entry::Occupied(found) => Ok(*found.get()),
+            Entry::Vacant(slot) => {
+                let end = u32::try_from(self.text.len() + s.len()).map_err(|_| DictFull)?;
+                let id = u32::try_from(self.offsets.len() - 1).map_err(|_| DictFull)?;
+                self.text.push_str(s);
+                self.offsets.push(end);
+                slot.insert(id);
+                Ok(id)
+            }
         }
-        let end = u32::try_from(self.text.len() + s.len()).map_err(|_| DictFull)?;
-        let id = u32::try_from(self.len()).map_err(|_| DictFull)?;
-        self.text.push_str(s);
-        self.offsets.push(end);
-        let (text, offsets, hasher) = (&self.text, &self.offsets, &self.hasher);
-        self.table.insert_unique(hash, id, |&other| {
-            let i = other as usize;
-            hasher.hash_one(&text[offsets[i] as usize..offsets[i + 1] as usize])
-        });
-        Ok(id)
     }
 
     /// All strings back to back (UTF-8).
@@ -135,6 +241,41 @@ mod tests {
         assert_eq!(d.lookup("pricing!"), None);
         assert_eq!(d.offsets(), &[0, 7, 7, 12]);
         assert_eq!(d.text(), "pricingdémo");
+    }
+
+    /// Short strings that share their first or last 8 bytes, or differ only in length (with
+    /// zero bytes), are told apart by the cache in front of the table.
+    #[test]
+    fn short_strings_that_look_alike_keep_their_ids() {
+        let strings = [
+            "",
+            "\0",
+            "\0\0",
+            "a",
+            "a\0",
+            "abcdefgh",
+            "abcdefgh\0",
+            "abcdefghi",
+            "Xbcdefghi",
+            "abcdefgXi",
+            "0123456789abcdef",
+            "0123456789abcdeF",
+            "0123456789abcdefg",
+            "0123456789abcdefg!",
+            "é",
+            "éé",
+        ];
+        let mut d = StringDict::new();
+        let ids: Vec<u32> = strings.iter().map(|s| d.intern(s).unwrap()).collect();
+        assert_eq!(ids, (0..strings.len() as u32).collect::<Vec<_>>());
+        for _ in 0..3 {
+            for (s, id) in strings.iter().zip(&ids) {
+                assert_eq!(d.intern(s).unwrap(), *id, "{s:?}");
+                assert_eq!(d.get(*id), *s);
+            }
+        }
+        assert_eq!(d.len(), strings.len());
+        assert!(StringDict::default().is_empty());
     }
 
     #[test]

@@ -190,7 +190,7 @@ pub(crate) fn push_value(
 ) -> Result<(), Unfit> {
     match got {
         Got::Null if optional => push_missing(col),
-        Got::Str(s) | Got::Cell(s) if optional && s.trim().is_empty() => push_missing(col),
+        Got::Str(s) | Got::Cell(s) if optional && is_blank(s) => push_missing(col),
         Got::Str(s) | Got::Cell(s) => push_text(col, ty, s, dict),
         Got::I64(v) => match ty {
             ScalarTy::Int | ScalarTy::Timestamp | ScalarTy::Duration => push_i64(col, v),
@@ -219,12 +219,53 @@ pub(crate) fn push_value(
     }
 }
 
+/// `s.trim().is_empty()`, without the Unicode machinery for text that starts with a visible
+/// ASCII character (nearly all of it).
+fn is_blank(s: &str) -> bool {
+    match s.as_bytes().first() {
+        None => true,
+        Some(&b) if b > b' ' && b < 0x80 => false,
+        Some(_) => s.trim().is_empty(),
+    }
+}
+
+/// `parse_int` for the usual case, plain digits with an optional `-` and no more than 18 of
+/// them (so no overflow); `None` for anything else, which `parse_int` then judges.
+fn plain_int(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    let (negative, digits) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, b),
+    };
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + i64::from(d - b'0');
+    }
+    Some(if negative { -v } else { v })
+}
+
 /// Text (a JSON string or a CSV cell) as a value of `ty`, as `convert::convert_text` reads it.
 fn push_text(col: &mut Column, ty: &ScalarTy, s: &str, dict: &mut StringDict) -> Result<(), Unfit> {
     match ty {
-        ScalarTy::Int => push_i64(col, parse_int(s).ok_or(Unfit::Type)?),
+        ScalarTy::Int => push_i64(
+            col,
+            plain_int(s).or_else(|| parse_int(s)).ok_or(Unfit::Type)?,
+        ),
         ScalarTy::Number => push_f64(col, parse_number(s).ok_or(Unfit::Type)?),
-        ScalarTy::Bool => match (parse_bool(s), col) {
+        ScalarTy::Bool => match (
+            match s {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => parse_bool(s),
+            },
+            col,
+        ) {
             (Some(b), Column::Bool(c)) => {
                 c.push(b);
                 Ok(())
@@ -444,6 +485,40 @@ mod tests {
         assert_eq!(
             Unfit::Type.message("int", Got::Str("abc")),
             "expected int, found `\"abc\"`"
+        );
+    }
+
+    #[test]
+    fn quick_paths_agree_with_the_general_ones() {
+        for s in [
+            "",
+            " ",
+            "\u{a0}",
+            "\u{b}",
+            "a",
+            " a",
+            "é",
+            "0",
+            "-0",
+            "+5",
+            "-",
+            "007",
+            "-12",
+            "123456789012345678",
+            "1234567890123456789",
+            "9223372036854775807",
+            "1_0",
+            "1.5",
+        ] {
+            assert_eq!(is_blank(s), s.trim().is_empty(), "{s:?}");
+            if let Some(v) = plain_int(s) {
+                assert_eq!(Some(v), parse_int(s), "{s:?}");
+            }
+        }
+        assert_eq!(plain_int("-12"), Some(-12));
+        assert_eq!(
+            plain_int("123456789012345678"),
+            Some(123_456_789_012_345_678)
         );
     }
 

@@ -2,10 +2,17 @@
 //!
 //! ```text
 //!  Input ──Chunker──▶ Chunk (whole records, raw bytes) ──Decoder──▶ Batch + Rejects
-//!  (file/stdin,        NDJSON: lines; CSV: records        JSON: serde seeds driven by the schema
-//!   gzip sniffed)      outside quotes; JSON array:        CSV: csv-core cells, header bound once
-//!                      top-level elements
+//!  (file/stdin,        NDJSON: lines; CSV: records        JSON: a schema-directed scanner, else
+//!   gzip sniffed)      outside quotes; JSON array:          serde seeds driven by the schema
+//!                      top-level elements                 CSV: cells between commas, else
+//!                                                           csv-core cells; header bound once
 //! ```
+//!
+//! Each format has a fast path for the common shape of a record (`json_scan`: no escapes in
+//! keys, plain numbers; CSV: no quotes) that never rejects: when a record is not that simple,
+//! the columns are rolled back and the general path reads it again, so results and messages are
+//! the general path's. The chunk's UTF-8 is checked once, chunk buffers are reused once their
+//! batch is done, and short strings are interned through a small cache (see [`dict`]).
 //!
 //! * [`Input`] opens a file (format from the name, `.gz` or gzip magic), stdin or any reader.
 //! * [`Reader`] binds an input to a [`crate::ir::Schema`] (for CSV: reads the header, reports
@@ -38,6 +45,7 @@ pub mod dict;
 mod fields;
 mod input;
 mod json;
+mod json_scan;
 mod reader;
 mod reject;
 mod split;

@@ -6,8 +6,9 @@ use super::csv::{CsvBinding, CsvDecoder};
 use super::fields::FieldPlan;
 use super::input::{Format, Input};
 use super::json::JsonDecoder;
+use super::json_scan::JsonScanner;
 use super::reject::{InputError, Reject};
-use super::split::{Chunk, ChunkSize, Chunker};
+use super::split::{BufferPool, Chunk, ChunkSize, Chunker};
 use crate::ir::Schema;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -28,6 +29,8 @@ pub struct Decoder {
     plan: Vec<FieldPlan>,
     /// CSV only: which cell feeds which field.
     csv: Option<CsvBinding>,
+    /// Where finished batches' input buffers go back to the chunker.
+    pool: BufferPool,
 }
 
 impl Decoder {
@@ -36,16 +39,37 @@ impl Decoder {
         &self.input
     }
 
+    /// Hands a finished batch's input buffer back for the next chunks (optional: saves the
+    /// reading thread from mapping and zeroing fresh memory).
+    pub(crate) fn recycle(&self, batch: Batch) {
+        self.pool.put(batch.raw);
+    }
+
     pub(crate) fn decode(&self, chunk: Chunk) -> Decoded {
         let mut b = BatchBuilder::new(&self.schema, chunk.records.len());
         let mut rejects = Vec::new();
         let mut json = JsonDecoder::new(&self.plan);
+        let mut scanner = JsonScanner::new(&self.plan);
         let mut csv = self.csv.as_ref().map(|c| CsvDecoder::new(&self.plan, c));
+        // One UTF-8 check for the whole chunk; if it fails, each record is checked (and
+        // explained) on its own.
+        let input = chunk.bytes.get(..chunk.len).unwrap_or_default();
+        let text = std::str::from_utf8(input).ok();
+        // CSV: without a quote anywhere in the chunk, each record is its cells between commas.
+        let may_quote = csv.is_some() && memchr::memchr(b'"', input).is_some();
         for (i, span) in chunk.records.iter().enumerate() {
             let bytes = &chunk.bytes[span.start..span.end];
-            let result = match &mut csv {
-                Some(csv) => csv.decode(bytes, span.truncated, &mut b),
-                None => json.decode(bytes, span.line, &mut b),
+            let record_text = text.and_then(|t| t.get(span.start..span.end));
+            let result = match (&mut csv, record_text) {
+                (Some(csv), _) => {
+                    let may_quote = may_quote && memchr::memchr(b'"', bytes).is_some();
+                    csv.decode(bytes, record_text, may_quote, span.truncated, &mut b)
+                }
+                (None, Some(t)) if scanner.decode(t, &mut b) => Ok(()),
+                (None, _) => {
+                    b.rollback();
+                    json.decode(bytes, span.line, &mut b)
+                }
             };
             let record = chunk.first_record + i as u64;
             match result {
@@ -91,7 +115,8 @@ impl Reader {
         let bytes_read = input.bytes_read.clone();
         let total_bytes = input.total_bytes;
         let plan = FieldPlan::for_schema(schema);
-        let mut chunker = Chunker::new(input, size);
+        let pool = BufferPool::default();
+        let mut chunker = Chunker::new(input, size, pool.clone());
         let (csv, warnings) = if format == Format::Csv {
             let header = chunker.header()?;
             let (binding, warnings) = CsvBinding::new(
@@ -110,6 +135,7 @@ impl Reader {
                 schema: schema.clone(),
                 plan,
                 csv,
+                pool,
             }),
             warnings,
             bytes_read,
@@ -154,6 +180,12 @@ impl Reader {
     /// The next batch, read and decoded on this thread; `None` at the end of the input.
     pub fn next_batch(&mut self) -> Result<Option<Decoded>, InputError> {
         Ok(self.next_chunk()?.map(|c| self.decoder.decode(c)))
+    }
+
+    /// Hands back a batch that is no longer needed, so that its memory is reused for the next
+    /// chunks (optional; the pipeline does this itself).
+    pub fn recycle(&self, batch: Batch) {
+        self.decoder.recycle(batch);
     }
 
     /// Reads the whole input on this thread (tests, small inputs).

@@ -1,12 +1,29 @@
 //! Numbers as text: the shortest form that reads back to the same value.
 
-use std::io::Write;
-
 /// Writes an `i64` in decimal.
 pub fn write_int(out: &mut Vec<u8>, n: i64) {
-    // Writing to a Vec cannot fail.
-    let _ = write!(out, "{n}");
+    if n < 0 {
+        out.push(b'-');
+    }
+    write_u64(out, n.unsigned_abs());
 }
+
+fn write_u64(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
+/// Integral values below this print as integers, the text `ryu` gives them without its `.0`.
+const PLAIN_INT_LIMIT: f64 = 1e15;
 
 /// Writes a float as the shortest text that parses back to the same value: `30` (no `.0` on
 /// integral values), `12.5`, `0.1`; exponent form outside about 1e-5..1e16 (`1e21`, `1e-7`), as
@@ -16,6 +33,11 @@ pub fn write_int(out: &mut Vec<u8>, n: i64) {
 pub fn write_number(out: &mut Vec<u8>, x: f64) {
     if x == 0.0 {
         out.push(b'0');
+        return;
+    }
+    // Scores are nearly always whole numbers: skip the shortest-float search for them.
+    if x.fract() == 0.0 && x.abs() < PLAIN_INT_LIMIT {
+        write_int(out, x as i64);
         return;
     }
     let mut buf = ryu::Buffer::new();
@@ -57,6 +79,26 @@ mod tests {
         assert_eq!(int(i64::MIN), "-9223372036854775808");
         assert_eq!(int(i64::MAX), "9223372036854775807");
         assert_eq!(int(0), "0");
+    }
+
+    /// The integer shortcut prints what `ryu` prints.
+    #[test]
+    fn whole_numbers_as_ryu_prints_them() {
+        let ryu = |x: f64| {
+            let mut buf = ryu::Buffer::new();
+            let text = buf.format(x).to_string();
+            text.strip_suffix(".0").unwrap_or(&text).to_string()
+        };
+        let mut x = 1.0_f64;
+        while x < 1e16 {
+            for v in [x, -x, x + 1.0, x - 1.0, (x * 0.37).round()] {
+                if v != 0.0 {
+                    assert_eq!(num(v), ryu(v), "{v}");
+                }
+            }
+            x *= 3.0;
+        }
+        assert_eq!(num(999_999_999_999_999.0), ryu(999_999_999_999_999.0));
     }
 
     #[test]

@@ -1,0 +1,307 @@
+//! The byte-level half of the scanner: whitespace, strings, numbers and literals as
+//! `serde_json` reads them, and skipping whole values while checking their syntax.
+
+use crate::data::fields::Got;
+
+/// `None`: give up on this record (see the scanner's module doc).
+pub(super) type Scan<T> = Option<T>;
+
+/// Nesting of skipped values this scanner follows before handing the record to `serde_json`.
+const MAX_SKIP_DEPTH: u32 = 32;
+
+/// Bytes that end the fast scan of a string: `"`, `\` and control characters.
+const STRING_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
+pub(super) struct Cursor<'t> {
+    pub text: &'t str,
+    pub bytes: &'t [u8],
+    pub pos: usize,
+}
+
+impl<'t> Cursor<'t> {
+    pub fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    pub fn next(&mut self) -> Option<u8> {
+        let b = self.peek()?;
+        self.pos += 1;
+        Some(b)
+    }
+
+    pub fn expect(&mut self, want: u8) -> Scan<()> {
+        (self.next()? == want).then_some(())
+    }
+
+    /// JSON whitespace.
+    pub fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    pub fn literal(&mut self, word: &[u8]) -> Scan<()> {
+        if self.bytes[self.pos..].starts_with(word) {
+            self.pos += word.len();
+            Some(())
+        } else {
+            None
+        }
+    }
+
+    /// After the opening quote: the position of the first `"`, `\` or control byte (or the
+    /// end). Eight bytes at a time.
+    pub fn string_stop(&self) -> usize {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGHS: u64 = 0x8080_8080_8080_8080;
+        // The lowest flagged byte of each test is exact (later ones may be false positives).
+        let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+        let mut i = self.pos;
+        while let Some(word) = self.bytes.get(i..i + 8) {
+            let Ok(word) = <[u8; 8]>::try_from(word) else {
+                break;
+            };
+            let w = u64::from_le_bytes(word);
+            let stops = zero_byte(w ^ (ONES * u64::from(b'"')))
+                | zero_byte(w ^ (ONES * u64::from(b'\\')))
+                | (w.wrapping_sub(ONES * 0x20) & !w & HIGHS);
+            if stops != 0 {
+                return i + (stops.trailing_zeros() / 8) as usize;
+            }
+            i += 8;
+        }
+        while i < self.bytes.len() && !STRING_STOP[self.bytes[i] as usize] {
+            i += 1;
+        }
+        i
+    }
+
+    /// After the opening quote of a key: its bytes, if it has no escapes.
+    pub fn raw_key(&mut self) -> Scan<&'t [u8]> {
+        let start = self.pos;
+        let end = self.string_stop();
+        if self.bytes.get(end) != Some(&b'"') {
+            return None;
+        }
+        self.pos = end + 1;
+        Some(&self.bytes[start..end])
+    }
+
+    /// After the opening quote: the string's text, unescaped into `scratch` if it has escapes.
+    #[inline]
+    pub fn string<'s>(&mut self, scratch: &'s mut String) -> Scan<&'s str>
+    where
+        't: 's,
+    {
+        let start = self.pos;
+        let end = self.string_stop();
+        match self.bytes.get(end)? {
+            b'"' => {
+                self.pos = end + 1;
+                // Both ends are next to an ASCII quote, so this is a character boundary check
+                // that cannot fail.
+                self.text.get(start..end)
+            }
+            b'\\' => {
+                scratch.clear();
+                scratch.push_str(self.text.get(start..end)?);
+                self.pos = end;
+                loop {
+                    match self.next()? {
+                        b'"' => return Some(scratch.as_str()),
+                        b'\\' => scratch.push(match self.next()? {
+                            b'"' => '"',
+                            b'\\' => '\\',
+                            b'/' => '/',
+                            b'b' => '\u{8}',
+                            b'f' => '\u{c}',
+                            b'n' => '\n',
+                            b'r' => '\r',
+                            b't' => '\t',
+                            // `\u` (surrogate pairs and their errors): left to serde_json.
+                            _ => return None,
+                        }),
+                        _ => {
+                            let from = self.pos - 1;
+                            let to = self.string_stop();
+                            if to == from {
+                                return None; // a control character
+                            }
+                            scratch.push_str(self.text.get(from..to)?);
+                            self.pos = to;
+                        }
+                    }
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// A scalar value as `serde_json` would have visited it.
+    // Inlined so that the value stays in registers on its way to `push_value`.
+    #[inline(always)]
+    pub fn scalar<'s>(&mut self, scratch: &'s mut String) -> Scan<Got<'s>>
+    where
+        't: 's,
+    {
+        match self.peek()? {
+            b'"' => {
+                self.pos += 1;
+                self.string(scratch).map(Got::Str)
+            }
+            b'n' => self.literal(b"null").map(|()| Got::Null),
+            b't' => self.literal(b"true").map(|()| Got::Bool(true)),
+            b'f' => self.literal(b"false").map(|()| Got::Bool(false)),
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => None,
+        }
+    }
+
+    /// A number: `U64` if non-negative, `I64` if negative (as `serde_json` parses integers),
+    /// `F64` if it has a fraction or an exponent.
+    #[inline]
+    fn number<'s>(&mut self) -> Scan<Got<'s>> {
+        let start = self.pos;
+        let negative = self.peek() == Some(b'-');
+        if negative {
+            self.pos += 1;
+        }
+        let digits = self.pos;
+        let mut value: u64 = 0;
+        while let Some(d @ b'0'..=b'9') = self.peek() {
+            value = value * 10 + u64::from(d - b'0');
+            self.pos += 1;
+            if self.pos - digits > 18 {
+                return None; // near or past the integer range: serde_json's business
+            }
+        }
+        let n = self.pos - digits;
+        if n == 0 || (n > 1 && self.bytes[digits] == b'0') {
+            return None;
+        }
+        if let Some(b'.' | b'e' | b'E') = self.peek() {
+            self.fraction_and_exponent()?;
+            // The same float parser as the slow path, so the same bits.
+            return serde_json::from_str::<f64>(self.text.get(start..self.pos)?)
+                .ok()
+                .map(Got::F64);
+        }
+        match (negative, value) {
+            (false, v) => Some(Got::U64(v)),
+            // `-0` is a float for serde_json.
+            (true, 0) => None,
+            (true, v) => Some(Got::I64(-i64::try_from(v).ok()?)),
+        }
+    }
+
+    fn fraction_and_exponent(&mut self) -> Scan<()> {
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            self.digits()?;
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            self.digits()?;
+        }
+        Some(())
+    }
+
+    /// One or more digits.
+    fn digits(&mut self) -> Scan<()> {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+        (self.pos > start).then_some(())
+    }
+
+    /// Skips a value, checking its syntax as `serde_json` does.
+    pub fn skip_value(&mut self, depth: u32) -> Scan<()> {
+        match self.peek()? {
+            b'"' => {
+                self.pos += 1;
+                self.skip_string()
+            }
+            b'n' => self.literal(b"null"),
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'-' | b'0'..=b'9' => self.skip_number(),
+            open @ (b'[' | b'{') => {
+                if depth >= MAX_SKIP_DEPTH {
+                    return None;
+                }
+                self.pos += 1;
+                let close = if open == b'[' { b']' } else { b'}' };
+                self.ws();
+                if self.peek() == Some(close) {
+                    self.pos += 1;
+                    return Some(());
+                }
+                loop {
+                    if open == b'{' {
+                        self.expect(b'"')?;
+                        self.skip_string()?;
+                        self.ws();
+                        self.expect(b':')?;
+                        self.ws();
+                    }
+                    self.skip_value(depth + 1)?;
+                    self.ws();
+                    match self.next()? {
+                        b',' => self.ws(),
+                        b if b == close => return Some(()),
+                        _ => return None,
+                    }
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// After the opening quote.
+    fn skip_string(&mut self) -> Scan<()> {
+        loop {
+            self.pos = self.string_stop();
+            match self.next()? {
+                b'"' => return Some(()),
+                b'\\' => match self.next()? {
+                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
+                    b'u' => {
+                        let hex = self.bytes.get(self.pos..self.pos + 4)?;
+                        if !hex.iter().all(u8::is_ascii_hexdigit) {
+                            return None;
+                        }
+                        self.pos += 4;
+                    }
+                    _ => return None,
+                },
+                _ => return None,
+            }
+        }
+    }
+
+    fn skip_number(&mut self) -> Scan<()> {
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        let digits = self.pos;
+        self.digits()?;
+        if self.pos - digits > 1 && self.bytes[digits] == b'0' {
+            return None;
+        }
+        self.fraction_and_exponent()
+    }
+}

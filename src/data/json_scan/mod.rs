@@ -1,0 +1,251 @@
+//! The fast path for JSON records: a hand-written scanner driven by the schema.
+//!
+//! It reads the common shape of a record (an object of keys without escapes, strings, integers,
+//! `null`, booleans, lists of those and lists of records) straight into the columns, matching
+//! each key against the key found at the same position of the previous record, and skips the
+//! values of keys the schema does not name without building anything (but checking their syntax
+//! as strictly as `serde_json` does).
+//!
+//! It never decides that a record is bad: whenever something is unusual (invalid or unusual JSON,
+//! a value that does not fit, a missing or repeated key, an escape in a key, a `\u` escape, a
+//! float where the conversion is subtle, deep nesting) it gives up, the caller rolls the columns
+//! back and reads the record again with the `serde_json` decoder of `json.rs`, which accepts it or
+//! explains exactly what is wrong. So messages and results are those of that decoder; this file
+//! only has to agree with it on the records it accepts.
+
+mod cursor;
+
+use super::batch::{BatchBuilder, Column};
+use super::dict::StringDict;
+use super::fields::{end_list, push_value, FieldPlan, ItemField, Shape};
+use cursor::{Cursor, Scan};
+
+/// Keys remembered from the previous record, by position.
+const MAX_LAYOUT: usize = 256;
+
+pub(crate) struct JsonScanner<'p> {
+    plan: &'p [FieldPlan],
+    /// The keys of the previous record in order, each with its field (`None`: not in the
+    /// schema). Records of one export nearly always share their key order.
+    layout: Vec<(Box<[u8]>, Option<usize>)>,
+    seen: Vec<bool>,
+    item_seen: Vec<bool>,
+    /// Unescaped text of the current string, when it has escapes.
+    scratch: String,
+}
+
+impl<'p> JsonScanner<'p> {
+    pub fn new(plan: &'p [FieldPlan]) -> JsonScanner<'p> {
+        JsonScanner {
+            plan,
+            layout: Vec::new(),
+            seen: vec![false; plan.len()],
+            item_seen: Vec::new(),
+            scratch: String::new(),
+        }
+    }
+
+    /// Appends the record `text` to `b`'s columns and returns true, or returns false (the
+    /// columns may then hold part of the record: the caller rolls back and uses the slow path).
+    pub fn decode(&mut self, text: &str, b: &mut BatchBuilder) -> bool {
+        self.record(text, b).is_some()
+    }
+
+    fn record(&mut self, text: &str, b: &mut BatchBuilder) -> Scan<()> {
+        let mut c = Cursor {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+        };
+        c.ws();
+        c.expect(b'{')?;
+        c.ws();
+        self.seen.fill(false);
+        let mut matched = 0;
+        if c.peek() == Some(b'}') {
+            c.pos += 1;
+        } else {
+            let mut slot = 0;
+            loop {
+                c.expect(b'"')?;
+                let field = self.key(&mut c, slot)?;
+                slot += 1;
+                c.ws();
+                c.expect(b':')?;
+                c.ws();
+                match field {
+                    None => c.skip_value(0)?,
+                    Some(i) => {
+                        if std::mem::replace(&mut self.seen[i], true) {
+                            return None;
+                        }
+                        matched += 1;
+                        let plan = self.plan;
+                        self.field_value(&mut c, &plan[i], &mut b.columns[i], &mut b.dict)?;
+                    }
+                }
+                c.ws();
+                match c.next()? {
+                    b',' => c.ws(),
+                    b'}' => break,
+                    _ => return None,
+                }
+            }
+        }
+        c.ws();
+        if c.pos != c.bytes.len() {
+            return None;
+        }
+        if matched < self.plan.len() {
+            for (i, field) in self.plan.iter().enumerate() {
+                if !self.seen[i] {
+                    if !field.may_be_absent() {
+                        return None;
+                    }
+                    b.columns[i].push_missing_or_empty();
+                }
+            }
+        }
+        Some(())
+    }
+
+    /// After the opening quote of the key at position `slot` of the record: its field.
+    fn key(&mut self, c: &mut Cursor<'_>, slot: usize) -> Scan<Option<usize>> {
+        if let Some((k, field)) = self.layout.get(slot) {
+            // The same key as in the previous record (it cannot hold a quote or a backslash).
+            let end = c.pos + k.len();
+            if c.bytes.get(end) == Some(&b'"') && c.bytes[c.pos..end] == **k {
+                c.pos = end + 1;
+                return Some(*field);
+            }
+        }
+        let key = c.raw_key()?;
+        let field = self.plan.iter().position(|f| f.column.as_bytes() == key);
+        if slot < self.layout.len() {
+            self.layout[slot] = (key.into(), field);
+        } else if slot == self.layout.len() && slot < MAX_LAYOUT {
+            self.layout.push((key.into(), field));
+        }
+        Some(field)
+    }
+
+    fn field_value(
+        &mut self,
+        c: &mut Cursor<'_>,
+        field: &FieldPlan,
+        column: &mut Column,
+        dict: &mut StringDict,
+    ) -> Scan<()> {
+        match (&field.shape, column) {
+            (Shape::Scalar { ty, optional }, column) => {
+                let got = c.scalar(&mut self.scratch)?;
+                push_value(column, ty, *optional, got, dict).ok()
+            }
+            (Shape::List(ty), Column::List(list)) => {
+                if c.peek() == Some(b'n') {
+                    c.literal(b"null")?;
+                    list.offsets.push(list.offsets.last().copied().unwrap_or(0));
+                    return Some(());
+                }
+                c.expect(b'[')?;
+                c.ws();
+                if c.peek() == Some(b']') {
+                    c.pos += 1;
+                } else {
+                    loop {
+                        let got = c.scalar(&mut self.scratch)?;
+                        push_value(&mut list.items, ty, false, got, dict).ok()?;
+                        c.ws();
+                        match c.next()? {
+                            b',' => c.ws(),
+                            b']' => break,
+                            _ => return None,
+                        }
+                    }
+                }
+                end_list(&mut list.offsets, list.items.len()).ok()
+            }
+            (Shape::Records(item_fields), Column::Records(rc)) => {
+                if c.peek() == Some(b'n') {
+                    c.literal(b"null")?;
+                    rc.offsets.push(rc.offsets.last().copied().unwrap_or(0));
+                    return Some(());
+                }
+                c.expect(b'[')?;
+                c.ws();
+                let mut n = 0usize;
+                if c.peek() == Some(b']') {
+                    c.pos += 1;
+                } else {
+                    loop {
+                        self.record_item(c, item_fields, &mut rc.fields, dict)?;
+                        n += 1;
+                        c.ws();
+                        match c.next()? {
+                            b',' => c.ws(),
+                            b']' => break,
+                            _ => return None,
+                        }
+                    }
+                }
+                let len = rc.offsets.last().copied().unwrap_or(0) as usize + n;
+                end_list(&mut rc.offsets, len).ok()
+            }
+            _ => None,
+        }
+    }
+
+    /// One `{ … }` of a `list of { … }` field into the child columns.
+    fn record_item(
+        &mut self,
+        c: &mut Cursor<'_>,
+        fields: &[ItemField],
+        columns: &mut [Column],
+        dict: &mut StringDict,
+    ) -> Scan<()> {
+        c.expect(b'{')?;
+        c.ws();
+        self.item_seen.clear();
+        self.item_seen.resize(fields.len(), false);
+        if c.peek() == Some(b'}') {
+            c.pos += 1;
+        } else {
+            loop {
+                c.expect(b'"')?;
+                let key = c.raw_key()?;
+                c.ws();
+                c.expect(b':')?;
+                c.ws();
+                match fields.iter().position(|f| f.name.as_bytes() == key) {
+                    None => c.skip_value(0)?,
+                    Some(i) => {
+                        if std::mem::replace(&mut self.item_seen[i], true) {
+                            return None;
+                        }
+                        let f = &fields[i];
+                        let got = c.scalar(&mut self.scratch)?;
+                        push_value(&mut columns[i], &f.ty, f.optional, got, dict).ok()?;
+                    }
+                }
+                c.ws();
+                match c.next()? {
+                    b',' => c.ws(),
+                    b'}' => break,
+                    _ => return None,
+                }
+            }
+        }
+        for (i, f) in fields.iter().enumerate() {
+            if !self.item_seen[i] {
+                if !f.optional {
+                    return None;
+                }
+                columns[i].push_missing_or_empty();
+            }
+        }
+        Some(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

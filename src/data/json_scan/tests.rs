@@ -1,0 +1,146 @@
+//! The scanner agrees with the `serde_json` decoder, or gives up.
+
+use super::JsonScanner;
+use crate::data::batch::BatchBuilder;
+use crate::data::fields::FieldPlan;
+use crate::data::json::JsonDecoder;
+use crate::ir::{Field, RecordField, RecordType, Schema, Ty};
+use std::sync::Arc;
+
+fn schema() -> Schema {
+    let field = |name: &str, column: &str, ty: Ty| Field {
+        name: name.into(),
+        column: column.into(),
+        ty,
+        doc: None,
+        span: crate::Span::new(crate::source::FileId(0), 0, 0),
+    };
+    let events = Ty::Records(Arc::new(RecordType {
+        fields: vec![
+            RecordField {
+                name: "type".into(),
+                ty: Ty::String,
+            },
+            RecordField {
+                name: "at".into(),
+                ty: Ty::Timestamp.optional(),
+            },
+        ],
+    }));
+    Schema {
+        fields: vec![
+            field("id", "id", Ty::String),
+            field("visits", "visits", Ty::Int),
+            field("size", "Company Size", Ty::Int.optional()),
+            field("revenue", "revenue", Ty::Number.optional()),
+            field("ok", "ok", Ty::Bool.optional()),
+            field("tags", "tags", Ty::List(Box::new(Ty::String))),
+            field("seen_at", "seen_at", Ty::Timestamp.optional()),
+            field("events", "events", events),
+        ],
+        key: None,
+    }
+}
+
+fn origin() -> crate::data::RowOrigin {
+    crate::data::RowOrigin {
+        record: 1,
+        line: 1,
+        raw_start: 0,
+        raw_end: 0,
+    }
+}
+
+fn finish_one(mut b: BatchBuilder) -> crate::data::Batch {
+    b.commit(origin());
+    b.finish(Vec::new(), 0)
+}
+
+/// Reads `record` with the fast path and with `serde_json`: both must agree on the values,
+/// and the fast path may only give up.
+fn both(record: &str) -> (Option<Vec<crate::value::Value>>, Result<(), String>) {
+    let schema = schema();
+    let plan = FieldPlan::for_schema(&schema);
+    let mut fast_b = BatchBuilder::new(&schema, 4);
+    let fast = JsonScanner::new(&plan)
+        .decode(record, &mut fast_b)
+        .then(|| finish_one(fast_b).lead(0));
+    let mut slow_b = BatchBuilder::new(&schema, 4);
+    let slow = JsonDecoder::new(&plan).decode(record.as_bytes(), 1, &mut slow_b);
+    if let (Some(fast), Ok(())) = (&fast, &slow) {
+        assert_eq!(*fast, finish_one(slow_b).lead(0), "{record}");
+    }
+    (fast, slow)
+}
+
+#[test]
+fn agrees_with_serde_on_common_records() {
+    for record in [
+        r#"{"id":"a","visits":3,"Company Size":null,"tags":["x","y"],"extra":[1,{"a":[]}]}"#,
+        r#" { "id" : "a\"b\\c\/\n" , "visits" : -12, "tags" : [ ] , "ok": true } "#,
+        r#"{"id":"é","visits":0,"revenue":1.5e3,"seen_at":"2026-11-01T09:30:00Z","tags":null}"#,
+        r#"{"id":"a","visits":1,"revenue":-2,"events":[{"type":"visit","at":null,"x":"\u00e9"},{"type":"v"}]}"#,
+        r#"{"id":"a","visits":1,"seen_at":1793525400000,"skip":"a\u00e9\t","n":-0.5e-3}"#,
+    ] {
+        let (fast, slow) = both(record);
+        assert!(fast.is_some(), "fast path gave up on {record}");
+        assert_eq!(slow, Ok(()), "{record}");
+    }
+}
+
+#[test]
+fn gives_up_on_what_serde_must_judge() {
+    for record in [
+        r#"{"id":"a","visits":3"#,
+        r#"{"id":"a","visits":3,}"#,
+        r#"{"id":"a","visits":3} x"#,
+        r#"{"id":"a","visits":"3x"}"#,
+        r#"{"id":"a","visits":3,"visits":4}"#,
+        r#"{"id":"a"}"#,
+        r#"{"id":"a","visits":-0}"#,
+        r#"{"id":"a","visits":01}"#,
+        r#"{"id":"a","visits":1.0}"#,
+        r#"{"id":"a","visits":99999999999999999999}"#,
+        r#"{"id":"\u00e9","visits":1}"#,
+        r#"{"i\u0064":"a","visits":1}"#,
+        r#"{"id":"a","visits":1,"x":tru}"#,
+        r#"{"id":"a","visits":1,"x":"\q"}"#,
+        r#"{"id":"a","visits":1,"x":[1,]}"#,
+        r#"{"id":"a","visits":1,"x":"a	b"}"#,
+        r#"{"id":"a","visits":1,"events":[{"at":null}]}"#,
+        r#"{"id":"a","visits":1,"events":[null]}"#,
+        r#"["id"]"#,
+    ] {
+        let (fast, _) = both(record);
+        assert!(fast.is_none(), "fast path accepted {record}");
+    }
+    let deep = format!(
+        r#"{{"id":"a","visits":1,"x":{}{}}}"#,
+        "[".repeat(40),
+        "]".repeat(40)
+    );
+    assert!(both(&deep).0.is_none());
+    assert_eq!(both(&deep).1, Ok(()));
+}
+
+#[test]
+fn learns_a_changed_key_order() {
+    let schema = schema();
+    let plan = FieldPlan::for_schema(&schema);
+    let mut b = BatchBuilder::new(&schema, 4);
+    let mut scanner = JsonScanner::new(&plan);
+    for record in [
+        r#"{"id":"a","visits":1}"#,
+        r#"{"visits":2,"id":"b","x":1}"#,
+        r#"{"x":1,"visits":3,"id":"c"}"#,
+    ] {
+        assert!(scanner.decode(record, &mut b), "{record}");
+        b.commit(origin());
+    }
+    let batch = b.finish(Vec::new(), 0);
+    let ids: Vec<_> = (0..3).map(|r| batch.value(0, r)).collect();
+    let visits: Vec<_> = (0..3).map(|r| batch.value(1, r)).collect();
+    use crate::value::Value as V;
+    assert_eq!(ids, [V::str("a"), V::str("b"), V::str("c")]);
+    assert_eq!(visits, [V::Int(1), V::Int(2), V::Int(3)]);
+}
