@@ -4,11 +4,10 @@
 use super::expr::Ctx;
 use super::math;
 use super::trace::{
-    Adjustment, ArmTrace, DecayTrace, EntryTrace, GradeTrace, GroupTrace, ItemTrace, PerTrace,
-    ScoreTrace, StageTrace, StepTrace, Trace,
+    ArmTrace, GradeTrace, ItemTrace, PerTrace, ScoreTrace, StageTrace, StepTrace, Trace,
 };
 use super::{EvalError, GradeValue, LeadValues};
-use crate::ir::{DefId, Grade, Node, Program, Rule, Score, ScoreEntry, ScoreItem, Ty};
+use crate::ir::{DefId, Grade, Node, Program, Rule, Score, ScoreItem, Ty};
 use crate::source::Span;
 use crate::value::Value;
 use std::sync::Arc;
@@ -142,75 +141,14 @@ fn eval_score(
     now: i64,
     tracing: bool,
 ) -> Result<ScoreTrace, EvalError> {
-    let mut st = ScoreTrace::default();
-    let mut total = 0.0f64;
-    for entry in &score.entries {
-        match entry {
-            ScoreEntry::Item(item) => {
-                let (points, it) = eval_item(ctx, item, tracing)?;
-                total += points;
-                st.entries.extend(it.map(EntryTrace::Item));
-            }
-            ScoreEntry::Group {
-                name, cap, items, ..
-            } => {
-                let mut sum = 0.0f64;
-                let mut traced = Vec::new();
-                for item in items {
-                    let (points, it) = eval_item(ctx, item, tracing)?;
-                    sum += points;
-                    traced.extend(it);
-                }
-                let contributed = math::min_num(sum, *cap);
-                total += contributed;
-                if tracing {
-                    st.entries.push(EntryTrace::Group(GroupTrace {
-                        name: name.clone(),
-                        cap: *cap,
-                        items: traced,
-                        raw: sum,
-                        contributed,
-                    }));
-                }
-            }
-        }
-    }
-    st.sum = total;
-    if let Some(bound) = score.at_least {
-        let before = total;
-        total = math::max_num(total, bound);
-        st.at_least = Some(Adjustment {
-            bound,
-            before,
-            after: total,
-        });
-    }
-    if let Some(bound) = score.at_most {
-        let before = total;
-        total = math::min_num(total, bound);
-        st.at_most = Some(Adjustment {
-            bound,
-            before,
-            after: total,
-        });
-    }
-    if let Some(decay) = &score.decay {
-        let since = ctx.eval_ts(&decay.since)?;
-        let elapsed_ms = math::age_ms(now, since);
-        let factor = math::decay_factor(decay.rate, elapsed_ms, decay.every_ms);
-        let before = total;
-        total *= factor;
-        st.decay = Some(DecayTrace {
-            rate: decay.rate,
-            every_ms: decay.every_ms,
-            elapsed_ms,
-            factor,
-            before,
-            after: total,
-        });
-    }
-    st.total = total;
-    Ok(st)
+    super::score::combine(
+        score,
+        ctx,
+        now,
+        tracing,
+        |ctx, item| eval_item(ctx, item, tracing),
+        |ctx, decay| ctx.eval_ts(&decay.since).map(Some),
+    )
 }
 
 /// The first arm whose condition holds, else `otherwise`.

@@ -11,6 +11,7 @@ mod expr;
 mod interp;
 pub mod jit;
 pub mod math;
+mod score;
 pub mod test_runner;
 pub mod text;
 pub mod trace;

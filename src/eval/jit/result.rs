@@ -6,11 +6,9 @@ use super::runtime::{Buf, Buffers, Strings};
 use super::Jit;
 use crate::data::{Batch, Column};
 use crate::eval::math;
-use crate::eval::trace::{
-    Adjustment, DecayTrace, EntryTrace, GroupTrace, ItemTrace, PerTrace, ScoreTrace, Trace,
-};
+use crate::eval::trace::{ItemTrace, PerTrace, ScoreTrace, Trace};
 use crate::eval::{why_items, EvalError, GradeValue, LeadValues};
-use crate::ir::{DefId, GradeId, Rule, ScoreEntry, ScoreId, ScoreItem, Ty};
+use crate::ir::{DefId, GradeId, Rule, ScoreId, ScoreItem, Ty};
 use crate::value::Value;
 use std::sync::Arc;
 
@@ -276,77 +274,22 @@ impl<'a> BatchResult<'a> {
         let score = self.jit.program.scores.get(id.0 as usize)?;
         let cols = self.jit.plan().explain.get(id.0 as usize)?;
         let mut next_col = cols.items.iter();
-        let mut item = |it: &ScoreItem| -> (f64, ItemTrace) {
-            let input = next_col.next().map_or(0.0, |&c| self.out(c).f64(row));
-            item_trace(it, input)
-        };
-        let mut st = ScoreTrace::default();
-        let mut total = 0.0f64;
-        for entry in &score.entries {
-            match entry {
-                ScoreEntry::Item(it) => {
-                    let (points, t) = item(it);
-                    total += points;
-                    st.entries.push(EntryTrace::Item(t));
-                }
-                ScoreEntry::Group {
-                    name, cap, items, ..
-                } => {
-                    let mut sum = 0.0f64;
-                    let mut traced = Vec::with_capacity(items.len());
-                    for it in items {
-                        let (points, t) = item(it);
-                        sum += points;
-                        traced.push(t);
-                    }
-                    let contributed = math::min_num(sum, *cap);
-                    total += contributed;
-                    st.entries.push(EntryTrace::Group(GroupTrace {
-                        name: name.clone(),
-                        cap: *cap,
-                        items: traced,
-                        raw: sum,
-                        contributed,
-                    }));
-                }
-            }
+        let combined = crate::eval::score::combine(
+            score,
+            &mut next_col,
+            self.now,
+            true,
+            |next_col, it| {
+                let input = next_col.next().map_or(0.0, |&c| self.out(c).f64(row));
+                let (points, trace) = item_trace(it, input);
+                Ok::<_, std::convert::Infallible>((points, Some(trace)))
+            },
+            |_, _| Ok(cols.since.map(|col| self.out(col).i64(row))),
+        );
+        match combined {
+            Ok(st) => Some(st),
+            Err(never) => match never {},
         }
-        st.sum = total;
-        if let Some(bound) = score.at_least {
-            let before = total;
-            total = math::max_num(total, bound);
-            st.at_least = Some(Adjustment {
-                bound,
-                before,
-                after: total,
-            });
-        }
-        if let Some(bound) = score.at_most {
-            let before = total;
-            total = math::min_num(total, bound);
-            st.at_most = Some(Adjustment {
-                bound,
-                before,
-                after: total,
-            });
-        }
-        if let (Some(decay), Some(col)) = (&score.decay, cols.since) {
-            let since = self.out(col).i64(row);
-            let elapsed_ms = math::age_ms(self.now, since);
-            let factor = math::decay_factor(decay.rate, elapsed_ms, decay.every_ms);
-            let before = total;
-            total *= factor;
-            st.decay = Some(DecayTrace {
-                rate: decay.rate,
-                every_ms: decay.every_ms,
-                elapsed_ms,
-                factor,
-                before,
-                after: total,
-            });
-        }
-        st.total = total;
-        Some(st)
     }
 }
 
