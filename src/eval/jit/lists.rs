@@ -4,10 +4,10 @@
 
 use super::codegen::{unsupported, Elem, Gen, Val, R};
 use super::helpers;
-use super::plan::{Child, ColPath, Kind, Pred, Slot, StrFn, PRED_UNKNOWN, STRFN_UNKNOWN};
+use super::plan::{Child, ColPath, Kind, Pred, Slot, StrFn, StrMap, PRED_UNKNOWN, STRFN_UNKNOWN};
 use super::JitError;
 use crate::eval::text;
-use crate::ir::{AggOp, Expr, ExprKind, Quant, Ty};
+use crate::ir::{AggOp, Expr, ExprKind, Func, Quant, Ty};
 use crate::value::Value as V;
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{types, Block, BlockArg, InstBuilder, Value};
@@ -41,6 +41,24 @@ fn static_strs(p: &crate::ir::Program, e: &Expr) -> Option<Vec<String>> {
                 _ => None,
             })
             .collect(),
+        _ => None,
+    }
+}
+
+/// `lower(a)`, `upper(a)`, `trim(a)` or `domain(a)` of a string `a`: the function and `a`.
+fn str_map_call(e: &Expr) -> Option<(StrMap, &Expr)> {
+    let ExprKind::Call(f, args) = &e.kind else {
+        return None;
+    };
+    let m = match f {
+        Func::Lower => StrMap::Lower,
+        Func::Upper => StrMap::Upper,
+        Func::Trim => StrMap::Trim,
+        Func::Domain => StrMap::Domain,
+        _ => return None,
+    };
+    match args.as_slice() {
+        [arg] if Kind::of(&arg.ty) == Some(Kind::Str) => Some((m, arg)),
         _ => None,
     }
 }
@@ -128,13 +146,20 @@ impl Gen<'_> {
 
     /// `x in list` / `x not in list`.
     pub fn membership(&mut self, x: &Expr, list: &Expr, negated: bool) -> R<Value> {
-        let xv = self.scalar(x)?;
         let strs = (Kind::of(&x.ty) == Some(Kind::Str))
             .then(|| static_strs(self.p, list))
             .flatten();
-        let has = match strs {
-            Some(strs) => self.memo_pred(Pred::InStrs(strs), xv),
-            None => {
+        let has = match (strs, str_map_call(x)) {
+            (Some(strs), Some((m, arg))) => {
+                let id = self.scalar(arg)?;
+                self.memo_pred(Pred::Mapped(m, Box::new(Pred::InStrs(strs))), id)
+            }
+            (Some(strs), None) => {
+                let xv = self.scalar(x)?;
+                self.memo_pred(Pred::InStrs(strs), xv)
+            }
+            (None, _) => {
+                let xv = self.scalar(x)?;
                 let kind = Self::item_kind(list)?;
                 let l = self.expr(list)?;
                 self.list_has(l, kind, xv, list)?

@@ -109,6 +109,27 @@ pub(super) enum Pred {
     Matches(Pattern),
     /// Exact membership in a list of literal strings.
     InStrs(Vec<String>),
+    /// `inner` of the string made by a function (`domain(email) in free_email`): memoized per
+    /// id of the function's argument, and the made string is never interned.
+    Mapped(StrMap, Box<Pred>),
+}
+
+/// A function from a string to a string, applied inside a [`Pred::Mapped`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum StrMap {
+    Lower,
+    Upper,
+    Trim,
+    Domain,
+}
+
+/// The key under which equal predicates share one memo table.
+fn pred_key(pred: &Pred) -> String {
+    match pred {
+        Pred::Matches(p) => format!("Matches({:?})", p.source),
+        Pred::Mapped(m, inner) => format!("Mapped({m:?}, {})", pred_key(inner)),
+        other => format!("{other:?}"),
+    }
 }
 
 /// A function of one string computed once per distinct string (memoized per batch).
@@ -255,10 +276,7 @@ impl Plan {
     }
 
     pub fn pred(&mut self, pred: Pred) -> u32 {
-        let key = match &pred {
-            Pred::Matches(p) => format!("Matches({:?})", p.source),
-            other => format!("{other:?}"),
-        };
+        let key = pred_key(&pred);
         if let Some(&i) = self.pred_index.get(&key) {
             return i;
         }

@@ -10,18 +10,25 @@
 //! and the helpers reach it only through raw pointers taken once before the call
 //! ([`Buffers::env`]), and `eval_batch` reads it through the buffers only after the call.
 
-use super::plan::{Kind, OutKind, Plan, Pred, Slot, StrFn, PRED_UNKNOWN, STRFN_UNKNOWN, UNORDERED};
+use super::plan::{
+    Kind, OutKind, Plan, Pred, Slot, StrFn, StrMap, PRED_UNKNOWN, STRFN_UNKNOWN, UNORDERED,
+};
 use crate::data::{Batch, Column, StringDict};
 use crate::eval::{text, EvalError};
 use crate::value::Value;
-use hashbrown::HashMap;
+use hashbrown::{DefaultHashBuilder, HashMap, HashTable};
+use std::borrow::Cow;
+use std::hash::BuildHasher;
 
 /// The batch dictionary plus the strings made while evaluating it.
 pub(super) struct Strings<'b> {
     dict: &'b StringDict,
     dict_len: u32,
+    /// The made strings: `ext[i]` has id `dict_len + i`.
     ext: Vec<Box<str>>,
-    ext_index: HashMap<Box<str>, u32>,
+    /// Positions in `ext` by hash of their text, so each made string is stored once.
+    ext_index: HashTable<u32>,
+    hasher: DefaultHashBuilder,
 }
 
 impl<'b> Strings<'b> {
@@ -30,7 +37,8 @@ impl<'b> Strings<'b> {
             dict,
             dict_len: u32::try_from(dict.len()).unwrap_or(u32::MAX),
             ext: Vec::new(),
-            ext_index: HashMap::new(),
+            ext_index: HashTable::new(),
+            hasher: DefaultHashBuilder::default(),
         }
     }
 
@@ -56,8 +64,11 @@ impl<'b> Strings<'b> {
         if let Some(id) = self.dict.lookup(s) {
             return id;
         }
-        if let Some(&id) = self.ext_index.get(s) {
-            return id;
+        let hash = self.hasher.hash_one(s);
+        let ext = &self.ext;
+        let text = |i: u32| ext.get(i as usize).map_or("", |t| t);
+        if let Some(&i) = self.ext_index.find(hash, |&i| text(i) == s) {
+            return self.dict_len + i;
         }
         let id = u64::from(self.dict_len) + self.ext.len() as u64;
         let Ok(id) = u32::try_from(id) else {
@@ -66,9 +77,18 @@ impl<'b> Strings<'b> {
         if id >= u32::MAX - 2 {
             return u32::MAX - 2;
         }
+        let i = id - self.dict_len;
         self.ext.push(Box::from(s));
-        self.ext_index.insert(Box::from(s), id);
+        let (ext, hasher) = (&self.ext, &self.hasher);
+        self.ext_index.insert_unique(hash, i, |&i| {
+            hasher.hash_one(ext.get(i as usize).map_or("", |t| t))
+        });
         id
+    }
+
+    /// How many strings were made (ids `dict_len .. dict_len + made()`).
+    fn made(&self) -> usize {
+        self.ext.len()
     }
 }
 
@@ -344,8 +364,9 @@ pub(super) struct Runtime<'b> {
     pred_tables: Vec<*mut u8>,
     strfn_tables: Vec<*mut u32>,
     /// Memo of strings made while evaluating (ids beyond the dictionary).
-    pred_ext: Vec<HashMap<u32, u8>>,
-    strfn_ext: Vec<HashMap<u32, u32>>,
+    /// Indexed by `id - dict_len`, grown on demand, unknown entries as in the dictionary's.
+    pred_ext: Vec<Vec<u8>>,
+    strfn_ext: Vec<Vec<u32>>,
     concat: HashMap<(u32, u32), u32>,
     /// Rows whose evaluation failed, in row order.
     pub errors: Vec<(usize, EvalError)>,
@@ -358,8 +379,8 @@ impl<'b> Runtime<'b> {
             strings,
             pred_tables: env.pred_tables.clone(),
             strfn_tables: env.strfn_tables.clone(),
-            pred_ext: vec![HashMap::new(); plan.preds.len()],
-            strfn_ext: vec![HashMap::new(); plan.strfns.len()],
+            pred_ext: vec![Vec::new(); plan.preds.len()],
+            strfn_ext: vec![Vec::new(); plan.strfns.len()],
             concat: HashMap::new(),
             errors: Vec::new(),
         }
@@ -391,12 +412,16 @@ impl<'b> Runtime<'b> {
             unsafe { *table.add(id as usize) = r };
             r
         } else {
-            if let Some(&r) = self.pred_ext.get(p as usize).and_then(|m| m.get(&id)) {
+            let made = (id - self.strings.dict_len()) as usize;
+            let known = self.pred_ext.get(p as usize).and_then(|m| m.get(made));
+            if let Some(&r) = known.filter(|&&r| r != PRED_UNKNOWN) {
                 return r;
             }
             let r = u8::from(eval_pred(pred, self.strings.get(id)));
-            if let Some(m) = self.pred_ext.get_mut(p as usize) {
-                m.insert(id, r);
+            if made < self.strings.made() {
+                if let Some(m) = self.pred_ext.get_mut(p as usize) {
+                    remember(m, made, r, PRED_UNKNOWN);
+                }
             }
             r
         }
@@ -422,12 +447,16 @@ impl<'b> Runtime<'b> {
             unsafe { *table.add(id as usize) = r };
             r
         } else {
-            if let Some(&r) = self.strfn_ext.get(f as usize).and_then(|m| m.get(&id)) {
+            let made = (id - self.strings.dict_len()) as usize;
+            let known = self.strfn_ext.get(f as usize).and_then(|m| m.get(made));
+            if let Some(&r) = known.filter(|&&r| r != STRFN_UNKNOWN) {
                 return r;
             }
             let r = apply_strfn(func, id, &mut self.strings);
-            if let Some(m) = self.strfn_ext.get_mut(f as usize) {
-                m.insert(id, r);
+            if made < self.strings.made() {
+                if let Some(m) = self.strfn_ext.get_mut(f as usize) {
+                    remember(m, made, r, STRFN_UNKNOWN);
+                }
             }
             r
         }
@@ -447,6 +476,17 @@ impl<'b> Runtime<'b> {
     }
 }
 
+/// Stores `r` at `i` of a memo table of made strings, growing it with `unknown` entries (`i` is
+/// below the number of made strings, so the table stays as small as that).
+fn remember<T: Copy>(table: &mut Vec<T>, i: usize, r: T, unknown: T) {
+    if table.len() <= i {
+        table.resize(i + 1, unknown);
+    }
+    if let Some(slot) = table.get_mut(i) {
+        *slot = r;
+    }
+}
+
 fn eval_pred(pred: &Pred, s: &str) -> bool {
     match pred {
         Pred::Contains(n) => text::fold(s).contains(n.as_str()),
@@ -462,6 +502,17 @@ fn eval_pred(pred: &Pred, s: &str) -> bool {
         }
         Pred::Matches(p) => p.regex.is_match(s),
         Pred::InStrs(list) => list.iter().any(|x| x == s),
+        Pred::Mapped(m, inner) => eval_pred(inner, &map_str(*m, s)),
+    }
+}
+
+/// The same strings as the interpreter's `lower`, `upper`, `trim` and `domain`.
+fn map_str(m: StrMap, s: &str) -> Cow<'_, str> {
+    match m {
+        StrMap::Lower => Cow::Owned(s.to_lowercase()),
+        StrMap::Upper => Cow::Owned(s.to_uppercase()),
+        StrMap::Trim => Cow::Borrowed(s.trim()),
+        StrMap::Domain => Cow::Owned(text::domain(s)),
     }
 }
 
@@ -491,5 +542,44 @@ fn apply_strfn(f: &StrFn, id: u32, strings: &mut Strings) -> u32 {
             }
             _ => UNORDERED,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_string_has_one_id_whether_in_the_dictionary_or_made() {
+        let mut dict = StringDict::new();
+        let a = dict.intern("a").unwrap_or(u32::MAX);
+        let mut strings = Strings::new(&dict);
+        assert_eq!(strings.intern("a"), a);
+        let x = strings.intern("x.com");
+        let y = strings.intern("y.com");
+        assert_eq!((x, y), (strings.dict_len(), strings.dict_len() + 1));
+        assert_eq!(strings.intern("x.com"), x);
+        assert_eq!((strings.get(x), strings.get(y)), ("x.com", "y.com"));
+        assert_eq!(strings.made(), 2);
+    }
+
+    #[test]
+    fn a_mapped_predicate_tests_the_made_string() {
+        let free = Pred::InStrs(vec!["gmail.com".to_string()]);
+        let domain_in = Pred::Mapped(StrMap::Domain, Box::new(free.clone()));
+        assert!(eval_pred(&domain_in, "Ann@GMail.com"));
+        assert!(!eval_pred(&domain_in, "ann@acme.com"));
+        assert!(!eval_pred(&free, "ann@gmail.com"));
+        let trimmed = Pred::Mapped(StrMap::Trim, Box::new(Pred::InStrs(vec!["x".into()])));
+        assert!(eval_pred(&trimmed, "  x "));
+    }
+
+    #[test]
+    fn a_memo_of_made_strings_grows_with_unknown_entries() {
+        let mut table = Vec::new();
+        remember(&mut table, 2, 1u8, PRED_UNKNOWN);
+        assert_eq!(table, vec![PRED_UNKNOWN, PRED_UNKNOWN, 1]);
+        remember(&mut table, 0, 0u8, PRED_UNKNOWN);
+        assert_eq!(table, vec![0, PRED_UNKNOWN, 1]);
     }
 }
