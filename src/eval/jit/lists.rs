@@ -46,7 +46,7 @@ fn static_strs(p: &crate::ir::Program, e: &Expr) -> Option<Vec<String>> {
 }
 
 /// `lower(a)`, `upper(a)`, `trim(a)` or `domain(a)` of a string `a`: the function and `a`.
-fn str_map_call(e: &Expr) -> Option<(StrMap, &Expr)> {
+pub(super) fn str_map_call(e: &Expr) -> Option<(StrMap, &Expr)> {
     let ExprKind::Call(f, args) = &e.kind else {
         return None;
     };
@@ -61,6 +61,19 @@ fn str_map_call(e: &Expr) -> Option<(StrMap, &Expr)> {
         [arg] if Kind::of(&arg.ty) == Some(Kind::Str) => Some((m, arg)),
         _ => None,
     }
+}
+
+/// The string functions nested in `e`, innermost first, and the argument of the innermost
+/// (`upper(domain(email))`: `[Domain, Upper]` and `email`).
+pub(super) fn str_map_chain(e: &Expr) -> (Vec<StrMap>, &Expr) {
+    let mut maps = Vec::new();
+    let mut inner = e;
+    while let Some((m, arg)) = str_map_call(inner) {
+        maps.push(m);
+        inner = arg;
+    }
+    maps.reverse();
+    (maps, inner)
 }
 
 fn static_str(p: &crate::ir::Program, e: &Expr) -> Option<String> {
@@ -149,16 +162,16 @@ impl Gen<'_> {
         let strs = (Kind::of(&x.ty) == Some(Kind::Str))
             .then(|| static_strs(self.p, list))
             .flatten();
-        let has = match (strs, str_map_call(x)) {
-            (Some(strs), Some((m, arg))) => {
-                let id = self.scalar(arg)?;
-                self.memo_pred(Pred::Mapped(m, Box::new(Pred::InStrs(strs))), id)
+        let has = match strs {
+            Some(strs) => {
+                let (maps, innermost) = str_map_chain(x);
+                let pred = maps.iter().rev().fold(Pred::InStrs(strs), |inner, &m| {
+                    Pred::Mapped(m, Box::new(inner))
+                });
+                let id = self.scalar(innermost)?;
+                self.memo_pred(pred, id)
             }
-            (Some(strs), None) => {
-                let xv = self.scalar(x)?;
-                self.memo_pred(Pred::InStrs(strs), xv)
-            }
-            (None, _) => {
+            None => {
                 let xv = self.scalar(x)?;
                 let kind = Self::item_kind(list)?;
                 let l = self.expr(list)?;

@@ -143,6 +143,9 @@ pub(super) enum StrFn {
     LenStr,
     /// Position in the enum ([`UNORDERED`] outside it or for a stage detour).
     EnumPos(Arc<EnumType>),
+    /// Nested string functions, innermost first (`upper(domain(email))`): only the outermost
+    /// result is interned.
+    Maps(Vec<StrMap>),
 }
 
 /// [`StrFn::EnumPos`] of a value with no position.

@@ -535,6 +535,13 @@ fn apply_strfn(f: &StrFn, id: u32, strings: &mut Strings) -> u32 {
             let r = text::domain(s);
             strings.intern(&r)
         }
+        StrFn::Maps(maps) => {
+            let mut r = s.to_string();
+            for &m in maps {
+                r = map_str(m, &r).into_owned();
+            }
+            strings.intern(&r)
+        }
         StrFn::LenStr => u32::try_from(text::char_len(s)).unwrap_or(u32::MAX - 2),
         StrFn::EnumPos(e) => match e.index_of(s) {
             Some(i) if e.stage_path_len.is_none_or(|n| i < n) => {
@@ -572,6 +579,25 @@ mod tests {
         assert!(!eval_pred(&free, "ann@gmail.com"));
         let trimmed = Pred::Mapped(StrMap::Trim, Box::new(Pred::InStrs(vec!["x".into()])));
         assert!(eval_pred(&trimmed, "  x "));
+    }
+
+    #[test]
+    fn nested_string_functions_intern_only_the_outermost_result() {
+        let mut dict = StringDict::new();
+        let email = dict.intern(" Ann@Acme.com").unwrap_or(u32::MAX);
+        let mut strings = Strings::new(&dict);
+        let maps = StrFn::Maps(vec![StrMap::Domain, StrMap::Upper]);
+        let r = apply_strfn(&maps, email, &mut strings);
+        assert_eq!(strings.get(r), "ACME.COM");
+        assert_eq!(strings.made(), 1);
+        let nested = Pred::Mapped(
+            StrMap::Trim,
+            Box::new(Pred::Mapped(
+                StrMap::Lower,
+                Box::new(Pred::InStrs(vec!["ann@acme.com".into()])),
+            )),
+        );
+        assert!(eval_pred(&nested, strings.get(email)));
     }
 
     #[test]
