@@ -544,13 +544,6 @@ impl Gen<'_> {
         };
         let span = e.span;
         Ok(match f {
-            Func::Lower | Func::Upper | Func::Trim | Func::Domain
-                if super::lists::str_map_call(arg(0)?).is_some() =>
-            {
-                let (maps, innermost) = super::lists::str_map_chain(e);
-                let s = self.scalar(innermost)?;
-                self.memo_strfn(StrFn::Maps(maps), s)
-            }
             Func::Lower | Func::Upper | Func::Trim | Func::Domain | Func::LenStr => {
                 let s = self.scalar(arg(0)?)?;
                 let func = match f {

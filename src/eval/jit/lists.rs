@@ -4,10 +4,10 @@
 
 use super::codegen::{unsupported, Elem, Gen, Val, R};
 use super::helpers;
-use super::plan::{Child, ColPath, Kind, Pred, Slot, StrFn, StrMap, PRED_UNKNOWN, STRFN_UNKNOWN};
+use super::plan::{Child, ColPath, Kind, Pred, Slot, StrFn, PRED_UNKNOWN, STRFN_UNKNOWN};
 use super::JitError;
 use crate::eval::text;
-use crate::ir::{AggOp, Expr, ExprKind, Func, Quant, Ty};
+use crate::ir::{AggOp, Expr, ExprKind, Quant, Ty};
 use crate::value::Value as V;
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{types, Block, BlockArg, InstBuilder, Value};
@@ -43,37 +43,6 @@ fn static_strs(p: &crate::ir::Program, e: &Expr) -> Option<Vec<String>> {
             .collect(),
         _ => None,
     }
-}
-
-/// `lower(a)`, `upper(a)`, `trim(a)` or `domain(a)` of a string `a`: the function and `a`.
-pub(super) fn str_map_call(e: &Expr) -> Option<(StrMap, &Expr)> {
-    let ExprKind::Call(f, args) = &e.kind else {
-        return None;
-    };
-    let m = match f {
-        Func::Lower => StrMap::Lower,
-        Func::Upper => StrMap::Upper,
-        Func::Trim => StrMap::Trim,
-        Func::Domain => StrMap::Domain,
-        _ => return None,
-    };
-    match args.as_slice() {
-        [arg] if Kind::of(&arg.ty) == Some(Kind::Str) => Some((m, arg)),
-        _ => None,
-    }
-}
-
-/// The string functions nested in `e`, innermost first, and the argument of the innermost
-/// (`upper(domain(email))`: `[Domain, Upper]` and `email`).
-pub(super) fn str_map_chain(e: &Expr) -> (Vec<StrMap>, &Expr) {
-    let mut maps = Vec::new();
-    let mut inner = e;
-    while let Some((m, arg)) = str_map_call(inner) {
-        maps.push(m);
-        inner = arg;
-    }
-    maps.reverse();
-    (maps, inner)
 }
 
 fn static_str(p: &crate::ir::Program, e: &Expr) -> Option<String> {
@@ -159,20 +128,13 @@ impl Gen<'_> {
 
     /// `x in list` / `x not in list`.
     pub fn membership(&mut self, x: &Expr, list: &Expr, negated: bool) -> R<Value> {
+        let xv = self.scalar(x)?;
         let strs = (Kind::of(&x.ty) == Some(Kind::Str))
             .then(|| static_strs(self.p, list))
             .flatten();
         let has = match strs {
-            Some(strs) => {
-                let (maps, innermost) = str_map_chain(x);
-                let pred = maps.iter().rev().fold(Pred::InStrs(strs), |inner, &m| {
-                    Pred::Mapped(m, Box::new(inner))
-                });
-                let id = self.scalar(innermost)?;
-                self.memo_pred(pred, id)
-            }
+            Some(strs) => self.memo_pred(Pred::InStrs(strs), xv),
             None => {
-                let xv = self.scalar(x)?;
                 let kind = Self::item_kind(list)?;
                 let l = self.expr(list)?;
                 self.list_has(l, kind, xv, list)?

@@ -39,9 +39,7 @@
 //!   `starts with`, `ends with`, `matches`, `in [literals]`, `contains any`) and functions
 //!   (`lower`, `upper`, `trim`, `domain`, `len`, enum positions) are memo tables indexed by
 //!   id, filled by a helper the first time a string is seen: a predicate runs once per distinct
-//!   string, never per row. `lower`/`upper`/`trim`/`domain` of a string tested against a list of
-//!   literals (`domain(email) in free_email`) is one predicate of the argument's id: the made
-//!   string is never interned. `a + b` interns the concatenation (memoized per pair of ids).
+//!   string, never per row. `a + b` interns the concatenation (memoized per pair of ids).
 //! * **Lists** are `(pointer, length)` into the batch's child column, a per-batch constant
 //!   list, or a per-row buffer for list literals with computed elements; membership,
 //!   `contains`, `count`/`any`/`all`/`earliest`/`latest`/`decayed_count` are inline loops.

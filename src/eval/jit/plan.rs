@@ -109,27 +109,6 @@ pub(super) enum Pred {
     Matches(Pattern),
     /// Exact membership in a list of literal strings.
     InStrs(Vec<String>),
-    /// `inner` of the string made by a function (`domain(email) in free_email`): memoized per
-    /// id of the function's argument, and the made string is never interned.
-    Mapped(StrMap, Box<Pred>),
-}
-
-/// A function from a string to a string, applied inside a [`Pred::Mapped`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum StrMap {
-    Lower,
-    Upper,
-    Trim,
-    Domain,
-}
-
-/// The key under which equal predicates share one memo table.
-fn pred_key(pred: &Pred) -> String {
-    match pred {
-        Pred::Matches(p) => format!("Matches({:?})", p.source),
-        Pred::Mapped(m, inner) => format!("Mapped({m:?}, {})", pred_key(inner)),
-        other => format!("{other:?}"),
-    }
 }
 
 /// A function of one string computed once per distinct string (memoized per batch).
@@ -143,9 +122,6 @@ pub(super) enum StrFn {
     LenStr,
     /// Position in the enum ([`UNORDERED`] outside it or for a stage detour).
     EnumPos(Arc<EnumType>),
-    /// Nested string functions, innermost first (`upper(domain(email))`): only the outermost
-    /// result is interned.
-    Maps(Vec<StrMap>),
 }
 
 /// [`StrFn::EnumPos`] of a value with no position.
@@ -279,7 +255,10 @@ impl Plan {
     }
 
     pub fn pred(&mut self, pred: Pred) -> u32 {
-        let key = pred_key(&pred);
+        let key = match &pred {
+            Pred::Matches(p) => format!("Matches({:?})", p.source),
+            other => format!("{other:?}"),
+        };
         if let Some(&i) = self.pred_index.get(&key) {
             return i;
         }

@@ -10,14 +10,11 @@
 //! and the helpers reach it only through raw pointers taken once before the call
 //! ([`Buffers::env`]), and `eval_batch` reads it through the buffers only after the call.
 
-use super::plan::{
-    Kind, OutKind, Plan, Pred, Slot, StrFn, StrMap, PRED_UNKNOWN, STRFN_UNKNOWN, UNORDERED,
-};
+use super::plan::{Kind, OutKind, Plan, Pred, Slot, StrFn, PRED_UNKNOWN, STRFN_UNKNOWN, UNORDERED};
 use crate::data::{Batch, Column, StringDict};
 use crate::eval::{text, EvalError};
 use crate::value::Value;
 use hashbrown::{DefaultHashBuilder, HashMap, HashTable};
-use std::borrow::Cow;
 use std::hash::BuildHasher;
 
 /// The batch dictionary plus the strings made while evaluating it.
@@ -502,17 +499,6 @@ fn eval_pred(pred: &Pred, s: &str) -> bool {
         }
         Pred::Matches(p) => p.regex.is_match(s),
         Pred::InStrs(list) => list.iter().any(|x| x == s),
-        Pred::Mapped(m, inner) => eval_pred(inner, &map_str(*m, s)),
-    }
-}
-
-/// The same strings as the interpreter's `lower`, `upper`, `trim` and `domain`.
-fn map_str(m: StrMap, s: &str) -> Cow<'_, str> {
-    match m {
-        StrMap::Lower => Cow::Owned(s.to_lowercase()),
-        StrMap::Upper => Cow::Owned(s.to_uppercase()),
-        StrMap::Trim => Cow::Borrowed(s.trim()),
-        StrMap::Domain => Cow::Owned(text::domain(s)),
     }
 }
 
@@ -533,13 +519,6 @@ fn apply_strfn(f: &StrFn, id: u32, strings: &mut Strings) -> u32 {
         }
         StrFn::Domain => {
             let r = text::domain(s);
-            strings.intern(&r)
-        }
-        StrFn::Maps(maps) => {
-            let mut r = s.to_string();
-            for &m in maps {
-                r = map_str(m, &r).into_owned();
-            }
             strings.intern(&r)
         }
         StrFn::LenStr => u32::try_from(text::char_len(s)).unwrap_or(u32::MAX - 2),
@@ -568,36 +547,6 @@ mod tests {
         assert_eq!(strings.intern("x.com"), x);
         assert_eq!((strings.get(x), strings.get(y)), ("x.com", "y.com"));
         assert_eq!(strings.made(), 2);
-    }
-
-    #[test]
-    fn a_mapped_predicate_tests_the_made_string() {
-        let free = Pred::InStrs(vec!["gmail.com".to_string()]);
-        let domain_in = Pred::Mapped(StrMap::Domain, Box::new(free.clone()));
-        assert!(eval_pred(&domain_in, "Ann@GMail.com"));
-        assert!(!eval_pred(&domain_in, "ann@acme.com"));
-        assert!(!eval_pred(&free, "ann@gmail.com"));
-        let trimmed = Pred::Mapped(StrMap::Trim, Box::new(Pred::InStrs(vec!["x".into()])));
-        assert!(eval_pred(&trimmed, "  x "));
-    }
-
-    #[test]
-    fn nested_string_functions_intern_only_the_outermost_result() {
-        let mut dict = StringDict::new();
-        let email = dict.intern(" Ann@Acme.com").unwrap_or(u32::MAX);
-        let mut strings = Strings::new(&dict);
-        let maps = StrFn::Maps(vec![StrMap::Domain, StrMap::Upper]);
-        let r = apply_strfn(&maps, email, &mut strings);
-        assert_eq!(strings.get(r), "ACME.COM");
-        assert_eq!(strings.made(), 1);
-        let nested = Pred::Mapped(
-            StrMap::Trim,
-            Box::new(Pred::Mapped(
-                StrMap::Lower,
-                Box::new(Pred::InStrs(vec!["ann@acme.com".into()])),
-            )),
-        );
-        assert!(eval_pred(&nested, strings.get(email)));
     }
 
     #[test]
