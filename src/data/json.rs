@@ -239,6 +239,33 @@ impl FieldSeed<'_, '_> {
     }
 }
 
+/// The scalar `visit_*` methods every visitor here shares: each hands what it got to `accept`.
+macro_rules! scalar_visits {
+    () => {
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+            self.accept(Got::Bool(v))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+            self.accept(Got::I64(v))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+            self.accept(Got::U64(v))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+            self.accept(Got::F64(v))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+            self.accept(Got::Str(v))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+            self.accept(Got::Null)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<(), E> {
+            self.accept(Got::Null)
+        }
+    };
+}
+
 impl<'de> Visitor<'de> for FieldSeed<'_, '_> {
     type Value = ();
 
@@ -246,27 +273,8 @@ impl<'de> Visitor<'de> for FieldSeed<'_, '_> {
         f.write_str(&self.field.expected)
     }
 
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
-        self.accept(Got::Bool(v))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
-        self.accept(Got::I64(v))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
-        self.accept(Got::U64(v))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
-        self.accept(Got::F64(v))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-        self.accept(Got::Str(v))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.accept(Got::Null)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        self.accept(Got::Null)
-    }
+    scalar_visits!();
+
     fn visit_map<A: MapAccess<'de>>(self, _map: A) -> Result<(), A::Error> {
         self.accept(Got::Object)
     }
@@ -382,35 +390,6 @@ impl ScalarSeed<'_, '_> {
     }
 }
 
-macro_rules! scalar_visits {
-    () => {
-        fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
-            self.accept(Got::Bool(v))
-        }
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
-            self.accept(Got::I64(v))
-        }
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
-            self.accept(Got::U64(v))
-        }
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
-            self.accept(Got::F64(v))
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-            self.accept(Got::Str(v))
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-            self.accept(Got::Null)
-        }
-        fn visit_none<E: de::Error>(self) -> Result<(), E> {
-            self.accept(Got::Null)
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<(), A::Error> {
-            self.accept(Got::Array)
-        }
-    };
-}
-
 impl<'de> Visitor<'de> for ScalarSeed<'_, '_> {
     type Value = ();
 
@@ -419,6 +398,10 @@ impl<'de> Visitor<'de> for ScalarSeed<'_, '_> {
     }
 
     scalar_visits!();
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<(), A::Error> {
+        self.accept(Got::Array)
+    }
 
     fn visit_map<A: MapAccess<'de>>(self, _map: A) -> Result<(), A::Error> {
         self.accept(Got::Object)
@@ -464,6 +447,10 @@ impl<'de> Visitor<'de> for RecordItemSeed<'_, '_> {
     }
 
     scalar_visits!();
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<(), A::Error> {
+        self.accept(Got::Array)
+    }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let fields = self.item_fields;
