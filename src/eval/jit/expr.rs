@@ -17,26 +17,9 @@ impl Gen<'_> {
         let v = match &e.kind {
             ExprKind::Const(v) => self.constant(e, v)?,
             ExprKind::Field(id) => self.field(e, *id)?,
-            ExprKind::Def(id) => self
-                .defs
-                .get(id.0 as usize)
-                .copied()
-                .flatten()
-                .ok_or_else(|| JitError::internal("a definition used before it is computed"))?,
-            ExprKind::Score(id) => Val::scalar(
-                self.scores
-                    .get(id.0 as usize)
-                    .copied()
-                    .flatten()
-                    .ok_or_else(|| JitError::internal("a score used before it is computed"))?,
-            ),
-            ExprKind::Grade(id) => Val::scalar(
-                self.grades
-                    .get(id.0 as usize)
-                    .copied()
-                    .flatten()
-                    .ok_or_else(|| JitError::internal("a grade used before it is computed"))?,
-            ),
+            ExprKind::Def(id) => computed(&self.defs, id.0, "a definition")?,
+            ExprKind::Score(id) => Val::scalar(computed(&self.scores, id.0, "a score")?),
+            ExprKind::Grade(id) => Val::scalar(computed(&self.grades, id.0, "a grade")?),
             ExprKind::Stage => self
                 .stage
                 .ok_or_else(|| JitError::internal("the stage used before it is computed"))?,
@@ -636,4 +619,14 @@ pub(super) fn enum_type(ty: &Ty) -> Option<&std::sync::Arc<EnumType>> {
         Ty::Enum(e) => Some(e),
         _ => None,
     }
+}
+
+/// The value of a node computed earlier in this kernel (`program.order` puts dependencies
+/// first, so a miss is a bug in the compiler, reported rather than panicked on).
+fn computed<T: Copy>(slots: &[Option<T>], index: u32, what: &str) -> R<T> {
+    slots
+        .get(index as usize)
+        .copied()
+        .flatten()
+        .ok_or_else(|| JitError::internal(format!("{what} used before it is computed")))
 }
