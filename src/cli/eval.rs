@@ -123,7 +123,6 @@ fn evaluate(args: &EvalArgs) -> Result<(), ExitCode> {
             .collect(),
     );
     let jit = super::eval_jit::choose_engine(&rules, args.eval.engine)?;
-    let labels = super::eval_jit::Labels::new(program);
     let now = now_ms(args.eval.as_of);
     let mut sink = Sink::open(args.output.as_deref())?;
     let mut head = Vec::new();
@@ -146,15 +145,7 @@ fn evaluate(args: &EvalArgs) -> Result<(), ExitCode> {
         },
         |batch| {
             let compiled = jit.as_ref().map(|jit| {
-                super::eval_jit::render_batch(
-                    jit,
-                    &labels,
-                    &layout,
-                    &columns,
-                    &why_scores,
-                    batch,
-                    now,
-                )
+                super::eval_jit::render_batch(jit, &layout, &columns, &why_scores, batch, now)
             });
             match compiled {
                 Some(Ok(done)) => done,

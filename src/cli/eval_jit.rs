@@ -3,16 +3,14 @@
 //! output columns.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use super::columns::Source;
 use super::common::Engine;
-use crate::data::Batch;
+use crate::data::{Batch, Column, Scalar};
 use crate::eval::jit::{BatchResult, Jit, JitError};
-use crate::ir::{Program, ScoreId, Ty};
-use crate::output::{Layout, WhyItem};
+use crate::ir::ScoreId;
+use crate::output::{Cell, Layout, WhyItem};
 use crate::pipeline::Processed;
-use crate::value::Value;
 use crate::RuleSet;
 
 /// The compiled rules, or `None` for the interpreter. `--engine jit` given explicitly makes a
@@ -41,50 +39,38 @@ pub(crate) fn choose_engine(
     }
 }
 
-/// Labels of grades and stages as shared strings, so rows reuse them instead of allocating.
-pub(crate) struct Labels {
-    grades: Vec<Vec<Arc<str>>>,
-    stages: Vec<Arc<str>>,
-}
-
-impl Labels {
-    pub fn new(program: &Program) -> Labels {
-        let labels = |ty: &Ty| match ty.base() {
-            Ty::Enum(e) => e.values.iter().map(|v| Arc::from(v.as_str())).collect(),
-            _ => Vec::new(),
-        };
-        Labels {
-            grades: program.grades.iter().map(|g| labels(&g.ty)).collect(),
-            stages: program
-                .stages
-                .as_ref()
-                .map_or(Vec::new(), |s| labels(&s.ty)),
-        }
+/// The cell of column `source` at `row`, borrowed from the batch and the kernel's output columns
+/// (definitions other than numbers and flags are built as values, as the interpreter does).
+fn cell_of<'a>(source: Source, batch: &'a Batch, r: &'a BatchResult, row: usize) -> Cell<'a> {
+    match source {
+        Source::Record => Cell::Int(batch.record_number(row) as i64),
+        Source::Field(f) => field_cell(batch, f.0 as usize, row),
+        Source::Def(d) => Cell::Owned(r.def(d, row)),
+        Source::Score(s) => Cell::Number(r.score(s, row)),
+        Source::Grade(g) => Cell::Str(r.grade(g, row).1),
+        Source::Stage => r.stage(row).map_or(Cell::Missing, Cell::Str),
     }
 }
 
-fn value_of(source: Source, labels: &Labels, batch: &Batch, r: &BatchResult, row: usize) -> Value {
-    match source {
-        Source::Record => Value::Int(batch.record_number(row) as i64),
-        Source::Field(f) => batch.value(f.0 as usize, row),
-        Source::Def(d) => r.def(d, row),
-        Source::Score(s) => Value::Number(r.score(s, row)),
-        Source::Grade(g) => {
-            let (index, label) = r.grade(g, row);
-            labels
-                .grades
-                .get(g.0 as usize)
-                .and_then(|l| l.get(index as usize))
-                .map_or_else(|| Value::str(label), |l| Value::Str(l.clone()))
-        }
-        Source::Stage => match r.stage(row) {
-            None => Value::Missing,
-            Some(name) => labels
-                .stages
-                .iter()
-                .find(|l| &***l == name)
-                .map_or_else(|| Value::str(name), |l| Value::Str(l.clone())),
-        },
+/// A field's cell: scalars straight from their column, lists and records as values.
+fn field_cell(batch: &Batch, field: usize, row: usize) -> Cell<'_> {
+    fn scalar<T: Copy + Default>(
+        c: &Scalar<T>,
+        row: usize,
+        cell: impl Fn(T) -> Cell<'static>,
+    ) -> Cell<'static> {
+        c.get(row).map_or(Cell::Missing, cell)
+    }
+    match batch.columns.get(field) {
+        Some(Column::Str(c)) => c
+            .get(row)
+            .map_or(Cell::Missing, |id| Cell::Str(batch.dict.get(id))),
+        Some(Column::Int(c)) => scalar(c, row, Cell::Int),
+        Some(Column::Number(c)) => scalar(c, row, Cell::Number),
+        Some(Column::Bool(c)) => scalar(c, row, Cell::Bool),
+        Some(Column::Timestamp(c)) => scalar(c, row, Cell::Timestamp),
+        Some(Column::Duration(c)) => scalar(c, row, Cell::Duration),
+        _ => Cell::Owned(batch.value(field, row)),
     }
 }
 
@@ -93,7 +79,6 @@ fn value_of(source: Source, labels: &Labels, batch: &Batch, r: &BatchResult, row
 /// the schema: a bug), so the caller says so and uses the interpreter for it.
 pub(crate) fn render_batch(
     jit: &Jit,
-    labels: &Labels,
     layout: &Layout,
     columns: &[(String, Source)],
     why_scores: &[ScoreId],
@@ -104,17 +89,17 @@ pub(crate) fn render_batch(
     let mut out = Vec::with_capacity(batch.len() * 64);
     let mut rejects = Vec::new();
     let mut rows = 0u64;
-    let mut row_values = Vec::with_capacity(columns.len());
+    let mut cells = Vec::with_capacity(columns.len());
     for row in 0..batch.len() {
         if let Some(e) = result.error(row) {
             rejects.push(batch.reject(row, e.message.clone()));
             continue;
         }
-        row_values.clear();
-        row_values.extend(
+        cells.clear();
+        cells.extend(
             columns
                 .iter()
-                .map(|(_, s)| value_of(*s, labels, batch, &result, row)),
+                .map(|(_, s)| cell_of(*s, batch, &result, row)),
         );
         let why: Vec<Vec<WhyItem>> = why_scores
             .iter()
@@ -126,7 +111,7 @@ pub(crate) fn render_batch(
                     .collect()
             })
             .collect();
-        layout.write_row(&mut out, rows, &row_values, &why);
+        layout.write_cells(&mut out, rows, &cells, &why);
         rows += 1;
     }
     Ok(Processed {

@@ -54,7 +54,7 @@ impl Decoder {
         // One UTF-8 check for the whole chunk; if it fails, each record is checked (and
         // explained) on its own.
         let input = chunk.bytes.get(..chunk.len).unwrap_or_default();
-        let text = std::str::from_utf8(input).ok();
+        let text = simdutf8::basic::from_utf8(input).ok();
         // CSV: without a quote anywhere in the chunk, each record is its cells between commas.
         let may_quote = csv.is_some() && memchr::memchr(b'"', input).is_some();
         for (i, span) in chunk.records.iter().enumerate() {

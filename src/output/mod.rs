@@ -10,4 +10,4 @@ mod number;
 mod table;
 
 pub use number::{write_int, write_number};
-pub use table::{write_json_str, Column, Format, Layout, WhyItem};
+pub use table::{write_json_str, Cell, Column, Format, Layout, WhyItem};

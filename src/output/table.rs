@@ -61,6 +61,32 @@ impl WhyItem {
     }
 }
 
+/// One cell of a row. Engines with columnar results (the JIT) hand out numbers and borrowed text
+/// as they are, so formatting a row builds no [`Value`] (no allocation, no reference counting);
+/// anything else is a [`Value`], borrowed or owned.
+#[derive(Debug, Clone)]
+pub enum Cell<'a> {
+    Missing,
+    Int(i64),
+    Number(f64),
+    Bool(bool),
+    Str(&'a str),
+    Timestamp(i64),
+    Duration(i64),
+    Ref(&'a Value),
+    Owned(Value),
+}
+
+impl Cell<'_> {
+    fn value(&self) -> Option<&Value> {
+        match self {
+            Cell::Ref(v) => Some(v),
+            Cell::Owned(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
 /// The shape of one output: format, columns, and the scores explained per row (`--explain`).
 #[derive(Debug, Clone)]
 pub struct Layout {
@@ -128,6 +154,19 @@ impl Layout {
     /// place commas). `values` follow the columns (a short row is padded with missing values);
     /// `why` follows `why_scores` (a short list reads as nothing fired).
     pub fn write_row(&self, out: &mut Vec<u8>, index: u64, values: &[Value], why: &[Vec<WhyItem>]) {
+        let cells: Vec<Cell<'_>> = values.iter().map(Cell::Ref).collect();
+        self.write_cells(out, index, &cells, why);
+    }
+
+    /// One row from its cells: as [`Layout::write_row`], which formats a [`Value`] exactly as
+    /// the cell of the same content.
+    pub fn write_cells(
+        &self,
+        out: &mut Vec<u8>,
+        index: u64,
+        values: &[Cell<'_>],
+        why: &[Vec<WhyItem>],
+    ) {
         match self.format {
             Format::Csv => self.write_csv_row(out, values, why),
             Format::Ndjson => {
@@ -148,15 +187,15 @@ impl Layout {
         }
     }
 
-    fn write_csv_row(&self, out: &mut Vec<u8>, values: &[Value], why: &[Vec<WhyItem>]) {
+    fn write_csv_row(&self, out: &mut Vec<u8>, values: &[Cell<'_>], why: &[Vec<WhyItem>]) {
         let mut scratch = Vec::new();
         for (i, column) in self.columns.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
-            write_csv_value(
+            write_csv_cell(
                 out,
-                values.get(i).unwrap_or(&Value::Missing),
+                values.get(i).unwrap_or(&Cell::Missing),
                 column,
                 &mut scratch,
             );
@@ -182,15 +221,18 @@ impl Layout {
         out.push(b'\n');
     }
 
-    fn write_json_object(&self, out: &mut Vec<u8>, values: &[Value], why: &[Vec<WhyItem>]) {
+    fn write_json_object(&self, out: &mut Vec<u8>, values: &[Cell<'_>], why: &[Vec<WhyItem>]) {
         out.push(b'{');
         for (i, (column, key)) in self.columns.iter().zip(&self.json_keys).enumerate() {
             if i > 0 {
                 out.push(b',');
             }
             out.extend_from_slice(key);
-            let value = values.get(i).unwrap_or(&Value::Missing);
-            write_json_value(out, value, &column.record_fields);
+            write_json_cell(
+                out,
+                values.get(i).unwrap_or(&Cell::Missing),
+                &column.record_fields,
+            );
         }
         if !self.why_scores.is_empty() {
             if !self.columns.is_empty() {
@@ -243,6 +285,27 @@ fn write_csv_field(out: &mut Vec<u8>, field: &[u8]) {
     out.push(b'"');
 }
 
+fn write_csv_cell(out: &mut Vec<u8>, cell: &Cell<'_>, column: &Column, scratch: &mut Vec<u8>) {
+    match cell {
+        Cell::Missing => {}
+        Cell::Int(n) => write_int(out, *n),
+        Cell::Number(x) => write_number(out, *x),
+        Cell::Bool(b) => write_bool(out, *b),
+        Cell::Str(s) => write_csv_field(out, s.as_bytes()),
+        Cell::Timestamp(ms) => out.extend_from_slice(format_timestamp(*ms).as_bytes()),
+        Cell::Duration(ms) => out.extend_from_slice(format_duration(*ms).as_bytes()),
+        Cell::Ref(_) | Cell::Owned(_) => {
+            if let Some(v) = cell.value() {
+                write_csv_value(out, v, column, scratch);
+            }
+        }
+    }
+}
+
+fn write_bool(out: &mut Vec<u8>, b: bool) {
+    out.extend_from_slice(if b { b"true" } else { b"false" });
+}
+
 fn write_csv_value(out: &mut Vec<u8>, value: &Value, column: &Column, scratch: &mut Vec<u8>) {
     match value {
         Value::Missing => {}
@@ -278,7 +341,7 @@ fn write_scalar_text(out: &mut Vec<u8>, value: &Value) {
         Value::Int(n) => write_int(out, *n),
         Value::Number(x) => write_number(out, *x),
         Value::Str(s) => out.extend_from_slice(s.as_bytes()),
-        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Value::Bool(b) => write_bool(out, *b),
         Value::Timestamp(ms) => out.extend_from_slice(format_timestamp(*ms).as_bytes()),
         Value::Duration(ms) => out.extend_from_slice(format_duration(*ms).as_bytes()),
         Value::List(_) | Value::Record(_) => write_json_value(out, value, &[]),
@@ -326,13 +389,30 @@ fn write_json_number(out: &mut Vec<u8>, x: f64) {
     }
 }
 
+fn write_json_cell(out: &mut Vec<u8>, cell: &Cell<'_>, record_fields: &[String]) {
+    match cell {
+        Cell::Missing => out.extend_from_slice(b"null"),
+        Cell::Int(n) => write_int(out, *n),
+        Cell::Number(x) => write_json_number(out, *x),
+        Cell::Bool(b) => write_bool(out, *b),
+        Cell::Str(s) => write_json_str(out, s),
+        Cell::Timestamp(ms) => write_json_str(out, &format_timestamp(*ms)),
+        Cell::Duration(ms) => write_json_str(out, &format_duration(*ms)),
+        Cell::Ref(_) | Cell::Owned(_) => {
+            if let Some(v) = cell.value() {
+                write_json_value(out, v, record_fields);
+            }
+        }
+    }
+}
+
 fn write_json_value(out: &mut Vec<u8>, value: &Value, record_fields: &[String]) {
     match value {
         Value::Missing => out.extend_from_slice(b"null"),
         Value::Int(n) => write_int(out, *n),
         Value::Number(x) => write_json_number(out, *x),
         Value::Str(s) => write_json_str(out, s),
-        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Value::Bool(b) => write_bool(out, *b),
         Value::Timestamp(ms) => write_json_str(out, &format_timestamp(*ms)),
         Value::Duration(ms) => write_json_str(out, &format_duration(*ms)),
         Value::List(items) => {

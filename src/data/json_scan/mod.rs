@@ -18,7 +18,7 @@ mod cursor;
 use super::batch::{BatchBuilder, Column};
 use super::dict::StringDict;
 use super::fields::{end_list, push_value, FieldPlan, ItemField, Shape};
-use cursor::{Cursor, Scan};
+use cursor::{same_bytes, Cursor, Scan};
 
 /// Keys remembered from the previous record, by position.
 const MAX_LAYOUT: usize = 256;
@@ -114,7 +114,7 @@ impl<'p> JsonScanner<'p> {
         if let Some((k, field)) = self.layout.get(slot) {
             // The same key as in the previous record (it cannot hold a quote or a backslash).
             let end = c.pos + k.len();
-            if c.bytes.get(end) == Some(&b'"') && c.bytes[c.pos..end] == **k {
+            if c.bytes.get(end) == Some(&b'"') && same_bytes(c.bytes.get(c.pos..end)?, k) {
                 c.pos = end + 1;
                 return Some(*field);
             }

@@ -144,3 +144,22 @@ fn learns_a_changed_key_order() {
     assert_eq!(ids, [V::str("a"), V::str("b"), V::str("c")]);
     assert_eq!(visits, [V::Int(1), V::Int(2), V::Int(3)]);
 }
+
+/// The word-wise compare agrees with `==` for every length and every position of a difference.
+#[test]
+fn same_bytes_is_byte_equality() {
+    use super::cursor::same_bytes;
+    let a: Vec<u8> = (0..40u8).map(|i| b'a' + i % 26).collect();
+    for n in 0..a.len() {
+        let x = &a[..n];
+        assert!(same_bytes(x, &a[..n]));
+        if n > 0 {
+            assert!(!same_bytes(x, &a[..n - 1]));
+        }
+        for at in 0..n {
+            let mut y = x.to_vec();
+            y[at] ^= 0x20;
+            assert!(!same_bytes(x, &y), "length {n}, difference at {at}");
+        }
+    }
+}

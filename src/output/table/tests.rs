@@ -235,3 +235,30 @@ fn non_finite_numbers_are_null_in_json() {
         "{\"x\":null}\n"
     );
 }
+
+/// A scalar cell prints exactly as the value of the same content, in every format (the JIT
+/// writes cells, the interpreter values).
+#[test]
+fn cells_print_as_their_values() {
+    let ts = parse_timestamp("2026-11-01T09:30:00Z").unwrap();
+    let pairs: Vec<(Cell<'static>, Value)> = vec![
+        (Cell::Missing, Value::Missing),
+        (Cell::Int(-42), Value::Int(-42)),
+        (Cell::Number(12.5), Value::Number(12.5)),
+        (Cell::Number(f64::NAN), Value::Number(f64::NAN)),
+        (Cell::Bool(false), Value::Bool(false)),
+        (Cell::Str("a,b \"q\"\n\u{1}é"), Value::str("a,b \"q\"\n\u{1}é")),
+        (Cell::Timestamp(ts), Value::Timestamp(ts)),
+        (Cell::Duration(3 * MS_PER_DAY), Value::Duration(3 * MS_PER_DAY)),
+        (Cell::Owned(list(&["x", "y"])), list(&["x", "y"])),
+    ];
+    for format in [Format::Csv, Format::Ndjson, Format::Json] {
+        let layout = Layout::new(format, columns(&["c"]), Vec::new());
+        for (cell, value) in &pairs {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            layout.write_cells(&mut a, 1, std::slice::from_ref(cell), &[]);
+            layout.write_row(&mut b, 1, std::slice::from_ref(value), &[]);
+            assert_eq!(a, b, "{format:?} {value:?}");
+        }
+    }
+}
