@@ -348,6 +348,48 @@ fn invalid_utf8_in_ndjson_and_csv() {
     assert_eq!(counts(&o.skip), (2, 1, 1));
 }
 
+/// Records are checked for UTF-8 in groups of consecutive records: a bad record anywhere in a
+/// large chunk (first, in the middle, last) is rejected alone, and every other record of its
+/// group is read, in order.
+#[test]
+fn invalid_utf8_among_many_records_rejects_only_those() {
+    let bad = [1usize, 1500, 2999];
+    let mut nd = Vec::new();
+    let mut csv = b"id,visits,source\n".to_vec();
+    for i in 0..3000 {
+        let id: &[u8] = if bad.contains(&i) { b"\xff" } else { b"" };
+        nd.extend_from_slice(b"{\"id\":\"");
+        nd.extend_from_slice(id);
+        nd.extend_from_slice(
+            format!("r{i}\",\"visits\":{i},\"source\":\"organic\"}}\n").as_bytes(),
+        );
+        // Some quoted cells, so CSV groups with and without quotes both occur.
+        let quote = if i % 700 == 0 { "\"" } else { "" };
+        csv.extend_from_slice(quote.as_bytes());
+        csv.extend_from_slice(id);
+        csv.extend_from_slice(format!("r{i}{quote},{i},organic\n").as_bytes());
+    }
+    let expected: Vec<String> = (0..3000)
+        .filter(|i| !bad.contains(i))
+        .map(|i| format!("r{i}"))
+        .collect();
+    for (name, bytes, format) in [
+        ("many.ndjson", &nd, Format::Ndjson),
+        ("many.csv", &csv, Format::Csv),
+    ] {
+        let o = outcome(name, bytes, format);
+        assert_eq!(counts(&o.skip), (3000, 2997, 3), "{name}");
+        assert_eq!(o.ids, expected, "{name}");
+        let records: Vec<u64> = o.rejects.iter().map(|r| r.0).collect();
+        assert_eq!(records, [2, 1501, 3000], "{name}");
+        assert!(
+            o.rejects.iter().all(|r| r.2.starts_with("invalid UTF-8")),
+            "{name}: {:?}",
+            o.rejects
+        );
+    }
+}
+
 #[test]
 fn deep_nesting_never_recurses() {
     let depth = 100_000;

@@ -49,11 +49,14 @@ pub struct ChunkSize {
     pub bytes: usize,
 }
 
+/// About 2 MiB per chunk: small enough that a worker's passes over it (UTF-8 check, parse) find
+/// it in its core's cache, large enough that per-batch costs (dictionary, kernel setup) vanish.
+/// Measured on 1M leads (2 cores): 8 MiB chunks cost 8–10% more CPU for NDJSON, 5% for CSV.
 impl Default for ChunkSize {
     fn default() -> ChunkSize {
         ChunkSize {
-            records: 16 * 1024,
-            bytes: 8 << 20,
+            records: 4 * 1024,
+            bytes: 2 << 20,
         }
     }
 }

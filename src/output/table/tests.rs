@@ -247,9 +247,15 @@ fn cells_print_as_their_values() {
         (Cell::Number(12.5), Value::Number(12.5)),
         (Cell::Number(f64::NAN), Value::Number(f64::NAN)),
         (Cell::Bool(false), Value::Bool(false)),
-        (Cell::Str("a,b \"q\"\n\u{1}é"), Value::str("a,b \"q\"\n\u{1}é")),
+        (
+            Cell::Str("a,b \"q\"\n\u{1}é"),
+            Value::str("a,b \"q\"\n\u{1}é"),
+        ),
         (Cell::Timestamp(ts), Value::Timestamp(ts)),
-        (Cell::Duration(3 * MS_PER_DAY), Value::Duration(3 * MS_PER_DAY)),
+        (
+            Cell::Duration(3 * MS_PER_DAY),
+            Value::Duration(3 * MS_PER_DAY),
+        ),
         (Cell::Owned(list(&["x", "y"])), list(&["x", "y"])),
     ];
     for format in [Format::Csv, Format::Ndjson, Format::Json] {
