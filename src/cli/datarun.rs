@@ -18,6 +18,7 @@ fn open_reader(
     rules: &RuleSet,
     data: &DataSource,
     options: &DataOptions,
+    shared: Option<&[bool]>,
     quiet: bool,
 ) -> Result<Reader, ExitCode> {
     let format = options.input_format.map(|f| match f {
@@ -29,7 +30,12 @@ fn open_reader(
         DataSource::Stdin => Input::open(Path::new("-"), format),
         DataSource::File(path) => Input::open(path, format),
     };
-    let reader = input.and_then(|i| Reader::new(i, &rules.program.schema, ChunkSize::default()));
+    let reader = input.and_then(|i| match shared {
+        Some(shared) => {
+            Reader::sharing_strings_of(i, &rules.program.schema, ChunkSize::default(), shared)
+        }
+        None => Reader::new(i, &rules.program.schema, ChunkSize::default()),
+    });
     match reader {
         Ok(r) => {
             if !quiet {
@@ -55,6 +61,9 @@ pub(crate) struct DataRun<'a> {
     pub data: DataSource,
     pub options: &'a DataOptions,
     pub eval: &'a EvalOptions,
+    /// The fields whose strings the evaluation compares by id (by field index; `None`: all
+    /// of them), as `Reader::sharing_strings_of` takes them.
+    pub shared_strings: Option<&'a [bool]>,
     pub quiet: bool,
 }
 
@@ -68,7 +77,13 @@ where
     P: Fn(&Batch) -> Processed<T> + Sync,
     C: FnMut(T) -> Result<Flow, WriteError>,
 {
-    let reader = open_reader(run.rules, &run.data, run.options, run.quiet)?;
+    let reader = open_reader(
+        run.rules,
+        &run.data,
+        run.options,
+        run.shared_strings,
+        run.quiet,
+    )?;
     let mut rejects = open_rejects(run.options)?;
     let mut progress = ProgressLine::new(run.quiet);
     let mut on_progress = |p| progress.update(p);

@@ -62,6 +62,7 @@ fn explain(args: &ExplainArgs) -> Result<(), ExitCode> {
             data: args.input.data(),
             options: &args.data,
             eval: &args.eval,
+            shared_strings: None,
             quiet: true,
         },
         |batch| find_and_explain(&rules, args, batch, now),

@@ -76,6 +76,7 @@ fn report(args: &SlaArgs) -> Result<bool, ExitCode> {
             data: args.input.data(),
             options: &args.data,
             eval: &args.eval,
+            shared_strings: None,
             quiet: args.quiet,
         },
         |batch| accumulate(program, batch, now),

@@ -1,5 +1,6 @@
 //! The per-batch string dictionary: every string of a batch (string and enum fields, list items,
-//! record fields) is stored once and referred to by a `u32` id.
+//! record fields) is stored once and referred to by a `u32` id. (Except the strings of fields
+//! that no evaluation compares by id, such as keys: see [`StringDict::push_unshared`].)
 //!
 //! Layout (what an evaluator or a JIT kernel loads): `text` holds all strings back to back, and
 //! string `id` is `text[offsets[id] .. offsets[id + 1]]`. Ids are dense, `0 .. len()`, in first-seen
@@ -175,6 +176,13 @@ impl StringDict {
         Ok(id)
     }
 
+    /// A fresh id for `s`, without looking for it: the dictionary may then hold `s` more than
+    /// once, and [`StringDict::lookup`] and [`StringDict::intern`] never return this id. For
+    /// strings nothing compares by id (see `FieldPlan::share_strings`).
+    pub fn push_unshared(&mut self, s: &str) -> Result<u32, DictFull> {
+        append(&mut self.text, &mut self.offsets, s)
+    }
+
     fn intern_in_table(&mut self, s: &str) -> Result<u32, DictFull> {
         let hash = self.hasher.hash_one(s);
         let (text, offsets, hasher) = (&self.text, &self.offsets, &self.hasher);
@@ -191,10 +199,7 @@ impl StringDict {
         match entry {
             Entry::Occupied(found) => Ok(*found.get()),
             Entry::Vacant(slot) => {
-                let end = u32::try_from(self.text.len() + s.len()).map_err(|_| DictFull)?;
-                let id = u32::try_from(self.offsets.len() - 1).map_err(|_| DictFull)?;
-                self.text.push_str(s);
-                self.offsets.push(end);
+                let id = append(&mut self.text, &mut self.offsets, s)?;
                 slot.insert(id);
                 Ok(id)
             }
@@ -215,6 +220,15 @@ impl StringDict {
     pub fn iter(&self) -> impl Iterator<Item = (u32, &str)> {
         (0..self.len() as u32).map(|id| (id, self.get(id)))
     }
+}
+
+/// Stores `s` as the next id.
+fn append(text: &mut String, offsets: &mut Vec<u32>, s: &str) -> Result<u32, DictFull> {
+    let end = u32::try_from(text.len() + s.len()).map_err(|_| DictFull)?;
+    let id = u32::try_from(offsets.len() - 1).map_err(|_| DictFull)?;
+    text.push_str(s);
+    offsets.push(end);
+    Ok(id)
 }
 
 /// A batch's strings exceeded 4 GiB of text (ids and offsets are `u32`).

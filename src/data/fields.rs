@@ -16,6 +16,9 @@ pub(crate) enum ScalarTy {
     Number,
     Bool,
     Str,
+    /// A string that no evaluation looks up or compares by id (see [`FieldPlan::share_strings`]):
+    /// stored under a fresh id per occurrence, without looking for an equal string first.
+    UnsharedStr,
     Enum(Arc<EnumType>),
     Timestamp,
     Duration,
@@ -104,6 +107,26 @@ impl FieldPlan {
                 }
             })
             .collect()
+    }
+
+    /// Marks the string fields that are not in `shared` (by field index) as never compared by
+    /// id: their text is stored without a lookup, a fresh id per occurrence. That saves a hash
+    /// and a probe per value of fields such as keys and names, which are unique per row and only
+    /// printed. A field left out of `shared` must not be read through its ids by any
+    /// evaluation that relies on equal strings having equal ids (the JIT); reading its text is
+    /// fine.
+    pub fn share_strings(plans: &mut [FieldPlan], shared: &[bool]) {
+        for (i, plan) in plans.iter_mut().enumerate() {
+            if let Shape::Scalar {
+                ty: ty @ ScalarTy::Str,
+                ..
+            } = &mut plan.shape
+            {
+                if !shared.get(i).copied().unwrap_or(true) {
+                    *ty = ScalarTy::UnsharedStr;
+                }
+            }
+        }
     }
 
     /// Whether a record may leave this field out (missing, or an empty list).
@@ -275,6 +298,13 @@ fn push_text(col: &mut Column, ty: &ScalarTy, s: &str, dict: &mut StringDict) ->
         ScalarTy::Timestamp => push_i64(col, parse_timestamp(s).ok_or(Unfit::Type)?),
         ScalarTy::Duration => push_i64(col, parse_duration(s).ok_or(Unfit::Type)?),
         ScalarTy::Str => push_str(col, s, dict),
+        ScalarTy::UnsharedStr => match col {
+            Column::Str(c) => {
+                c.push(dict.push_unshared(s).map_err(|_| Unfit::TooLarge)?);
+                Ok(())
+            }
+            _ => Err(Unfit::Type),
+        },
         ScalarTy::Enum(e) => {
             if e.index_of(s).is_some() {
                 push_str(col, s, dict)

@@ -153,11 +153,34 @@ impl Reader {
     /// Binds `input` to `schema`. For CSV this reads the header: a missing column for a required
     /// field is an error here, before any row is read.
     pub fn new(input: Input, schema: &Schema, size: ChunkSize) -> Result<Reader, InputError> {
+        Reader::with_plan(input, schema, size, FieldPlan::for_schema(schema))
+    }
+
+    /// As [`Reader::new`], for an evaluation that compares strings by id (the JIT) only in the
+    /// fields marked in `shared` (by field index): the strings of the other string fields are
+    /// stored without a lookup (see `StringDict::push_unshared`), which saves a hash and a
+    /// probe per value of keys, names and other text that is only printed.
+    pub fn sharing_strings_of(
+        input: Input,
+        schema: &Schema,
+        size: ChunkSize,
+        shared: &[bool],
+    ) -> Result<Reader, InputError> {
+        let mut plan = FieldPlan::for_schema(schema);
+        FieldPlan::share_strings(&mut plan, shared);
+        Reader::with_plan(input, schema, size, plan)
+    }
+
+    fn with_plan(
+        input: Input,
+        schema: &Schema,
+        size: ChunkSize,
+        plan: Vec<FieldPlan>,
+    ) -> Result<Reader, InputError> {
         let name = input.name.clone();
         let format = input.format;
         let bytes_read = input.bytes_read.clone();
         let total_bytes = input.total_bytes;
-        let plan = FieldPlan::for_schema(schema);
         let pool = BufferPool::default();
         let mut chunker = Chunker::new(input, size, pool.clone());
         let (csv, warnings) = if format == Format::Csv {

@@ -239,6 +239,21 @@ impl Jit {
         self.compile_time
     }
 
+    /// Per schema field, whether the kernel reads its columns. It compares strings by id only
+    /// in those, so the strings of the others need not be shared
+    /// (`crate::data::Reader::sharing_strings_of`).
+    pub fn fields_read(&self) -> Vec<bool> {
+        let mut read = vec![false; self.program.schema.fields.len()];
+        for slot in &self.plan.slots {
+            if let plan::Slot::Values(c) | plan::Slot::Present(c) | plan::Slot::Offsets(c) = slot {
+                if let Some(r) = read.get_mut(c.field as usize) {
+                    *r = true;
+                }
+            }
+        }
+        read
+    }
+
     /// Evaluates every row of `batch` at instant `now` (epoch ms). With `explain`, also keeps
     /// what [`BatchResult::why`] needs. Fails only when the batch does not fit the schema.
     pub fn eval_batch<'a>(
