@@ -97,8 +97,8 @@ pub(super) unsafe extern "C" fn text_list(
         // SAFETY: the caller's contract: `len` readable ids at `needles`.
         unsafe { std::slice::from_raw_parts(needles, len as usize) }
     };
-    let folded = text::fold(rt.strings.get(subject));
-    let has = |id: &u32| folded.contains(&text::fold(rt.strings.get(*id)));
+    let haystack = text::Haystack::new(rt.strings.get(subject));
+    let has = |id: &u32| haystack.contains_any_case(rt.strings.get(*id));
     u8::from(if all == 0 {
         ids.iter().any(has)
     } else {

@@ -266,9 +266,9 @@ impl Jit {
         // SAFETY: `env.slots` holds, slot by slot, what `self.plan` promised the kernel: pointers
         // into `batch` (checked to fit the schema above, so every row, offset and item index
         // the kernel derives is in bounds) and into `buffers` (sized for `rows` rows, memo
-        // tables for the dictionary's length, which the kernel checks ids against). `rt` is
-        // alive and not otherwise borrowed during the call. The kernel never unwinds (helpers
-        // are total).
+        // tables with `plan::memo_len(dictionary length)` entries, the bound the kernel checks
+        // ids against). `rt` is alive and not otherwise borrowed during the call. The kernel
+        // never unwinds (helpers are total).
         unsafe { (self.kernel)(env.slots.as_ptr(), rt_ptr.cast(), 0, rows as u64) };
         let (strings, mut errors) = rt.into_parts();
         errors.sort_by_key(|(row, _)| *row);

@@ -79,8 +79,9 @@ pub(super) enum Slot {
     Present(ColPath),
     /// Pointer to a list column's `u32` offsets.
     Offsets(ColPath),
-    /// Number of strings in the batch dictionary (the length of every memo table).
-    DictLen,
+    /// The length of every memo table: the batch dictionary's strings, then room for the
+    /// first strings made while evaluating ([`memo_len`]).
+    MemoLen,
     /// The evaluation instant, epoch ms.
     Now,
     /// The id of literal string `i` in this batch.
@@ -126,6 +127,14 @@ pub(super) enum StrFn {
 
 /// [`StrFn::EnumPos`] of a value with no position.
 pub(super) const UNORDERED: u32 = u32::MAX - 1;
+/// How many string ids the memo tables of a batch whose dictionary holds `dict_len` strings
+/// cover: the dictionary's, and room for strings made while evaluating (domains, labels,
+/// concatenations: usually a few, met on every row), so that tests of made strings are table
+/// loads too. Made strings beyond the room are memoized by the runtime instead.
+pub(super) fn memo_len(dict_len: u32) -> u32 {
+    dict_len.saturating_add(dict_len / 4).saturating_add(1024)
+}
+
 /// A memo table entry not computed yet.
 pub(super) const PRED_UNKNOWN: u8 = 2;
 pub(super) const STRFN_UNKNOWN: u32 = u32::MAX;
