@@ -96,7 +96,16 @@ pub(super) enum Slot {
     ListBuf(u32),
     /// Pointer to output column `i`.
     Output(u32),
+    /// Pointer to the cache of `a + b` site `i`: [`CONCAT_CACHE`] entries of two `u64`s, the
+    /// key `a << 32 | b` ([`CONCAT_EMPTY`] when unused) and the id of the concatenation.
+    ConcatCache(u32),
 }
+
+/// Entries of the direct-mapped cache of one `a + b` site (a power of two).
+pub(super) const CONCAT_CACHE: usize = 256;
+/// The key of an unused entry (no pair of ids is `(u32::MAX, u32::MAX)`: ids stay below
+/// `u32::MAX - 1`).
+pub(super) const CONCAT_EMPTY: u64 = u64::MAX;
 
 /// A string predicate evaluated once per distinct string (memoized per batch).
 #[derive(Debug, Clone)]
@@ -226,6 +235,8 @@ pub(super) struct Plan {
     strfn_index: HashMap<String, u32>,
     /// Constant lists: element kind and values.
     pub const_lists: Vec<(Kind, Vec<Value>)>,
+    /// Number of `a + b` sites, each with its cache ([`Slot::ConcatCache`]).
+    pub concat_sites: u32,
     /// List literals with computed elements: element kind and elements per row.
     pub list_bufs: Vec<(Kind, usize)>,
     pub outputs: Vec<OutCol>,
@@ -291,6 +302,11 @@ impl Plan {
     pub fn const_list(&mut self, kind: Kind, values: Vec<Value>) -> u32 {
         self.const_lists.push((kind, values));
         (self.const_lists.len() - 1) as u32
+    }
+
+    pub fn concat_site(&mut self) -> u32 {
+        self.concat_sites += 1;
+        self.concat_sites - 1
     }
 
     pub fn list_buf(&mut self, kind: Kind, len: usize) -> u32 {

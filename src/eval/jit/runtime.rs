@@ -11,7 +11,8 @@
 //! ([`Buffers::env`]), and `eval_batch` reads it through the buffers only after the call.
 
 use super::plan::{
-    memo_len, Kind, OutKind, Plan, Pred, Slot, StrFn, PRED_UNKNOWN, STRFN_UNKNOWN, UNORDERED,
+    memo_len, Kind, OutKind, Plan, Pred, Slot, StrFn, CONCAT_CACHE, CONCAT_EMPTY, PRED_UNKNOWN,
+    STRFN_UNKNOWN, UNORDERED,
 };
 use crate::data::{Batch, Column, StringDict};
 use crate::eval::{text, EvalError};
@@ -171,6 +172,7 @@ pub(super) struct Buffers {
     strfn_tables: Vec<Vec<u32>>,
     const_lists: Vec<Buf>,
     list_bufs: Vec<Buf>,
+    concat_caches: Vec<Vec<u64>>,
     pub outputs: Vec<Buf>,
     /// Where explanation columns go when no explanation is asked for.
     sink: Vec<f64>,
@@ -191,6 +193,7 @@ impl Buffers {
             strfn_tables: Vec::new(),
             const_lists: Vec::new(),
             list_bufs: Vec::new(),
+            concat_caches: Vec::new(),
             outputs: Vec::new(),
             sink: Vec::new(),
             literal_ids: Vec::new(),
@@ -226,6 +229,12 @@ impl Buffers {
             Buf::F64(v) if kind == OutKind::F64 => v.resize(len, 0.0),
             other => *other = Buf::zeroed(kind, len),
         };
+        self.concat_caches
+            .resize_with(plan.concat_sites as usize, Vec::new);
+        for cache in &mut self.concat_caches {
+            cache.clear();
+            cache.resize(2 * CONCAT_CACHE, CONCAT_EMPTY);
+        }
         self.list_bufs
             .resize_with(plan.list_bufs.len(), || Buf::U8(Vec::new()));
         for (buf, (kind, len)) in self.list_bufs.iter_mut().zip(&plan.list_bufs) {
@@ -290,6 +299,11 @@ impl Buffers {
                     .list_bufs
                     .get_mut(i as usize)
                     .ok_or("list")?
+                    .as_mut_ptr() as u64,
+                Slot::ConcatCache(i) => self
+                    .concat_caches
+                    .get_mut(i as usize)
+                    .ok_or("concat")?
                     .as_mut_ptr() as u64,
                 Slot::Output(i) => {
                     let col = plan.outputs.get(i as usize).ok_or("output")?;
