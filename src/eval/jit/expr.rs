@@ -347,7 +347,7 @@ impl Gen<'_> {
         // Fibonacci hashing: the top bits of `key * 2^64/φ` pick the entry.
         let mixed = self.b.ins().imul_imm_s(key, 0x9E37_79B9_7F4A_7C15_u64 as i64);
         let shift = 64 - CONCAT_CACHE.trailing_zeros();
-        let index = self.b.ins().ushr_imm_u(mixed, u64::from(shift));
+        let index = self.b.ins().ushr_imm_u(mixed, i64::from(shift));
         let entry = self.addr(cache, index, 16);
         let stored = self.b.ins().load(types::I64, super::codegen::flags(), entry, 0);
         let hit = self.b.ins().icmp(IntCC::Equal, stored, key);
