@@ -304,6 +304,22 @@ impl Plan {
         (self.const_lists.len() - 1) as u32
     }
 
+    /// Whether a kernel planned as `other` uses the same buffers, columns and error sites as
+    /// one planned as `self` (only their slots may differ).
+    pub fn same_buffers(&self, other: &Plan) -> bool {
+        self.literals == other.literals
+            && self.preds.len() == other.preds.len()
+            && self.strfns.len() == other.strfns.len()
+            && self.const_lists.len() == other.const_lists.len()
+            && self.concat_sites == other.concat_sites
+            && self.list_bufs == other.list_bufs
+            && self.outputs.len() == other.outputs.len()
+            && self.sites.len() == other.sites.len()
+            && self.scores == other.scores
+            && self.grades == other.grades
+            && self.stage == other.stage
+    }
+
     pub fn concat_site(&mut self) -> u32 {
         self.concat_sites += 1;
         self.concat_sites - 1

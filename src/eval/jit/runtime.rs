@@ -249,11 +249,12 @@ impl Buffers {
         self.sink.resize(rows.max(1), 0.0);
     }
 
-    /// The kernel's environment, slot by slot (see [`Slot`]). The batch must have passed
-    /// [`super::validate::batch_fits`].
+    /// The environment of a kernel planned as `plan` but for its slots, `slots_wanted` (see
+    /// [`Slot`]). The batch must have passed [`super::validate::batch_fits`].
     pub fn env(
         &mut self,
         plan: &Plan,
+        slots_wanted: &[Slot],
         batch: &Batch,
         now: i64,
         explain: bool,
@@ -269,8 +270,8 @@ impl Buffers {
             .map(|t| t.as_mut_ptr())
             .collect();
         let sink = self.sink.as_mut_ptr() as u64;
-        let mut slots = Vec::with_capacity(plan.slots.len());
-        for slot in &plan.slots {
+        let mut slots = Vec::with_capacity(slots_wanted.len());
+        for slot in slots_wanted {
             let value = match *slot {
                 Slot::Values(path) => {
                     let c = super::validate::column(batch, path).ok_or("no such column")?;
