@@ -164,7 +164,10 @@ pub fn domain_of(email: &str) -> std::borrow::Cow<'_, str> {
         Some(i) => email.get(i + 1..).unwrap_or(""),
         None => email,
     };
-    if after.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+    if after
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
         std::borrow::Cow::Borrowed(after)
     } else {
         std::borrow::Cow::Owned(after.to_lowercase())
@@ -233,8 +236,19 @@ mod tests {
     #[test]
     fn ascii_fast_path_agrees_with_folding() {
         let texts = [
-            "Head of Growth", "VP", "vp marketing", "", "a", "aAa", "xHEAD OF", "Kelvin K",
-            "5 \u{212A}", "ſoft", "CASE-study-1", "head of", "HEAD OFx",
+            "Head of Growth",
+            "VP",
+            "vp marketing",
+            "",
+            "a",
+            "aAa",
+            "xHEAD OF",
+            "Kelvin K",
+            "5 \u{212A}",
+            "ſoft",
+            "CASE-study-1",
+            "head of",
+            "HEAD OFx",
         ];
         let needles = [
             "", "head of", "HEAD", "vp", "k", "\u{212A}", "s", "ſ", "a", "aa", "aaaa", "study",
@@ -244,7 +258,11 @@ mod tests {
             for n in needles {
                 let (ft, fnd) = (fold(t), fold(n));
                 assert_eq!(contains_ci(t, n), ft.contains(&fnd), "{t:?} contains {n:?}");
-                assert_eq!(starts_with_ci(t, n), ft.starts_with(&fnd), "{t:?} starts {n:?}");
+                assert_eq!(
+                    starts_with_ci(t, n),
+                    ft.starts_with(&fnd),
+                    "{t:?} starts {n:?}"
+                );
                 assert_eq!(ends_with_ci(t, n), ft.ends_with(&fnd), "{t:?} ends {n:?}");
                 let h = Haystack::new(t);
                 assert_eq!(h.contains(&fnd), ft.contains(&fnd), "{t:?} ⊇ folded {n:?}");
@@ -256,12 +274,24 @@ mod tests {
 
     #[test]
     fn non_ascii_text_that_folds_to_ascii_takes_the_unicode_path() {
-        assert!(contains_ci("\u{212A}elvin", "kel"), "Kelvin sign in the text");
+        assert!(
+            contains_ci("\u{212A}elvin", "kel"),
+            "Kelvin sign in the text"
+        );
         assert!(starts_with_ci("\u{212A}elvin", "KE"));
         assert!(ends_with_ci("bo\u{17F}", "OS"), "long s in the text");
-        assert!(contains_ci("kelvin", "\u{212A}E"), "Kelvin sign in the needle");
-        assert!(contains_ci("\u{212A}ELVIN", "kEl"), "ASCII needle, non-ASCII text");
-        assert!(!Haystack::new("kelvin").contains("\u{212A}"), "needles must be folded");
+        assert!(
+            contains_ci("kelvin", "\u{212A}E"),
+            "Kelvin sign in the needle"
+        );
+        assert!(
+            contains_ci("\u{212A}ELVIN", "kEl"),
+            "ASCII needle, non-ASCII text"
+        );
+        assert!(
+            !Haystack::new("kelvin").contains("\u{212A}"),
+            "needles must be folded"
+        );
         assert!(Haystack::new("kelvin").contains(&fold("\u{212A}")));
         assert!(!contains_ci("abc", "ABCD"));
         assert!(!ends_with_ci("bc", "abc"));
@@ -269,7 +299,10 @@ mod tests {
 
     #[test]
     fn domain_and_len() {
-        assert!(matches!(domain_of("a@acme.com"), std::borrow::Cow::Borrowed("acme.com")));
+        assert!(matches!(
+            domain_of("a@acme.com"),
+            std::borrow::Cow::Borrowed("acme.com")
+        ));
         assert_eq!(domain("a@ÉCOLE.fr"), "école.fr");
         assert_eq!(domain("İ@x"), "x");
         assert_eq!(domain("@"), "");

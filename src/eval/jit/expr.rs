@@ -345,11 +345,17 @@ impl Gen<'_> {
         let lo = self.b.ins().uextend(types::I64, y);
         let key = self.b.ins().bor(hi, lo);
         // Fibonacci hashing: the top bits of `key * 2^64/φ` pick the entry.
-        let mixed = self.b.ins().imul_imm_s(key, 0x9E37_79B9_7F4A_7C15_u64 as i64);
+        let mixed = self
+            .b
+            .ins()
+            .imul_imm_s(key, 0x9E37_79B9_7F4A_7C15_u64 as i64);
         let shift = 64 - CONCAT_CACHE.trailing_zeros();
         let index = self.b.ins().ushr_imm_u(mixed, i64::from(shift));
         let entry = self.addr(cache, index, 16);
-        let stored = self.b.ins().load(types::I64, super::codegen::flags(), entry, 0);
+        let stored = self
+            .b
+            .ins()
+            .load(types::I64, super::codegen::flags(), entry, 0);
         let hit = self.b.ins().icmp(IntCC::Equal, stored, key);
         let found = self.b.create_block();
         let miss = self.b.create_block();
@@ -358,7 +364,10 @@ impl Gen<'_> {
         self.b.set_cold_block(miss);
         self.b.ins().brif(hit, found, &[], miss, &[]);
         self.b.switch_to_block(found);
-        let id = self.b.ins().load(types::I32, super::codegen::flags(), entry, 8);
+        let id = self
+            .b
+            .ins()
+            .load(types::I32, super::codegen::flags(), entry, 8);
         self.b.ins().jump(done, &[BlockArg::Value(id)]);
         self.b.switch_to_block(miss);
         let rt = self.rt;

@@ -141,7 +141,7 @@ pub(super) const UNORDERED: u32 = u32::MAX - 1;
 /// concatenations: usually a few, met on every row), so that tests of made strings are table
 /// loads too. Made strings beyond the room are memoized by the runtime instead.
 pub(super) fn memo_len(dict_len: u32) -> u32 {
-    dict_len.saturating_add(dict_len / 4).saturating_add(1024)
+    dict_len.saturating_add(dict_len / 16).saturating_add(1024)
 }
 
 /// A memo table entry not computed yet.

@@ -286,7 +286,9 @@ impl Buffers {
                     Some(Column::Records(r)) => r.offsets.as_ptr() as u64,
                     _ => return Err("not a list column".into()),
                 },
-                Slot::MemoLen => u64::from(memo_len(u32::try_from(batch.dict.len()).unwrap_or(u32::MAX))),
+                Slot::MemoLen => u64::from(memo_len(
+                    u32::try_from(batch.dict.len()).unwrap_or(u32::MAX),
+                )),
                 Slot::Now => now as u64,
                 Slot::Literal(i) => u64::from(*self.literal_ids.get(i as usize).ok_or("literal")?),
                 Slot::PredTable(i) => *pred_tables.get(i as usize).ok_or("pred")? as u64,
