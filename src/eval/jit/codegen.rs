@@ -164,7 +164,7 @@ impl<'a> Gen<'a> {
         let i = self.plan.slot(slot);
         self.b.ins().load(
             types::I64,
-            flags().with_readonly().with_can_move(),
+            flags().with_readonly(),
             self.env,
             (i * 8) as i32,
         )
