@@ -39,7 +39,9 @@
 //!   `starts with`, `ends with`, `matches`, `in [literals]`, `contains any`) and functions
 //!   (`lower`, `upper`, `trim`, `domain`, `len`, enum positions) are memo tables indexed by
 //!   id, filled by a helper the first time a string is seen: a predicate runs once per distinct
-//!   string, never per row. `a + b` interns the concatenation (memoized per pair of ids).
+//!   string, never per row. The tables also cover the first strings made in the batch (a
+//!   domain, a label), so tests of those are loads too. `a + b` interns the concatenation,
+//!   memoized per pair of ids behind a small direct-mapped cache the kernel reads inline.
 //! * **Lists** are `(pointer, length)` into the batch's child column, a per-batch constant
 //!   list, or a per-row buffer for list literals with computed elements; membership,
 //!   `contains`, `count`/`any`/`all`/`earliest`/`latest`/`decayed_count` are inline loops.
@@ -50,8 +52,9 @@
 //!   same rows.
 //! * **Explanations**: every score item also stores what decided it (the condition, or the
 //!   per-value) and every decay its `since`; [`BatchResult::why`] rebuilds the interpreter's
-//!   trace from them and renders it with the same [`crate::eval::why_items`]. Without
-//!   `explain` these stores go to a small shared sink.
+//!   trace from them and renders it with the same [`crate::eval::why_items`]. These stores
+//!   are in a second kernel, `smql_kernel_explain`, run only when an explanation is asked
+//!   for; `smql_kernel` is the same code without them.
 //!
 //! Inline: comparisons, arithmetic with overflow checks, boolean logic, `min`/`max` with the
 //! NaN rule of [`crate::eval::math`], `floor`/`ceil`/`abs`, `within`, table lookups, loops.

@@ -174,8 +174,6 @@ pub(super) struct Buffers {
     list_bufs: Vec<Buf>,
     concat_caches: Vec<Vec<u64>>,
     pub outputs: Vec<Buf>,
-    /// Where explanation columns go when no explanation is asked for.
-    sink: Vec<f64>,
     literal_ids: Vec<u32>,
 }
 
@@ -195,7 +193,6 @@ impl Buffers {
             list_bufs: Vec::new(),
             concat_caches: Vec::new(),
             outputs: Vec::new(),
-            sink: Vec::new(),
             literal_ids: Vec::new(),
         }
     }
@@ -246,7 +243,6 @@ impl Buffers {
             let len = if col.explain && !explain { 0 } else { rows };
             sized(buf, col.kind, len);
         }
-        self.sink.resize(rows.max(1), 0.0);
     }
 
     /// The environment of a kernel planned as `plan` but for its slots, `slots_wanted` (see
@@ -269,7 +265,6 @@ impl Buffers {
             .iter_mut()
             .map(|t| t.as_mut_ptr())
             .collect();
-        let sink = self.sink.as_mut_ptr() as u64;
         let mut slots = Vec::with_capacity(slots_wanted.len());
         for slot in slots_wanted {
             let value = match *slot {
@@ -311,7 +306,9 @@ impl Buffers {
                 Slot::Output(i) => {
                     let col = plan.outputs.get(i as usize).ok_or("output")?;
                     if col.explain && !explain {
-                        sink
+                        // Only the kernel with explanations stores them; its columns are
+                        // empty without `explain`.
+                        return Err("an explanation column asked for without explanations".into());
                     } else {
                         self.outputs
                             .get_mut(i as usize)
