@@ -51,24 +51,127 @@ pub fn fold(s: &str) -> String {
 
 /// `haystack contains needle`, case-insensitive (an empty needle is always contained).
 pub fn contains_ci(haystack: &str, needle: &str) -> bool {
-    fold(haystack).contains(&fold(needle))
+    Haystack::new(haystack).contains_any_case(needle)
 }
 
 /// `s starts with prefix`, case-insensitive.
 pub fn starts_with_ci(s: &str, prefix: &str) -> bool {
+    if s.is_ascii() && prefix.is_ascii() {
+        return Haystack::Ascii(s.as_bytes()).starts_with(prefix);
+    }
     fold(s).starts_with(&fold(prefix))
 }
 
 /// `s ends with suffix`, case-insensitive.
 pub fn ends_with_ci(s: &str, suffix: &str) -> bool {
+    if s.is_ascii() && suffix.is_ascii() {
+        return Haystack::Ascii(s.as_bytes()).ends_with(suffix);
+    }
     fold(s).ends_with(&fold(suffix))
+}
+
+/// A text searched case-insensitively for needles that are already folded ([`fold`]).
+///
+/// An ASCII text is compared in place with ASCII case-insensitive byte comparisons, without
+/// allocating: its fold is its ASCII lowercase, byte for byte. Any other text is folded once.
+/// The fast path needs the text to be ASCII, not just the needle: non-ASCII characters can fold
+/// to ASCII ones (the Kelvin sign `K` to `k`, `ſ` to `s`).
+pub enum Haystack<'a> {
+    Ascii(&'a [u8]),
+    Folded(String),
+}
+
+impl<'a> Haystack<'a> {
+    pub fn new(s: &'a str) -> Haystack<'a> {
+        if s.is_ascii() {
+            Haystack::Ascii(s.as_bytes())
+        } else {
+            Haystack::Folded(s.chars().map(fold_char).collect())
+        }
+    }
+
+    /// Whether the text contains `needle` (folded, or ASCII in any case).
+    pub fn contains(&self, needle: &str) -> bool {
+        match self {
+            Haystack::Ascii(h) => {
+                // The fold of an ASCII text is ASCII: it holds no folded non-ASCII character.
+                needle.is_ascii() && contains_ascii_ci(h, needle.as_bytes())
+            }
+            Haystack::Folded(f) => f.contains(needle),
+        }
+    }
+
+    /// Whether the text contains `needle`, in any case (folded here when it has to be).
+    pub fn contains_any_case(&self, needle: &str) -> bool {
+        match self {
+            Haystack::Ascii(h) if needle.is_ascii() => contains_ascii_ci(h, needle.as_bytes()),
+            _ => self.contains(&fold(needle)),
+        }
+    }
+
+    pub fn starts_with(&self, needle: &str) -> bool {
+        match self {
+            Haystack::Ascii(h) => {
+                needle.is_ascii()
+                    && h.get(..needle.len())
+                        .is_some_and(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+            }
+            Haystack::Folded(f) => f.starts_with(needle),
+        }
+    }
+
+    pub fn ends_with(&self, needle: &str) -> bool {
+        match self {
+            Haystack::Ascii(h) => {
+                needle.is_ascii()
+                    && h.len() >= needle.len()
+                    && h.get(h.len() - needle.len()..)
+                        .is_some_and(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+            }
+            Haystack::Folded(f) => f.ends_with(needle),
+        }
+    }
+}
+
+/// ASCII case-insensitive substring search (an empty needle is always found).
+fn contains_ascii_ci(haystack: &[u8], needle: &[u8]) -> bool {
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    if haystack.len() < needle.len() {
+        return false;
+    }
+    let first = first.to_ascii_lowercase();
+    let last_start = haystack.len() - needle.len();
+    (0..=last_start).any(|i| {
+        haystack[i].to_ascii_lowercase() == first
+            && haystack[i + 1..i + needle.len()].eq_ignore_ascii_case(rest)
+    })
 }
 
 /// `domain(email)`: the text after the last `@`, lowercased; the whole text lowercased when there
 /// is no `@`. Lowercasing is Unicode full lowercasing (`str::to_lowercase`), like `lower()`.
 pub fn domain(email: &str) -> String {
-    let after = email.rfind('@').map_or(email, |i| &email[i + 1..]);
-    after.to_lowercase()
+    domain_of(email).into_owned()
+}
+
+/// [`domain`], borrowing from `email` when the domain is already in lowercase ASCII (the
+/// common case: no allocation).
+pub fn domain_of(email: &str) -> std::borrow::Cow<'_, str> {
+    // A byte loop: `rfind` goes through `memrchr`, slow to start on text this short. `@` is
+    // ASCII, so its byte is never inside a multi-byte character.
+    let after = match email.bytes().rposition(|b| b == b'@') {
+        Some(i) => email.get(i + 1..).unwrap_or(""),
+        None => email,
+    };
+    if after
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        std::borrow::Cow::Borrowed(after)
+    } else {
+        std::borrow::Cow::Owned(after.to_lowercase())
+    }
 }
 
 /// `len(s)`: characters (Unicode scalar values), not bytes.
@@ -131,7 +234,78 @@ mod tests {
     }
 
     #[test]
+    fn ascii_fast_path_agrees_with_folding() {
+        let texts = [
+            "Head of Growth",
+            "VP",
+            "vp marketing",
+            "",
+            "a",
+            "aAa",
+            "xHEAD OF",
+            "Kelvin K",
+            "5 \u{212A}",
+            "ſoft",
+            "CASE-study-1",
+            "head of",
+            "HEAD OFx",
+        ];
+        let needles = [
+            "", "head of", "HEAD", "vp", "k", "\u{212A}", "s", "ſ", "a", "aa", "aaaa", "study",
+            "x", "of",
+        ];
+        for t in texts {
+            for n in needles {
+                let (ft, fnd) = (fold(t), fold(n));
+                assert_eq!(contains_ci(t, n), ft.contains(&fnd), "{t:?} contains {n:?}");
+                assert_eq!(
+                    starts_with_ci(t, n),
+                    ft.starts_with(&fnd),
+                    "{t:?} starts {n:?}"
+                );
+                assert_eq!(ends_with_ci(t, n), ft.ends_with(&fnd), "{t:?} ends {n:?}");
+                let h = Haystack::new(t);
+                assert_eq!(h.contains(&fnd), ft.contains(&fnd), "{t:?} ⊇ folded {n:?}");
+                assert_eq!(h.starts_with(&fnd), ft.starts_with(&fnd));
+                assert_eq!(h.ends_with(&fnd), ft.ends_with(&fnd));
+            }
+        }
+    }
+
+    #[test]
+    fn non_ascii_text_that_folds_to_ascii_takes_the_unicode_path() {
+        assert!(
+            contains_ci("\u{212A}elvin", "kel"),
+            "Kelvin sign in the text"
+        );
+        assert!(starts_with_ci("\u{212A}elvin", "KE"));
+        assert!(ends_with_ci("bo\u{17F}", "OS"), "long s in the text");
+        assert!(
+            contains_ci("kelvin", "\u{212A}E"),
+            "Kelvin sign in the needle"
+        );
+        assert!(
+            contains_ci("\u{212A}ELVIN", "kEl"),
+            "ASCII needle, non-ASCII text"
+        );
+        assert!(
+            !Haystack::new("kelvin").contains("\u{212A}"),
+            "needles must be folded"
+        );
+        assert!(Haystack::new("kelvin").contains(&fold("\u{212A}")));
+        assert!(!contains_ci("abc", "ABCD"));
+        assert!(!ends_with_ci("bc", "abc"));
+    }
+
+    #[test]
     fn domain_and_len() {
+        assert!(matches!(
+            domain_of("a@acme.com"),
+            std::borrow::Cow::Borrowed("acme.com")
+        ));
+        assert_eq!(domain("a@ÉCOLE.fr"), "école.fr");
+        assert_eq!(domain("İ@x"), "x");
+        assert_eq!(domain("@"), "");
         assert_eq!(domain("Ana@Gmail.COM"), "gmail.com");
         assert_eq!(domain("a@b@Example.org"), "example.org");
         assert_eq!(domain("no-at-sign"), "no-at-sign");

@@ -50,8 +50,9 @@ fn same_why(a: &[(String, f64)], b: &[(String, f64)]) -> bool {
             .all(|(x, y)| x.0 == y.0 && x.1.to_bits() == y.1.to_bits())
 }
 
-/// Evaluates every row of `batch` with the interpreter and the JIT (with explanations) and
-/// returns the first difference, if any. Also returns the number of rows with an error.
+/// Evaluates every row of `batch` with the interpreter and the JIT (both kernels: with and
+/// without explanations) and returns the first difference, if any. Also returns the number of
+/// rows with an error.
 pub fn compare_batch(
     program: &Program,
     jit: &Jit,
@@ -61,12 +62,23 @@ pub fn compare_batch(
     let result = jit
         .eval_batch(batch, now, true)
         .map_err(|e| format!("eval_batch: {e}"))?;
+    let plain = jit
+        .eval_batch(batch, now, false)
+        .map_err(|e| format!("eval_batch without explanations: {e}"))?;
     let mut errors = 0;
     for row in 0..batch.len() {
         let lead = batch.lead(row);
         let mut trace = Trace::default();
         let expected = eval_lead(program, &lead, now, Some(&mut trace));
         let context = || format!("row {row} ({lead:?})");
+        if result.error(row) != plain.error(row) {
+            return Err(format!(
+                "{}: the kernels disagree on the error: {:?} with explanations, {:?} without",
+                context(),
+                result.error(row),
+                plain.error(row)
+            ));
+        }
         match (expected, result.error(row)) {
             (Err(e), Some(j)) => {
                 if &e != j {
@@ -84,6 +96,8 @@ pub fn compare_batch(
             (Ok(values), None) => {
                 same_lead(&values, &result.lead_values(row))
                     .map_err(|e| format!("{}: {e}", context()))?;
+                same_lead(&values, &plain.lead_values(row))
+                    .map_err(|e| format!("{} (without explanations): {e}", context()))?;
                 for s in 0..program.scores.len() {
                     let id = ScoreId(s as u32);
                     let (want, got) = (why_items(&trace, id), result.why(id, row));

@@ -78,6 +78,9 @@ pub(super) struct Gen<'a> {
     pub grades: Vec<Option<Value>>,
     pub stage: Option<Val>,
     pub elems: Vec<Elem>,
+    /// Whether this kernel stores the explanation columns (the kernel without them skips the
+    /// stores and the values only they need).
+    pub explain: bool,
     sigs: HashMap<(Vec<Type>, Option<Type>), SigRef>,
 }
 
@@ -93,6 +96,7 @@ impl<'a> Gen<'a> {
         plan: &'a mut Plan,
         call_conv: CallConv,
         config: TargetFrontendConfig,
+        explain: bool,
     ) -> R<()> {
         let entry = b.create_block();
         b.append_block_params_for_function_params(entry);
@@ -129,6 +133,7 @@ impl<'a> Gen<'a> {
             grades: vec![None; p.grades.len()],
             stage: None,
             elems: Vec::new(),
+            explain,
             sigs: HashMap::new(),
         };
         g.plan.defs = vec![None; p.defs.len()];
@@ -159,7 +164,7 @@ impl<'a> Gen<'a> {
         let i = self.plan.slot(slot);
         self.b.ins().load(
             types::I64,
-            flags().with_readonly().with_can_move(),
+            flags().with_readonly(),
             self.env,
             (i * 8) as i32,
         )

@@ -3,7 +3,7 @@
 
 use super::codegen::{unsupported, Elem, Gen, Val, R};
 use super::helpers;
-use super::plan::{Child, ColPath, ErrorForm, Kind, Slot, StrFn, UNORDERED};
+use super::plan::{Child, ColPath, ErrorForm, Kind, Slot, StrFn, CONCAT_CACHE, UNORDERED};
 use super::JitError;
 use crate::ir::{ArithOp, CmpOp, EnumType, Expr, ExprKind, FieldId, Func, Ty};
 use crate::time::{MS_PER_DAY, MS_PER_HOUR, MS_PER_MIN};
@@ -304,14 +304,7 @@ impl Gen<'_> {
             }
             Concat => {
                 let (x, y) = (self.scalar(a)?, self.scalar(b)?);
-                let rt = self.rt;
-                self.call(
-                    helpers::concat as *const () as usize,
-                    &[types::I64, types::I32, types::I32],
-                    Some(types::I32),
-                    &[rt, x, y],
-                )
-                .ok_or_else(|| JitError::internal("concat returns a value"))?
+                self.concat(x, y)?
             }
             _ => {
                 let (what, sym, a_ms, b_ms) = match op {
@@ -340,6 +333,55 @@ impl Gen<'_> {
                 r
             }
         })
+    }
+
+    /// `x + y` for string ids: a direct-mapped cache of the site, looked up inline, in front of
+    /// the runtime's (the same few pairs come back row after row).
+    fn concat(&mut self, x: Value, y: Value) -> R<Value> {
+        let site = self.plan.concat_site();
+        let cache = self.slot(Slot::ConcatCache(site));
+        let hi = self.b.ins().uextend(types::I64, x);
+        let hi = self.b.ins().ishl_imm_u(hi, 32);
+        let lo = self.b.ins().uextend(types::I64, y);
+        let key = self.b.ins().bor(hi, lo);
+        // Fibonacci hashing: the top bits of `key * 2^64/φ` pick the entry.
+        let mixed = self
+            .b
+            .ins()
+            .imul_imm_s(key, 0x9E37_79B9_7F4A_7C15_u64 as i64);
+        let shift = 64 - CONCAT_CACHE.trailing_zeros();
+        let index = self.b.ins().ushr_imm_u(mixed, i64::from(shift));
+        let entry = self.addr(cache, index, 16);
+        let stored = self
+            .b
+            .ins()
+            .load(types::I64, super::codegen::flags(), entry, 0);
+        let hit = self.b.ins().icmp(IntCC::Equal, stored, key);
+        let found = self.b.create_block();
+        let miss = self.b.create_block();
+        let done = self.b.create_block();
+        let r = self.b.append_block_param(done, types::I32);
+        self.b.set_cold_block(miss);
+        self.b.ins().brif(hit, found, &[], miss, &[]);
+        self.b.switch_to_block(found);
+        let id = self
+            .b
+            .ins()
+            .load(types::I32, super::codegen::flags(), entry, 8);
+        self.b.ins().jump(done, &[BlockArg::Value(id)]);
+        self.b.switch_to_block(miss);
+        let rt = self.rt;
+        let made = self
+            .call(
+                helpers::concat_cached as *const () as usize,
+                &[types::I64, types::I32, types::I32, types::I64],
+                Some(types::I32),
+                &[rt, x, y, entry],
+            )
+            .ok_or_else(|| JitError::internal("concat returns a value"))?;
+        self.b.ins().jump(done, &[BlockArg::Value(made)]);
+        self.b.switch_to_block(done);
+        Ok(r)
     }
 
     /// Value equality of two scalars of one kind (`I8`).

@@ -40,13 +40,26 @@ pub(super) unsafe extern "C" fn strfn(rt: *mut c_void, f: u32, id: u32) -> u32 {
     unsafe { runtime(rt) }.strfn(f, id)
 }
 
-/// `a + b` for strings.
+/// `a + b` for strings, also stored in the cache entry `entry` of its site (two `u64`s: the
+/// key `a << 32 | b`, then the id).
 ///
 /// # Safety
-/// See [`runtime`].
-pub(super) unsafe extern "C" fn concat(rt: *mut c_void, a: u32, b: u32) -> u32 {
+/// See [`runtime`]; `entry` points to an entry of a concatenation cache of the running call
+/// ([`super::plan::Slot::ConcatCache`]), which nothing else accesses during the call.
+pub(super) unsafe extern "C" fn concat_cached(
+    rt: *mut c_void,
+    a: u32,
+    b: u32,
+    entry: *mut u64,
+) -> u32 {
     // SAFETY: forwarded contract.
-    unsafe { runtime(rt) }.concat(a, b)
+    let r = unsafe { runtime(rt) }.concat(a, b);
+    // SAFETY: the caller's contract: two writable `u64`s at `entry`.
+    unsafe {
+        *entry = u64::from(a) << 32 | u64::from(b);
+        *entry.add(1) = u64::from(r);
+    }
+    r
 }
 
 /// Byte order of two strings: -1, 0 or 1.
@@ -97,8 +110,8 @@ pub(super) unsafe extern "C" fn text_list(
         // SAFETY: the caller's contract: `len` readable ids at `needles`.
         unsafe { std::slice::from_raw_parts(needles, len as usize) }
     };
-    let folded = text::fold(rt.strings.get(subject));
-    let has = |id: &u32| folded.contains(&text::fold(rt.strings.get(*id)));
+    let haystack = text::Haystack::new(rt.strings.get(subject));
+    let has = |id: &u32| haystack.contains_any_case(rt.strings.get(*id));
     u8::from(if all == 0 {
         ids.iter().any(has)
     } else {

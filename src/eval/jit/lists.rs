@@ -100,15 +100,15 @@ impl Gen<'_> {
         unknown: i64,
         slow: impl FnOnce(&mut Self, Value) -> Option<Value>,
     ) -> Value {
-        let dict_len = self.slot(Slot::DictLen);
+        let memo_len = self.slot(Slot::MemoLen);
         let id64 = self.b.ins().uextend(types::I64, id);
-        let in_dict = self.b.ins().icmp(IntCC::UnsignedLessThan, id64, dict_len);
+        let in_table = self.b.ins().icmp(IntCC::UnsignedLessThan, id64, memo_len);
         let fast = self.b.create_block();
         let slow_block = self.b.create_block();
         let done = self.b.create_block();
         let r = self.b.append_block_param(done, ty);
         self.b.set_cold_block(slow_block);
-        self.b.ins().brif(in_dict, fast, &[], slow_block, &[]);
+        self.b.ins().brif(in_table, fast, &[], slow_block, &[]);
         self.b.switch_to_block(fast);
         let a = self.addr(table, id64, size);
         let v = self.b.ins().load(ty, super::codegen::flags(), a, 0);

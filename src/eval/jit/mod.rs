@@ -39,7 +39,9 @@
 //!   `starts with`, `ends with`, `matches`, `in [literals]`, `contains any`) and functions
 //!   (`lower`, `upper`, `trim`, `domain`, `len`, enum positions) are memo tables indexed by
 //!   id, filled by a helper the first time a string is seen: a predicate runs once per distinct
-//!   string, never per row. `a + b` interns the concatenation (memoized per pair of ids).
+//!   string, never per row. The tables also cover the first strings made in the batch (a
+//!   domain, a label), so tests of those are loads too. `a + b` interns the concatenation,
+//!   memoized per pair of ids behind a small direct-mapped cache the kernel reads inline.
 //! * **Lists** are `(pointer, length)` into the batch's child column, a per-batch constant
 //!   list, or a per-row buffer for list literals with computed elements; membership,
 //!   `contains`, `count`/`any`/`all`/`earliest`/`latest`/`decayed_count` are inline loops.
@@ -50,8 +52,9 @@
 //!   same rows.
 //! * **Explanations**: every score item also stores what decided it (the condition, or the
 //!   per-value) and every decay its `since`; [`BatchResult::why`] rebuilds the interpreter's
-//!   trace from them and renders it with the same [`crate::eval::why_items`]. Without
-//!   `explain` these stores go to a small shared sink.
+//!   trace from them and renders it with the same [`crate::eval::why_items`]. These stores
+//!   are in a second kernel, `smql_kernel_explain`, run only when an explanation is asked
+//!   for; `smql_kernel` is the same code without them.
 //!
 //! Inline: comparisons, arithmetic with overflow checks, boolean logic, `min`/`max` with the
 //! NaN rule of [`crate::eval::math`], `floor`/`ceil`/`abs`, `within`, table lookups, loops.
@@ -146,8 +149,13 @@ type Kernel = unsafe extern "C" fn(*const u64, *mut c_void, u64, u64);
 pub struct Jit {
     /// `Some` until dropped (freeing needs ownership).
     module: Option<JITModule>,
+    /// Without and with the explanation columns: the same code apart from their stores.
     kernel: Kernel,
+    kernel_explain: Kernel,
+    /// The plan of `kernel_explain`. The plan of `kernel` is the same but for its slots
+    /// (it asks for no explanation column): `plain_slots`.
     plan: Plan,
+    plain_slots: Vec<plan::Slot>,
     program: Program,
     compile_time: Duration,
     /// Buffers of finished batches, reused by the next ones (no page faults, no zeroing).
@@ -207,7 +215,7 @@ impl Jit {
             .map_err(|e| JitError::new(format!("the JIT does not support this machine: {e}")))?;
         let call_conv = isa.default_call_conv();
         let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
-        let (id, plan) = match build(&mut module, program, call_conv) {
+        let (ids, plan, plain_slots) = match build(&mut module, program, call_conv) {
             Ok(built) => built,
             Err(e) => {
                 // SAFETY: nothing of this module was handed out.
@@ -215,14 +223,18 @@ impl Jit {
                 return Err(e);
             }
         };
-        let code = module.get_finalized_function(id);
-        // SAFETY: `code` is the finalized kernel, generated with exactly this signature (four
-        // pointer-sized integer parameters, no result, the platform's C calling convention).
-        let kernel = unsafe { std::mem::transmute::<*const u8, Kernel>(code) };
+        let [plain, explain] = ids.map(|id| {
+            let code = module.get_finalized_function(id);
+            // SAFETY: `code` is a finalized kernel, generated with exactly this signature (four
+            // pointer-sized integer parameters, no result, the platform's C calling convention).
+            unsafe { std::mem::transmute::<*const u8, Kernel>(code) }
+        });
         Ok(Jit {
             module: Some(module),
-            kernel,
+            kernel: plain,
+            kernel_explain: explain,
             plan,
+            plain_slots,
             program: program.clone(),
             compile_time: started.elapsed(),
             pool: Mutex::new(Vec::new()),
@@ -273,18 +285,23 @@ impl Jit {
             .and_then(|mut pool| pool.pop())
             .unwrap_or_else(Buffers::empty);
         buffers.prepare(&self.plan, &mut strings, rows, explain);
+        let (kernel, slots) = if explain {
+            (self.kernel_explain, &self.plan.slots)
+        } else {
+            (self.kernel, &self.plain_slots)
+        };
         let env = buffers
-            .env(&self.plan, batch, now, explain)
+            .env(&self.plan, slots, batch, now, explain)
             .map_err(|e| JitError::internal(format!("cannot set up the kernel: {e}")))?;
         let mut rt = Runtime::new(&self.plan, strings, &env);
         let rt_ptr: *mut Runtime = &mut rt;
-        // SAFETY: `env.slots` holds, slot by slot, what `self.plan` promised the kernel: pointers
+        // SAFETY: `env.slots` holds, slot by slot, what the plan promised `kernel`: pointers
         // into `batch` (checked to fit the schema above, so every row, offset and item index
         // the kernel derives is in bounds) and into `buffers` (sized for `rows` rows, memo
-        // tables for the dictionary's length, which the kernel checks ids against). `rt` is
-        // alive and not otherwise borrowed during the call. The kernel never unwinds (helpers
-        // are total).
-        unsafe { (self.kernel)(env.slots.as_ptr(), rt_ptr.cast(), 0, rows as u64) };
+        // tables with `plan::memo_len(dictionary length)` entries, the bound the kernel checks
+        // ids against). `rt` is alive and not otherwise borrowed during the call. The kernel
+        // never unwinds (helpers are total).
+        unsafe { kernel(env.slots.as_ptr(), rt_ptr.cast(), 0, rows as u64) };
         let (strings, mut errors) = rt.into_parts();
         errors.sort_by_key(|(row, _)| *row);
         Ok(BatchResult::new(
@@ -306,30 +323,46 @@ impl Jit {
     }
 }
 
-/// Declares, generates, defines and finalizes the kernel.
+/// Declares, generates, defines and finalizes the kernels without and with the explanation
+/// columns. Returns their ids, the plan of the second and the slots of the first.
 fn build(
     module: &mut JITModule,
     program: &Program,
     call_conv: cranelift_codegen::isa::CallConv,
-) -> Result<(FuncId, Plan), JitError> {
+) -> Result<([FuncId; 2], Plan, Vec<plan::Slot>), JitError> {
     let module_err = |e: cranelift_module::ModuleError| JitError::internal(format!("{e:?}"));
     let mut sig = module.make_signature();
     sig.params
         .extend(std::iter::repeat_n(AbiParam::new(types::I64), 4));
-    let id = module
-        .declare_function("smql_kernel", Linkage::Local, &sig)
-        .map_err(module_err)?;
     let mut ctx = module.make_context();
-    ctx.func.signature = sig;
     let mut fctx = FunctionBuilderContext::new();
-    let mut plan = Plan::default();
     let config = module.target_config();
-    {
-        let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
-        codegen::Gen::kernel(program, b, &mut plan, call_conv, config)?;
+    let mut ids = Vec::new();
+    let mut plans = Vec::new();
+    for (name, explain) in [("smql_kernel", false), ("smql_kernel_explain", true)] {
+        let id = module
+            .declare_function(name, Linkage::Local, &sig)
+            .map_err(module_err)?;
+        ctx.func.signature = sig.clone();
+        let mut plan = Plan::default();
+        {
+            let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
+            codegen::Gen::kernel(program, b, &mut plan, call_conv, config, explain)?;
+        }
+        module.define_function(id, &mut ctx).map_err(module_err)?;
+        module.clear_context(&mut ctx);
+        ids.push(id);
+        plans.push(plan);
     }
-    module.define_function(id, &mut ctx).map_err(module_err)?;
-    module.clear_context(&mut ctx);
     module.finalize_definitions().map_err(module_err)?;
-    Ok((id, plan))
+    let (Some(plan), Some(plain), &[plain_id, explain_id]) = (plans.pop(), plans.pop(), &ids[..])
+    else {
+        return Err(JitError::internal("two kernels were built"));
+    };
+    if !plain.same_buffers(&plan) {
+        return Err(JitError::internal(
+            "the kernels with and without explanations need different buffers",
+        ));
+    }
+    Ok(([plain_id, explain_id], plan, plain.slots))
 }

@@ -132,7 +132,9 @@ impl Gen<'_> {
         };
         let col = self.plan.output(OutKind::F64, true);
         self.plan.explain[score].items.push(col);
-        self.store_out(col, Kind::F64, explained);
+        if self.explain {
+            self.store_out(col, Kind::F64, explained);
+        }
         Ok(contribution)
     }
 
@@ -173,7 +175,9 @@ impl Gen<'_> {
             let since = self.scalar(&decay.since)?;
             let col = self.plan.output(OutKind::I64, true);
             self.plan.explain[i].since = Some(col);
-            self.store_out(col, Kind::I64, since);
+            if self.explain {
+                self.store_out(col, Kind::I64, since);
+            }
             let rate = self.b.ins().f64const(decay.rate);
             let now = self.slot(Slot::Now);
             let every = self.iconst(types::I64, decay.every_ms);

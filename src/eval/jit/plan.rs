@@ -79,8 +79,9 @@ pub(super) enum Slot {
     Present(ColPath),
     /// Pointer to a list column's `u32` offsets.
     Offsets(ColPath),
-    /// Number of strings in the batch dictionary (the length of every memo table).
-    DictLen,
+    /// The length of every memo table: the batch dictionary's strings, then room for the
+    /// first strings made while evaluating ([`memo_len`]).
+    MemoLen,
     /// The evaluation instant, epoch ms.
     Now,
     /// The id of literal string `i` in this batch.
@@ -95,7 +96,16 @@ pub(super) enum Slot {
     ListBuf(u32),
     /// Pointer to output column `i`.
     Output(u32),
+    /// Pointer to the cache of `a + b` site `i`: [`CONCAT_CACHE`] entries of two `u64`s, the
+    /// key `a << 32 | b` ([`CONCAT_EMPTY`] when unused) and the id of the concatenation.
+    ConcatCache(u32),
 }
+
+/// Entries of the direct-mapped cache of one `a + b` site (a power of two).
+pub(super) const CONCAT_CACHE: usize = 256;
+/// The key of an unused entry (no pair of ids is `(u32::MAX, u32::MAX)`: ids stay below
+/// `u32::MAX - 1`).
+pub(super) const CONCAT_EMPTY: u64 = u64::MAX;
 
 /// A string predicate evaluated once per distinct string (memoized per batch).
 #[derive(Debug, Clone)]
@@ -126,6 +136,14 @@ pub(super) enum StrFn {
 
 /// [`StrFn::EnumPos`] of a value with no position.
 pub(super) const UNORDERED: u32 = u32::MAX - 1;
+/// How many string ids the memo tables of a batch whose dictionary holds `dict_len` strings
+/// cover: the dictionary's, and room for strings made while evaluating (domains, labels,
+/// concatenations: usually a few, met on every row), so that tests of made strings are table
+/// loads too. Made strings beyond the room are memoized by the runtime instead.
+pub(super) fn memo_len(dict_len: u32) -> u32 {
+    dict_len.saturating_add(dict_len / 16).saturating_add(1024)
+}
+
 /// A memo table entry not computed yet.
 pub(super) const PRED_UNKNOWN: u8 = 2;
 pub(super) const STRFN_UNKNOWN: u32 = u32::MAX;
@@ -217,6 +235,8 @@ pub(super) struct Plan {
     strfn_index: HashMap<String, u32>,
     /// Constant lists: element kind and values.
     pub const_lists: Vec<(Kind, Vec<Value>)>,
+    /// Number of `a + b` sites, each with its cache ([`Slot::ConcatCache`]).
+    pub concat_sites: u32,
     /// List literals with computed elements: element kind and elements per row.
     pub list_bufs: Vec<(Kind, usize)>,
     pub outputs: Vec<OutCol>,
@@ -282,6 +302,27 @@ impl Plan {
     pub fn const_list(&mut self, kind: Kind, values: Vec<Value>) -> u32 {
         self.const_lists.push((kind, values));
         (self.const_lists.len() - 1) as u32
+    }
+
+    /// Whether a kernel planned as `other` uses the same buffers, columns and error sites as
+    /// one planned as `self` (only their slots may differ).
+    pub fn same_buffers(&self, other: &Plan) -> bool {
+        self.literals == other.literals
+            && self.preds.len() == other.preds.len()
+            && self.strfns.len() == other.strfns.len()
+            && self.const_lists.len() == other.const_lists.len()
+            && self.concat_sites == other.concat_sites
+            && self.list_bufs == other.list_bufs
+            && self.outputs.len() == other.outputs.len()
+            && self.sites.len() == other.sites.len()
+            && self.scores == other.scores
+            && self.grades == other.grades
+            && self.stage == other.stage
+    }
+
+    pub fn concat_site(&mut self) -> u32 {
+        self.concat_sites += 1;
+        self.concat_sites - 1
     }
 
     pub fn list_buf(&mut self, kind: Kind, len: usize) -> u32 {

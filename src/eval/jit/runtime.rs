@@ -10,11 +10,15 @@
 //! and the helpers reach it only through raw pointers taken once before the call
 //! ([`Buffers::env`]), and `eval_batch` reads it through the buffers only after the call.
 
-use super::plan::{Kind, OutKind, Plan, Pred, Slot, StrFn, PRED_UNKNOWN, STRFN_UNKNOWN, UNORDERED};
+use super::plan::{
+    memo_len, Kind, OutKind, Plan, Pred, Slot, StrFn, CONCAT_CACHE, CONCAT_EMPTY, PRED_UNKNOWN,
+    STRFN_UNKNOWN, UNORDERED,
+};
 use crate::data::{Batch, Column, StringDict};
 use crate::eval::{text, EvalError};
 use crate::value::Value;
 use hashbrown::{DefaultHashBuilder, HashMap, HashTable};
+use std::borrow::Cow;
 use std::hash::BuildHasher;
 
 /// The batch dictionary plus the strings made while evaluating it.
@@ -43,6 +47,12 @@ impl<'b> Strings<'b> {
         self.dict_len
     }
 
+    /// The text of `id` when it is a dictionary string.
+    pub fn dict_str(&self, id: u32) -> Option<&'b str> {
+        let dict: &'b StringDict = self.dict;
+        (id < self.dict_len).then(|| dict.get(id))
+    }
+
     /// The text of `id` (empty for an id no one made).
     pub fn get(&self, id: u32) -> &str {
         if id < self.dict_len {
@@ -58,14 +68,18 @@ impl<'b> Strings<'b> {
     /// number of strings, so ids stay far below the sentinels (`u32::MAX - 1` and up); were
     /// they ever reached, the id saturates (and the string reads as empty).
     pub fn intern(&mut self, s: &str) -> u32 {
-        if let Some(id) = self.dict.lookup(s) {
-            return id;
-        }
+        // Made strings first: the same few (domains, labels, concatenations) come back row
+        // after row, and their index is small and hot where the dictionary's is large. A
+        // string is only ever added to `ext` after the dictionary said it does not have it, so
+        // the order of the two lookups does not change the id.
         let hash = self.hasher.hash_one(s);
         let ext = &self.ext;
         let text = |i: u32| ext.get(i as usize).map_or("", |t| t);
         if let Some(&i) = self.ext_index.find(hash, |&i| text(i) == s) {
             return self.dict_len + i;
+        }
+        if let Some(id) = self.dict.lookup(s) {
+            return id;
         }
         let id = u64::from(self.dict_len) + self.ext.len() as u64;
         let Ok(id) = u32::try_from(id) else {
@@ -83,7 +97,14 @@ impl<'b> Strings<'b> {
         id
     }
 
+    /// Whether some string has id `id` (so memo tables of made strings stay as small as the
+    /// number of made strings).
+    fn exists(&self, id: u32) -> bool {
+        u64::from(id) < u64::from(self.dict_len) + self.ext.len() as u64
+    }
+
     /// How many strings were made (ids `dict_len .. dict_len + made()`).
+    #[cfg(test)]
     fn made(&self) -> usize {
         self.ext.len()
     }
@@ -151,9 +172,8 @@ pub(super) struct Buffers {
     strfn_tables: Vec<Vec<u32>>,
     const_lists: Vec<Buf>,
     list_bufs: Vec<Buf>,
+    concat_caches: Vec<Vec<u64>>,
     pub outputs: Vec<Buf>,
-    /// Where explanation columns go when no explanation is asked for.
-    sink: Vec<f64>,
     literal_ids: Vec<u32>,
 }
 
@@ -171,8 +191,8 @@ impl Buffers {
             strfn_tables: Vec::new(),
             const_lists: Vec::new(),
             list_bufs: Vec::new(),
+            concat_caches: Vec::new(),
             outputs: Vec::new(),
-            sink: Vec::new(),
             literal_ids: Vec::new(),
         }
     }
@@ -182,7 +202,7 @@ impl Buffers {
     /// overwrites for every row it finishes (the values of a row with an error are
     /// unspecified, and lists of such rows are never read).
     pub fn prepare(&mut self, plan: &Plan, strings: &mut Strings, rows: usize, explain: bool) {
-        let dict_len = strings.dict_len() as usize;
+        let table_len = memo_len(strings.dict_len()) as usize;
         self.literal_ids = plan.literals.iter().map(|s| strings.intern(s)).collect();
         self.const_lists = plan
             .const_lists
@@ -192,12 +212,12 @@ impl Buffers {
         self.pred_tables.resize_with(plan.preds.len(), Vec::new);
         for t in &mut self.pred_tables {
             t.clear();
-            t.resize(dict_len, PRED_UNKNOWN);
+            t.resize(table_len, PRED_UNKNOWN);
         }
         self.strfn_tables.resize_with(plan.strfns.len(), Vec::new);
         for t in &mut self.strfn_tables {
             t.clear();
-            t.resize(dict_len, STRFN_UNKNOWN);
+            t.resize(table_len, STRFN_UNKNOWN);
         }
         let sized = |buf: &mut Buf, kind: OutKind, len: usize| match buf {
             Buf::U8(v) if kind == OutKind::U8 => v.resize(len, 0),
@@ -206,6 +226,12 @@ impl Buffers {
             Buf::F64(v) if kind == OutKind::F64 => v.resize(len, 0.0),
             other => *other = Buf::zeroed(kind, len),
         };
+        self.concat_caches
+            .resize_with(plan.concat_sites as usize, Vec::new);
+        for cache in &mut self.concat_caches {
+            cache.clear();
+            cache.resize(2 * CONCAT_CACHE, CONCAT_EMPTY);
+        }
         self.list_bufs
             .resize_with(plan.list_bufs.len(), || Buf::U8(Vec::new()));
         for (buf, (kind, len)) in self.list_bufs.iter_mut().zip(&plan.list_bufs) {
@@ -217,14 +243,14 @@ impl Buffers {
             let len = if col.explain && !explain { 0 } else { rows };
             sized(buf, col.kind, len);
         }
-        self.sink.resize(rows.max(1), 0.0);
     }
 
-    /// The kernel's environment, slot by slot (see [`Slot`]). The batch must have passed
-    /// [`super::validate::batch_fits`].
+    /// The environment of a kernel planned as `plan` but for its slots, `slots_wanted` (see
+    /// [`Slot`]). The batch must have passed [`super::validate::batch_fits`].
     pub fn env(
         &mut self,
         plan: &Plan,
+        slots_wanted: &[Slot],
         batch: &Batch,
         now: i64,
         explain: bool,
@@ -239,9 +265,8 @@ impl Buffers {
             .iter_mut()
             .map(|t| t.as_mut_ptr())
             .collect();
-        let sink = self.sink.as_mut_ptr() as u64;
-        let mut slots = Vec::with_capacity(plan.slots.len());
-        for slot in &plan.slots {
+        let mut slots = Vec::with_capacity(slots_wanted.len());
+        for slot in slots_wanted {
             let value = match *slot {
                 Slot::Values(path) => {
                     let c = super::validate::column(batch, path).ok_or("no such column")?;
@@ -256,7 +281,9 @@ impl Buffers {
                     Some(Column::Records(r)) => r.offsets.as_ptr() as u64,
                     _ => return Err("not a list column".into()),
                 },
-                Slot::DictLen => batch.dict.len() as u64,
+                Slot::MemoLen => u64::from(memo_len(
+                    u32::try_from(batch.dict.len()).unwrap_or(u32::MAX),
+                )),
                 Slot::Now => now as u64,
                 Slot::Literal(i) => u64::from(*self.literal_ids.get(i as usize).ok_or("literal")?),
                 Slot::PredTable(i) => *pred_tables.get(i as usize).ok_or("pred")? as u64,
@@ -271,10 +298,17 @@ impl Buffers {
                     .get_mut(i as usize)
                     .ok_or("list")?
                     .as_mut_ptr() as u64,
+                Slot::ConcatCache(i) => self
+                    .concat_caches
+                    .get_mut(i as usize)
+                    .ok_or("concat")?
+                    .as_mut_ptr() as u64,
                 Slot::Output(i) => {
                     let col = plan.outputs.get(i as usize).ok_or("output")?;
                     if col.explain && !explain {
-                        sink
+                        // Only the kernel with explanations stores them; its columns are
+                        // empty without `explain`.
+                        return Err("an explanation column asked for without explanations".into());
                     } else {
                         self.outputs
                             .get_mut(i as usize)
@@ -357,11 +391,12 @@ fn scalar_present(c: &Column) -> Option<*const u8> {
 pub(super) struct Runtime<'b> {
     pub plan: &'b Plan,
     pub strings: Strings<'b>,
-    /// Memo tables (`dict_len` entries each), the same pointers as in the environment.
+    /// Memo tables (`memo_len` entries each), the same pointers as in the environment.
     pred_tables: Vec<*mut u8>,
     strfn_tables: Vec<*mut u32>,
-    /// Memo of strings made while evaluating (ids beyond the dictionary).
-    /// Indexed by `id - dict_len`, grown on demand, unknown entries as in the dictionary's.
+    memo_len: u32,
+    /// Memo of the strings made while evaluating whose ids are beyond the tables.
+    /// Indexed by `id - memo_len`, grown on demand, unknown entries as in the tables.
     pred_ext: Vec<Vec<u8>>,
     strfn_ext: Vec<Vec<u32>>,
     concat: HashMap<(u32, u32), u32>,
@@ -373,9 +408,10 @@ impl<'b> Runtime<'b> {
     pub fn new(plan: &'b Plan, strings: Strings<'b>, env: &Env) -> Runtime<'b> {
         Runtime {
             plan,
-            strings,
             pred_tables: env.pred_tables.clone(),
             strfn_tables: env.strfn_tables.clone(),
+            memo_len: memo_len(strings.dict_len()),
+            strings,
             pred_ext: vec![Vec::new(); plan.preds.len()],
             strfn_ext: vec![Vec::new(); plan.strfns.len()],
             concat: HashMap::new(),
@@ -393,12 +429,12 @@ impl<'b> Runtime<'b> {
         let Some(pred) = self.plan.preds.get(p as usize) else {
             return 0;
         };
-        if id < self.strings.dict_len() {
+        if id < self.memo_len {
             let Some(&table) = self.pred_tables.get(p as usize) else {
                 return 0;
             };
-            // SAFETY: `table` points to the `dict_len` bytes of this predicate's memo table in
-            // `Buffers`, alive for the whole call, and `id < dict_len`. Only the kernel (which
+            // SAFETY: `table` points to the `memo_len` bytes of this predicate's memo table in
+            // `Buffers`, alive for the whole call, and `id < memo_len`. Only the kernel (which
             // is not running while a helper runs) and this helper touch it.
             let known = unsafe { *table.add(id as usize) };
             if known != PRED_UNKNOWN {
@@ -409,15 +445,15 @@ impl<'b> Runtime<'b> {
             unsafe { *table.add(id as usize) = r };
             r
         } else {
-            let made = (id - self.strings.dict_len()) as usize;
-            let known = self.pred_ext.get(p as usize).and_then(|m| m.get(made));
+            let beyond = (id - self.memo_len) as usize;
+            let known = self.pred_ext.get(p as usize).and_then(|m| m.get(beyond));
             if let Some(&r) = known.filter(|&&r| r != PRED_UNKNOWN) {
                 return r;
             }
             let r = u8::from(eval_pred(pred, self.strings.get(id)));
-            if made < self.strings.made() {
+            if self.strings.exists(id) {
                 if let Some(m) = self.pred_ext.get_mut(p as usize) {
-                    remember(m, made, r, PRED_UNKNOWN);
+                    remember(m, beyond, r, PRED_UNKNOWN);
                 }
             }
             r
@@ -429,12 +465,12 @@ impl<'b> Runtime<'b> {
         let Some(func) = self.plan.strfns.get(f as usize) else {
             return 0;
         };
-        if id < self.strings.dict_len() {
+        if id < self.memo_len {
             let Some(&table) = self.strfn_tables.get(f as usize) else {
                 return 0;
             };
-            // SAFETY: `table` points to the `dict_len` entries of this function's memo table
-            // in `Buffers`, alive for the whole call, and `id < dict_len`.
+            // SAFETY: `table` points to the `memo_len` entries of this function's memo table
+            // in `Buffers`, alive for the whole call, and `id < memo_len`.
             let known = unsafe { *table.add(id as usize) };
             if known != STRFN_UNKNOWN {
                 return known;
@@ -444,15 +480,15 @@ impl<'b> Runtime<'b> {
             unsafe { *table.add(id as usize) = r };
             r
         } else {
-            let made = (id - self.strings.dict_len()) as usize;
-            let known = self.strfn_ext.get(f as usize).and_then(|m| m.get(made));
+            let beyond = (id - self.memo_len) as usize;
+            let known = self.strfn_ext.get(f as usize).and_then(|m| m.get(beyond));
             if let Some(&r) = known.filter(|&&r| r != STRFN_UNKNOWN) {
                 return r;
             }
             let r = apply_strfn(func, id, &mut self.strings);
-            if made < self.strings.made() {
+            if self.strings.exists(id) {
                 if let Some(m) = self.strfn_ext.get_mut(f as usize) {
-                    remember(m, made, r, STRFN_UNKNOWN);
+                    remember(m, beyond, r, STRFN_UNKNOWN);
                 }
             }
             r
@@ -473,8 +509,8 @@ impl<'b> Runtime<'b> {
     }
 }
 
-/// Stores `r` at `i` of a memo table of made strings, growing it with `unknown` entries (`i` is
-/// below the number of made strings, so the table stays as small as that).
+/// Stores `r` at `i` of a memo table of made strings, growing it with `unknown` entries (`i`
+/// belongs to a made string, so the table stays as small as the number of those).
 fn remember<T: Copy>(table: &mut Vec<T>, i: usize, r: T, unknown: T) {
     if table.len() <= i {
         table.resize(i + 1, unknown);
@@ -486,16 +522,16 @@ fn remember<T: Copy>(table: &mut Vec<T>, i: usize, r: T, unknown: T) {
 
 fn eval_pred(pred: &Pred, s: &str) -> bool {
     match pred {
-        Pred::Contains(n) => text::fold(s).contains(n.as_str()),
-        Pred::StartsWith(n) => text::fold(s).starts_with(n.as_str()),
-        Pred::EndsWith(n) => text::fold(s).ends_with(n.as_str()),
+        Pred::Contains(n) => text::Haystack::new(s).contains(n),
+        Pred::StartsWith(n) => text::Haystack::new(s).starts_with(n),
+        Pred::EndsWith(n) => text::Haystack::new(s).ends_with(n),
         Pred::ContainsAny(ns) => {
-            let folded = text::fold(s);
-            ns.iter().any(|n| folded.contains(n.as_str()))
+            let h = text::Haystack::new(s);
+            ns.iter().any(|n| h.contains(n))
         }
         Pred::ContainsAll(ns) => {
-            let folded = text::fold(s);
-            ns.iter().all(|n| folded.contains(n.as_str()))
+            let h = text::Haystack::new(s);
+            ns.iter().all(|n| h.contains(n))
         }
         Pred::Matches(p) => p.regex.is_match(s),
         Pred::InStrs(list) => list.iter().any(|x| x == s),
@@ -503,32 +539,32 @@ fn eval_pred(pred: &Pred, s: &str) -> bool {
 }
 
 fn apply_strfn(f: &StrFn, id: u32, strings: &mut Strings) -> u32 {
-    let s = strings.get(id);
-    match f {
-        StrFn::Lower => {
-            let r = s.to_lowercase();
-            strings.intern(&r)
+    // A dictionary string outlives `strings`' borrow, so results that are slices of it (the
+    // domain of a lowercase address, a trimmed name) are interned without a copy.
+    let copy;
+    let s: &str = match strings.dict_str(id) {
+        Some(s) => s,
+        None => {
+            copy = strings.get(id).to_string();
+            &copy
         }
-        StrFn::Upper => {
-            let r = s.to_uppercase();
-            strings.intern(&r)
-        }
-        StrFn::Trim => {
-            let r = s.trim().to_string();
-            strings.intern(&r)
-        }
-        StrFn::Domain => {
-            let r = text::domain(s);
-            strings.intern(&r)
-        }
-        StrFn::LenStr => u32::try_from(text::char_len(s)).unwrap_or(u32::MAX - 2),
-        StrFn::EnumPos(e) => match e.index_of(s) {
-            Some(i) if e.stage_path_len.is_none_or(|n| i < n) => {
-                u32::try_from(i).unwrap_or(UNORDERED)
+    };
+    let made: Cow<str> = match f {
+        StrFn::Lower => Cow::Owned(s.to_lowercase()),
+        StrFn::Upper => Cow::Owned(s.to_uppercase()),
+        StrFn::Trim => Cow::Borrowed(s.trim()),
+        StrFn::Domain => text::domain_of(s),
+        StrFn::LenStr => return u32::try_from(text::char_len(s)).unwrap_or(u32::MAX - 2),
+        StrFn::EnumPos(e) => {
+            return match e.index_of(s) {
+                Some(i) if e.stage_path_len.is_none_or(|n| i < n) => {
+                    u32::try_from(i).unwrap_or(UNORDERED)
+                }
+                _ => UNORDERED,
             }
-            _ => UNORDERED,
-        },
-    }
+        }
+    };
+    strings.intern(&made)
 }
 
 #[cfg(test)]
