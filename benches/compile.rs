@@ -1,5 +1,6 @@
-//! Rule compile time: parse, resolve, type-check and lint `examples/b2b-saas` (and the
-//! benchmark rule set), from source text to the checked IR.
+//! Rule compile time for `examples/b2b-saas` and the benchmark rule set: parse, resolve,
+//! type-check and lint, from source text to the checked IR (`check/…`); and the JIT, from the IR
+//! to finalized machine code (`jit/…`).
 //!
 //! `cargo bench --bench compile`
 
@@ -18,8 +19,12 @@ fn bench_compile(c: &mut Criterion) {
         let sources = common::sources(path);
         // A broken example is a broken bench: fail loudly once, not silently per iteration.
         let _ = common::rules(path);
-        group.bench_function(name, |b| {
+        group.bench_function(format!("check/{name}"), |b| {
             b.iter(|| RuleSet::compile(black_box(sources.clone())).is_ok())
+        });
+        let program = common::rules(path).program;
+        group.bench_function(format!("jit/{name}"), |b| {
+            b.iter(|| smql::eval::jit::Jit::compile(black_box(&program)).is_ok())
         });
     }
     group.finish();
