@@ -8,7 +8,7 @@ use super::columns::Source;
 use super::common::Engine;
 use crate::data::{Batch, Column, Scalar};
 use crate::eval::jit::{BatchResult, Jit, JitError};
-use crate::ir::ScoreId;
+use crate::ir::{DefId, ScoreId};
 use crate::output::{Cell, Layout, WhyItem};
 use crate::pipeline::Processed;
 use crate::RuleSet;
@@ -39,16 +39,51 @@ pub(crate) fn choose_engine(
     }
 }
 
-/// The cell of column `source` at `row`, borrowed from the batch and the kernel's output columns
-/// (definitions other than numbers and flags are built as values, as the interpreter does).
-fn cell_of<'a>(source: Source, batch: &'a Batch, r: &'a BatchResult, row: usize) -> Cell<'a> {
-    match source {
-        Source::Record => Cell::Int(batch.record_number(row) as i64),
-        Source::Field(f) => field_cell(batch, f.0 as usize, row),
-        Source::Def(d) => Cell::Owned(r.def(d, row)),
-        Source::Score(s) => Cell::Number(r.score(s, row)),
-        Source::Grade(g) => Cell::Str(r.grade(g, row).1),
-        Source::Stage => r.stage(row).map_or(Cell::Missing, Cell::Str),
+/// Where one output column's cells come from in a batch: kernel output columns are resolved
+/// once per batch, so a row costs an index per cell.
+enum View<'a> {
+    Record,
+    Field(usize),
+    Def(DefId),
+    Score(&'a [f64]),
+    Grade(&'a [u32], &'a [String]),
+    Stage(&'a [u32], &'a [String]),
+}
+
+impl<'a> View<'a> {
+    fn new(source: Source, r: &'a BatchResult) -> View<'a> {
+        match source {
+            Source::Record => View::Record,
+            Source::Field(f) => View::Field(f.0 as usize),
+            Source::Def(d) => View::Def(d),
+            Source::Score(s) => View::Score(r.score_column(s)),
+            Source::Grade(g) => {
+                let (positions, labels) = r.grade_column(g);
+                View::Grade(positions, labels)
+            }
+            Source::Stage => {
+                let (positions, names) = r.stage_column();
+                View::Stage(positions, names)
+            }
+        }
+    }
+
+    /// The cell at `row`, as `BatchResult::{score, grade, stage, def}` give it.
+    fn cell(&self, batch: &'a Batch, r: &BatchResult, row: usize) -> Cell<'a> {
+        let label = |positions: &[u32], labels: &'a [String]| {
+            positions
+                .get(row)
+                .and_then(|&p| labels.get(p as usize))
+                .map(String::as_str)
+        };
+        match *self {
+            View::Record => Cell::Int(batch.record_number(row) as i64),
+            View::Field(f) => field_cell(batch, f, row),
+            View::Def(d) => Cell::Owned(r.def(d, row)),
+            View::Score(s) => Cell::Number(s.get(row).copied().unwrap_or(0.0)),
+            View::Grade(p, l) => Cell::Str(label(p, l).unwrap_or("")),
+            View::Stage(p, n) => label(p, n).map_or(Cell::Missing, Cell::Str),
+        }
     }
 }
 
@@ -89,6 +124,10 @@ pub(crate) fn render_batch(
     let mut out = Vec::with_capacity(batch.len() * 64);
     let mut rejects = Vec::new();
     let mut rows = 0u64;
+    let views: Vec<View> = columns
+        .iter()
+        .map(|(_, s)| View::new(*s, &result))
+        .collect();
     let mut cells = Vec::with_capacity(columns.len());
     for row in 0..batch.len() {
         if let Some(e) = result.error(row) {
@@ -96,11 +135,7 @@ pub(crate) fn render_batch(
             continue;
         }
         cells.clear();
-        cells.extend(
-            columns
-                .iter()
-                .map(|(_, s)| cell_of(*s, batch, &result, row)),
-        );
+        cells.extend(views.iter().map(|v| v.cell(batch, &result, row)));
         let why: Vec<Vec<WhyItem>> = why_scores
             .iter()
             .map(|s| {

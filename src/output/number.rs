@@ -9,6 +9,15 @@ pub fn write_int(out: &mut Vec<u8>, n: i64) {
 }
 
 fn write_u64(out: &mut Vec<u8>, mut n: u64) {
+    // Scores and counts are mostly below 100: no digit buffer, no copy call.
+    if n < 10 {
+        out.push(b'0' + n as u8);
+        return;
+    }
+    if n < 100 {
+        out.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]);
+        return;
+    }
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     loop {
@@ -79,6 +88,11 @@ mod tests {
         assert_eq!(int(i64::MIN), "-9223372036854775808");
         assert_eq!(int(i64::MAX), "9223372036854775807");
         assert_eq!(int(0), "0");
+        for n in [
+            -101i64, -100, -99, -10, -9, -1, 1, 9, 10, 42, 99, 100, 101, 12345,
+        ] {
+            assert_eq!(int(n), n.to_string());
+        }
     }
 
     /// The integer shortcut prints what `ryu` prints.

@@ -101,6 +101,38 @@ impl<'a> BatchResult<'a> {
         }
     }
 
+    /// Score `id` of every row (rows past the end read as 0, as [`BatchResult::score`]).
+    pub fn score_column(&self, id: ScoreId) -> &[f64] {
+        self.jit
+            .plan()
+            .scores
+            .get(id.0 as usize)
+            .map_or(&[], |&col| self.out(col).f64s())
+    }
+
+    /// Grade `id` of every row, as positions in the grade's labels, and the labels: what
+    /// [`BatchResult::grade`] looks up per row.
+    pub fn grade_column(&self, id: GradeId) -> (&[u32], &[String]) {
+        let plan = self.jit.plan();
+        match (
+            plan.grades.get(id.0 as usize),
+            self.jit.program.grades.get(id.0 as usize).map(|g| &g.ty),
+        ) {
+            (Some(&col), Some(Ty::Enum(e))) => (self.out(col).u32s(), &e.values),
+            _ => (&[], &[]),
+        }
+    }
+
+    /// The stage of every row, as positions in the stage names (a position past them: no
+    /// stage), and the names: what [`BatchResult::stage`] looks up per row.
+    pub fn stage_column(&self) -> (&[u32], &[String]) {
+        let names = self.jit.program.stages.as_ref().map(|s| s.ty.base());
+        match (self.jit.plan().stage, names) {
+            (Some(col), Some(Ty::Enum(e))) => (self.out(col).u32s(), &e.values),
+            _ => (&[], &[]),
+        }
+    }
+
     /// The grade's label position in its type (`Grade::ty`) and the label.
     pub fn grade(&self, id: GradeId, row: usize) -> (u32, &str) {
         let plan = self.jit.plan();

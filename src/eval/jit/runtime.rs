@@ -137,6 +137,22 @@ impl Buf {
         }
     }
 
+    /// The whole column, if it holds `u32`s (empty otherwise).
+    pub fn u32s(&self) -> &[u32] {
+        match self {
+            Buf::U32(v) => v,
+            _ => &[],
+        }
+    }
+
+    /// The whole column, if it holds `f64`s (empty otherwise).
+    pub fn f64s(&self) -> &[f64] {
+        match self {
+            Buf::F64(v) => v,
+            _ => &[],
+        }
+    }
+
     pub fn u8(&self, i: usize) -> u8 {
         match self {
             Buf::U8(v) => v.get(i).copied().unwrap_or(0),
