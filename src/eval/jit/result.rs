@@ -95,13 +95,10 @@ impl<'a> BatchResult<'a> {
     }
 
     pub fn score(&self, id: ScoreId, row: usize) -> f64 {
-        match self.jit.plan().scores.get(id.0 as usize) {
-            Some(&col) => self.out(col).f64(row),
-            None => 0.0,
-        }
+        self.score_column(id).get(row).copied().unwrap_or(0.0)
     }
 
-    /// Score `id` of every row (rows past the end read as 0, as [`BatchResult::score`]).
+    /// Score `id` of every row (for whole columns; [`BatchResult::score`] reads one row).
     pub fn score_column(&self, id: ScoreId) -> &[f64] {
         self.jit
             .plan()
@@ -110,8 +107,8 @@ impl<'a> BatchResult<'a> {
             .map_or(&[], |&col| self.out(col).f64s())
     }
 
-    /// Grade `id` of every row, as positions in the grade's labels, and the labels: what
-    /// [`BatchResult::grade`] looks up per row.
+    /// Grade `id` of every row, as positions in the grade's labels, and the labels
+    /// ([`BatchResult::grade`] reads one row).
     pub fn grade_column(&self, id: GradeId) -> (&[u32], &[String]) {
         let plan = self.jit.plan();
         match (
@@ -124,7 +121,7 @@ impl<'a> BatchResult<'a> {
     }
 
     /// The stage of every row, as positions in the stage names (a position past them: no
-    /// stage), and the names: what [`BatchResult::stage`] looks up per row.
+    /// stage), and the names ([`BatchResult::stage`] reads one row).
     pub fn stage_column(&self) -> (&[u32], &[String]) {
         let names = self.jit.program.stages.as_ref().map(|s| s.ty.base());
         match (self.jit.plan().stage, names) {
@@ -135,30 +132,15 @@ impl<'a> BatchResult<'a> {
 
     /// The grade's label position in its type (`Grade::ty`) and the label.
     pub fn grade(&self, id: GradeId, row: usize) -> (u32, &str) {
-        let plan = self.jit.plan();
-        let (Some(&col), Some(grade)) = (
-            plan.grades.get(id.0 as usize),
-            self.jit.program.grades.get(id.0 as usize),
-        ) else {
-            return (0, "");
-        };
-        let index = self.out(col).u32(row);
-        let label = match &grade.ty {
-            Ty::Enum(e) => e.values.get(index as usize).map_or("", String::as_str),
-            _ => "",
-        };
-        (index, label)
+        let (positions, labels) = self.grade_column(id);
+        let index = positions.get(row).copied().unwrap_or(0);
+        (index, labels.get(index as usize).map_or("", String::as_str))
     }
 
     /// The stage's name, `None` when the lead reached no stage (or no `stages` is declared).
     pub fn stage(&self, row: usize) -> Option<&str> {
-        let col = self.jit.plan().stage?;
-        let index = self.out(col).u32(row);
-        let stages = self.jit.program.stages.as_ref()?;
-        match stages.ty.base() {
-            Ty::Enum(e) => e.values.get(index as usize).map(String::as_str),
-            _ => None,
-        }
+        let (positions, names) = self.stage_column();
+        names.get(*positions.get(row)? as usize).map(String::as_str)
     }
 
     /// The value of definition `id` at `row`, as the interpreter gives it.
