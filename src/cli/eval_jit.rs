@@ -2,6 +2,7 @@
 //! the default engine cannot compile the rules) and formatting a batch from the kernel's
 //! output columns.
 
+use std::borrow::Cow;
 use std::process::ExitCode;
 
 use super::columns::Source;
@@ -79,7 +80,7 @@ impl<'a> View<'a> {
         match *self {
             View::Record => Cell::Int(batch.record_number(row) as i64),
             View::Field(f) => field_cell(batch, f, row),
-            View::Def(d) => Cell::Owned(r.def(d, row)),
+            View::Def(d) => Cell::Value(Cow::Owned(r.def(d, row))),
             View::Score(s) => Cell::Number(s.get(row).copied().unwrap_or(0.0)),
             View::Grade(p, l) => Cell::Str(label(p, l).unwrap_or("")),
             View::Stage(p, n) => label(p, n).map_or(Cell::Missing, Cell::Str),
@@ -105,7 +106,7 @@ fn field_cell(batch: &Batch, field: usize, row: usize) -> Cell<'_> {
         Some(Column::Bool(c)) => scalar(c, row, Cell::Bool),
         Some(Column::Timestamp(c)) => scalar(c, row, Cell::Timestamp),
         Some(Column::Duration(c)) => scalar(c, row, Cell::Duration),
-        _ => Cell::Owned(batch.value(field, row)),
+        _ => Cell::Value(Cow::Owned(batch.value(field, row))),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::batch::Column;
 use super::convert::{parse_bool, parse_duration, parse_int, parse_number};
-use super::dict::StringDict;
+use super::dict::{DictFull, StringDict};
 use super::reject::{found_json_string, shorten, FOUND_MAX};
 use crate::ir::{EnumType, Schema, Ty};
 use std::sync::Arc;
@@ -297,17 +297,11 @@ fn push_text(col: &mut Column, ty: &ScalarTy, s: &str, dict: &mut StringDict) ->
         },
         ScalarTy::Timestamp => push_i64(col, parse_timestamp(s).ok_or(Unfit::Type)?),
         ScalarTy::Duration => push_i64(col, parse_duration(s).ok_or(Unfit::Type)?),
-        ScalarTy::Str => push_str(col, s, dict),
-        ScalarTy::UnsharedStr => match col {
-            Column::Str(c) => {
-                c.push(dict.push_unshared(s).map_err(|_| Unfit::TooLarge)?);
-                Ok(())
-            }
-            _ => Err(Unfit::Type),
-        },
+        ScalarTy::Str => push_str(col, s, dict, StringDict::intern),
+        ScalarTy::UnsharedStr => push_str(col, s, dict, StringDict::push_unshared),
         ScalarTy::Enum(e) => {
             if e.index_of(s).is_some() {
-                push_str(col, s, dict)
+                push_str(col, s, dict, StringDict::intern)
             } else {
                 Err(Unfit::Type)
             }
@@ -346,10 +340,17 @@ fn push_f64(col: &mut Column, v: f64) -> Result<(), Unfit> {
     }
 }
 
-fn push_str(col: &mut Column, s: &str, dict: &mut StringDict) -> Result<(), Unfit> {
+/// Appends the id that `store` gives `s` (`StringDict::intern`, or `push_unshared` for strings
+/// nothing compares by id).
+fn push_str(
+    col: &mut Column,
+    s: &str,
+    dict: &mut StringDict,
+    store: fn(&mut StringDict, &str) -> Result<u32, DictFull>,
+) -> Result<(), Unfit> {
     match col {
         Column::Str(c) => {
-            c.push(dict.intern(s).map_err(|_| Unfit::TooLarge)?);
+            c.push(store(dict, s).map_err(|_| Unfit::TooLarge)?);
             Ok(())
         }
         _ => Err(Unfit::Type),

@@ -5,6 +5,7 @@
 //! SPEC §9 says: missing is an empty cell / `null`, lists are `;`-joined in CSV and arrays in
 //! JSON, timestamps are RFC 3339 text, durations literal text (`14d`), numbers shortest.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::number::{write_int, write_number};
@@ -63,7 +64,8 @@ impl WhyItem {
 
 /// One cell of a row. Engines with columnar results (the JIT) hand out numbers and borrowed text
 /// as they are, so formatting a row builds no [`Value`] (no allocation, no reference counting);
-/// anything else is a [`Value`], borrowed or owned.
+/// lists and records (or any value at hand) are a [`Value`], borrowed or owned. Scalars are
+/// formatted here only: a scalar [`Value`] prints as its cell.
 #[derive(Debug, Clone)]
 pub enum Cell<'a> {
     Missing,
@@ -73,16 +75,21 @@ pub enum Cell<'a> {
     Str(&'a str),
     Timestamp(i64),
     Duration(i64),
-    Ref(&'a Value),
-    Owned(Value),
+    Value(Cow<'a, Value>),
 }
 
-impl Cell<'_> {
-    fn value(&self) -> Option<&Value> {
-        match self {
-            Cell::Ref(v) => Some(v),
-            Cell::Owned(v) => Some(v),
-            _ => None,
+impl<'a> From<&'a Value> for Cell<'a> {
+    /// A scalar as its cell; a list or record as the value.
+    fn from(value: &'a Value) -> Cell<'a> {
+        match value {
+            Value::Missing => Cell::Missing,
+            Value::Int(n) => Cell::Int(*n),
+            Value::Number(x) => Cell::Number(*x),
+            Value::Bool(b) => Cell::Bool(*b),
+            Value::Str(s) => Cell::Str(s),
+            Value::Timestamp(ms) => Cell::Timestamp(*ms),
+            Value::Duration(ms) => Cell::Duration(*ms),
+            Value::List(_) | Value::Record(_) => Cell::Value(Cow::Borrowed(value)),
         }
     }
 }
@@ -154,7 +161,7 @@ impl Layout {
     /// place commas). `values` follow the columns (a short row is padded with missing values);
     /// `why` follows `why_scores` (a short list reads as nothing fired).
     pub fn write_row(&self, out: &mut Vec<u8>, index: u64, values: &[Value], why: &[Vec<WhyItem>]) {
-        let cells: Vec<Cell<'_>> = values.iter().map(Cell::Ref).collect();
+        let cells: Vec<Cell<'_>> = values.iter().map(Cell::from).collect();
         self.write_cells(out, index, &cells, why);
     }
 
@@ -287,18 +294,9 @@ fn write_csv_field(out: &mut Vec<u8>, field: &[u8]) {
 
 fn write_csv_cell(out: &mut Vec<u8>, cell: &Cell<'_>, column: &Column, scratch: &mut Vec<u8>) {
     match cell {
-        Cell::Missing => {}
-        Cell::Int(n) => write_int(out, *n),
-        Cell::Number(x) => write_number(out, *x),
-        Cell::Bool(b) => write_bool(out, *b),
         Cell::Str(s) => write_csv_field(out, s.as_bytes()),
-        Cell::Timestamp(ms) => out.extend_from_slice(format_timestamp(*ms).as_bytes()),
-        Cell::Duration(ms) => out.extend_from_slice(format_duration(*ms).as_bytes()),
-        Cell::Ref(_) | Cell::Owned(_) => {
-            if let Some(v) = cell.value() {
-                write_csv_value(out, v, column, scratch);
-            }
-        }
+        Cell::Value(v) => write_csv_value(out, v, column, scratch),
+        scalar => write_cell_text(out, scalar),
     }
 }
 
@@ -308,8 +306,6 @@ fn write_bool(out: &mut Vec<u8>, b: bool) {
 
 fn write_csv_value(out: &mut Vec<u8>, value: &Value, column: &Column, scratch: &mut Vec<u8>) {
     match value {
-        Value::Missing => {}
-        Value::Str(s) => write_csv_field(out, s.as_bytes()),
         Value::List(items) => {
             scratch.clear();
             if items.iter().any(|v| matches!(v, Value::Record(_))) {
@@ -330,21 +326,28 @@ fn write_csv_value(out: &mut Vec<u8>, value: &Value, column: &Column, scratch: &
             write_json_value(scratch, value, &column.record_fields);
             write_csv_field(out, scratch);
         }
-        scalar => write_scalar_text(out, scalar),
+        scalar => write_csv_cell(out, &Cell::from(scalar), column, scratch),
     }
 }
 
-/// A scalar as plain text (CSV cells, list elements).
+/// A scalar as plain text (CSV cells, list elements); a list or record as JSON.
 fn write_scalar_text(out: &mut Vec<u8>, value: &Value) {
     match value {
-        Value::Missing => {}
-        Value::Int(n) => write_int(out, *n),
-        Value::Number(x) => write_number(out, *x),
-        Value::Str(s) => out.extend_from_slice(s.as_bytes()),
-        Value::Bool(b) => write_bool(out, *b),
-        Value::Timestamp(ms) => out.extend_from_slice(format_timestamp(*ms).as_bytes()),
-        Value::Duration(ms) => out.extend_from_slice(format_duration(*ms).as_bytes()),
         Value::List(_) | Value::Record(_) => write_json_value(out, value, &[]),
+        scalar => write_cell_text(out, &Cell::from(scalar)),
+    }
+}
+
+fn write_cell_text(out: &mut Vec<u8>, cell: &Cell<'_>) {
+    match cell {
+        Cell::Missing => {}
+        Cell::Int(n) => write_int(out, *n),
+        Cell::Number(x) => write_number(out, *x),
+        Cell::Str(s) => out.extend_from_slice(s.as_bytes()),
+        Cell::Bool(b) => write_bool(out, *b),
+        Cell::Timestamp(ms) => out.extend_from_slice(format_timestamp(*ms).as_bytes()),
+        Cell::Duration(ms) => out.extend_from_slice(format_duration(*ms).as_bytes()),
+        Cell::Value(v) => write_scalar_text(out, v),
     }
 }
 
@@ -398,23 +401,12 @@ fn write_json_cell(out: &mut Vec<u8>, cell: &Cell<'_>, record_fields: &[String])
         Cell::Str(s) => write_json_str(out, s),
         Cell::Timestamp(ms) => write_json_str(out, &format_timestamp(*ms)),
         Cell::Duration(ms) => write_json_str(out, &format_duration(*ms)),
-        Cell::Ref(_) | Cell::Owned(_) => {
-            if let Some(v) = cell.value() {
-                write_json_value(out, v, record_fields);
-            }
-        }
+        Cell::Value(v) => write_json_value(out, v, record_fields),
     }
 }
 
 fn write_json_value(out: &mut Vec<u8>, value: &Value, record_fields: &[String]) {
     match value {
-        Value::Missing => out.extend_from_slice(b"null"),
-        Value::Int(n) => write_int(out, *n),
-        Value::Number(x) => write_json_number(out, *x),
-        Value::Str(s) => write_json_str(out, s),
-        Value::Bool(b) => write_bool(out, *b),
-        Value::Timestamp(ms) => write_json_str(out, &format_timestamp(*ms)),
-        Value::Duration(ms) => write_json_str(out, &format_duration(*ms)),
         Value::List(items) => {
             out.push(b'[');
             for (i, item) in items.iter().enumerate() {
@@ -448,6 +440,7 @@ fn write_json_value(out: &mut Vec<u8>, value: &Value, record_fields: &[String]) 
             }
             out.push(b']');
         }
+        scalar => write_json_cell(out, &Cell::from(scalar), record_fields),
     }
 }
 

@@ -1,5 +1,6 @@
 use super::*;
 use crate::time::{parse_timestamp, MS_PER_DAY};
+use std::borrow::Cow;
 
 fn list(items: &[&str]) -> Value {
     Value::List(items.iter().map(|s| Value::str(s)).collect())
@@ -256,7 +257,14 @@ fn cells_print_as_their_values() {
             Cell::Duration(3 * MS_PER_DAY),
             Value::Duration(3 * MS_PER_DAY),
         ),
-        (Cell::Owned(list(&["x", "y"])), list(&["x", "y"])),
+        (
+            Cell::Value(Cow::Owned(list(&["x", "y"]))),
+            list(&["x", "y"]),
+        ),
+        (
+            Cell::Value(Cow::Owned(Value::str("a,b"))),
+            Value::str("a,b"),
+        ),
     ];
     for format in [Format::Csv, Format::Ndjson, Format::Json] {
         let layout = Layout::new(format, columns(&["c"]), Vec::new());
