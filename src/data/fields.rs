@@ -204,6 +204,8 @@ impl Unfit {
 }
 
 /// Appends `got` to `col`, a column of `ty` (`optional`: `null` and blank text are missing).
+// Inlined so that a caller which knows what it found (a JSON string, say) gets only that arm.
+#[inline]
 pub(crate) fn push_value(
     col: &mut Column,
     ty: &ScalarTy,
@@ -215,17 +217,10 @@ pub(crate) fn push_value(
         Got::Null if optional => push_missing(col),
         Got::Str(s) | Got::Cell(s) if optional && is_blank(s) => push_missing(col),
         Got::Str(s) | Got::Cell(s) => push_text(col, ty, s, dict),
-        Got::I64(v) => match ty {
-            ScalarTy::Int | ScalarTy::Timestamp | ScalarTy::Duration => push_i64(col, v),
-            ScalarTy::Number => push_f64(col, v as f64),
-            _ => Err(Unfit::Type),
-        },
+        Got::I64(v) => push_int(col, ty, v),
         Got::U64(v) => match ty {
             ScalarTy::Number => push_f64(col, v as f64),
-            _ => match i64::try_from(v) {
-                Ok(v) => push_value(col, ty, optional, Got::I64(v), dict),
-                Err(_) => Err(Unfit::Type),
-            },
+            _ => push_int(col, ty, i64::try_from(v).map_err(|_| Unfit::Type)?),
         },
         Got::F64(v) => match ty {
             ScalarTy::Number if v.is_finite() => push_f64(col, v),
@@ -239,6 +234,15 @@ pub(crate) fn push_value(
             _ => Err(Unfit::Type),
         },
         Got::Null | Got::Array | Got::Object => Err(Unfit::Type),
+    }
+}
+
+/// A JSON integer into a column of `ty`.
+fn push_int(col: &mut Column, ty: &ScalarTy, v: i64) -> Result<(), Unfit> {
+    match ty {
+        ScalarTy::Int | ScalarTy::Timestamp | ScalarTy::Duration => push_i64(col, v),
+        ScalarTy::Number => push_f64(col, v as f64),
+        _ => Err(Unfit::Type),
     }
 }
 

@@ -84,13 +84,12 @@ impl<'t> Cursor<'t> {
         }
     }
 
+    /// `null`, `true` or `false` (word compares rather than a call to `memcmp`).
+    #[inline]
     pub fn literal(&mut self, word: &[u8]) -> Scan<()> {
-        if self.bytes[self.pos..].starts_with(word) {
-            self.pos += word.len();
-            Some(())
-        } else {
-            None
-        }
+        let end = self.pos + word.len();
+        let found = self.bytes.get(self.pos..end)?;
+        same_bytes(found, word).then(|| self.pos = end)
     }
 
     /// After the opening quote: the position of the first `"`, `\` or control byte (or the
@@ -306,7 +305,8 @@ impl<'t> Cursor<'t> {
     }
 
     /// After the opening quote.
-    fn skip_string(&mut self) -> Scan<()> {
+    #[inline]
+    pub fn skip_string(&mut self) -> Scan<()> {
         loop {
             self.pos = self.string_stop();
             match self.next()? {

@@ -17,7 +17,7 @@ mod cursor;
 
 use super::batch::{BatchBuilder, Column};
 use super::dict::StringDict;
-use super::fields::{end_list, push_value, FieldPlan, ItemField, Shape};
+use super::fields::{end_list, push_value, FieldPlan, Got, ItemField, ScalarTy, Shape};
 use cursor::{same_bytes, Cursor, Scan};
 
 /// Keys remembered from the previous record, by position.
@@ -25,8 +25,8 @@ const MAX_LAYOUT: usize = 256;
 
 pub(crate) struct JsonScanner<'p> {
     plan: &'p [FieldPlan],
-    /// The keys of the previous record in order, each with its field (`None`: not in the
-    /// schema). Records of one export nearly always share their key order.
+    /// The keys of the previous record in order, each as `"key":` with its field (`None`: not
+    /// in the schema). Records of one export nearly always share their key order.
     layout: Vec<(Box<[u8]>, Option<usize>)>,
     seen: Vec<bool>,
     item_seen: Vec<bool>,
@@ -67,14 +67,19 @@ impl<'p> JsonScanner<'p> {
         } else {
             let mut slot = 0;
             loop {
-                c.expect(b'"')?;
                 let field = self.key(&mut c, slot)?;
                 slot += 1;
                 c.ws();
-                c.expect(b':')?;
-                c.ws();
                 match field {
-                    None => c.skip_value(0)?,
+                    // The usual skipped values, without the general dispatch of `skip_value`.
+                    None => match c.peek()? {
+                        b'"' => {
+                            c.pos += 1;
+                            c.skip_string()?;
+                        }
+                        b'n' => c.literal(b"null")?,
+                        _ => c.skip_value(0)?,
+                    },
                     Some(i) => {
                         if std::mem::replace(&mut self.seen[i], true) {
                             return None;
@@ -109,23 +114,32 @@ impl<'p> JsonScanner<'p> {
         Some(())
     }
 
-    /// After the opening quote of the key at position `slot` of the record: its field.
+    /// At the opening quote of the key at position `slot` of the record: its field, after the
+    /// key and its `:`.
     fn key(&mut self, c: &mut Cursor<'_>, slot: usize) -> Scan<Option<usize>> {
-        if let Some((k, field)) = self.layout.get(slot) {
-            // The same key as in the previous record (it cannot hold a quote or a backslash).
-            let end = c.pos + k.len();
-            if c.bytes.get(end) == Some(&b'"') && same_bytes(c.bytes.get(c.pos..end)?, k) {
-                c.pos = end + 1;
+        if let Some((pattern, field)) = self.layout.get(slot) {
+            // The same key as in the previous record, written the usual way (`"key":`); a key
+            // cannot hold a quote, so the match cannot end inside a longer key.
+            let end = c.pos + pattern.len();
+            if c.bytes
+                .get(c.pos..end)
+                .is_some_and(|b| same_bytes(b, pattern))
+            {
+                c.pos = end;
                 return Some(*field);
             }
         }
+        c.expect(b'"')?;
         let key = c.raw_key()?;
         let field = self.plan.iter().position(|f| f.column.as_bytes() == key);
+        let pattern: Box<[u8]> = [&b"\""[..], key, b"\":"].concat().into();
         if slot < self.layout.len() {
-            self.layout[slot] = (key.into(), field);
+            self.layout[slot] = (pattern, field);
         } else if slot == self.layout.len() && slot < MAX_LAYOUT {
-            self.layout.push((key.into(), field));
+            self.layout.push((pattern, field));
         }
+        c.ws();
+        c.expect(b':')?;
         Some(field)
     }
 
@@ -138,8 +152,7 @@ impl<'p> JsonScanner<'p> {
     ) -> Scan<()> {
         match (&field.shape, column) {
             (Shape::Scalar { ty, optional }, column) => {
-                let got = c.scalar(&mut self.scratch)?;
-                push_value(column, ty, *optional, got, dict).ok()
+                self.scalar_into(c, ty, *optional, column, dict)
             }
             (Shape::List(ty), Column::List(list)) => {
                 if c.peek() == Some(b'n') {
@@ -153,8 +166,7 @@ impl<'p> JsonScanner<'p> {
                     c.pos += 1;
                 } else {
                     loop {
-                        let got = c.scalar(&mut self.scratch)?;
-                        push_value(&mut list.items, ty, false, got, dict).ok()?;
+                        self.scalar_into(c, ty, false, &mut list.items, dict)?;
                         c.ws();
                         match c.next()? {
                             b',' => c.ws(),
@@ -192,6 +204,27 @@ impl<'p> JsonScanner<'p> {
                 end_list(&mut rc.offsets, len).ok()
             }
             _ => None,
+        }
+    }
+
+    /// A scalar value into `column`. Strings, the commonest values, take their own branch, in
+    /// which `push_value` (inlined) is left with only its arm for strings.
+    #[inline(always)]
+    fn scalar_into(
+        &mut self,
+        c: &mut Cursor<'_>,
+        ty: &ScalarTy,
+        optional: bool,
+        column: &mut Column,
+        dict: &mut StringDict,
+    ) -> Scan<()> {
+        if c.peek() == Some(b'"') {
+            c.pos += 1;
+            let s = c.string(&mut self.scratch)?;
+            push_value(column, ty, optional, Got::Str(s), dict).ok()
+        } else {
+            let got = c.scalar(&mut self.scratch)?;
+            push_value(column, ty, optional, got, dict).ok()
         }
     }
 
