@@ -137,6 +137,14 @@ impl StringDict {
         d
     }
 
+    /// Forgets every string, keeping the memory for the next ones.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.offsets.truncate(1);
+        self.table.clear();
+        self.short.slots.fill(ShortSlot::default());
+    }
+
     /// Number of distinct strings.
     pub fn len(&self) -> usize {
         self.offsets.len() - 1
@@ -290,6 +298,22 @@ mod tests {
         }
         assert_eq!(d.len(), strings.len());
         assert!(StringDict::default().is_empty());
+    }
+
+    #[test]
+    fn a_cleared_dictionary_starts_over() {
+        let mut d = StringDict::new();
+        for s in ["pricing", "a-long-string-past-the-short-cache", "x"] {
+            d.intern(s).unwrap();
+        }
+        d.push_unshared("pricing").unwrap();
+        d.clear();
+        assert!(d.is_empty());
+        assert_eq!(d.lookup("pricing"), None);
+        assert_eq!(d.intern("x").unwrap(), 0);
+        assert_eq!(d.intern("a-long-string-past-the-short-cache").unwrap(), 1);
+        assert_eq!(d.intern("x").unwrap(), 0);
+        assert_eq!(d.offsets(), &[0, 1, 35]);
     }
 
     #[test]

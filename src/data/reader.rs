@@ -1,7 +1,7 @@
 //! [`Reader`]: an input bound to a schema, handing out chunks of records that [`Decoder`] turns
 //! into batches (sequentially with [`Reader::next_batch`], or in parallel via `crate::pipeline`).
 
-use super::batch::{Batch, BatchBuilder, RowOrigin};
+use super::batch::{Batch, BatchBuilder, BatchParts, RowOrigin};
 use super::csv::{CsvBinding, CsvDecoder};
 use super::fields::FieldPlan;
 use super::input::{Format, Input};
@@ -11,7 +11,7 @@ use super::reject::{InputError, Reject};
 use super::split::{BufferPool, Chunk, ChunkSize, Chunker, RecordSpan};
 use crate::ir::Schema;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// A batch and the records of its chunk that did not fit the schema.
 #[derive(Debug)]
@@ -31,7 +31,12 @@ pub struct Decoder {
     csv: Option<CsvBinding>,
     /// Where finished batches' input buffers go back to the chunker.
     pool: BufferPool,
+    /// Finished batches' other buffers, for the next batches.
+    parts: Mutex<Vec<BatchParts>>,
 }
+
+/// Emptied batches kept for reuse: as many as the pipeline has in flight, about.
+const PARTS_MAX: usize = 8;
 
 impl Decoder {
     /// The name of the input, for messages.
@@ -42,11 +47,21 @@ impl Decoder {
     /// Hands a finished batch's input buffer back for the next chunks (optional: saves the
     /// reading thread from mapping and zeroing fresh memory).
     pub(crate) fn recycle(&self, batch: Batch) {
-        self.pool.put(batch.raw);
+        let (raw, parts) = batch.into_parts();
+        self.pool.put(raw);
+        if let Ok(mut free) = self.parts.lock() {
+            if free.len() < PARTS_MAX {
+                free.push(parts);
+            }
+        }
     }
 
     pub(crate) fn decode(&self, chunk: Chunk) -> Decoded {
-        let mut b = BatchBuilder::new(&self.schema, chunk.records.len());
+        let recycled = self.parts.lock().ok().and_then(|mut free| free.pop());
+        let mut b = match recycled {
+            Some(parts) => BatchBuilder::reusing(parts),
+            None => BatchBuilder::new(&self.schema, chunk.records.len()),
+        };
         let mut rejects = Vec::new();
         let mut json = JsonDecoder::new(&self.plan);
         let mut scanner = JsonScanner::new(&self.plan);
@@ -202,6 +217,7 @@ impl Reader {
                 plan,
                 csv,
                 pool,
+                parts: Mutex::default(),
             }),
             warnings,
             bytes_read,

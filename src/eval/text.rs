@@ -70,6 +70,39 @@ pub fn ends_with_ci(s: &str, suffix: &str) -> bool {
     fold(s).ends_with(&fold(suffix))
 }
 
+/// `fold(s).starts_with(needle)` for a folded `needle`, without folding (or allocating) more
+/// of `s` than the needle's length: folding maps a character to one character, so only the
+/// first characters of `s` matter.
+pub fn starts_with_folded(s: &str, needle: &str) -> bool {
+    match s.as_bytes().get(..needle.len()) {
+        // ASCII bytes are whole characters, and fold as ASCII.
+        Some(head) if head.is_ascii() && needle.is_ascii() => {
+            head.eq_ignore_ascii_case(needle.as_bytes())
+        }
+        _ => {
+            let mut hay = s.chars().map(fold_char);
+            needle.chars().all(|n| hay.next() == Some(n))
+        }
+    }
+}
+
+/// `fold(s).ends_with(needle)` for a folded `needle` (see [`starts_with_folded`]).
+pub fn ends_with_folded(s: &str, needle: &str) -> bool {
+    let tail = s
+        .len()
+        .checked_sub(needle.len())
+        .and_then(|at| s.as_bytes().get(at..));
+    match tail {
+        Some(tail) if tail.is_ascii() && needle.is_ascii() => {
+            tail.eq_ignore_ascii_case(needle.as_bytes())
+        }
+        _ => {
+            let mut hay = s.chars().rev().map(fold_char);
+            needle.chars().rev().all(|n| hay.next() == Some(n))
+        }
+    }
+}
+
 /// A text searched case-insensitively for needles that are already folded ([`fold`]).
 ///
 /// An ASCII text is compared in place with ASCII case-insensitive byte comparisons, without
@@ -221,6 +254,53 @@ mod tests {
         assert!(!contains_ci("İstanbul", "istanbul"));
         assert!(!contains_ci("ı", "I"));
         assert!(contains_ci("İstanbul", "İSTANBUL"));
+    }
+
+    #[test]
+    fn prefix_and_suffix_tests_fold_only_what_they_need() {
+        let texts = [
+            "",
+            "a",
+            "ab",
+            "AB",
+            "ß",
+            "straße",
+            "ſoft",
+            "5 \u{212A}",
+            "x@GMAIL.COM",
+            "é@gmail.com",
+            "ÉCOLE",
+            "école",
+            "İx",
+            "ΟΔΥΣ",
+            "aſ",
+            "\u{212A}elvin",
+        ];
+        let needles = [
+            "",
+            "a",
+            "ab",
+            "s",
+            "k",
+            "e",
+            "é",
+            "école",
+            "@gmail.com",
+            "ß",
+            "se",
+            "σ",
+            "ς",
+            "x",
+        ];
+        for t in texts {
+            for n in needles {
+                let (ft, fnd) = (fold(t), fold(n));
+                let prefix = starts_with_folded(t, &fnd);
+                assert_eq!(prefix, ft.starts_with(&fnd), "{t:?} starts with {n:?}");
+                let suffix = ends_with_folded(t, &fnd);
+                assert_eq!(suffix, ft.ends_with(&fnd), "{t:?} ends with {n:?}");
+            }
+        }
     }
 
     #[test]

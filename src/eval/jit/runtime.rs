@@ -539,8 +539,8 @@ fn remember<T: Copy>(table: &mut Vec<T>, i: usize, r: T, unknown: T) {
 fn eval_pred(pred: &Pred, s: &str) -> bool {
     match pred {
         Pred::Contains(n) => text::Haystack::new(s).contains(n),
-        Pred::StartsWith(n) => text::Haystack::new(s).starts_with(n),
-        Pred::EndsWith(n) => text::Haystack::new(s).ends_with(n),
+        Pred::StartsWith(n) => text::starts_with_folded(s, n),
+        Pred::EndsWith(n) => text::ends_with_folded(s, n),
         Pred::ContainsAny(ns) => {
             let h = text::Haystack::new(s);
             ns.iter().any(|n| h.contains(n))
