@@ -163,3 +163,38 @@ fn same_bytes_is_byte_equality() {
         }
     }
 }
+
+/// The block-wise search for the end of a string's plain run finds the first stop byte (`"`,
+/// `\` or a control byte) at every position, for every length, and the end when there is none.
+#[test]
+fn string_stop_finds_the_first_stop_byte() {
+    use super::cursor::Cursor;
+    let plain = "abcdefghijklmnopqrstuvwxyzé0123456789 ~\u{7f}";
+    for n in 0..plain.len() {
+        let Some(text) = plain.get(..n) else {
+            continue; // inside `é`
+        };
+        let end = Cursor {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+        };
+        assert_eq!(end.string_stop(), n, "no stop in {text:?}");
+        for stop in ["\"", "\\", "\u{0}", "\u{1f}", "\n"] {
+            for at in 0..=n {
+                if !text.is_char_boundary(at) {
+                    continue;
+                }
+                let with = format!("{}{stop}{}\"", &text[..at], &text[at..]);
+                for from in 0..=at.min(3) {
+                    let c = Cursor {
+                        text: &with,
+                        bytes: with.as_bytes(),
+                        pos: from,
+                    };
+                    assert_eq!(c.string_stop(), at, "{with:?} from {from}");
+                }
+            }
+        }
+    }
+}
