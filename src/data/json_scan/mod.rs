@@ -25,8 +25,8 @@ const MAX_LAYOUT: usize = 256;
 
 pub(crate) struct JsonScanner<'p> {
     plan: &'p [FieldPlan],
-    /// The keys of the previous record in order, each as `"key":` with its field (`None`: not
-    /// in the schema). Records of one export nearly always share their key order.
+    /// The keys of the previous record in order, each as `,"key":` with its field (`None`:
+    /// not in the schema). Records of one export nearly always share their key order.
     layout: Vec<(Box<[u8]>, Option<usize>)>,
     seen: Vec<bool>,
     item_seen: Vec<bool>,
@@ -66,8 +66,10 @@ impl<'p> JsonScanner<'p> {
             c.pos += 1;
         } else {
             let mut slot = 0;
+            // Whether the cursor is at the `,` before the key (rather than at its `"`).
+            let mut at_comma = false;
             loop {
-                let field = self.key(&mut c, slot)?;
+                let field = self.key(&mut c, slot, at_comma)?;
                 slot += 1;
                 c.ws();
                 match field {
@@ -89,12 +91,18 @@ impl<'p> JsonScanner<'p> {
                         self.field_value(&mut c, &plan[i], &mut b.columns[i], &mut b.dict)?;
                     }
                 }
+                if c.peek() == Some(b',') {
+                    // The usual case: `key` takes the comma with the next key.
+                    at_comma = true;
+                    continue;
+                }
                 c.ws();
                 match c.next()? {
                     b',' => c.ws(),
                     b'}' => break,
                     _ => return None,
                 }
+                at_comma = false;
             }
         }
         c.ws();
@@ -114,12 +122,13 @@ impl<'p> JsonScanner<'p> {
         Some(())
     }
 
-    /// At the opening quote of the key at position `slot` of the record: its field, after the
-    /// key and its `:`.
-    fn key(&mut self, c: &mut Cursor<'_>, slot: usize) -> Scan<Option<usize>> {
+    /// At the opening quote of the key at position `slot` of the record, or at the comma
+    /// before it (`at_comma`): its field, after the key and its `:`.
+    fn key(&mut self, c: &mut Cursor<'_>, slot: usize, at_comma: bool) -> Scan<Option<usize>> {
         if let Some((pattern, field)) = self.layout.get(slot) {
-            // The same key as in the previous record, written the usual way (`"key":`); a key
+            // The same key as in the previous record, written the usual way (`,"key":`); a key
             // cannot hold a quote, so the match cannot end inside a longer key.
+            let pattern = if at_comma { pattern } else { &pattern[1..] };
             let end = c.pos + pattern.len();
             if c.bytes
                 .get(c.pos..end)
@@ -129,10 +138,14 @@ impl<'p> JsonScanner<'p> {
                 return Some(*field);
             }
         }
+        if at_comma {
+            c.pos += 1;
+            c.ws();
+        }
         c.expect(b'"')?;
         let key = c.raw_key()?;
         let field = self.plan.iter().position(|f| f.column.as_bytes() == key);
-        let pattern: Box<[u8]> = [&b"\""[..], key, b"\":"].concat().into();
+        let pattern: Box<[u8]> = [&b",\""[..], key, b"\":"].concat().into();
         if slot < self.layout.len() {
             self.layout[slot] = (pattern, field);
         } else if slot == self.layout.len() && slot < MAX_LAYOUT {

@@ -198,3 +198,49 @@ fn string_stop_finds_the_first_stop_byte() {
         }
     }
 }
+
+/// One scanner reading records one after another (as in a file), so that each is matched against
+/// the key layout the previous one left: it accepts exactly what `serde_json` accepts, with the
+/// same values, whatever came before.
+#[test]
+fn one_scanner_across_records_agrees_with_serde() {
+    let schema = schema();
+    let plan = FieldPlan::for_schema(&schema);
+    let records = [
+        r#"{"id":"a","visits":3,"tags":["x"]}"#,
+        r#"{"id":"b","visits":4,"tags":["y","z"]}"#,
+        r#"{"id":"c","visits":4 ,"tags":[]}"#,
+        r#"{"id":"d", "visits":5,"tags":[]}"#,
+        r#"{"id":"e","visits" :6,"tags":[]}"#,
+        r#"{"id":"f","visits":7,"tags":[],}"#,
+        r#"{"id":"g","visits":8,"visits":9}"#,
+        r#"{"id":"h","visit":8,"tags":[]}"#,
+        r#"{"id":"i","visits":8,"tags":[]"#,
+        r#"{"id":"j","visits":8,"tags":[]}}"#,
+        r#"{"id":"k","visits":8,,"tags":[]}"#,
+        r#"{"id":"l","visits":8,"tags"[]}"#,
+        r#"{"id":"m","visitsX":8,"visits":1}"#,
+        r#"{"visits":2,"id":"n"}"#,
+        r#"{"id":"o","visits":3,"extra":{"visits":4},"tags":["q"]}"#,
+        r#"{"id":"p","visits":3,"extra":1,"tags":["q"]}"#,
+        r#"{}"#,
+        r#"{"id":"q","visits":3,"tags":["x"]} "#,
+    ];
+    let mut order: Vec<&str> = records.to_vec();
+    order.extend(records.iter().rev());
+    order.extend(records.iter().flat_map(|r| [*r, *r]));
+    let mut scanner = JsonScanner::new(&plan);
+    for record in order {
+        let mut fast_b = BatchBuilder::new(&schema, 4);
+        let fast = scanner
+            .decode(record, &mut fast_b)
+            .then(|| finish_one(fast_b).lead(0));
+        let mut slow_b = BatchBuilder::new(&schema, 4);
+        let slow = JsonDecoder::new(&plan).decode(record.as_bytes(), 1, &mut slow_b);
+        match (fast, slow) {
+            (Some(fast), Ok(())) => assert_eq!(fast, finish_one(slow_b).lead(0), "{record}"),
+            (Some(_), Err(e)) => panic!("fast path accepted {record} ({e})"),
+            (None, _) => {}
+        }
+    }
+}
