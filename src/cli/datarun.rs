@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use super::common::{DataOptions, DataSource, EvalOptions, InputFormat, OnError};
 use super::exit;
-use crate::data::{Batch, ChunkSize, Format, Input, Reader};
+use crate::data::{Batch, ChunkSize, Format, Input, Reader, StringSharing};
 use crate::pipeline::{self, Config, Flow, PipelineError, Processed, Progress, Summary};
 use crate::RuleSet;
 
@@ -18,7 +18,7 @@ fn open_reader(
     rules: &RuleSet,
     data: &DataSource,
     options: &DataOptions,
-    shared: Option<&[bool]>,
+    shared: Option<&[StringSharing]>,
     quiet: bool,
 ) -> Result<Reader, ExitCode> {
     let format = options.input_format.map(|f| match f {
@@ -61,9 +61,9 @@ pub(crate) struct DataRun<'a> {
     pub data: DataSource,
     pub options: &'a DataOptions,
     pub eval: &'a EvalOptions,
-    /// The fields whose strings the evaluation compares by id (by field index; `None`: all
-    /// of them), as `Reader::sharing_strings_of` takes them.
-    pub shared_strings: Option<&'a [bool]>,
+    /// How to store each field's strings (by field index; `None`: all shared), as
+    /// `Reader::sharing_strings_of` takes it.
+    pub shared_strings: Option<&'a [StringSharing]>,
     pub quiet: bool,
 }
 

@@ -125,7 +125,7 @@ fn evaluate(args: &EvalArgs) -> Result<(), ExitCode> {
     let jit = super::eval_jit::choose_engine(&rules, args.eval.engine)?;
     let now = now_ms(args.eval.as_of);
     // Strings the kernel never compares need no lookup when they are read.
-    let shared_strings = jit.as_ref().map(|j| j.fields_read());
+    let shared_strings = jit.as_ref().map(|j| j.string_sharing());
     let mut sink = Sink::open(args.output.as_deref())?;
     let mut head = Vec::new();
     layout.write_prefix(&mut head);

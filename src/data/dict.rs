@@ -22,7 +22,22 @@ pub struct StringDict {
     hasher: DefaultHashBuilder,
     /// In front of `table`: recent short strings by a cheap hash (see [`ShortCache`]).
     short: ShortCache,
+    /// Per adaptive field (see [`StringDict::intern_adaptive`]): how its strings went so far.
+    adaptive: Vec<Adaptive>,
 }
+
+/// How the strings of one field went in this batch so far.
+#[derive(Clone, Copy, Default, Debug)]
+struct Adaptive {
+    seen: u32,
+    new: u32,
+    unshared: bool,
+}
+
+/// Strings of an adaptive field looked up before deciding, and how many of them may be new for
+/// the field to stay shared (three quarters).
+const ADAPTIVE_PROBE: u32 = 256;
+const ADAPTIVE_MAX_NEW: u32 = ADAPTIVE_PROBE / 4 * 3;
 
 impl Default for StringDict {
     fn default() -> StringDict {
@@ -126,6 +141,7 @@ impl StringDict {
             table: HashTable::new(),
             hasher: DefaultHashBuilder::default(),
             short: ShortCache::new(),
+            adaptive: Vec::new(),
         }
     }
 
@@ -143,6 +159,7 @@ impl StringDict {
         self.offsets.truncate(1);
         self.table.clear();
         self.short.slots.fill(ShortSlot::default());
+        self.adaptive.clear();
     }
 
     /// Number of distinct strings.
@@ -189,6 +206,35 @@ impl StringDict {
     /// strings nothing compares by id (see `FieldPlan::share_strings`).
     pub fn push_unshared(&mut self, s: &str) -> Result<u32, DictFull> {
         append(&mut self.text, &mut self.offsets, s)
+    }
+
+    /// The id of `s`, a string of the field with adaptive slot `field`: as
+    /// [`StringDict::intern`] while the field's strings repeat, as
+    /// [`StringDict::push_unshared`] for the rest of the batch once most of the first
+    /// [`ADAPTIVE_PROBE`] were new (keys, emails: looking them up only costs). For strings that
+    /// nothing compares by id, but whose ids key memoized predicates (`FieldPlan::share_strings`).
+    pub fn intern_adaptive(&mut self, s: &str, field: u16) -> Result<u32, DictFull> {
+        let slot = field as usize;
+        if slot >= self.adaptive.len() {
+            self.adaptive.resize(slot + 1, Adaptive::default());
+        }
+        let state = self.adaptive[slot];
+        if state.unshared {
+            return self.push_unshared(s);
+        }
+        if state.seen >= ADAPTIVE_PROBE {
+            return self.intern(s);
+        }
+        let before = self.len();
+        let id = self.intern(s)?;
+        let new = self.len() > before;
+        let state = &mut self.adaptive[slot];
+        state.seen += 1;
+        state.new += u32::from(new);
+        if state.seen == ADAPTIVE_PROBE {
+            state.unshared = state.new > ADAPTIVE_MAX_NEW;
+        }
+        Ok(id)
     }
 
     fn intern_in_table(&mut self, s: &str) -> Result<u32, DictFull> {
@@ -314,6 +360,36 @@ mod tests {
         assert_eq!(d.intern("a-long-string-past-the-short-cache").unwrap(), 1);
         assert_eq!(d.intern("x").unwrap(), 0);
         assert_eq!(d.offsets(), &[0, 1, 35]);
+    }
+
+    /// A field whose strings are mostly new stops sharing them after the probe; one whose
+    /// strings repeat keeps sharing; each batch (after `clear`) decides again.
+    #[test]
+    fn adaptive_fields_share_while_their_strings_repeat() {
+        let mut d = StringDict::new();
+        for round in 0..2 {
+            for i in 0..ADAPTIVE_PROBE + 10 {
+                let unique = format!("lead{i}@example.com");
+                d.intern_adaptive(&unique, 0).unwrap();
+                let title = ["CEO", "CTO", "VP Sales"][i as usize % 3];
+                d.intern_adaptive(title, 1).unwrap();
+            }
+            let again = d.intern_adaptive("lead0@example.com", 0).unwrap();
+            assert_ne!(
+                again,
+                d.lookup("lead0@example.com").unwrap(),
+                "round {round}"
+            );
+            assert_eq!(d.get(again), "lead0@example.com");
+            let ceo = d.intern_adaptive("CEO", 1).unwrap();
+            assert_eq!(Some(ceo), d.lookup("CEO"));
+            // Strings interned before the switch keep their ids.
+            assert_eq!(d.intern("lead1@example.com").unwrap(), 2);
+            d.clear();
+            assert_eq!(d.intern_adaptive("lead0@example.com", 0).unwrap(), 0);
+            assert_eq!(d.intern_adaptive("lead0@example.com", 0).unwrap(), 0);
+            d.clear();
+        }
     }
 
     #[test]

@@ -19,6 +19,9 @@ pub(crate) enum ScalarTy {
     /// A string that no evaluation looks up or compares by id (see [`FieldPlan::share_strings`]):
     /// stored under a fresh id per occurrence, without looking for an equal string first.
     UnsharedStr,
+    /// A string whose ids only key memoized predicates: shared or not as its values repeat
+    /// (`StringDict::intern_adaptive`, with the field's adaptive slot).
+    AdaptiveStr(u16),
     Enum(Arc<EnumType>),
     Timestamp,
     Duration,
@@ -36,6 +39,19 @@ impl ScalarTy {
             _ => ScalarTy::Str,
         }
     }
+}
+
+/// How the reader stores the strings of a string field (see [`FieldPlan::share_strings`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StringSharing {
+    /// Equal strings get equal ids: an evaluation compares them by id.
+    Shared,
+    /// Ids only key predicates memoized per id (`email ends with "@gmail.com"`): shared while
+    /// the values repeat, which saves evaluating the predicate again; stored without a lookup
+    /// in a batch where most values are new (emails, names), which saves the lookup.
+    Adaptive,
+    /// No evaluation reads them through their ids: stored without a lookup.
+    Unshared,
 }
 
 /// What a field looks like.
@@ -109,21 +125,27 @@ impl FieldPlan {
             .collect()
     }
 
-    /// Marks the string fields that are not in `shared` (by field index) as never compared by
-    /// id: their text is stored without a lookup, a fresh id per occurrence. That saves a hash
-    /// and a probe per value of fields such as keys and names, which are unique per row and only
-    /// printed. A field left out of `shared` must not be read through its ids by any
-    /// evaluation that relies on equal strings having equal ids (the JIT); reading its text is
-    /// fine.
-    pub fn share_strings(plans: &mut [FieldPlan], shared: &[bool]) {
+    /// Sets how the strings of each string field are stored (by field index; fields past the
+    /// end of `sharing` are shared). Leaving a field unshared saves a hash and a probe per
+    /// value of fields such as keys and names, which are unique per row and only printed. A
+    /// field that is not [`StringSharing::Shared`] must not be read through its ids by any
+    /// evaluation that relies on equal strings having equal ids (the JIT); reading its text
+    /// is fine.
+    pub fn share_strings(plans: &mut [FieldPlan], sharing: &[StringSharing]) {
+        let mut adaptive = 0u16;
         for (i, plan) in plans.iter_mut().enumerate() {
             if let Shape::Scalar {
                 ty: ty @ ScalarTy::Str,
                 ..
             } = &mut plan.shape
             {
-                if !shared.get(i).copied().unwrap_or(true) {
-                    *ty = ScalarTy::UnsharedStr;
+                match sharing.get(i).copied().unwrap_or(StringSharing::Shared) {
+                    StringSharing::Shared => {}
+                    StringSharing::Adaptive => {
+                        *ty = ScalarTy::AdaptiveStr(adaptive);
+                        adaptive = adaptive.saturating_add(1);
+                    }
+                    StringSharing::Unshared => *ty = ScalarTy::UnsharedStr,
                 }
             }
         }
@@ -303,6 +325,7 @@ fn push_text(col: &mut Column, ty: &ScalarTy, s: &str, dict: &mut StringDict) ->
         ScalarTy::Duration => push_i64(col, parse_duration(s).ok_or(Unfit::Type)?),
         ScalarTy::Str => push_str(col, s, dict, StringDict::intern),
         ScalarTy::UnsharedStr => push_str(col, s, dict, StringDict::push_unshared),
+        ScalarTy::AdaptiveStr(slot) => push_str(col, s, dict, |d, s| d.intern_adaptive(s, *slot)),
         ScalarTy::Enum(e) => {
             if e.index_of(s).is_some() {
                 push_str(col, s, dict, StringDict::intern)
@@ -350,7 +373,7 @@ fn push_str(
     col: &mut Column,
     s: &str,
     dict: &mut StringDict,
-    store: fn(&mut StringDict, &str) -> Result<u32, DictFull>,
+    store: impl FnOnce(&mut StringDict, &str) -> Result<u32, DictFull>,
 ) -> Result<(), Unfit> {
     match col {
         Column::Str(c) => {

@@ -3,7 +3,7 @@
 
 use super::batch::{Batch, BatchBuilder, BatchParts, RowOrigin};
 use super::csv::{CsvBinding, CsvDecoder};
-use super::fields::FieldPlan;
+use super::fields::{FieldPlan, StringSharing};
 use super::input::{Format, Input};
 use super::json::JsonDecoder;
 use super::json_scan::JsonScanner;
@@ -171,18 +171,18 @@ impl Reader {
         Reader::with_plan(input, schema, size, FieldPlan::for_schema(schema))
     }
 
-    /// As [`Reader::new`], for an evaluation that compares strings by id (the JIT) only in the
-    /// fields marked in `shared` (by field index): the strings of the other string fields are
-    /// stored without a lookup (see `StringDict::push_unshared`), which saves a hash and a
-    /// probe per value of keys, names and other text that is only printed.
+    /// As [`Reader::new`], storing the strings of each string field as `sharing` says (by
+    /// field index; see [`StringSharing`]): for an evaluation that compares strings by id (the
+    /// JIT) only in some fields, the others are stored without a lookup, which saves a hash
+    /// and a probe per value of keys, names and other text that is only printed.
     pub fn sharing_strings_of(
         input: Input,
         schema: &Schema,
         size: ChunkSize,
-        shared: &[bool],
+        sharing: &[StringSharing],
     ) -> Result<Reader, InputError> {
         let mut plan = FieldPlan::for_schema(schema);
-        FieldPlan::share_strings(&mut plan, shared);
+        FieldPlan::share_strings(&mut plan, sharing);
         Reader::with_plan(input, schema, size, plan)
     }
 

@@ -81,6 +81,9 @@ pub(super) struct Gen<'a> {
     /// Whether this kernel stores the explanation columns (the kernel without them skips the
     /// stores and the values only they need).
     pub explain: bool,
+    /// Set while loading the subject of a use that reads only the string's text (see
+    /// [`Gen::text_subject`]).
+    pub text_only: bool,
     sigs: HashMap<(Vec<Type>, Option<Type>), SigRef>,
 }
 
@@ -134,6 +137,7 @@ impl<'a> Gen<'a> {
             stage: None,
             elems: Vec::new(),
             explain,
+            text_only: false,
             sigs: HashMap::new(),
         };
         g.plan.defs = vec![None; p.defs.len()];

@@ -57,7 +57,7 @@ impl Gen<'_> {
             ExprKind::StartsWith(s, p) => Val::scalar(self.text_affix(s, p, 1)?),
             ExprKind::EndsWith(s, p) => Val::scalar(self.text_affix(s, p, 2)?),
             ExprKind::Matches(s, pattern) => {
-                let id = self.scalar(s)?;
+                let id = self.text_subject(s)?;
                 Val::scalar(self.memo_pred(super::plan::Pred::Matches(pattern.clone()), id))
             }
             ExprKind::IsPresent(x) => Val::scalar(self.present(x)?),
@@ -163,6 +163,18 @@ impl Gen<'_> {
         Val::List { ptr, len }
     }
 
+    /// The id of string `e` for a use that reads only its text, through a predicate memoized
+    /// per id: it gives the same answer whether or not equal strings share an id, so a field
+    /// used only this way need not have its strings shared ([`Plan::compared_strings`]).
+    pub fn text_subject(&mut self, e: &Expr) -> R<Value> {
+        // Only a field itself: anything built from it (`coalesce`, a definition) may be
+        // compared elsewhere.
+        self.text_only = matches!(e.kind, ExprKind::Field(_));
+        let v = self.scalar(e);
+        self.text_only = false;
+        v
+    }
+
     fn field(&mut self, e: &Expr, id: FieldId) -> R<Val> {
         let p = self.p;
         let field = p
@@ -196,6 +208,12 @@ impl Gen<'_> {
             }
             base => {
                 let kind = Kind::of(base).ok_or_else(|| unsupported(e.span, "this field"))?;
+                if kind == Kind::Str
+                    && !self.text_only
+                    && !self.plan.compared_strings.contains(&id.0)
+                {
+                    self.plan.compared_strings.push(id.0);
+                }
                 let optional = e.ty.is_optional() && field.ty.is_optional();
                 self.load_column(top, kind, row, optional)
             }

@@ -128,13 +128,16 @@ impl Gen<'_> {
 
     /// `x in list` / `x not in list`.
     pub fn membership(&mut self, x: &Expr, list: &Expr, negated: bool) -> R<Value> {
-        let xv = self.scalar(x)?;
         let strs = (Kind::of(&x.ty) == Some(Kind::Str))
             .then(|| static_strs(self.p, list))
             .flatten();
         let has = match strs {
-            Some(strs) => self.memo_pred(Pred::InStrs(strs), xv),
+            Some(strs) => {
+                let xv = self.text_subject(x)?;
+                self.memo_pred(Pred::InStrs(strs), xv)
+            }
             None => {
+                let xv = self.scalar(x)?;
                 let kind = Self::item_kind(list)?;
                 let l = self.expr(list)?;
                 self.list_has(l, kind, xv, list)?
@@ -247,7 +250,7 @@ impl Gen<'_> {
 
     /// `s contains "x"`, `contains any [..]`, `contains all [..]` (case-insensitive).
     pub fn text_contains(&mut self, subject: &Expr, quant: Quant, arg: &Expr) -> R<Value> {
-        let s = self.scalar(subject)?;
+        let s = self.text_subject(subject)?;
         match quant {
             Quant::One => self.text_affix_with(s, arg, 0),
             Quant::Any | Quant::All => {
@@ -278,7 +281,7 @@ impl Gen<'_> {
 
     /// `s starts with p` (`kind` 1) / `s ends with p` (2).
     pub fn text_affix(&mut self, subject: &Expr, pattern: &Expr, kind: u32) -> R<Value> {
-        let s = self.scalar(subject)?;
+        let s = self.text_subject(subject)?;
         self.text_affix_with(s, pattern, kind)
     }
 

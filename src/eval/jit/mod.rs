@@ -78,7 +78,7 @@ mod validate;
 
 pub use result::BatchResult;
 
-use crate::data::Batch;
+use crate::data::{Batch, StringSharing};
 use crate::ir::Program;
 use crate::source::{SourceMap, Span};
 use cranelift_codegen::ir::{types, AbiParam};
@@ -251,10 +251,11 @@ impl Jit {
         self.compile_time
     }
 
-    /// Per schema field, whether the kernel reads its columns. It compares strings by id only
-    /// in those, so the strings of the others need not be shared
+    /// Per schema field, how the reader may store its strings: shared if the kernels use their
+    /// ids as more than a key to memoized text predicates, adaptive if only that, unshared if
+    /// the kernels do not read the field's columns at all
     /// (`crate::data::Reader::sharing_strings_of`).
-    pub fn fields_read(&self) -> Vec<bool> {
+    pub fn string_sharing(&self) -> Vec<StringSharing> {
         let mut read = vec![false; self.program.schema.fields.len()];
         for slot in &self.plan.slots {
             if let plan::Slot::Values(c) | plan::Slot::Present(c) | plan::Slot::Offsets(c) = slot {
@@ -263,7 +264,18 @@ impl Jit {
                 }
             }
         }
-        read
+        read.iter()
+            .enumerate()
+            .map(|(field, &read)| {
+                if !read {
+                    StringSharing::Unshared
+                } else if self.plan.compared_strings.contains(&(field as u32)) {
+                    StringSharing::Shared
+                } else {
+                    StringSharing::Adaptive
+                }
+            })
+            .collect()
     }
 
     /// Evaluates every row of `batch` at instant `now` (epoch ms). With `explain`, also keeps

@@ -251,6 +251,10 @@ pub(super) struct Plan {
     pub grades: Vec<u32>,
     /// `U32` column of the stage's position in the stage type, `u32::MAX` for none.
     pub stage: Option<u32>,
+    /// The string fields whose ids the kernels use as more than a key to their text (compares,
+    /// list searches, string functions, outputs): equal strings must have equal ids in them.
+    /// The other string fields the kernels read only through memoized text predicates.
+    pub compared_strings: Vec<u32>,
 }
 
 impl Plan {
