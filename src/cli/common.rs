@@ -143,7 +143,7 @@ pub struct EvalOptions {
     /// Fix `now` to this instant: RFC 3339 (`2026-11-01T09:30:00Z`) or a date (`2026-11-01`)
     #[arg(long, value_name = "TIMESTAMP", value_parser = parse_as_of)]
     pub as_of: Option<i64>,
-    /// Worker threads (default: one per core)
+    /// Worker threads (default: one per core, plus one)
     #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<NonZeroUsize>,
     /// Evaluator: `jit` (compiled, the default) or `interp` (reference interpreter)
