@@ -250,6 +250,19 @@ impl<'a> Gen<'a> {
         self.b.inst_results(call).first().copied()
     }
 
+    /// A call to helper `name` (at `addr`) that returns a value of type `ret`.
+    pub fn call_value(
+        &mut self,
+        addr: usize,
+        params: &[Type],
+        ret: Type,
+        args: &[Value],
+        name: &str,
+    ) -> R<Value> {
+        self.call(addr, params, Some(ret), args)
+            .ok_or_else(|| JitError::internal(format!("{name} returns a value")))
+    }
+
     pub fn iconst(&mut self, ty: Type, v: i64) -> Value {
         self.b.ins().iconst(ty, v)
     }

@@ -301,24 +301,23 @@ impl Gen<'_> {
                     let x = self.num(a)?;
                     (self.scalar(b)?, x)
                 };
-                let ok = self
-                    .call(
-                        helpers::mul_dur_ok as *const () as usize,
-                        &[types::I64, types::F64],
-                        Some(types::I8),
-                        &[d, x],
-                    )
-                    .ok_or_else(|| JitError::internal("mul_dur_ok returns a value"))?;
+                let ok = self.call_value(
+                    helpers::mul_dur_ok as *const () as usize,
+                    &[types::I64, types::F64],
+                    types::I8,
+                    &[d, x],
+                    "mul_dur_ok",
+                )?;
                 let failed = self.b.ins().icmp_imm_s(IntCC::Equal, ok, 0);
                 let bits = self.b.ins().bitcast(types::I64, MemFlagsData::new(), x);
                 self.fail_if(failed, span, ErrorForm::MulDurNum, d, bits);
-                self.call(
+                self.call_value(
                     helpers::mul_dur as *const () as usize,
                     &[types::I64, types::F64],
-                    Some(types::I64),
+                    types::I64,
                     &[d, x],
-                )
-                .ok_or_else(|| JitError::internal("mul_dur returns a value"))?
+                    "mul_dur",
+                )?
             }
             Concat => {
                 let (x, y) = (self.scalar(a)?, self.scalar(b)?);
@@ -389,14 +388,13 @@ impl Gen<'_> {
         self.b.ins().jump(done, &[BlockArg::Value(id)]);
         self.b.switch_to_block(miss);
         let rt = self.rt;
-        let made = self
-            .call(
-                helpers::concat_cached as *const () as usize,
-                &[types::I64, types::I32, types::I32, types::I64],
-                Some(types::I32),
-                &[rt, x, y, entry],
-            )
-            .ok_or_else(|| JitError::internal("concat returns a value"))?;
+        let made = self.call_value(
+            helpers::concat_cached as *const () as usize,
+            &[types::I64, types::I32, types::I32, types::I64],
+            types::I32,
+            &[rt, x, y, entry],
+            "concat",
+        )?;
         self.b.ins().jump(done, &[BlockArg::Value(made)]);
         self.b.switch_to_block(done);
         Ok(r)
@@ -465,14 +463,13 @@ impl Gen<'_> {
             Kind::Bool => self.b.ins().icmp(unsigned, x, y),
             Kind::Str => {
                 let rt = self.rt;
-                let c = self
-                    .call(
-                        helpers::str_cmp as *const () as usize,
-                        &[types::I64, types::I32, types::I32],
-                        Some(types::I32),
-                        &[rt, x, y],
-                    )
-                    .ok_or_else(|| JitError::internal("str_cmp returns a value"))?;
+                let c = self.call_value(
+                    helpers::str_cmp as *const () as usize,
+                    &[types::I64, types::I32, types::I32],
+                    types::I32,
+                    &[rt, x, y],
+                    "str_cmp",
+                )?;
                 self.b.ins().icmp_imm_s(signed, c, 0)
             }
         })
@@ -642,13 +639,13 @@ impl Gen<'_> {
             }
             Func::Round => {
                 let x = self.num(arg(0)?)?;
-                self.call(
+                self.call_value(
                     helpers::round as *const () as usize,
                     &[types::F64],
-                    Some(types::F64),
+                    types::F64,
                     &[x],
-                )
-                .ok_or_else(|| JitError::internal("round returns a value"))?
+                    "round",
+                )?
             }
             Func::Floor => {
                 let x = self.num(arg(0)?)?;

@@ -268,13 +268,13 @@ impl Gen<'_> {
                 };
                 let rt = self.rt;
                 let all = self.iconst(types::I32, i64::from(quant == Quant::All));
-                self.call(
+                self.call_value(
                     helpers::text_list as *const () as usize,
                     &[types::I64, types::I32, types::I32, types::I64, types::I64],
-                    Some(types::I8),
+                    types::I8,
                     &[rt, all, s, ptr, len],
+                    "text_list",
                 )
-                .ok_or_else(|| JitError::internal("text_list returns a value"))
             }
         }
     }
@@ -299,13 +299,13 @@ impl Gen<'_> {
         let n = self.scalar(arg)?;
         let rt = self.rt;
         let k = self.iconst(types::I32, i64::from(kind));
-        self.call(
+        self.call_value(
             helpers::text1 as *const () as usize,
             &[types::I64, types::I32, types::I32, types::I32],
-            Some(types::I8),
+            types::I8,
             &[rt, k, s, n],
+            "text1",
         )
-        .ok_or_else(|| JitError::internal("text1 returns a value"))
     }
 
     /// The `at` time of a list element: field `at_field` of a record (with its presence), or
@@ -478,14 +478,13 @@ impl Gen<'_> {
                 self.b.switch_to_block(add);
                 let now = self.slot(Slot::Now);
                 let hl = self.iconst(types::I64, half_life);
-                let w = self
-                    .call(
-                        helpers::half_life as *const () as usize,
-                        &[types::I64, types::I64, types::I64],
-                        Some(types::F64),
-                        &[now, t, hl],
-                    )
-                    .ok_or_else(|| JitError::internal("half_life returns a value"))?;
+                let w = self.call_value(
+                    helpers::half_life as *const () as usize,
+                    &[types::I64, types::I64, types::I64],
+                    types::F64,
+                    &[now, t, hl],
+                    "half_life",
+                )?;
                 let sum = self.b.ins().fadd(accs[0], w);
                 self.b.ins().jump(latch, &[BlockArg::Value(sum)]);
             }

@@ -181,14 +181,13 @@ impl Gen<'_> {
             let rate = self.b.ins().f64const(decay.rate);
             let now = self.slot(Slot::Now);
             let every = self.iconst(types::I64, decay.every_ms);
-            let factor = self
-                .call(
-                    helpers::decay as *const () as usize,
-                    &[types::F64, types::I64, types::I64, types::I64],
-                    Some(types::F64),
-                    &[rate, now, since, every],
-                )
-                .ok_or_else(|| super::JitError::internal("decay returns a value"))?;
+            let factor = self.call_value(
+                helpers::decay as *const () as usize,
+                &[types::F64, types::I64, types::I64, types::I64],
+                types::F64,
+                &[rate, now, since, every],
+                "decay",
+            )?;
             total = self.b.ins().fmul(total, factor);
         }
         let col = self.plan.output(OutKind::F64, false);
