@@ -44,8 +44,9 @@ impl Decoder {
         &self.input
     }
 
-    /// Hands a finished batch's input buffer back for the next chunks (optional: saves the
-    /// reading thread from mapping and zeroing fresh memory).
+    /// Hands a finished batch back for the next chunks: its input buffer to the reading
+    /// thread, its columns and dictionary, emptied, to the next decode (optional: saves mapping
+    /// and zeroing fresh memory and growing vectors again).
     pub(crate) fn recycle(&self, batch: Batch) {
         let (raw, parts) = batch.into_parts();
         self.pool.put(raw);
