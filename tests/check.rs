@@ -346,7 +346,7 @@ fn every_construct_checks_clean_and_lowers() {
     let smql::ir::ScoreEntry::Item(per) = &score.entries[1] else {
         panic!("item")
     };
-    assert_eq!(per.source, "per visits up to 20");
+    assert_eq!(&*per.source, "per visits up to 20");
 }
 
 #[test]

@@ -1,13 +1,24 @@
 //! The reference rule set's own tests (`../shared/examples/acme/tests.smql`) through the
 //! interpreter's test runner. Skipped when `../shared` is not there.
 
-use smql::eval::run_test;
+use smql::eval::{Engine, Evaluator};
+use smql::ir::Program;
 use smql::source::SourceMap;
 use smql::RuleSet;
 use std::path::Path;
 
+/// Runs `test` on both engines, which must agree; the outcome.
+fn run_test(program: &Program, test: &smql::ir::Test, now: i64) -> smql::eval::TestOutcome {
+    let [jit, interp] = [Engine::Jit, Engine::Interp].map(|e| {
+        let ev = Evaluator::from_program(program.clone(), e).expect("the rules compile");
+        smql::eval::run_test(&ev, test, now)
+    });
+    assert_eq!(jit, interp, "the engines disagree on test `{}`", test.name);
+    interp
+}
+
 #[test]
-fn acme_tests_pass_in_the_interpreter() {
+fn acme_tests_pass_on_both_engines() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/examples/acme");
     if !dir.exists() {
         eprintln!("skipped: {} is missing", dir.display());

@@ -1,7 +1,8 @@
 //! The interpreter on rule sets written as source text (parser + checker + interpreter).
 
-use smql::eval::{eval_lead, render_explain, run_test, why_items, Trace};
+use smql::eval::{eval_lead, why_items, Engine, Evaluator, Explanation, Trace};
 use smql::ir::{Program, ScoreId};
+use smql::output::explain::render_explain;
 use smql::value::Value;
 use smql::RuleSet;
 
@@ -29,6 +30,16 @@ schema {
   events:      list of { type: string, at: timestamp }
 }
 "#;
+
+/// Runs `test` on both engines, which must agree; the outcome.
+fn run_test(program: &Program, test: &smql::ir::Test, now: i64) -> smql::eval::TestOutcome {
+    let [jit, interp] = [Engine::Jit, Engine::Interp].map(|e| {
+        let ev = Evaluator::from_program(program.clone(), e).expect("the rules compile");
+        smql::eval::run_test(&ev, test, now)
+    });
+    assert_eq!(jit, interp, "the engines disagree on test `{}`", test.name);
+    interp
+}
 
 fn with_schema(rest: &str) -> Program {
     rules(&format!("{SCHEMA}\n{rest}")).program
@@ -131,7 +142,7 @@ test "interest" {
     let values = eval_lead(&p, &test.lead, now, Some(&mut trace)).expect("evaluates");
     assert_eq!(values.scores, vec![10.0]);
     let why = why_items(&trace, ScoreId(0));
-    let why: Vec<(&str, f64)> = why.iter().map(|(s, x)| (s.as_str(), *x)).collect();
+    let why: Vec<(&str, f64)> = why.iter().map(|w| (&*w.rule, w.points)).collect();
     assert_eq!(
         why,
         vec![
@@ -148,7 +159,12 @@ test "interest" {
     let lead: Vec<Value> = p.tests[0].lead.clone();
     let mut trace = Trace::default();
     let values = eval_lead(&rs.program, &lead, now, Some(&mut trace)).expect("evaluates");
-    let text = render_explain(&rs.program, &rs.sources, "L-1", &lead, &values, &trace);
+    let explanation = Explanation {
+        fields: lead,
+        values,
+        trace,
+    };
+    let text = render_explain(&rs.program, &rs.sources, "L-1", &explanation);
     assert!(text.contains("  ✓ \"x\" when s > 0\n"), "{text}");
 }
 

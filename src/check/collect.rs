@@ -2,20 +2,13 @@
 
 use super::codes;
 use crate::diag::Diagnostic;
-use crate::ir::{DefId, FieldId, GradeId, ScoreId};
 use crate::source::Span;
 use crate::syntax::ast;
 use std::collections::HashMap;
 
-/// What a name in the lead namespace refers to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Symbol {
-    Field(FieldId),
-    Def(DefId),
-    Score(ScoreId),
-    Grade(GradeId),
-    Stage,
-}
+/// What a name in the lead namespace refers to: the IR's [`crate::ir::Name`], which the program
+/// keeps (`Program::names`).
+pub(crate) use crate::ir::Name as Symbol;
 
 /// Every declaration of the rule set, in source order (files in map order, items as written).
 /// Duplicates stay in these lists (so their bodies are still checked) but only the first
@@ -131,6 +124,16 @@ impl Namespace {
 
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.map.keys().map(String::as_str)
+    }
+
+    /// The namespace without spans, for the program.
+    pub fn to_names(&self) -> crate::ir::Names {
+        crate::ir::Names::new(
+            self.map
+                .iter()
+                .map(|(name, (sym, _))| (name.clone(), *sym))
+                .collect(),
+        )
     }
 }
 

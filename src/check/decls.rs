@@ -191,8 +191,8 @@ fn score_item(cx: &mut Cx, item: &ast::ScoreItem) -> ir::ScoreItem {
     // Explanations quote the rule as written after the points: `visits >= 3`, or for a `per`
     // item `per form_fills up to 15` (without `per` it would read as a condition).
     let source = match rule {
-        ir::Rule::When(_) => text.to_string(),
-        ir::Rule::Per { .. } => format!("per {text}"),
+        ir::Rule::When(_) => text.into(),
+        ir::Rule::Per { .. } => format!("per {text}").into(),
     };
     ir::ScoreItem {
         points: item.points.value,

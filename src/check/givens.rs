@@ -67,7 +67,7 @@ pub(crate) fn lower_test(cx: &mut Cx, t: &ast::Test) -> ir::Test {
             cx.present.clear();
             ir::Expect {
                 expr: cx.cond(&e.expr),
-                source: cx.sources.slice(e.expr.span).trim().to_string(),
+                source: cx.sources.slice(e.expr.span).trim().into(),
                 span: e.span,
             }
         })
@@ -78,6 +78,7 @@ pub(crate) fn lower_test(cx: &mut Cx, t: &ast::Test) -> ir::Test {
         as_of,
         lead,
         expects,
+        doc: t.attrs.doc.clone(),
         span: t.span,
     }
 }

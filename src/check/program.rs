@@ -136,11 +136,18 @@ pub(crate) fn check_files(
             if let Some(d) = decls.detours {
                 allow.extend(d.attrs.allow.iter().map(|a| a.name.clone()));
             }
+            // The doc of `stages`, and of `detours` when it has its own.
+            let doc = [Some(&s.attrs), decls.detours.map(|d| &d.attrs)]
+                .into_iter()
+                .flatten()
+                .filter_map(|a| a.doc.clone())
+                .reduce(|a, b| format!("{a}\n\n{b}"));
             Some(ir::Stages {
                 allow,
                 path,
                 detours,
                 ty,
+                doc,
                 span: s.span,
             })
         }
@@ -155,6 +162,7 @@ pub(crate) fn check_files(
         slas,
         tests,
         order: ordered.order.iter().map(|&i| nodes[i].node).collect(),
+        names: ns.to_names(),
     })
 }
 

@@ -235,6 +235,7 @@ pub(crate) fn lower_sla(cx: &mut Cx, s: &ast::Sla) -> Option<ir::Sla> {
         name: s.name.value.clone(),
         owner: owner?,
         kind,
+        doc: s.attrs.doc.clone(),
         span: s.span,
     })
 }

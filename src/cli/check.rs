@@ -5,11 +5,12 @@
 //! under `--deny-warnings`.
 
 use clap::{Args, ValueEnum};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
+use super::error::Failure;
 use super::exit;
+use super::terminal::{stderr_wants_color, terminal_width};
 use crate::diag::{render, Diagnostic, Severity};
 use crate::output::diagnostics;
 use crate::source::SourceMap;
@@ -46,11 +47,8 @@ pub struct CheckArgs {
     pub quiet: bool,
 }
 
-pub fn run(args: &CheckArgs) -> ExitCode {
-    let sources = match SourceMap::load_paths(&args.paths) {
-        Ok(s) => s,
-        Err(e) => return super::usage_error(&e),
-    };
+pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
+    let sources = SourceMap::load_paths(&args.paths).map_err(Failure::usage)?;
     let mut diags = crate::check::check(&sources).diagnostics;
     diags.sort();
     let diags = diags.0;
@@ -75,20 +73,18 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         (None, CheckFormat::Human) => write_all(&mut std::io::stderr().lock(), &text),
         (None, _) => write_all(&mut std::io::stdout().lock(), &text),
     };
-    if let Err(e) = written {
-        return super::usage_error(&e);
-    }
+    written.map_err(Failure::usage)?;
     if args.format == CheckFormat::Human && !args.quiet {
         eprintln!(
             "{}",
             summary(&diags, sources.files().count(), args.deny_warnings)
         );
     }
-    if fails(&diags, args.deny_warnings) {
-        ExitCode::from(exit::FAILURE)
+    Ok(if fails(&diags, args.deny_warnings) {
+        exit::FAILURE
     } else {
-        ExitCode::from(exit::OK)
-    }
+        exit::OK
+    })
 }
 
 fn write_all(w: &mut impl Write, text: &str) -> Result<(), String> {
@@ -132,21 +128,6 @@ pub fn summary(diags: &[Diagnostic], files: usize, deny_warnings: bool) -> Strin
         parts.push(w);
     }
     parts.join(", ")
-}
-
-/// Color only on a terminal, and never when `NO_COLOR` is set to anything non-empty
-/// (<https://no-color.org>).
-pub(crate) fn stderr_wants_color() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
-
-/// The width of the terminal on stderr, else `COLUMNS`, else 100.
-pub(crate) fn terminal_width() -> usize {
-    terminal_size::terminal_size_of(std::io::stderr())
-        .map(|(w, _)| w.0 as usize)
-        .or_else(|| std::env::var("COLUMNS").ok()?.trim().parse::<usize>().ok())
-        .filter(|&w| w >= 40)
-        .unwrap_or(100)
 }
 
 #[cfg(test)]

@@ -2,9 +2,10 @@
 
 use clap::Args;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
-use super::common::{DataOptions, DataSource, EvalOptions, TextFormat};
+use super::args::{RunArgs, TextFormat};
+use super::error::Failure;
+use crate::data::DataSource;
 
 #[derive(Args, Debug, Clone)]
 pub struct DiffArgs {
@@ -20,16 +21,8 @@ pub struct DiffArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = TextFormat::Human)]
     pub format: TextFormat,
-    /// Write to FILE instead of stdout
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
-    pub output: Option<PathBuf>,
     #[command(flatten)]
-    pub eval: EvalOptions,
-    #[command(flatten)]
-    pub data: DataOptions,
-    /// No progress on stderr
-    #[arg(short, long)]
-    pub quiet: bool,
+    pub run: RunArgs,
 }
 
 impl DiffArgs {
@@ -38,9 +31,10 @@ impl DiffArgs {
     }
 }
 
-pub fn run(args: &DiffArgs) -> ExitCode {
-    if let Err(e) = args.data.validate(&args.data()) {
-        return super::usage_error(&e);
-    }
-    super::not_implemented("diff")
+pub(crate) fn run(args: &DiffArgs) -> Result<u8, Failure> {
+    args.run
+        .data
+        .validate(&args.data())
+        .map_err(Failure::usage)?;
+    Err(super::not_implemented("diff"))
 }

@@ -2,7 +2,8 @@
 
 use clap::Args;
 use std::path::PathBuf;
-use std::process::ExitCode;
+
+use super::error::Failure;
 
 #[derive(Args, Debug, Clone)]
 pub struct DocArgs {
@@ -20,6 +21,6 @@ pub struct DocArgs {
     pub quiet: bool,
 }
 
-pub fn run(_args: &DocArgs) -> ExitCode {
-    super::not_implemented("doc")
+pub(crate) fn run(_args: &DocArgs) -> Result<u8, Failure> {
+    Err(super::not_implemented("doc"))
 }

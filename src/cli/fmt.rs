@@ -18,5 +18,5 @@ pub struct FmtArgs {
 }
 
 pub fn run(_args: &FmtArgs) -> ExitCode {
-    super::not_implemented("fmt")
+    super::error::exit_code(Err(super::not_implemented("fmt")))
 }

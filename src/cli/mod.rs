@@ -1,26 +1,37 @@
-//! The `smql` command line: one file per subcommand, each with its typed arguments; this module
-//! parses, dispatches and maps outcomes to exit codes (SPEC §9).
+//! The `smql` command line: one file per subcommand, each arguments → library → sink; this
+//! module parses, dispatches, and maps every outcome to its exit code (`error.rs`, once).
+//!
+//! ```text
+//! args.rs         option groups (DataArgs, RunArgs, …), converted once into library options
+//! rules.rs        load and check the rules, make the Evaluator
+//! data.rs         open the input, run the library over it, rejects file, counts
+//! output_file.rs  stdout or an atomically written `-o FILE`
+//! progress.rs     progress on stderr;  terminal.rs  colour and width of stderr
+//! error.rs        failures → messages and exit codes
+//! ```
 
+mod args;
 mod check;
-mod columns;
-mod common;
-mod datarun;
+mod data;
 mod diff;
 mod doc;
+mod error;
 mod eval;
-mod eval_jit;
 mod explain;
 mod fmt;
+mod output_file;
+mod progress;
 mod report;
 mod rules;
 mod sla;
+mod terminal;
 mod test;
 
-pub use check::{CheckArgs, CheckFormat};
-pub use common::{
-    parse_as_of, parse_threads, DataOptions, DataSource, Engine, EvalOptions, InputFormat, OnError,
-    RulesAndData, TextFormat,
+pub use args::{
+    parse_as_of, parse_threads, DataArgs, DataOptions, Engine, EvalOptions, InputFormat, OnError,
+    RulesAndData, RunArgs, TextFormat,
 };
+pub use check::{CheckArgs, CheckFormat};
 pub use diff::DiffArgs;
 pub use doc::DocArgs;
 pub use eval::{EvalArgs, ResultFormat};
@@ -97,9 +108,9 @@ pub fn main() -> ExitCode {
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
-    match cli.command {
+    let result = match cli.command {
         Command::Check(a) => check::run(&a),
-        Command::Fmt(a) => fmt::run(&a),
+        Command::Fmt(a) => return fmt::run(&a),
         Command::Test(a) => test::run(&a),
         Command::Eval(a) => eval::run(&a),
         Command::Explain(a) => explain::run(&a),
@@ -107,24 +118,20 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Sla(a) => sla::run(&a),
         Command::Report(a) => report::run(&a),
         Command::Doc(a) => doc::run(&a),
-    }
-}
-
-/// Prints `error: MESSAGE` and returns the usage exit code.
-pub(crate) fn usage_error(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::from(exit::USAGE)
+    };
+    error::exit_code(result)
 }
 
 /// For commands whose engine is still being written: their arguments parse and validate, then
 /// they say so plainly.
-pub(crate) fn not_implemented(command: &str) -> ExitCode {
-    usage_error(&format!("`smql {command}` is not implemented yet"))
+pub(crate) fn not_implemented(command: &str) -> error::Failure {
+    error::Failure::usage(format!("`smql {command}` is not implemented yet"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::DataSource;
     use clap::CommandFactory;
 
     #[test]
@@ -156,13 +163,14 @@ mod tests {
         let Command::Eval(a) = cli.command else {
             panic!("not eval")
         };
-        assert_eq!(a.input.rules().len(), 2);
-        assert_eq!(a.input.data(), DataSource::File("leads.csv".into()));
-        assert_eq!(a.eval.as_of, Some(crate::time::MS_PER_DAY));
+        assert_eq!(a.data.input.rules().len(), 2);
+        assert_eq!(a.data.input.data(), DataSource::File("leads.csv".into()));
+        let eval = &a.data.run.eval;
+        assert_eq!(eval.as_of, Some(crate::time::MS_PER_DAY));
         assert_eq!(a.select, Some(vec!["MQL".into(), "engagement".into()]));
         assert_eq!(a.format, ResultFormat::Ndjson);
-        assert_eq!(a.eval.engine, Some(Engine::Interp));
-        assert_eq!(a.eval.threads.map(|n| n.get()), Some(3));
+        assert_eq!(eval.engine, Some(Engine::Interp));
+        assert_eq!(eval.threads.map(|n| n.get()), Some(3));
         assert!(a.explain);
     }
 

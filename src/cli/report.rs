@@ -2,14 +2,14 @@
 
 use clap::Args;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
-use super::common::{DataOptions, EvalOptions, RulesAndData, TextFormat};
+use super::args::{DataArgs, TextFormat};
+use super::error::Failure;
 
 #[derive(Args, Debug, Clone)]
 pub struct ReportArgs {
     #[command(flatten)]
-    pub input: RulesAndData,
+    pub data: DataArgs,
     /// Break the funnel down by this field, definition or grade
     #[arg(long, value_name = "FIELD")]
     pub by: Option<String>,
@@ -19,21 +19,9 @@ pub struct ReportArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = TextFormat::Human)]
     pub format: TextFormat,
-    /// Write to FILE instead of stdout
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    #[command(flatten)]
-    pub eval: EvalOptions,
-    #[command(flatten)]
-    pub data: DataOptions,
-    /// No progress on stderr
-    #[arg(short, long)]
-    pub quiet: bool,
 }
 
-pub fn run(args: &ReportArgs) -> ExitCode {
-    if let Err(e) = args.data.validate(&args.input.data()) {
-        return super::usage_error(&e);
-    }
-    super::not_implemented("report")
+pub(crate) fn run(args: &ReportArgs) -> Result<u8, Failure> {
+    args.data.validate().map_err(Failure::usage)?;
+    Err(super::not_implemented("report"))
 }

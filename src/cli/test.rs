@@ -1,14 +1,15 @@
 //! `smql test PATHS…`: run the `test` blocks of a rule set.
 
 use clap::Args;
-use std::path::PathBuf;
-use std::process::ExitCode;
-
-use super::common::EvalOptions;
-use super::exit;
-use crate::diag::locate;
-use crate::eval::run_test;
 use std::io::Write;
+use std::path::PathBuf;
+
+use super::args::EvalOptions;
+use super::error::Failure;
+use super::exit;
+use super::rules::load_evaluator;
+use crate::diag::locate;
+use crate::eval::run_tests;
 
 #[derive(Args, Debug, Clone)]
 pub struct TestArgs {
@@ -18,7 +19,8 @@ pub struct TestArgs {
     /// Run only the tests whose name contains TEXT
     #[arg(long, value_name = "TEXT")]
     pub filter: Option<String>,
-    // `--as-of` fixes `now` for the tests without their own `as of`.
+    // `--as-of` fixes `now` for the tests without their own `as of`; `--threads` runs tests in
+    // parallel; `--engine` evaluates them as `eval` would.
     #[command(flatten)]
     pub eval: EvalOptions,
     /// Print only failures and the summary line
@@ -26,22 +28,19 @@ pub struct TestArgs {
     pub quiet: bool,
 }
 
-pub fn run(args: &TestArgs) -> ExitCode {
-    let rules = match super::rules::load_rules(&args.paths, args.quiet) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
-    let now = super::rules::now_ms(args.eval.as_of);
-    let program = &rules.program;
+pub(crate) fn run(args: &TestArgs) -> Result<u8, Failure> {
+    let evaluator = load_evaluator(&args.paths, args.eval.engine.into(), args.quiet)?;
+    let program = evaluator.program();
     let selected: Vec<_> = program
         .tests
         .iter()
         .filter(|t| args.filter.as_deref().is_none_or(|f| t.name.contains(f)))
         .collect();
+    let outcomes = run_tests(&evaluator, &selected, args.eval.now(), args.eval.threads)
+        .map_err(Failure::usage)?;
     let (mut passed, mut failed) = (0usize, 0usize);
     let mut out = String::new();
-    for test in &selected {
-        let outcome = run_test(program, test, now);
+    for (test, outcome) in selected.iter().zip(&outcomes) {
         if outcome.passed {
             passed += 1;
             if !args.quiet {
@@ -49,7 +48,7 @@ pub fn run(args: &TestArgs) -> ExitCode {
             }
         } else {
             failed += 1;
-            let loc = locate(&rules.sources, test.span);
+            let loc = locate(evaluator.sources(), test.span);
             out.push_str(&format!(
                 "FAIL  {}  ({}:{})\n",
                 outcome.name, loc.file, loc.line
@@ -68,12 +67,8 @@ pub fn run(args: &TestArgs) -> ExitCode {
     }
     out.push_str(&format!("{passed} passed, {failed} failed\n"));
     let mut stdout = std::io::stdout().lock();
-    if stdout
+    stdout
         .write_all(out.as_bytes())
-        .and_then(|()| stdout.flush())
-        .is_err()
-    {
-        return ExitCode::from(exit::USAGE);
-    }
-    ExitCode::from(if failed > 0 { exit::FAILURE } else { exit::OK })
+        .and_then(|()| stdout.flush())?;
+    Ok(if failed > 0 { exit::FAILURE } else { exit::OK })
 }

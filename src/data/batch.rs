@@ -220,6 +220,74 @@ impl Column {
     }
 }
 
+impl Column {
+    /// Appends `v`, a value of this column's type as [`Column::value`] gives it (a test's
+    /// `given`, an embedder's record). A value of another shape is an error naming it.
+    pub(crate) fn push_value(&mut self, v: &Value, dict: &mut StringDict) -> Result<(), String> {
+        fn scalar<T: Copy + Default>(c: &mut Scalar<T>, v: Option<T>) -> Result<(), String> {
+            match v {
+                Some(x) => c.push(x),
+                None if c.present.is_some() => c.push_missing(),
+                None => return Err("a missing value for a required field".to_string()),
+            }
+            Ok(())
+        }
+        let wrong = || format!("`{v:?}` does not fit the column");
+        if matches!(self, Column::List(_) | Column::Records(_)) && v.is_missing() {
+            // A list is never missing: an absent list reads as empty.
+            self.push_missing_or_empty();
+            return Ok(());
+        }
+        match (self, v) {
+            (Column::Int(c), Value::Int(x)) => scalar(c, Some(*x)),
+            (Column::Number(c), Value::Number(x)) => scalar(c, Some(*x)),
+            (Column::Bool(c), Value::Bool(x)) => scalar(c, Some(*x)),
+            (Column::Timestamp(c), Value::Timestamp(x)) => scalar(c, Some(*x)),
+            (Column::Duration(c), Value::Duration(x)) => scalar(c, Some(*x)),
+            (Column::Str(c), Value::Str(s)) => {
+                let id = dict
+                    .intern(s)
+                    .map_err(|_| "the batch holds more than 4 GiB of text".to_string())?;
+                scalar(c, Some(id))
+            }
+            (Column::Int(c) | Column::Timestamp(c) | Column::Duration(c), Value::Missing) => {
+                scalar(c, None)
+            }
+            (Column::Number(c), Value::Missing) => scalar(c, None),
+            (Column::Bool(c), Value::Missing) => scalar(c, None),
+            (Column::Str(c), Value::Missing) => scalar(c, None),
+            (Column::List(l), Value::List(items)) => {
+                for item in items.iter() {
+                    l.items.push_value(item, dict)?;
+                }
+                l.offsets
+                    .push(u32::try_from(l.items.len()).map_err(|_| wrong())?);
+                Ok(())
+            }
+            (Column::Records(r), Value::List(items)) => {
+                for item in items.iter() {
+                    match item {
+                        Value::Record(fields) if fields.len() == r.fields.len() => {
+                            for (col, f) in r.fields.iter_mut().zip(fields.iter()) {
+                                col.push_value(f, dict)?;
+                            }
+                        }
+                        _ => return Err(wrong()),
+                    }
+                }
+                let last = r.offsets.last().copied().unwrap_or(0);
+                let end = u32::try_from(items.len())
+                    .ok()
+                    .and_then(|n| last.checked_add(n))
+                    .ok_or_else(wrong)?;
+                r.offsets.push(end);
+                Ok(())
+            }
+            _ => Err(wrong()),
+        }
+    }
+}
+
 /// The item indices of row `r` of a list column.
 pub fn list_range(offsets: &[u32], r: usize) -> std::ops::Range<usize> {
     match (offsets.get(r), offsets.get(r + 1)) {
@@ -295,6 +363,35 @@ impl Batch {
             error: error.into(),
             raw: self.raw(row),
         }
+    }
+
+    /// A batch of `leads`, each one value per field of `schema` in schema order (as
+    /// [`Batch::lead`] gives them): for evaluating single records (`smql test`, embedders) with
+    /// either engine. Record `n` is lead `n` (1-based), on "line" `n`.
+    pub fn from_leads(schema: &crate::ir::Schema, leads: &[Vec<Value>]) -> Result<Batch, String> {
+        let mut b = BatchBuilder::new(schema, leads.len());
+        for (i, lead) in leads.iter().enumerate() {
+            if lead.len() != schema.fields.len() {
+                return Err(format!(
+                    "lead {} has {} values for {} schema fields",
+                    i + 1,
+                    lead.len(),
+                    schema.fields.len()
+                ));
+            }
+            for ((col, v), field) in b.columns.iter_mut().zip(lead).zip(&schema.fields) {
+                col.push_value(v, &mut b.dict)
+                    .map_err(|e| format!("field `{}`: {e}", field.name))?;
+            }
+            let n = i as u64 + 1;
+            b.commit(RowOrigin {
+                record: n,
+                line: n,
+                raw_start: 0,
+                raw_end: 0,
+            });
+        }
+        Ok(b.finish(Vec::new(), 0))
     }
 
     /// Row `row` as values, one per schema field in schema order: `Missing` for an absent `T?`,

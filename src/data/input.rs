@@ -42,6 +42,32 @@ impl Format {
     }
 }
 
+/// Where records come from: a file, or standard input (`-` on the command line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DataSource {
+    Stdin,
+    File(std::path::PathBuf),
+}
+
+impl DataSource {
+    /// `-` is standard input, anything else a file.
+    pub fn from_arg(arg: &Path) -> DataSource {
+        if arg.as_os_str() == "-" {
+            DataSource::Stdin
+        } else {
+            DataSource::File(arg.to_path_buf())
+        }
+    }
+
+    /// The name used in messages: the path as given, or `<stdin>`.
+    pub fn name(&self) -> String {
+        match self {
+            DataSource::Stdin => "<stdin>".to_string(),
+            DataSource::File(p) => p.display().to_string(),
+        }
+    }
+}
+
 /// An opened input, ready for [`super::Reader::new`].
 pub struct Input {
     pub(crate) name: String,
@@ -56,15 +82,23 @@ impl Input {
     /// Opens `path` (`-` is standard input, which needs `format`). `format` overrides the format
     /// the name implies. Gzip is recognised by a `.gz` suffix or by the gzip magic bytes.
     pub fn open(path: &Path, format: Option<Format>) -> Result<Input, InputError> {
+        Input::open_source(&DataSource::from_arg(path), format)
+    }
+
+    /// Opens a file or standard input (which needs `format`); as [`Input::open`].
+    pub fn open_source(source: &DataSource, format: Option<Format>) -> Result<Input, InputError> {
+        let path = match source {
+            DataSource::Stdin => {
+                return match format {
+                    Some(f) => Input::from_reader("<stdin>", io::stdin(), f),
+                    None => Err(InputError::UnknownFormat {
+                        input: "<stdin>".to_string(),
+                    }),
+                };
+            }
+            DataSource::File(path) => path,
+        };
         let name = path.display().to_string();
-        if name == "-" {
-            return match format {
-                Some(f) => Input::from_reader("<stdin>", io::stdin(), f),
-                None => Err(InputError::UnknownFormat {
-                    input: "<stdin>".to_string(),
-                }),
-            };
-        }
         let by_name = Format::from_path(path);
         let format =
             format

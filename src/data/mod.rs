@@ -53,7 +53,7 @@ mod split;
 pub use batch::{Batch, Column, ListColumn, RecordsColumn, RowOrigin, Scalar};
 pub use dict::StringDict;
 pub use fields::StringSharing;
-pub use input::{Format, Input};
+pub use input::{DataSource, Format, Input};
 pub use reader::{Decoded, Decoder, Reader};
 pub use reject::{shorten, InputError, MissingColumn, Reject};
 pub use split::ChunkSize;

@@ -92,6 +92,27 @@ pub fn eval_lead(
     Ok(values)
 }
 
+/// The grade and stage traces of a lead whose values another engine computed: every grade's
+/// arms tried in order on those values, and the stage's steps (`smql explain` with the JIT).
+pub(crate) fn grade_and_stage_traces(
+    program: &Program,
+    lead: &[Value],
+    values: &LeadValues,
+    now: i64,
+) -> Result<(Vec<GradeTrace>, Option<StageTrace>), EvalError> {
+    let mut ctx = Ctx::new(lead, values, now);
+    let grades = program
+        .grades
+        .iter()
+        .map(|g| eval_grade(&mut ctx, g).map(|(_, trace)| trace))
+        .collect::<Result<Vec<_>, _>>()?;
+    let stage = match program.stages {
+        Some(_) => Some(eval_stage(program, values)?),
+        None => None,
+    };
+    Ok((grades, stage))
+}
+
 fn missing_node(node: &Node) -> EvalError {
     EvalError::internal(Span::default(), format!("{node:?} is not in the program"))
 }

@@ -2,11 +2,12 @@
 
 use super::testkit::*;
 use super::trace::EntryTrace;
-use super::{eval_lead, render_explain, run_test, why_items, Trace};
+use super::{eval_lead, run_test, why_items, Engine, Evaluator, Explanation, Trace};
 use crate::ir::{
     ArithOp, CmpOp::*, Decay, DefId, Expect, ExprKind, Grade, GradeArm, GradeId, Node, Program,
     Score, ScoreEntry, ScoreId, StageStep, Stages, Test, Ty,
 };
+use crate::output::explain::render_explain;
 use crate::source::SourceMap;
 use crate::time::MS_PER_DAY;
 use crate::value::Value;
@@ -122,6 +123,7 @@ fn acme_like() -> Program {
     let stage_ty = enum_ty(&["Lead", "MQL", "SQL", "Disqualified"], Some(3));
     p.stages = Some(Stages {
         allow: Vec::new(),
+        doc: None,
         path: vec![
             StageStep {
                 name: "Lead".into(),
@@ -241,7 +243,7 @@ fn items_groups_clamps_and_decay_in_order() {
         ("at most 50".into(), -11.0),
         ("decay 10% every 30d".into(), 45.0 - 50.0),
     ];
-    assert_eq!(why, expected);
+    assert_eq!(pairs(&why), expected);
     let EntryTrace::Item(forms) = &trace.scores[0].entries[2] else {
         panic!("an item")
     };
@@ -297,7 +299,10 @@ fn negative_totals_clamp_at_least_and_detours_win() {
         "the path is still recorded for explanations"
     );
     let why = why_items(&trace, ScoreId(0));
-    assert_eq!(why.last(), Some(&("unsubscribed".to_string(), -30.0)));
+    assert_eq!(
+        pairs(&why).last(),
+        Some(&("unsubscribed".to_string(), -30.0))
+    );
 }
 
 #[test]
@@ -369,6 +374,7 @@ fn test_block(expects: Vec<(&str, crate::ir::Expr)>) -> Test {
                 span: sp(),
             })
             .collect(),
+        doc: None,
         span: sp(),
     }
 }
@@ -387,8 +393,10 @@ fn test_runner_reports_names_and_values() {
         ("stage == \"MQL\"", cmp(Eq, stage(), s("MQL"))),
         ("MQL", def(0, Ty::Bool)),
     ]);
-    let outcome = run_test(&p, &pass, 0);
-    assert!(outcome.passed, "{:?}", outcome.failures);
+    for ev in engines(&p) {
+        let outcome = run_test(&ev, &pass, 0);
+        assert!(outcome.passed, "{:?}", outcome.failures);
+    }
 
     let fail = test_block(vec![
         ("engagement == 30", cmp(Eq, score_ref(0), num(30.0))),
@@ -405,18 +413,33 @@ fn test_runner_reports_names_and_values() {
             cmp(Gt, arith(ArithOp::MulInt, visits(), int(i64::MAX)), int(0)),
         ),
     ]);
-    let outcome = run_test(&p, &fail, 0);
-    assert!(!outcome.passed);
-    assert_eq!(
-        outcome.failures,
-        vec![
+    for ev in engines(&p) {
+        let outcome = run_test(&ev, &fail, 0);
+        assert!(!outcome.passed);
+        assert_eq!(
+            outcome.failures,
+            vec![
             "`engagement == 30` failed: `engagement` = 27".to_string(),
             "`engagement >= visits and engagement > 100` failed: `engagement` = 27, `visits` = 3"
                 .to_string(),
             "`1 == 2` failed".to_string(),
             "`visits * big > 0` failed: integer overflow in `3 * 9223372036854775807`".to_string(),
         ]
-    );
+        );
+    }
+}
+
+/// `--explain` items as (text, points).
+fn pairs(why: &[super::WhyItem]) -> Vec<(String, f64)> {
+    why.iter().map(|w| (w.rule.to_string(), w.points)).collect()
+}
+
+/// The hand-made program on both engines.
+fn engines(p: &crate::ir::Program) -> Vec<Evaluator> {
+    [Engine::Jit, Engine::Interp]
+        .into_iter()
+        .map(|e| Evaluator::from_program(p.clone(), e).unwrap())
+        .collect()
 }
 
 #[test]
@@ -424,8 +447,10 @@ fn test_runner_uses_the_default_now_without_as_of() {
     let p = acme_like();
     let mut test = test_block(vec![("engagement == 30", cmp(Eq, score_ref(0), num(30.0)))]);
     test.as_of = None;
-    assert!(run_test(&p, &test, t("2026-10-02")).passed);
-    assert!(!run_test(&p, &test, t("2026-11-01")).passed);
+    for ev in engines(&p) {
+        assert!(run_test(&ev, &test, t("2026-10-02")).passed);
+        assert!(!run_test(&ev, &test, t("2026-11-01")).passed);
+    }
 }
 
 #[test]
@@ -436,15 +461,13 @@ fn explain_shows_every_item_arm_and_step() {
         forms: 1,
         ..Lead::default()
     };
-    let (v, trace) = run(&lead);
-    let text = render_explain(
-        &acme_like(),
-        &SourceMap::new(),
-        "L-1",
-        &lead.values(),
-        &v,
-        &trace,
-    );
+    let (values, trace) = run(&lead);
+    let explanation = Explanation {
+        fields: lead.values(),
+        values,
+        trace,
+    };
+    let text = render_explain(&acme_like(), &SourceMap::new(), "L-1", &explanation);
     for line in [
         "lead L-1",
         "  visits           = 3",

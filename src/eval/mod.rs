@@ -6,21 +6,27 @@
 //! records why a score, grade and stage came out as they did; [`explain`] renders it for
 //! `smql explain`; [`test_runner`] runs `test` blocks.
 
-pub mod explain;
+mod engine;
 mod expr;
 mod interp;
 pub mod jit;
+mod lead;
 pub mod math;
+mod outcome;
+mod run;
 mod score;
 pub mod test_runner;
 pub mod text;
 pub mod trace;
 
-pub use explain::{format_number, format_value, render_explain};
+pub use engine::{Engine, EngineError, EngineKind, Evaluator};
 pub use expr::eval_expr;
 pub use interp::eval_lead;
-pub use test_runner::{run_test, TestOutcome};
-pub use trace::{why_items, Trace};
+pub use lead::{Explanation, Lead, LeadError, Scored};
+pub use outcome::{Cells, Outcome, Row, Source};
+pub use run::{Observers, OnError, RunOptions};
+pub use test_runner::{run_test, run_tests, TestOutcome};
+pub use trace::{why_items, Trace, WhyItem};
 
 use crate::ir::Program;
 use crate::source::Span;

@@ -1,10 +1,11 @@
 //! Running one `test` block (SPEC §10): evaluate its lead, check each `expect`, and explain
 //! failures with the value of every name in the failing expression.
 
-use super::explain::format_value;
-use super::{eval_expr, eval_lead, LeadValues};
+use super::{eval_expr, Evaluator, Lead, LeadValues};
 use crate::ir::{Expr, ExprKind, Program, Test, Ty};
+use crate::output::human;
 use crate::value::Value;
+use std::num::NonZeroUsize;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestOutcome {
@@ -15,39 +16,66 @@ pub struct TestOutcome {
     pub failures: Vec<String>,
 }
 
-/// Runs `test` with `now = test.as_of`, else `now_default`.
-pub fn run_test(program: &Program, test: &Test, now_default: i64) -> TestOutcome {
+/// Runs `test` with `now = test.as_of`, else `now_default`, on `evaluator`'s engine.
+pub fn run_test(evaluator: &Evaluator, test: &Test, now_default: i64) -> TestOutcome {
+    let program = evaluator.program();
     let now = test.as_of.unwrap_or(now_default);
-    let failures = match eval_lead(program, &test.lead, now, None) {
-        Err(e) => vec![format!("evaluation failed: {}", e.message)],
-        Ok(values) => test
-            .expects
-            .iter()
-            .filter_map(
-                |expect| match eval_expr(program, &expect.expr, &test.lead, &values, now) {
-                    Ok(Value::Bool(true)) => None,
-                    Ok(Value::Bool(false)) => Some(failure_message(
-                        program,
-                        &expect.source,
-                        &expect.expr,
-                        &test.lead,
-                        &values,
-                    )),
-                    Ok(other) => Some(format!(
-                        "`{}` is not a condition: it evaluated to {}",
-                        expect.source,
-                        format_value(&other, None)
-                    )),
-                    Err(e) => Some(format!("`{}` failed: {}", expect.source, e.message)),
-                },
-            )
-            .collect(),
+    let evaluated = Lead::from_values(program, test.lead.clone())
+        .map_err(|e| e.to_string())
+        .and_then(|lead| evaluator.eval_lead(&lead, now).map_err(|e| e.message));
+    let failures = match evaluated {
+        Err(e) => vec![format!("evaluation failed: {e}")],
+        Ok(scored) => {
+            let values = scored.values();
+            test.expects
+                .iter()
+                .filter_map(|expect| {
+                    match eval_expr(program, &expect.expr, &test.lead, values, now) {
+                        Ok(Value::Bool(true)) => None,
+                        Ok(Value::Bool(false)) => Some(failure_message(
+                            program,
+                            &expect.source,
+                            &expect.expr,
+                            &test.lead,
+                            values,
+                        )),
+                        Ok(other) => Some(format!(
+                            "`{}` is not a condition: it evaluated to {}",
+                            expect.source,
+                            human(&other, None)
+                        )),
+                        Err(e) => Some(format!("`{}` failed: {}", expect.source, e.message)),
+                    }
+                })
+                .collect()
+        }
     };
     TestOutcome {
         name: test.name.clone(),
         passed: failures.is_empty(),
         failures,
     }
+}
+
+/// Runs `tests` on `threads` worker threads (`None`: one per core); outcomes in the tests' order.
+pub fn run_tests(
+    evaluator: &Evaluator,
+    tests: &[&Test],
+    now_default: i64,
+    threads: Option<NonZeroUsize>,
+) -> Result<Vec<TestOutcome>, String> {
+    use rayon::prelude::*;
+    let threads = threads.map_or_else(crate::pipeline::default_threads, NonZeroUsize::get);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+    Ok(pool.install(|| {
+        tests
+            .par_iter()
+            .map(|t| run_test(evaluator, t, now_default))
+            .collect()
+    }))
 }
 
 /// `` `SOURCE` failed: `a` = 1, `b` = "x" `` (just `` `SOURCE` failed `` when it names nothing).
@@ -122,7 +150,7 @@ fn describe(
         ExprKind::Stage => ("stage", values.stage.clone(), &e.ty),
         _ => return None,
     };
-    Some((name.to_string(), format_value(&value, Some(ty))))
+    Some((name.to_string(), human(&value, Some(ty))))
 }
 
 /// Pre-order walk collecting the name references (element references inside `where` are not

@@ -120,6 +120,7 @@ pub fn program(fields: &[(&str, Ty)]) -> Program {
         slas: Vec::new(),
         tests: Vec::new(),
         order: Vec::new(),
+        names: Names::default(),
     }
 }
 
@@ -138,7 +139,7 @@ pub fn when(points: f64, source: &str, cond: Expr) -> ScoreItem {
     ScoreItem {
         points,
         rule: Rule::When(cond),
-        source: source.to_string(),
+        source: source.into(),
         span: sp(),
     }
 }
@@ -147,7 +148,7 @@ pub fn per(points: f64, source: &str, x: Expr, up_to: Option<f64>) -> ScoreItem 
     ScoreItem {
         points,
         rule: Rule::Per { x, up_to },
-        source: source.to_string(),
+        source: source.into(),
         span: sp(),
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::ir::ScoreId;
 use crate::time::format_duration;
+use std::sync::Arc;
 
 /// Everything `eval_lead` recorded for one lead.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -36,8 +37,8 @@ pub enum EntryTrace {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ItemTrace {
-    /// The rule's source text (`visits >= 3`, `form_fills up to 15`).
-    pub source: String,
+    /// The rule's source text (`visits >= 3`, `form_fills up to 15`), shared with the IR.
+    pub source: Arc<str>,
     /// `when`: the condition held. `per`: the contribution is not zero.
     pub fired: bool,
     /// What the item added (after `up to`), `0.0` when it did not fire.
@@ -118,26 +119,47 @@ pub struct StepTrace {
     pub held: bool,
 }
 
+/// One line of a score's explanation: an item that fired (its source text and points), or a cap,
+/// clamp or decay (its text and the points it added or removed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WhyItem {
+    /// An item's text is shared with the rule set, so explaining a million rows copies no text.
+    pub rule: Arc<str>,
+    pub points: f64,
+}
+
+impl WhyItem {
+    pub fn new(rule: impl Into<Arc<str>>, points: f64) -> WhyItem {
+        WhyItem {
+            rule: rule.into(),
+            points,
+        }
+    }
+}
+
 /// Exactly what `--explain` prints for one score (SPEC §9): every item that fired as
 /// `(source text, points)` in declaration order (items of a group included, each with its own
 /// points), then each adjustment that changed the total, as `(description, change)`:
 /// `group "content" capped at 16` (points removed by the cap), `at least 0` / `at most 100`
 /// (points the clamp added or removed), `decay 10% every 30d` (points the decay removed).
 /// Adjustments that changed nothing are left out. Empty for an unknown score.
-pub fn why_items(trace: &Trace, score: ScoreId) -> Vec<(String, f64)> {
+pub fn why_items(trace: &Trace, score: ScoreId) -> Vec<WhyItem> {
     let Some(st) = trace.scores.get(score.0 as usize) else {
         return Vec::new();
     };
     let mut out = Vec::new();
     let mut adjustments = Vec::new();
-    let fired = |item: &ItemTrace| item.fired.then(|| (item.source.clone(), item.points));
+    let fired = |item: &ItemTrace| {
+        item.fired
+            .then(|| WhyItem::new(item.source.clone(), item.points))
+    };
     for entry in &st.entries {
         match entry {
             EntryTrace::Item(item) => out.extend(fired(item)),
             EntryTrace::Group(g) => {
                 out.extend(g.items.iter().filter_map(fired));
                 if changed(g.raw, g.contributed) {
-                    adjustments.push((
+                    adjustments.push(WhyItem::new(
                         format!("group {:?} capped at {}", g.name, number_text(g.cap)),
                         g.contributed - g.raw,
                     ));
@@ -148,14 +170,17 @@ pub fn why_items(trace: &Trace, score: ScoreId) -> Vec<(String, f64)> {
     out.extend(adjustments);
     for (word, adj) in [("at least", st.at_least), ("at most", st.at_most)] {
         if let Some(a) = adj.filter(|a| changed(a.before, a.after)) {
-            out.push((
+            out.push(WhyItem::new(
                 format!("{word} {}", number_text(a.bound)),
                 a.after - a.before,
             ));
         }
     }
     if let Some(d) = st.decay.filter(|d| changed(d.before, d.after)) {
-        out.push((decay_text(d.rate, d.every_ms), d.after - d.before));
+        out.push(WhyItem::new(
+            decay_text(d.rate, d.every_ms),
+            d.after - d.before,
+        ));
     }
     out
 }
@@ -177,7 +202,7 @@ pub fn decay_text(rate: f64, every_ms: i64) -> String {
 }
 
 fn number_text(x: f64) -> String {
-    super::format_number(x)
+    crate::output::number_text(x)
 }
 
 #[cfg(test)]
@@ -237,16 +262,19 @@ mod tests {
             ..Trace::default()
         };
         let why = why_items(&trace, ScoreId(0));
-        let expected: Vec<(String, f64)> = vec![
-            ("visits >= 3".into(), 10.0),
-            ("downloaded \"a\"".into(), 8.0),
-            ("downloaded \"b\"".into(), 8.0),
-            ("downloaded \"c\"".into(), 8.0),
-            ("form_fills up to 100".into(), 94.0),
-            ("group \"content\" capped at 16".into(), -8.0),
-            ("at most 100".into(), -20.0),
-            ("decay 10% every 30d".into(), -10.0),
-        ];
+        let expected: Vec<WhyItem> = [
+            ("visits >= 3", 10.0),
+            ("downloaded \"a\"", 8.0),
+            ("downloaded \"b\"", 8.0),
+            ("downloaded \"c\"", 8.0),
+            ("form_fills up to 100", 94.0),
+            ("group \"content\" capped at 16", -8.0),
+            ("at most 100", -20.0),
+            ("decay 10% every 30d", -10.0),
+        ]
+        .into_iter()
+        .map(|(rule, points)| WhyItem::new(rule, points))
+        .collect();
         assert_eq!(why, expected);
         assert!(why_items(&trace, ScoreId(7)).is_empty());
     }

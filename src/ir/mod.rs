@@ -12,6 +12,7 @@ use crate::source::Span;
 use crate::value::Value;
 pub use types::{EnumType, RecordField, RecordType, Ty};
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -35,6 +36,69 @@ pub struct Program {
     pub tests: Vec<Test>,
     /// Every definition, score, grade and the stage, each once, dependencies first.
     pub order: Vec<Node>,
+    /// The checker's namespace: what each declared name refers to.
+    pub names: Names,
+}
+
+/// What a declared name refers to: a field, definition, score, grade, or `stage`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Name {
+    Field(FieldId),
+    Def(DefId),
+    Score(ScoreId),
+    Grade(GradeId),
+    Stage,
+}
+
+/// Every declared name of a rule set, as the checker resolved it (the first declaration of a
+/// name; a second one is an error). Kept in the program so that command-line names (`--select`)
+/// and embedders resolve exactly as the rules do.
+#[derive(Debug, Clone, Default)]
+pub struct Names(HashMap<String, Name>);
+
+impl Names {
+    pub fn new(names: HashMap<String, Name>) -> Names {
+        Names(names)
+    }
+
+    /// The namespace of a program built without the checker (tests, generated IR): every
+    /// field, definition, score and grade by its name, and `stage` when `stages` is declared.
+    pub fn of(program: &Program) -> Names {
+        let mut map = HashMap::new();
+        let ids = |n: usize| (0..n).map(|i| i as u32);
+        let fields = program
+            .schema
+            .fields
+            .iter()
+            .zip(ids(program.schema.fields.len()));
+        for (f, i) in fields {
+            map.entry(f.name.clone()).or_insert(Name::Field(FieldId(i)));
+        }
+        for (d, i) in program.defs.iter().zip(ids(program.defs.len())) {
+            map.entry(d.name.clone()).or_insert(Name::Def(DefId(i)));
+        }
+        for (s, i) in program.scores.iter().zip(ids(program.scores.len())) {
+            map.entry(s.name.clone()).or_insert(Name::Score(ScoreId(i)));
+        }
+        for (g, i) in program.grades.iter().zip(ids(program.grades.len())) {
+            map.entry(g.name.clone()).or_insert(Name::Grade(GradeId(i)));
+        }
+        if program.stages.is_some() {
+            map.entry("stage".to_string()).or_insert(Name::Stage);
+        }
+        Names(map)
+    }
+
+    pub fn get(&self, name: &str) -> Option<Name> {
+        self.0.get(name).copied()
+    }
+
+    /// Every name, sorted (for suggestions that do not depend on hashing).
+    pub fn sorted(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.0.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        names
+    }
 }
 
 /// Something computed per lead.
@@ -58,6 +122,34 @@ impl Program {
     }
     pub fn grade(&self, id: GradeId) -> &Grade {
         &self.grades[id.0 as usize]
+    }
+
+    /// What `name` refers to, as the rules resolve it.
+    pub fn lookup(&self, name: &str) -> Option<Name> {
+        self.names.get(name)
+    }
+
+    /// The declared name of `name`'s target (`stage` for the stage).
+    pub fn name_of(&self, name: Name) -> &str {
+        match name {
+            Name::Field(id) => &self.field(id).name,
+            Name::Def(id) => &self.def(id).name,
+            Name::Score(id) => &self.score(id).name,
+            Name::Grade(id) => &self.grade(id).name,
+            Name::Stage => "stage",
+        }
+    }
+
+    /// The type of the value `name` gives each lead (`number` for a score, the labels' enum for
+    /// a grade, the stage enum, optional when a lead may reach no stage).
+    pub fn type_of(&self, name: Name) -> Ty {
+        match name {
+            Name::Field(id) => self.field(id).ty.clone(),
+            Name::Def(id) => self.def(id).expr.ty.clone(),
+            Name::Score(_) => Ty::Number,
+            Name::Grade(id) => self.grade(id).ty.clone(),
+            Name::Stage => self.stages.as_ref().map_or(Ty::Error, |s| s.ty.clone()),
+        }
     }
 }
 
@@ -139,8 +231,9 @@ pub enum ScoreEntry {
 pub struct ScoreItem {
     pub points: f64,
     pub rule: Rule,
-    /// The rule's source text as written (`visits >= 3`, `per form_fills up to 15`), for explanations.
-    pub source: String,
+    /// The rule's source text as written (`visits >= 3`, `per form_fills up to 15`), for
+    /// explanations: shared, so explaining a million rows copies no text.
+    pub source: Arc<str>,
     pub span: Span,
 }
 
@@ -190,6 +283,8 @@ pub struct Stages {
     /// `Ty::Enum` with `stage_path_len`; `stage` has this type, optional when the first stage has
     /// a definition (a lead may then reach no stage).
     pub ty: Ty,
+    /// The `##` doc comment above `stages` (and, after a blank line, above `detours`).
+    pub doc: Option<String>,
     pub span: Span,
 }
 
@@ -209,6 +304,7 @@ pub struct Sla {
     pub name: String,
     pub owner: String,
     pub kind: SlaKind,
+    pub doc: Option<String>,
     pub span: Span,
 }
 
@@ -257,6 +353,7 @@ pub struct Test {
     /// (`0`, `0.0`, `""`, `false`, `[]`, missing, epoch, zero duration, first enum value) for the rest.
     pub lead: Vec<Value>,
     pub expects: Vec<Expect>,
+    pub doc: Option<String>,
     pub span: Span,
 }
 
@@ -265,7 +362,7 @@ pub struct Expect {
     /// Boolean.
     pub expr: Expr,
     /// Source text as written.
-    pub source: String,
+    pub source: Arc<str>,
     pub span: Span,
 }
 

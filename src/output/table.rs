@@ -2,14 +2,14 @@
 //!
 //! A [`Layout`] knows the columns and formats one row at a time into a caller's buffer, so batches
 //! can be formatted independently (in parallel) and concatenated in order. Values print as
-//! SPEC §9 says: missing is an empty cell / `null`, lists are `;`-joined in CSV and arrays in
-//! JSON, timestamps are RFC 3339 text, durations literal text (`14d`), numbers shortest.
+//! [`super::value`] prints them: missing is an empty cell / `null`, lists are `;`-joined in CSV
+//! and arrays in JSON, timestamps are RFC 3339 text, durations literal text (`14d`), numbers
+//! shortest.
 
-use std::borrow::Cow;
-use std::sync::Arc;
-
-use super::number::{write_int, write_number};
-use crate::time::{format_duration, format_timestamp};
+use super::number::write_number;
+use super::value::{
+    write_csv_cell, write_csv_field, write_json_cell, write_json_number, write_json_str, Cell,
+};
 use crate::value::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,55 +44,7 @@ impl Column {
     }
 }
 
-/// One line of a score's explanation: an item that fired (its source text and points), or a cap,
-/// clamp or decay (its text and the points it added or removed).
-#[derive(Debug, Clone, PartialEq)]
-pub struct WhyItem {
-    /// Shared with the rule set, so explaining a million rows copies no text.
-    pub rule: Arc<str>,
-    pub points: f64,
-}
-
-impl WhyItem {
-    pub fn new(rule: impl Into<Arc<str>>, points: f64) -> WhyItem {
-        WhyItem {
-            rule: rule.into(),
-            points,
-        }
-    }
-}
-
-/// One cell of a row. Engines with columnar results (the JIT) hand out numbers and borrowed text
-/// as they are, so formatting a row builds no [`Value`] (no allocation, no reference counting);
-/// lists and records (or any value at hand) are a [`Value`], borrowed or owned. Scalars are
-/// formatted here only: a scalar [`Value`] prints as its cell.
-#[derive(Debug, Clone)]
-pub enum Cell<'a> {
-    Missing,
-    Int(i64),
-    Number(f64),
-    Bool(bool),
-    Str(&'a str),
-    Timestamp(i64),
-    Duration(i64),
-    Value(Cow<'a, Value>),
-}
-
-impl<'a> From<&'a Value> for Cell<'a> {
-    /// A scalar as its cell; a list or record as the value.
-    fn from(value: &'a Value) -> Cell<'a> {
-        match value {
-            Value::Missing => Cell::Missing,
-            Value::Int(n) => Cell::Int(*n),
-            Value::Number(x) => Cell::Number(*x),
-            Value::Bool(b) => Cell::Bool(*b),
-            Value::Str(s) => Cell::Str(s),
-            Value::Timestamp(ms) => Cell::Timestamp(*ms),
-            Value::Duration(ms) => Cell::Duration(*ms),
-            Value::List(_) | Value::Record(_) => Cell::Value(Cow::Borrowed(value)),
-        }
-    }
-}
+pub use crate::eval::WhyItem;
 
 /// The shape of one output: format, columns, and the scores explained per row (`--explain`).
 #[derive(Debug, Clone)]
@@ -203,7 +155,7 @@ impl Layout {
             write_csv_cell(
                 out,
                 values.get(i).unwrap_or(&Cell::Missing),
-                column,
+                &column.record_fields,
                 &mut scratch,
             );
         }
@@ -267,180 +219,6 @@ impl Layout {
             out.push(b'}');
         }
         out.push(b'}');
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// CSV
-
-/// RFC 4180: a field holding a comma, quote, CR or LF is quoted, its quotes doubled.
-fn write_csv_field(out: &mut Vec<u8>, field: &[u8]) {
-    if !field
-        .iter()
-        .any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
-    {
-        out.extend_from_slice(field);
-        return;
-    }
-    out.push(b'"');
-    for &b in field {
-        if b == b'"' {
-            out.push(b'"');
-        }
-        out.push(b);
-    }
-    out.push(b'"');
-}
-
-fn write_csv_cell(out: &mut Vec<u8>, cell: &Cell<'_>, column: &Column, scratch: &mut Vec<u8>) {
-    match cell {
-        Cell::Str(s) => write_csv_field(out, s.as_bytes()),
-        Cell::Value(v) => write_csv_value(out, v, column, scratch),
-        scalar => write_cell_text(out, scalar),
-    }
-}
-
-fn write_bool(out: &mut Vec<u8>, b: bool) {
-    out.extend_from_slice(if b { b"true" } else { b"false" });
-}
-
-fn write_csv_value(out: &mut Vec<u8>, value: &Value, column: &Column, scratch: &mut Vec<u8>) {
-    match value {
-        Value::List(items) => {
-            scratch.clear();
-            if items.iter().any(|v| matches!(v, Value::Record(_))) {
-                // Events have no CSV form of their own; their JSON text keeps them readable.
-                write_json_value(scratch, value, &column.record_fields);
-            } else {
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        scratch.push(b';');
-                    }
-                    write_scalar_text(scratch, item);
-                }
-            }
-            write_csv_field(out, scratch);
-        }
-        Value::Record(_) => {
-            scratch.clear();
-            write_json_value(scratch, value, &column.record_fields);
-            write_csv_field(out, scratch);
-        }
-        scalar => write_csv_cell(out, &Cell::from(scalar), column, scratch),
-    }
-}
-
-/// A scalar as plain text (CSV cells, list elements); a list or record as JSON.
-fn write_scalar_text(out: &mut Vec<u8>, value: &Value) {
-    match value {
-        Value::List(_) | Value::Record(_) => write_json_value(out, value, &[]),
-        scalar => write_cell_text(out, &Cell::from(scalar)),
-    }
-}
-
-fn write_cell_text(out: &mut Vec<u8>, cell: &Cell<'_>) {
-    match cell {
-        Cell::Missing => {}
-        Cell::Int(n) => write_int(out, *n),
-        Cell::Number(x) => write_number(out, *x),
-        Cell::Str(s) => out.extend_from_slice(s.as_bytes()),
-        Cell::Bool(b) => write_bool(out, *b),
-        Cell::Timestamp(ms) => out.extend_from_slice(format_timestamp(*ms).as_bytes()),
-        Cell::Duration(ms) => out.extend_from_slice(format_duration(*ms).as_bytes()),
-        Cell::Value(v) => write_scalar_text(out, v),
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// JSON
-
-/// A JSON string literal: `"`, `\` and control characters escaped, everything else as is.
-pub fn write_json_str(out: &mut Vec<u8>, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push(b'"');
-    let bytes = s.as_bytes();
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let short: &[u8] = match b {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0..=0x1f => b"",
-            _ => continue,
-        };
-        out.extend_from_slice(&bytes[start..i]);
-        if short.is_empty() {
-            out.extend_from_slice(b"\\u00");
-            out.push(HEX[(b >> 4) as usize]);
-            out.push(HEX[(b & 0xf) as usize]);
-        } else {
-            out.extend_from_slice(short);
-        }
-        start = i + 1;
-    }
-    out.extend_from_slice(&bytes[start..]);
-    out.push(b'"');
-}
-
-fn write_json_number(out: &mut Vec<u8>, x: f64) {
-    if x.is_finite() {
-        write_number(out, x);
-    } else {
-        out.extend_from_slice(b"null");
-    }
-}
-
-fn write_json_cell(out: &mut Vec<u8>, cell: &Cell<'_>, record_fields: &[String]) {
-    match cell {
-        Cell::Missing => out.extend_from_slice(b"null"),
-        Cell::Int(n) => write_int(out, *n),
-        Cell::Number(x) => write_json_number(out, *x),
-        Cell::Bool(b) => write_bool(out, *b),
-        Cell::Str(s) => write_json_str(out, s),
-        Cell::Timestamp(ms) => write_json_str(out, &format_timestamp(*ms)),
-        Cell::Duration(ms) => write_json_str(out, &format_duration(*ms)),
-        Cell::Value(v) => write_json_value(out, v, record_fields),
-    }
-}
-
-fn write_json_value(out: &mut Vec<u8>, value: &Value, record_fields: &[String]) {
-    match value {
-        Value::List(items) => {
-            out.push(b'[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_json_value(out, item, record_fields);
-            }
-            out.push(b']');
-        }
-        Value::Record(fields) if fields.len() == record_fields.len() => {
-            out.push(b'{');
-            for (i, (name, v)) in record_fields.iter().zip(fields.iter()).enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_json_str(out, name);
-                out.push(b':');
-                write_json_value(out, v, &[]);
-            }
-            out.push(b'}');
-        }
-        // Without field names a record can only be shown positionally.
-        Value::Record(fields) => {
-            out.push(b'[');
-            for (i, v) in fields.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_json_value(out, v, &[]);
-            }
-            out.push(b']');
-        }
-        scalar => write_json_cell(out, &Cell::from(scalar), record_fields),
     }
 }
 

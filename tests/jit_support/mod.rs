@@ -2,7 +2,7 @@
 
 use smql::data::Batch;
 use smql::eval::jit::Jit;
-use smql::eval::{eval_lead, why_items, LeadValues, Trace};
+use smql::eval::{eval_lead, why_items, LeadValues, Trace, WhyItem};
 use smql::ir::{Program, ScoreId};
 use smql::value::Value;
 
@@ -43,11 +43,11 @@ fn same_lead(a: &LeadValues, b: &LeadValues) -> Result<(), String> {
     Ok(())
 }
 
-fn same_why(a: &[(String, f64)], b: &[(String, f64)]) -> bool {
+fn same_why(a: &[WhyItem], b: &[WhyItem]) -> bool {
     a.len() == b.len()
         && a.iter()
             .zip(b)
-            .all(|(x, y)| x.0 == y.0 && x.1.to_bits() == y.1.to_bits())
+            .all(|(x, y)| x.rule == y.rule && x.points.to_bits() == y.points.to_bits())
 }
 
 /// Evaluates every row of `batch` with the interpreter and the JIT (both kernels: with and

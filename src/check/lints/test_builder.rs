@@ -243,6 +243,7 @@ pub(super) fn program(b: &B) -> Program {
         slas: vec![],
         tests: vec![],
         order: vec![],
+        names: Names::default(),
     }
 }
 

@@ -229,7 +229,7 @@ fn score(b: &mut B, items: Vec<(f64, Rule)>, allow: &[&str]) -> Score {
                 .split(" when ")
                 .nth(1)
                 .unwrap_or("")
-                .to_string(),
+                .into(),
             rule,
             span,
         });
@@ -403,6 +403,7 @@ fn stage_program(b: &mut B, defs: Vec<(&str, Expr, &[&str])>, path: &[&str]) -> 
         path: steps,
         detours: vec![],
         ty: Ty::Error,
+        doc: None,
         span: Span::new(FileId(0), start, b.text.len()),
     });
     p
@@ -487,7 +488,7 @@ fn tests_that_read_the_clock() {
         let span = b.place(&mut x, &p.defs.clone());
         b.text += "\n";
         Expect {
-            source: b.text[span.range()].to_string(),
+            source: b.text[span.range()].into(),
             expr: x,
             span,
         }
@@ -500,6 +501,7 @@ fn tests_that_read_the_clock() {
         as_of,
         lead: vec![],
         expects,
+        doc: None,
         span: Span::default(),
     };
     p.tests = vec![

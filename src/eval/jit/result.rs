@@ -264,7 +264,7 @@ impl<'a> BatchResult<'a> {
 
     /// What `--explain` prints for score `id` at `row` (see [`crate::eval::why_items`]); empty
     /// unless the batch was evaluated with `explain`.
-    pub fn why(&self, id: ScoreId, row: usize) -> Vec<(String, f64)> {
+    pub fn why(&self, id: ScoreId, row: usize) -> Vec<crate::eval::WhyItem> {
         let Some(st) = self.score_trace(id, row) else {
             return Vec::new();
         };

@@ -26,7 +26,7 @@ mod period;
 mod render;
 
 pub use period::{label as period_label, next_start as next_period_start, period_start};
-pub use render::{render_json, render_table};
+pub use render::{render_json, render_table, to_json};
 
 use crate::eval::{eval_expr, EvalError, LeadValues};
 use crate::ir::{Expr, Period, Program, SlaKind};
@@ -133,6 +133,23 @@ impl SlaAccumulator {
             }
         }
         Ok(())
+    }
+
+    /// Adds every row of `outcome` that evaluated; a row whose SLA expressions fail to evaluate
+    /// (an overflow) counts for no SLA and is returned as a reject.
+    pub fn add_outcome(&mut self, outcome: &crate::eval::Outcome) -> Vec<crate::data::Reject> {
+        let program = outcome.program();
+        let batch = outcome.batch();
+        let mut rejects = Vec::new();
+        for row in outcome.ok_rows() {
+            let added = outcome
+                .lead_values(row)
+                .and_then(|values| self.add_lead(program, &batch.lead(row), &values));
+            if let Err(e) = added {
+                rejects.push(batch.reject(row, e.message));
+            }
+        }
+        rejects
     }
 
     /// Adds the counts of another accumulator of the same program.

@@ -1,7 +1,7 @@
 //! The SLA report as an aligned text table (for people) or JSON (for tools).
 
 use super::{SlaKindName, SlaResult};
-use serde_json::{json, Value as Json};
+use crate::output::json::Json;
 
 /// `name  owner  met  breached  pending  compliance  target  result`, one row per SLA; a volume
 /// SLA lists its periods below its row.
@@ -83,39 +83,46 @@ pub fn render_table(results: &[SlaResult]) -> String {
 /// A fraction as a percentage, shortest form: `0.9` → `90%`, `0.955` → `95.5%`.
 fn percent(f: f64) -> String {
     let p = (f * 100.0 * 1e6).round() / 1e6;
-    format!("{}%", crate::eval::format_number(p))
+    format!("{}%", crate::output::number_text(p))
 }
 
 /// A JSON array: one object per SLA with `name`, `owner`, `kind`, `met`, `breached`, `pending`,
 /// `compliance` and `target` (fractions, or null), `passed`; volume SLAs add `periods`
 /// (`period`, `count`, `status`).
 pub fn render_json(results: &[SlaResult]) -> String {
-    let items: Vec<Json> = results
-        .iter()
-        .map(|r| {
-            let mut o = json!({
-                "name": r.name,
-                "owner": r.owner,
-                "kind": r.kind.as_str(),
-                "met": r.met,
-                "breached": r.breached,
-                "pending": r.pending,
-                "compliance": r.compliance,
-                "target": r.target,
-                "passed": r.passed,
-            });
-            if r.kind == SlaKindName::Volume {
-                o["periods"] = r
-                    .periods
-                    .iter()
-                    .map(|p| json!({"period": p.period, "count": p.count, "status": p.status.as_str()}))
-                    .collect();
-            }
-            o
-        })
-        .collect();
-    let mut text =
-        serde_json::to_string_pretty(&Json::Array(items)).unwrap_or_else(|_| "[]".into());
-    text.push('\n');
-    text
+    to_json(results).to_pretty()
+}
+
+/// The document of [`render_json`], for reports that include the SLA table.
+pub fn to_json(results: &[SlaResult]) -> Json<'_> {
+    let count = |n: u64| Json::Int(i64::try_from(n).unwrap_or(i64::MAX));
+    Json::Array(
+        results
+            .iter()
+            .map(|r| {
+                let mut members = vec![
+                    ("name", Json::str(r.name.as_str())),
+                    ("owner", Json::str(r.owner.as_str())),
+                    ("kind", Json::str(r.kind.as_str())),
+                    ("met", count(r.met)),
+                    ("breached", count(r.breached)),
+                    ("pending", count(r.pending)),
+                    ("compliance", Json::number_or_null(r.compliance)),
+                    ("target", Json::number_or_null(r.target)),
+                    ("passed", Json::Bool(r.passed)),
+                ];
+                if r.kind == SlaKindName::Volume {
+                    let periods = r.periods.iter().map(|p| {
+                        Json::object([
+                            ("period", Json::str(p.period.as_str())),
+                            ("count", count(p.count)),
+                            ("status", Json::str(p.status.as_str())),
+                        ])
+                    });
+                    members.push(("periods", Json::Array(periods.collect())));
+                }
+                Json::object(members)
+            })
+            .collect(),
+    )
 }

@@ -49,11 +49,13 @@ fn program(kinds: Vec<SlaKind>) -> Program {
                 name: format!("sla {i}"),
                 owner: "sales".into(),
                 kind,
+                doc: None,
                 span: Span::default(),
             })
             .collect(),
         tests: vec![],
         order: vec![],
+        names: Default::default(),
     }
 }
 

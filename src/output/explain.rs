@@ -1,24 +1,14 @@
 //! `smql explain --lead KEY`: one lead, readable by a sales rep: every field and definition with
 //! its value, every score item with ✓/✗ and its points, each grade arm tried, and the stage path.
 
-use super::trace::{decay_text, EntryTrace, ItemTrace, ScoreTrace, StepTrace, Trace};
-use super::LeadValues;
-use crate::ir::{Program, Ty};
+use super::json::Json;
+use super::value::{human as format_value, number_text as format_number};
+use crate::eval::trace::{decay_text, EntryTrace, ItemTrace, ScoreTrace, StepTrace};
+use crate::eval::Explanation;
+use crate::ir::{Program, ScoreId};
 use crate::source::{SourceMap, Span};
-use crate::time::{format_duration, format_timestamp};
-use crate::value::Value;
+use crate::time::format_duration;
 use std::fmt::Write;
-
-/// A number as the shortest text that reads back to the same value (`30`, `12.5`, `0.1`);
-/// `-0` prints as `0`; non-finite values print as `NaN`, `inf`, `-inf`.
-pub fn format_number(x: f64) -> String {
-    if x == 0.0 {
-        "0".to_string()
-    } else {
-        // Rust's `Display` for f64 is the shortest round-trip text, never in exponent form.
-        format!("{x}")
-    }
-}
 
 /// A number for a person reading an explanation: at most two decimals (`26.66`), more only
 /// where two would hide a non-zero value (`0.00087`). Exact text is `--format json`'s job.
@@ -42,46 +32,6 @@ fn readable_elapsed(ms: i64) -> String {
         format!("{} days", (days * 10.0).round() / 10.0)
     } else {
         format_duration(ms)
-    }
-}
-
-/// A value for people: numbers as [`format_number`], timestamps RFC 3339, durations as literals
-/// (`30d`), strings quoted, lists `[a, b]`, missing as `missing`. With the value's type, record
-/// elements show their field names (`{ type: "visit", at: … }`).
-pub fn format_value(v: &Value, ty: Option<&Ty>) -> String {
-    match v {
-        Value::Missing => "missing".to_string(),
-        Value::Int(i) => i.to_string(),
-        Value::Number(x) => format_number(*x),
-        Value::Str(s) => format!("{:?}", &**s),
-        Value::Bool(b) => b.to_string(),
-        Value::Timestamp(t) => format_timestamp(*t),
-        Value::Duration(0) => "0s".to_string(),
-        Value::Duration(d) => format_duration(*d),
-        Value::List(items) => {
-            let elem_ty = match ty.map(Ty::base) {
-                Some(Ty::List(t)) => Some(&**t),
-                Some(t @ Ty::Records(_)) => Some(t),
-                _ => None,
-            };
-            let parts: Vec<String> = items.iter().map(|i| format_value(i, elem_ty)).collect();
-            format!("[{}]", parts.join(", "))
-        }
-        Value::Record(fields) => {
-            let names = match ty.map(Ty::base) {
-                Some(Ty::Records(r)) => Some(r),
-                _ => None,
-            };
-            let parts: Vec<String> = fields
-                .iter()
-                .enumerate()
-                .map(|(i, f)| match names.and_then(|r| r.fields.get(i)) {
-                    Some(rf) => format!("{}: {}", rf.name, format_value(f, Some(&rf.ty))),
-                    None => format_value(f, None),
-                })
-                .collect();
-            format!("{{ {} }}", parts.join(", "))
-        }
     }
 }
 
@@ -110,16 +60,19 @@ fn mark(held: bool) -> char {
     }
 }
 
-/// The `smql explain` text for one lead (`values` and `trace` from one `eval_lead` call with a
-/// trace). `sources` supplies grade conditions' text; spans outside it print nothing.
+/// The `smql explain` text for one lead. `sources` supplies grade conditions' text; spans
+/// outside it print nothing.
 pub fn render_explain(
     program: &Program,
     sources: &SourceMap,
     lead_key: &str,
-    lead: &[Value],
-    values: &LeadValues,
-    trace: &Trace,
+    explanation: &Explanation,
 ) -> String {
+    let Explanation {
+        fields: lead,
+        values,
+        trace,
+    } = explanation;
     let mut out = String::new();
     let _ = writeln!(out, "lead {lead_key}");
 
@@ -187,6 +140,94 @@ pub fn render_explain(
         }
     }
     out
+}
+
+/// The explanation as one JSON document, for programs: every field and definition by name with
+/// its value as `eval` prints it, each score's value and the items that fired, each grade's label
+/// and the arms tried, and the stage with its steps.
+pub fn explain_json(program: &Program, lead_key: &str, explanation: &Explanation) -> String {
+    let Explanation {
+        fields,
+        values,
+        trace,
+    } = explanation;
+    let fields = program
+        .schema
+        .fields
+        .iter()
+        .zip(fields)
+        .map(|(f, v)| (f.name.as_str(), Json::value(v, Some(&f.ty))));
+    let definitions = program
+        .defs
+        .iter()
+        .zip(&values.defs)
+        .map(|(d, v)| (d.name.as_str(), Json::value(v, Some(&d.expr.ty))));
+    let scores = program.scores.iter().enumerate().map(|(i, s)| {
+        let why = crate::eval::why_items(trace, ScoreId(i as u32))
+            .into_iter()
+            .map(|w| {
+                Json::object([
+                    ("rule", Json::str(w.rule.to_string())),
+                    ("points", Json::Number(w.points)),
+                ])
+            })
+            .collect();
+        let total = values.scores.get(i).copied().unwrap_or(f64::NAN);
+        let score = Json::object([("value", Json::Number(total)), ("why", Json::Array(why))]);
+        (s.name.as_str(), score)
+    });
+    let grades = program
+        .grades
+        .iter()
+        .zip(&values.grades)
+        .zip(&trace.grades)
+        .map(|((g, v), t)| {
+            let arms = t
+                .arms
+                .iter()
+                .map(|a| {
+                    Json::object([
+                        ("label", Json::str(a.label.as_str())),
+                        ("held", Json::Bool(a.held)),
+                    ])
+                })
+                .collect();
+            let grade =
+                Json::object([("value", Json::str(&*v.label)), ("arms", Json::Array(arms))]);
+            (g.name.as_str(), grade)
+        });
+    let mut doc = vec![
+        ("lead", Json::str(lead_key)),
+        ("fields", Json::object(fields)),
+        ("definitions", Json::object(definitions)),
+        ("scores", Json::object(scores)),
+        ("grades", Json::object(grades)),
+    ];
+    if let Some(st) = &trace.stage {
+        doc.push((
+            "stage",
+            Json::object([
+                ("value", Json::value(&values.stage, None)),
+                ("path", steps(&st.path)),
+                ("detours", steps(&st.detours)),
+            ]),
+        ));
+    }
+    Json::object(doc).to_pretty()
+}
+
+fn steps(steps: &[StepTrace]) -> Json<'_> {
+    Json::Array(
+        steps
+            .iter()
+            .map(|s| {
+                Json::object([
+                    ("name", Json::str(s.name.as_str())),
+                    ("held", Json::Bool(s.held)),
+                ])
+            })
+            .collect(),
+    )
 }
 
 fn render_score(out: &mut String, st: &ScoreTrace) {
@@ -273,7 +314,6 @@ fn render_score(out: &mut String, st: &ScoreTrace) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
 
     #[test]
     fn numbers_print_shortest() {
@@ -288,43 +328,5 @@ mod tests {
         assert_eq!(format_number(-0.0), "0");
         assert_eq!(format_number(f64::NAN), "NaN");
         assert_eq!(format_number(f64::NEG_INFINITY), "-inf");
-    }
-
-    #[test]
-    fn values_print_for_people() {
-        assert_eq!(format_value(&Value::Missing, None), "missing");
-        assert_eq!(format_value(&Value::str("a\"b"), None), "\"a\\\"b\"");
-        assert_eq!(
-            format_value(&Value::Timestamp(0), None),
-            "1970-01-01T00:00:00Z"
-        );
-        assert_eq!(
-            format_value(&Value::Duration(30 * crate::time::MS_PER_DAY), None),
-            "30d"
-        );
-        assert_eq!(format_value(&Value::Duration(0), None), "0s");
-        let list = Value::List(Arc::from(vec![Value::str("US"), Value::str("CA")]));
-        assert_eq!(format_value(&list, None), "[\"US\", \"CA\"]");
-        assert_eq!(format_value(&Value::List(Arc::from(vec![])), None), "[]");
-        let rt = Ty::Records(Arc::new(crate::ir::RecordType {
-            fields: vec![
-                crate::ir::RecordField {
-                    name: "type".into(),
-                    ty: Ty::String,
-                },
-                crate::ir::RecordField {
-                    name: "n".into(),
-                    ty: Ty::Int,
-                },
-            ],
-        }));
-        let recs = Value::List(Arc::from(vec![Value::Record(Arc::from(vec![
-            Value::str("visit"),
-            Value::Int(2),
-        ]))]));
-        assert_eq!(
-            format_value(&recs, Some(&rt)),
-            "[{ type: \"visit\", n: 2 }]"
-        );
     }
 }

@@ -1,9 +1,12 @@
-//! Option groups shared by several subcommands, and the value parsers behind them.
+//! Option groups shared by several subcommands, the value parsers behind them, and their
+//! conversion (once) into the library's options.
 
 use clap::{Args, ValueEnum};
 use std::num::NonZeroUsize;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+use crate::data::{DataSource, Format};
+use crate::eval::{self, RunOptions};
 use crate::time;
 
 /// `--as-of`: RFC 3339 (`2026-11-01T09:30:00Z`) or a date (`2026-11-01`, midnight UTC), as epoch
@@ -26,17 +29,27 @@ pub fn parse_threads(text: &str) -> Result<NonZeroUsize, String> {
         .map_err(|_| format!("`{text}` is not a positive number of threads"))
 }
 
-/// The evaluator to use; both give identical results (SPEC §9).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+/// `--engine`: the evaluator to use; both give identical results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Engine {
-    /// Compile the rules to machine code (cranelift).
-    #[default]
+    /// Compile the rules to machine code (cranelift); rules it cannot compile are an error.
     Jit,
     /// The reference interpreter.
     Interp,
 }
 
-/// What to do with a record that does not fit the schema (SPEC §3.1).
+impl From<Option<Engine>> for eval::Engine {
+    /// Without `--engine`: the JIT, or the interpreter (with a note) for rules it cannot compile.
+    fn from(engine: Option<Engine>) -> eval::Engine {
+        match engine {
+            None => eval::Engine::Auto,
+            Some(Engine::Jit) => eval::Engine::Jit,
+            Some(Engine::Interp) => eval::Engine::Interp,
+        }
+    }
+}
+
+/// What to do with a record that does not fit the schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum OnError {
     /// Stop at the first bad record (exit 2).
@@ -44,6 +57,15 @@ pub enum OnError {
     Fail,
     /// Leave the record out, write it to `--rejects`, count it on stderr.
     Skip,
+}
+
+impl From<OnError> for eval::OnError {
+    fn from(on_error: OnError) -> eval::OnError {
+        match on_error {
+            OnError::Fail => eval::OnError::Fail,
+            OnError::Skip => eval::OnError::Skip,
+        }
+    }
 }
 
 /// The data format of the input; needed for `-` (stdin), optional for files (their suffix says).
@@ -57,7 +79,17 @@ pub enum InputFormat {
     Csv,
 }
 
-/// Output of the commands that print a report for people (`explain`, `diff`, `sla`, `report`).
+impl From<InputFormat> for Format {
+    fn from(f: InputFormat) -> Format {
+        match f {
+            InputFormat::Json => Format::Json,
+            InputFormat::Ndjson => Format::Ndjson,
+            InputFormat::Csv => Format::Csv,
+        }
+    }
+}
+
+/// Output of the commands that print a report for people (`explain`, `diff`, `report`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum TextFormat {
     /// Aligned text for a terminal.
@@ -65,24 +97,6 @@ pub enum TextFormat {
     Human,
     /// One JSON document, for programs.
     Json,
-}
-
-/// Where the records come from: the last positional argument.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DataSource {
-    Stdin,
-    File(PathBuf),
-}
-
-impl DataSource {
-    /// `-` is stdin, anything else a file.
-    pub fn from_arg(arg: &Path) -> DataSource {
-        if arg.as_os_str() == "-" {
-            DataSource::Stdin
-        } else {
-            DataSource::File(arg.to_path_buf())
-        }
-    }
 }
 
 /// `PATHS… DATA`: rule files or directories, then the data file (or `-`).
@@ -146,9 +160,65 @@ pub struct EvalOptions {
     /// Worker threads (default: one per core, plus one)
     #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<NonZeroUsize>,
-    /// Evaluator: `jit` (compiled, the default) or `interp` (reference interpreter)
+    /// Evaluator: `jit` (compiled; the default, which falls back to the interpreter with a note for rules it cannot compile) or `interp` (reference interpreter)
     #[arg(long, value_enum)]
     pub engine: Option<Engine>,
+}
+
+impl EvalOptions {
+    /// `now` for a run: `--as-of`, else the current time.
+    pub fn now(&self) -> i64 {
+        self.as_of.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        })
+    }
+}
+
+/// What every command that evaluates data takes besides its positionals: how to evaluate, how
+/// to read, where to write, and how much to say.
+#[derive(Args, Debug, Clone, Default)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub eval: EvalOptions,
+    #[command(flatten)]
+    pub data: DataOptions,
+    /// Write the results to FILE (atomically) instead of stdout
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// No progress, counts or warnings on stderr
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+impl RunArgs {
+    /// The library's options for a run, converted once.
+    pub fn options(&self, explain: bool) -> RunOptions {
+        RunOptions {
+            now: self.eval.now(),
+            explain,
+            threads: self.eval.threads,
+            on_error: self.data.on_error.into(),
+        }
+    }
+}
+
+/// The argument group of the commands that evaluate a rule set over data (`eval`, `explain`,
+/// `sla`, `report`): `PATHS… DATA` and the options of [`RunArgs`].
+#[derive(Args, Debug, Clone)]
+pub struct DataArgs {
+    #[command(flatten)]
+    pub input: RulesAndData,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+impl DataArgs {
+    /// Checks what clap cannot express (`--rejects` without skip, stdin without a format).
+    pub fn validate(&self) -> Result<(), String> {
+        self.run.data.validate(&self.input.data())
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,267 @@
+//! The [`Evaluator`]: a checked rule set made ready to evaluate, with the choice between the
+//! JIT and the interpreter made once, for every command and embedder.
+//!
+//! ```text
+//! RuleSet ──Evaluator::new(rules, Engine)──▶ Evaluator ──eval_batch(&Batch)──▶ Outcome (rows by id or name)
+//!                                               │       ──eval_lead(&Lead)───▶ Scored (one lead)
+//!                                               └─open(Input)──▶ Reader (strings stored as the engine reads them)
+//! ```
+//!
+//! The engines give identical results (a property test checks it); they differ in speed and in
+//! what they can compile. [`Engine::Auto`] compiles with the JIT and falls back to the
+//! interpreter, with a [note](Evaluator::note), when the rules use something the JIT cannot
+//! compile; [`Engine::Jit`] makes that an error instead. A batch the compiled kernel refuses (it
+//! does not fit the schema: a bug) is evaluated by the interpreter and noted
+//! ([`Evaluator::batch_note`]), never dropped.
+
+use super::jit::{Jit, JitError};
+use super::lead::{Explanation, Lead, Scored};
+use super::outcome::Outcome;
+use super::EvalError;
+use crate::data::{Batch, ChunkSize, Input, InputError, Reader};
+use crate::ir::Program;
+use crate::source::SourceMap;
+use crate::RuleSet;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+/// Which evaluator runs the rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Engine {
+    /// The JIT, or the interpreter (with a note) when the JIT cannot compile the rules.
+    #[default]
+    Auto,
+    /// The JIT; rules it cannot compile are an error.
+    Jit,
+    /// The reference interpreter.
+    Interp,
+}
+
+/// The engine an [`Evaluator`] runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EngineKind {
+    /// Machine code compiled with cranelift.
+    Jit,
+    /// The reference interpreter.
+    Interp,
+}
+
+/// Why an [`Evaluator`] could not be made: [`Engine::Jit`] was asked for and the JIT cannot
+/// compile the rules.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EngineError {
+    message: String,
+}
+
+impl fmt::Display for EngineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for EngineError {}
+
+/// A rule set ready to evaluate. Share it between threads (`&Evaluator` is `Sync`); build it
+/// once per rule set.
+pub struct Evaluator {
+    program: Arc<Program>,
+    /// The rules' text, for messages and explanations that quote it.
+    sources: SourceMap,
+    jit: Option<Jit>,
+    /// Why the interpreter runs although the JIT was wanted.
+    note: Option<String>,
+    /// The first batch the kernel refused, if any.
+    batch_note: Mutex<Option<String>>,
+}
+
+impl fmt::Debug for Evaluator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Evaluator")
+            .field("engine", &self.engine())
+            .field("note", &self.note)
+            .finish()
+    }
+}
+
+impl Evaluator {
+    /// Prepares `rules` for evaluation with `engine` (compiling them, for the JIT).
+    pub fn new(rules: &RuleSet, engine: Engine) -> Result<Evaluator, EngineError> {
+        Evaluator::from_parts(rules.program.clone(), rules.sources.clone(), engine)
+    }
+
+    /// As [`Evaluator::new`], for a program built without the checker (generated IR, tests).
+    #[doc(hidden)]
+    pub fn from_program(program: Program, engine: Engine) -> Result<Evaluator, EngineError> {
+        Evaluator::from_parts(program, SourceMap::new(), engine)
+    }
+
+    fn from_parts(
+        program: Program,
+        sources: SourceMap,
+        engine: Engine,
+    ) -> Result<Evaluator, EngineError> {
+        let (jit, note) = match engine {
+            Engine::Interp => (None, None),
+            Engine::Jit | Engine::Auto => match Jit::compile(&program) {
+                Ok(jit) => (Some(jit), None),
+                Err(e) => {
+                    let why = e.describe(&sources);
+                    if engine == Engine::Jit {
+                        return Err(EngineError {
+                            message: format!("`--engine jit` cannot compile these rules: {why}"),
+                        });
+                    }
+                    (
+                        None,
+                        Some(format!("evaluating with the interpreter: {why}")),
+                    )
+                }
+            },
+        };
+        Ok(Evaluator {
+            program: Arc::new(program),
+            sources,
+            jit,
+            note,
+            batch_note: Mutex::new(None),
+        })
+    }
+
+    /// The rules being evaluated.
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
+    /// The rules' source text (for messages and explanations that quote it).
+    pub fn sources(&self) -> &SourceMap {
+        &self.sources
+    }
+
+    /// The engine that runs.
+    pub fn engine(&self) -> EngineKind {
+        match self.jit {
+            Some(_) => EngineKind::Jit,
+            None => EngineKind::Interp,
+        }
+    }
+
+    /// Why the interpreter runs although [`Engine::Auto`] wanted the JIT, for the user to know.
+    pub fn note(&self) -> Option<&str> {
+        self.note.as_deref()
+    }
+
+    /// The first batch the JIT could not evaluate (and the interpreter did), if any, for the
+    /// user to know after a run.
+    pub fn batch_note(&self) -> Option<String> {
+        self.batch_note.lock().ok().and_then(|n| n.clone())
+    }
+
+    /// A reader of `input` by the rules' schema, storing strings the way the engine reads them
+    /// (the JIT compares some fields' strings by id and needs them shared; the others are stored
+    /// without a lookup).
+    pub fn open(&self, input: Input) -> Result<Reader, InputError> {
+        let schema = &self.program.schema;
+        match &self.jit {
+            Some(jit) => Reader::sharing_strings_of(
+                input,
+                schema,
+                ChunkSize::default(),
+                &jit.string_sharing(),
+            ),
+            None => Reader::new(input, schema, ChunkSize::default()),
+        }
+    }
+
+    /// Evaluates every row of `batch` (read by this program's schema) at `now` (epoch ms). With
+    /// `explain`, also keeps why each score came out as it did ([`Outcome::why`]).
+    pub fn eval_batch<'a>(&'a self, batch: &'a Batch, now: i64, explain: bool) -> Outcome<'a> {
+        if let Some(jit) = &self.jit {
+            match jit.eval_batch(batch, now, explain) {
+                Ok(result) => return Outcome::jit(&self.program, batch, now, result),
+                Err(e) => self.note_batch(&e),
+            }
+        }
+        Outcome::interpret(&self.program, batch, now, explain)
+    }
+
+    fn note_batch(&self, e: &JitError) {
+        if let Ok(mut note) = self.batch_note.lock() {
+            note.get_or_insert_with(|| {
+                format!(
+                    "the JIT could not evaluate a batch ({}); it was evaluated with the interpreter",
+                    e.message
+                )
+            });
+        }
+    }
+
+    /// Evaluates one lead at `now` (epoch ms).
+    pub fn eval_lead(&self, lead: &Lead, now: i64) -> Result<Scored, EvalError> {
+        let outcome = self.eval_batch(lead.batch(), now, false);
+        let values = outcome.lead_values(0)?;
+        Ok(Scored::new(self.program.clone(), lead.fields(), values))
+    }
+
+    /// Evaluates one lead at `now` and explains every definition, score item, grade arm and the
+    /// stage (`smql explain`).
+    pub fn explain(&self, lead: &Lead, now: i64) -> Result<Explanation, EvalError> {
+        let outcome = self.eval_batch(lead.batch(), now, true);
+        outcome.explanation(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RULES: &str = r#"
+schema {
+  id: string key
+  visits: int
+  title: string?
+}
+MQL when visits >= 3
+score fit {
+  +10 when title is present and title contains "vp"
+  +2 per visits up to 10
+}
+grade tier {
+  "A" when fit >= 15
+  else "B"
+}
+stages Lead -> MQL
+"#;
+
+    fn rules() -> RuleSet {
+        match RuleSet::compile_str("rules.smql", RULES) {
+            Ok(r) => r,
+            Err(e) => panic!("{:?}", e.diagnostics),
+        }
+    }
+
+    #[test]
+    fn both_engines_score_a_lead_the_same_by_name() {
+        let rules = rules();
+        for engine in [Engine::Jit, Engine::Interp] {
+            let ev = Evaluator::new(&rules, engine).unwrap();
+            let lead =
+                Lead::from_json(&ev, r#"{"id": "L-1", "visits": 4, "title": "VP Sales"}"#).unwrap();
+            let s = ev.eval_lead(&lead, 0).unwrap();
+            assert_eq!(s.score("fit"), Some(18.0), "{engine:?}");
+            assert_eq!(s.definition("MQL"), Some(crate::value::Value::Bool(true)));
+            assert_eq!(s.grade("tier"), Some("A"));
+            assert_eq!(s.stage(), Some("MQL"));
+            assert_eq!(s.score("nope"), None);
+        }
+    }
+
+    #[test]
+    fn engine_choice_is_reported() {
+        let rules = rules();
+        let jit = Evaluator::new(&rules, Engine::Auto).unwrap();
+        assert_eq!(jit.engine(), EngineKind::Jit);
+        assert_eq!(jit.note(), None);
+        let interp = Evaluator::new(&rules, Engine::Interp).unwrap();
+        assert_eq!(interp.engine(), EngineKind::Interp);
+    }
+}
