@@ -375,6 +375,50 @@ fn every_command_option_and_exit_code_is_documented() {
     );
 }
 
+/// GitHub's anchor for a heading: lower case, punctuation dropped, spaces as `-`.
+fn slug(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+fn anchors(doc: &str) -> Vec<String> {
+    let mut in_code = false;
+    let mut out = Vec::new();
+    for line in doc.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+        } else if !in_code && line.starts_with('#') {
+            out.push(slug(line.trim_start_matches('#')));
+        }
+    }
+    out
+}
+
+#[test]
+fn links_between_the_documents_lead_somewhere() {
+    let link = regex::Regex::new(r"\]\(([a-z]+\.md)?#([^)]+)\)").unwrap();
+    let docs = [("language.md", LANGUAGE), ("commands.md", COMMANDS)];
+    let mut broken = Vec::new();
+    for (name, doc) in docs {
+        for c in link.captures_iter(doc) {
+            let target = c.get(1).map_or(name, |m| m.as_str());
+            let Some((_, target_doc)) = docs.iter().find(|(n, _)| *n == target) else {
+                broken.push(format!("{name}: no document `{target}`"));
+                continue;
+            };
+            if !anchors(target_doc).contains(&c[2].to_string()) {
+                broken.push(format!("{name}: no heading for `{target}#{}`", &c[2]));
+            }
+        }
+    }
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
+
 #[test]
 fn the_checks_of_the_documents_can_fail() {
     // A block checks against what its mark says: the same text, marked otherwise, fails.
@@ -410,4 +454,6 @@ fn the_checks_of_the_documents_can_fail() {
     assert!(!has_word("`--as-of-date`", "--as-of"));
     assert!(command_section("## `smql eval`\n--x\n## `smql test`\n", "test").is_some());
     assert!(command_section("## `smql eval`\n", "sla").is_none());
+    assert_eq!(slug(" `smql check`"), "smql-check");
+    assert_eq!(anchors("# A, b\n```\n# c\n```\n"), ["a-b"]);
 }
