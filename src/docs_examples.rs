@@ -3,14 +3,17 @@
 //! `docs/language.md`: every ```` ```smql ```` block is checked. A block with a `schema` is a whole
 //! rule set; any other block is a fragment, checked after the document's one
 //! ```` ```smql prelude ```` block (the schema the examples refer to). A plain block must check
-//! without errors or warnings, and every `test` in it must pass; ```` ```smql error=CODE ````
-//! must fail, every error having that code; ```` ```smql warning=CODE ```` must check, every
-//! warning having that code, and its tests must pass. The code of a marked block must also be
-//! named in the prose of its section, so the text says what the example shows. The table of
-//! diagnostic codes must list exactly the codes the sources define, and every lint is described.
+//! without errors or warnings and have `test` blocks, which must pass: the examples are
+//! evaluated, not only checked. ```` ```smql error=CODE ```` must fail, every error having that
+//! code; ```` ```smql warning=CODE ```` must check, every warning having that code, and its
+//! tests must pass. The code of a marked block must also be named in the prose of its section,
+//! so the text says what the example shows. The table of diagnostic codes must list exactly the
+//! codes the sources define, and every lint has a row.
 //!
-//! `docs/commands.md`: every subcommand has a section, which names each of its options (long
-//! and short), their values and its positional arguments; every exit code is in the table.
+//! `docs/commands.md`: every subcommand has a section, which names each of its options (by its
+//! long name), their values and its positional arguments; every exit code is in the table.
+//!
+//! Both: every link to a heading (`[…](#anchor)`, `[…](language.md#anchor)`) finds it.
 
 use crate::diag::{render, Diagnostic, Severity};
 use crate::source::SourceMap;
@@ -77,11 +80,12 @@ fn smql_blocks(doc: &str) -> Vec<Block> {
             );
             continue;
         }
-        let expect = match (words.next(), words.next()) {
-            (None, _) => Expect::Clean,
-            (Some("prelude"), None) => Expect::Prelude,
-            (Some(w), None) if w.starts_with("error=") => Expect::Error(w[6..].to_string()),
-            (Some(w), None) if w.starts_with("warning=") => Expect::Warning(w[8..].to_string()),
+        let mark = words.next();
+        let expect = match (mark, mark.and_then(|m| m.split_once('=')), words.next()) {
+            (None, _, _) => Expect::Clean,
+            (Some("prelude"), _, None) => Expect::Prelude,
+            (_, Some(("error", code)), None) => Expect::Error(code.to_string()),
+            (_, Some(("warning", code)), None) => Expect::Warning(code.to_string()),
             _ => panic!("line {line}: unknown block kind `{info}`"),
         };
         blocks.push(Block { line, expect, text });
