@@ -22,6 +22,9 @@ pub mod syntax;
 pub mod time;
 pub mod value;
 
+#[cfg(test)]
+mod docs_examples;
+
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use source::{SourceMap, Span};
 
