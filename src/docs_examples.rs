@@ -121,17 +121,21 @@ fn shown(diags: &[Diagnostic], sources: &SourceMap) -> String {
         .join("\n")
 }
 
-/// Runs the block's tests; returns how many ran, or the failures.
+/// Runs the block's tests on both engines; returns how many ran, or the failures.
 fn run_tests(rules: &RuleSet) -> Result<usize, String> {
     let mut failures = Vec::new();
-    for test in &rules.program.tests {
-        let outcome = crate::eval::run_test(&rules.program, test, NOW);
-        if !outcome.passed {
-            failures.push(format!(
-                "test {:?}: {}",
-                test.name,
-                outcome.failures.join("; ")
-            ));
+    let engines = [crate::eval::Engine::Jit, crate::eval::Engine::Interp];
+    for engine in engines {
+        let evaluator = crate::eval::Evaluator::new(rules, engine).map_err(|e| e.to_string())?;
+        for test in &rules.program.tests {
+            let outcome = crate::eval::run_test(&evaluator, test, NOW);
+            if !outcome.passed {
+                failures.push(format!(
+                    "test {:?}: {}",
+                    test.name,
+                    outcome.failures.join("; ")
+                ));
+            }
         }
     }
     if failures.is_empty() {
