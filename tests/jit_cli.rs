@@ -42,12 +42,17 @@ fn definition_names(dir: &Path) -> Vec<String> {
 }
 
 fn engines_agree(dir: &Path, data: &str, extra: &[&str]) {
+    command_engines_agree("eval", dir, data, extra);
+}
+
+/// `smql COMMAND DIR DIR/DATA EXTRA…` prints the same with `--engine jit` and `--engine interp`.
+fn command_engines_agree(command: &str, dir: &Path, data: &str, extra: &[&str]) {
     let dir_s = dir.to_str().expect("a UTF-8 path");
     let data = dir.join(data);
     let data_s = data.to_str().expect("a UTF-8 path");
     let run = |engine: &str| {
         let mut args = vec![
-            "eval",
+            command,
             dir_s,
             data_s,
             "--as-of",
@@ -71,12 +76,39 @@ fn engines_agree(dir: &Path, data: &str, extra: &[&str]) {
         "{}",
         String::from_utf8_lossy(&jit.stderr)
     );
-    assert!(interp.stdout.len() > 1000, "{extra:?}: too little output");
+    assert!(
+        interp.stdout.len() > 500,
+        "{command} {extra:?}: too little output"
+    );
     assert!(
         interp.stdout == jit.stdout,
-        "{} {extra:?}: the engines differ",
+        "{command} {} {extra:?}: the engines differ",
         dir.display()
     );
+}
+
+#[test]
+fn sla_and_explain_agree_on_both_engines() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/b2b-saas");
+    for data in ["leads.ndjson", "leads.csv"] {
+        command_engines_agree("sla", &dir, data, &[]);
+        command_engines_agree("sla", &dir, data, &["--format", "json"]);
+        for lead in ["L00000000", "L00000007", "L00000421", "L00000999"] {
+            command_engines_agree("explain", &dir, data, &["--lead", lead]);
+            command_engines_agree("explain", &dir, data, &["--lead", lead, "--format", "json"]);
+        }
+    }
+}
+
+#[test]
+fn test_blocks_pass_the_same_on_both_engines() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/b2b-saas");
+    let dir_s = dir.to_str().expect("a UTF-8 path");
+    let run = |engine: &str| smql(&["test", dir_s, "--engine", engine, "--threads", "2"]);
+    let (interp, jit) = (run("interp"), run("jit"));
+    assert_eq!(interp.status.code(), Some(0));
+    assert_eq!(interp.stdout, jit.stdout);
+    assert!(String::from_utf8_lossy(&jit.stdout).contains(" passed, 0 failed"));
 }
 
 fn check_example(dir: &Path) {

@@ -160,7 +160,10 @@ impl Scored {
 /// the stage came out as they did.
 #[derive(Debug, Clone)]
 pub struct Explanation {
+    /// One value per schema field.
     pub fields: Vec<Value>,
+    /// Every definition, score, grade and the stage.
     pub values: LeadValues,
+    /// Why each score, grade and the stage came out as they did.
     pub trace: Trace,
 }

@@ -1,32 +1,42 @@
-//! Evaluators: the reference interpreter (and later the cranelift JIT) and explanations.
+//! Evaluation: a checked rule set made ready to run ([`Evaluator`]), over one lead ([`Lead`] →
+//! [`Scored`]) or a whole input ([`Evaluator::run`] → an [`Outcome`] per batch).
 //!
-//! The interpreter ([`eval_lead`], [`eval_expr`]) evaluates the typed IR one lead at a time and
-//! is written for obviousness: it is the oracle the JIT is tested against. [`math`] and [`text`]
-//! hold the helpers both engines share so floats and case folding agree exactly. [`trace`]
-//! records why a score, grade and stage came out as they did; [`explain`] renders it for
-//! `smql explain`; [`test_runner`] runs `test` blocks.
+//! Inside, two engines give identical results: the reference interpreter (`interp`, `expr`),
+//! written for obviousness, one lead at a time, the oracle; and the cranelift JIT ([`jit`]),
+//! one native kernel per rule set over columnar batches. `math` and `text` hold what both share
+//! so floats and case folding agree exactly; `trace` records why a score, grade and stage came
+//! out as they did; `test_runner` runs `test` blocks.
 
 mod engine;
 mod expr;
 mod interp;
+#[doc(hidden)]
 pub mod jit;
 mod lead;
+#[doc(hidden)]
 pub mod math;
 mod outcome;
 mod run;
 mod score;
+#[doc(hidden)]
 pub mod test_runner;
+#[doc(hidden)]
 pub mod text;
+#[doc(hidden)]
 pub mod trace;
 
 pub use engine::{Engine, EngineError, EngineKind, Evaluator};
+#[doc(hidden)]
 pub use expr::eval_expr;
+#[doc(hidden)]
 pub use interp::eval_lead;
 pub use lead::{Explanation, Lead, LeadError, Scored};
 pub use outcome::{Cells, Outcome, Row, Source};
 pub use run::{Observers, OnError, RunOptions};
 pub use test_runner::{run_test, run_tests, TestOutcome};
-pub use trace::{why_items, Trace, WhyItem};
+pub use trace::WhyItem;
+#[doc(hidden)]
+pub use trace::{why_items, Trace};
 
 use crate::ir::Program;
 use crate::source::Span;
@@ -45,6 +55,7 @@ pub struct EvalError {
 }
 
 impl EvalError {
+    /// An error of the expression at `span`.
     pub fn new(span: Span, message: impl Into<String>) -> EvalError {
         EvalError {
             message: message.into(),
@@ -69,7 +80,9 @@ impl std::error::Error for EvalError {}
 /// A grade's value: its label and the label's position in the grade's type (`Grade::ty`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GradeValue {
+    /// The label's position among the grade's labels.
     pub index: u32,
+    /// The label.
     pub label: Arc<str>,
 }
 

@@ -85,6 +85,7 @@ impl<'a> Outcome<'a> {
         self.batch.len()
     }
 
+    /// Whether the batch has no rows.
     pub fn is_empty(&self) -> bool {
         self.batch.is_empty()
     }

@@ -27,6 +27,7 @@ pub struct RunOptions {
     pub explain: bool,
     /// Worker threads (`None`: one per core, plus one).
     pub threads: Option<NonZeroUsize>,
+    /// Stop at the first bad record, or skip it (and count it, and write it to the rejects).
     pub on_error: OnError,
 }
 
@@ -54,7 +55,9 @@ impl RunOptions {
 /// progress after each batch.
 #[derive(Default)]
 pub struct Observers<'a> {
+    /// Where each rejected record goes, one NDJSON line each (under [`OnError::Skip`]).
     pub rejects: Option<&'a mut dyn Write>,
+    /// Called after each batch with the records and bytes read so far.
     pub progress: Option<&'a mut dyn FnMut(Progress)>,
 }
 
