@@ -1,0 +1,897 @@
+//! IR expressions → SQL expressions, for any dialect (asking its [`Spec`]).
+//!
+//! Inside the query every value has one representation: ints `BIGINT`, numbers `DOUBLE`,
+//! timestamps and durations `BIGINT` milliseconds (so `within`, decay and durations are integer
+//! arithmetic, with `now` a literal under `--as-of`), enums and stages their label. A missing
+//! value is `NULL`; narrowing guarantees it never decides a result (`FALSE AND NULL` is false),
+//! except in the few places written to say so (`COALESCE(…, FALSE)` around enum orderings).
+//!
+//! Evaluation order: smql skips what it does not need (`and`, `if`, `??`), SQL engines may not.
+//! An expression smql would skip can therefore stop the query with an overflow error where
+//! `smql eval` gives a value; it can never give a different value.
+
+use super::build::*;
+use super::dialect::{Fail, Nan, Overflow, Search, Spec};
+use super::lists::TextOp;
+use super::text;
+use super::Refusal;
+use crate::ir::{ArithOp, CmpOp, Expr, ExprKind, Func, Program, Quant, Ty};
+use crate::source::Span;
+use crate::time::{MS_PER_DAY, MS_PER_HOUR, MS_PER_MIN};
+use crate::value::Value;
+use sqlparser::ast::{BinaryOperator as Op, Expr as Sql, ObjectName};
+use std::collections::BTreeSet;
+
+pub(super) type R<T> = Result<T, Refusal>;
+
+/// A column of the query: a field as loaded, a definition, score, grade or stage, or an
+/// intermediate value computed once (`hoist`).
+#[derive(Debug, Clone)]
+pub(super) struct Column {
+    pub name: String,
+    pub expr: Sql,
+    /// The columns `expr` reads (indices into the same list).
+    pub deps: BTreeSet<usize>,
+}
+
+/// The element a `where` visits: how to read it, and its type.
+#[derive(Debug, Clone)]
+pub(super) struct Elem {
+    pub value: Sql,
+    pub ty: Ty,
+}
+
+/// The lowering of one rule set to one dialect.
+pub(super) struct Lower<'a> {
+    pub program: &'a Program,
+    pub spec: &'static Spec,
+    /// `--as-of` (epoch ms), else `now` is the engine's clock, read once into a column.
+    pub now: Option<i64>,
+    pub columns: Vec<Column>,
+    /// Column of each field, definition, score, grade and of the stage.
+    pub field_cols: Vec<usize>,
+    pub def_cols: Vec<Option<usize>>,
+    pub score_cols: Vec<Option<usize>>,
+    pub grade_cols: Vec<Option<usize>>,
+    pub stage_col: Option<usize>,
+    pub now_col: Option<usize>,
+    /// What the expression being lowered reads.
+    pub deps: BTreeSet<usize>,
+    /// The elements of the enclosing `where`s, innermost last.
+    pub elems: Vec<Elem>,
+    hoisted: usize,
+}
+
+pub(super) const I64_MIN_F: &str = "-9.223372036854775808e18";
+pub(super) const I64_LIMIT_F: &str = "9.223372036854775808e18";
+
+impl<'a> Lower<'a> {
+    pub fn new(program: &'a Program, spec: &'static Spec, now: Option<i64>) -> Lower<'a> {
+        Lower {
+            program,
+            spec,
+            now,
+            columns: Vec::new(),
+            field_cols: Vec::new(),
+            def_cols: vec![None; program.defs.len()],
+            score_cols: vec![None; program.scores.len()],
+            grade_cols: vec![None; program.grades.len()],
+            stage_col: None,
+            now_col: None,
+            deps: BTreeSet::new(),
+            elems: Vec::new(),
+            hoisted: 0,
+        }
+    }
+
+    /// Adds a column computed from what has been read since the last `take_deps`.
+    pub fn push_column(&mut self, name: String, expr: Sql) -> usize {
+        let deps = std::mem::take(&mut self.deps);
+        self.columns.push(Column { name, expr, deps });
+        self.columns.len() - 1
+    }
+
+    /// A reference to column `i` (and a dependency on it).
+    pub fn col(&mut self, i: usize) -> Sql {
+        self.deps.insert(i);
+        col(raw(&self.columns[i].name))
+    }
+
+    /// `e` computed once, in a column of its own, when it would otherwise be written twice
+    /// (a `min` reads both operands twice). Inside a `where` it stays inline: it depends on
+    /// the element.
+    pub fn hoist(&mut self, e: Sql) -> Sql {
+        let simple = match &e {
+            Sql::Identifier(_) | Sql::CompoundIdentifier(_) | Sql::Value(_) => true,
+            Sql::Cast { expr, .. } => matches!(**expr, Sql::Value(_)),
+            _ => false,
+        };
+        if simple || !self.elems.is_empty() {
+            return e;
+        }
+        self.hoisted += 1;
+        let deps = self.deps.clone();
+        self.columns.push(Column {
+            name: format!("t{}", self.hoisted),
+            expr: e,
+            deps,
+        });
+        let i = self.columns.len() - 1;
+        self.col(i)
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Literals
+
+    pub fn int(&self, v: i64) -> Sql {
+        let lit = if v == i64::MIN {
+            bin(int(-i64::MAX), Op::Minus, int(1))
+        } else {
+            int(v)
+        };
+        cast(lit, self.spec.types.int)
+    }
+
+    pub fn number(&self, x: f64) -> Sql {
+        let text = if x.is_nan() {
+            return cast(single_quoted("NaN"), self.spec.types.number);
+        } else if x.is_infinite() {
+            let s = if x > 0.0 { "Infinity" } else { "-Infinity" };
+            return cast(single_quoted(s), self.spec.types.number);
+        } else if x == 0.0 && x.is_sign_negative() {
+            return cast(single_quoted("-0"), self.spec.types.number);
+        } else {
+            // Scientific notation: read as a double by every engine (a plain `0.1` is a
+            // DECIMAL in DuckDB, Spark and Snowflake), and `{:e}` is the shortest text that
+            // reads back to the same double.
+            format!("{x:e}")
+        };
+        cast(number_text(text), self.spec.types.number)
+    }
+
+    pub fn string(&self, span: Span, s: &str) -> R<Sql> {
+        text::literal(self.spec, s).map_err(|why| Refusal::new(span, self.spec, why))
+    }
+
+    /// A regex pattern or other text with backslashes and no quotes, read back exactly.
+    pub fn pattern_literal(&self, p: &str) -> Sql {
+        match self.spec.strings {
+            super::dialect::Strings::Standard => single_quoted(p),
+            super::dialect::Strings::Backslash { .. } => single_quoted(&p.replace('\\', "\\\\")),
+        }
+    }
+
+    pub fn constant(&mut self, span: Span, v: &Value, ty: &Ty) -> R<Sql> {
+        Ok(match v {
+            Value::Missing => cast(null(), &self.type_name(span, ty.base())?),
+            Value::Int(i) => self.int(*i),
+            Value::Number(x) => self.number(*x),
+            Value::Str(s) => self.string(span, s)?,
+            Value::Bool(b) => boolean(*b),
+            Value::Timestamp(ms) | Value::Duration(ms) => self.int(*ms),
+            Value::List(items) => {
+                let elem_ty = match ty.base() {
+                    Ty::List(t) => (**t).clone(),
+                    _ => Ty::String,
+                };
+                let items = items
+                    .iter()
+                    .map(|i| self.constant(span, i, &elem_ty))
+                    .collect::<R<Vec<_>>>()?;
+                self.array(span, items, &elem_ty)?
+            }
+            Value::Record(_) => {
+                return Err(Refusal::new(
+                    span,
+                    self.spec,
+                    "a record literal has no SQL form".to_string(),
+                ))
+            }
+        })
+    }
+
+    /// The name of a scalar type inside the query (timestamps and durations are milliseconds).
+    pub fn type_name(&self, span: Span, ty: &Ty) -> R<String> {
+        let t = &self.spec.types;
+        Ok(match ty.base() {
+            Ty::Int | Ty::Timestamp | Ty::Duration => t.int.to_string(),
+            Ty::Number => t.number.to_string(),
+            Ty::String | Ty::Enum(_) => t.string.to_string(),
+            Ty::Bool => t.bool.to_string(),
+            Ty::List(e) => super::ddl::array_type(self.spec, &self.type_name(span, e)?),
+            other => {
+                return Err(Refusal::new(
+                    span,
+                    self.spec,
+                    format!("a value of type `{other}` has no SQL type here"),
+                ))
+            }
+        })
+    }
+
+    /// The query stops with `message`.
+    pub fn fail(&self, message: &str) -> Sql {
+        let text = single_quoted(&format!("smql: {message}"));
+        match self.spec.fail {
+            Fail::Function(f) => call(f, vec![text]),
+            Fail::CastText => cast(text, self.spec.types.int),
+        }
+    }
+
+    pub fn now(&mut self) -> Sql {
+        match (self.now, self.now_col) {
+            (Some(ms), _) => self.int(ms),
+            (None, Some(c)) => self.col(c),
+            (None, None) => self.int(0),
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Numbers
+
+    pub fn is_nan(&self, e: Sql) -> Sql {
+        match self.spec.isnan {
+            Some(f) => call(f, vec![e]),
+            None => eq(e, self.number(f64::NAN)),
+        }
+    }
+
+    /// `e` can be NaN (a literal that is not, cannot).
+    fn maybe_nan(e: &Sql) -> bool {
+        !matches!(e, Sql::Cast { expr, .. } if matches!(**expr, Sql::Value(ref v) if !v.to_string().contains("NaN")))
+    }
+
+    /// `a op b` on numbers, with IEEE's answer for NaN where the dialect orders NaN.
+    fn compare_numbers(&mut self, op: CmpOp, a: Sql, b: Sql) -> Sql {
+        let sql_op = cmp_op(op);
+        if self.spec.nan == Nan::Ieee {
+            return bin(a, sql_op, b);
+        }
+        // NaN is equal to itself and above every number there: guard the side that makes
+        // the comparison true when it is NaN.
+        let guard_a = matches!(op, CmpOp::Eq | CmpOp::Gt | CmpOp::Ge | CmpOp::Ne);
+        let guarded = if guard_a { &a } else { &b };
+        if !Self::maybe_nan(guarded) {
+            return bin(a, sql_op, b);
+        }
+        let (a, b) = (self.hoist(a), self.hoist(b));
+        let side = if guard_a { a.clone() } else { b.clone() };
+        if op == CmpOp::Ne {
+            or(self.is_nan(side), bin(a, sql_op, b))
+        } else {
+            and(not(self.is_nan(side)), bin(a, sql_op, b))
+        }
+    }
+
+    /// `min`/`max` of numbers as `math::min_num`/`max_num`: NaN if either is NaN, the left
+    /// operand on a tie.
+    pub fn min_max_num(&mut self, a: Sql, b: Sql, max: bool) -> Sql {
+        let (a, b) = (self.hoist(a), self.hoist(b));
+        let pick_b = bin(b.clone(), if max { Op::Gt } else { Op::Lt }, a.clone());
+        let nan = or(self.is_nan(a.clone()), self.is_nan(b.clone()));
+        case(vec![(nan, self.number(f64::NAN)), (pick_b, b)], Some(a))
+    }
+
+    /// `min`/`max` of ints, timestamps or durations: the left operand on a tie (LEAST and
+    /// GREATEST are NULL on any NULL in BigQuery and Snowflake: a CASE means the same
+    /// everywhere).
+    fn min_max_int(&mut self, a: Sql, b: Sql, max: bool) -> Sql {
+        let (a, b) = (self.hoist(a), self.hoist(b));
+        let pick_b = bin(b.clone(), if max { Op::Gt } else { Op::Lt }, a.clone());
+        if_then(pick_b, b, a)
+    }
+
+    /// Integer arithmetic that stops the query on overflow.
+    pub fn checked(&mut self, op: Op, a: Sql, b: Sql, what: &str) -> Sql {
+        let message = format!("{what} overflow");
+        match self.spec.overflow {
+            Overflow::Native => bin(a, op, b),
+            Overflow::TryFunctions => {
+                let f = match op {
+                    Op::Plus => "try_add",
+                    Op::Minus => "try_subtract",
+                    _ => "try_multiply",
+                };
+                call("coalesce", vec![call(f, vec![a, b]), self.fail(&message)])
+            }
+            Overflow::RangeCheck => {
+                let r = self.hoist(bin(a, op, b));
+                self.in_i64(r, &message)
+            }
+        }
+    }
+
+    /// `r` if it fits in an `i64`, else the query stops.
+    fn in_i64(&self, r: Sql, message: &str) -> Sql {
+        let fits = and(
+            bin(r.clone(), Op::GtEq, self.int(i64::MIN)),
+            bin(r.clone(), Op::LtEq, self.int(i64::MAX)),
+        );
+        if_then(fits, r, self.fail(message))
+    }
+
+    fn checked_abs(&mut self, x: Sql, what: &str) -> Sql {
+        match self.spec.overflow {
+            Overflow::Native => call("abs", vec![x]),
+            _ => {
+                let x = self.hoist(x);
+                let message = format!("{what} overflow");
+                if_then(
+                    eq(x.clone(), self.int(i64::MIN)),
+                    self.fail(&message),
+                    call("abs", vec![x]),
+                )
+            }
+        }
+    }
+
+    /// `x / y` with IEEE results for a zero `y` (±inf, NaN), where the engine fails or gives
+    /// NULL instead.
+    fn divide(&mut self, a: Sql, b: Sql) -> Sql {
+        if let Some(f) = self.spec.ieee_division {
+            return call(f, vec![a, b]);
+        }
+        let (a, b) = (self.hoist(a), self.hoist(b));
+        let zero = self.number(0.0);
+        // The sign of a zero divisor: atan2(±0, -1) is ±π.
+        let b_positive = bin(
+            call("atan2", vec![b.clone(), self.number(-1.0)]),
+            Op::Gt,
+            zero.clone(),
+        );
+        let by_zero = case(
+            vec![
+                (
+                    or(eq(a.clone(), zero.clone()), self.is_nan(a.clone())),
+                    self.number(f64::NAN),
+                ),
+                (
+                    eq(bin(a.clone(), Op::Gt, zero.clone()), b_positive),
+                    self.number(f64::INFINITY),
+                ),
+            ],
+            Some(self.number(f64::NEG_INFINITY)),
+        );
+        if_then(eq(b.clone(), zero), by_zero, bin(a, Op::Divide, b))
+    }
+
+    /// `f64::round` (half away from zero) from `floor`, for engines whose `round` is not it.
+    fn round_half_away(&mut self, x: Sql) -> Sql {
+        let x = self.hoist(x);
+        let limit = self.number(4_503_599_627_370_496.0);
+        let half = self.number(0.5);
+        let one = self.number(1.0);
+        let floor = |l: &Self, y: Sql| l.floor_double(y);
+        let positive = |l: &mut Self, y: Sql| {
+            let f = floor(l, y.clone());
+            if_then(
+                bin(bin(y, Op::Minus, f.clone()), Op::GtEq, half.clone()),
+                bin(f.clone(), Op::Plus, one.clone()),
+                f,
+            )
+        };
+        let keep = or(
+            not(bin(call("abs", vec![x.clone()]), Op::Lt, limit)),
+            eq(x.clone(), self.number(0.0)),
+        );
+        let neg_branch = neg(positive(self, neg(x.clone())));
+        let pos_branch = positive(self, x.clone());
+        case(
+            vec![
+                (keep, x.clone()),
+                (bin(x, Op::Lt, self.number(0.0)), neg_branch),
+            ],
+            Some(pos_branch),
+        )
+    }
+
+    /// `floor` as a double (Spark's is a BIGINT).
+    fn floor_double(&self, x: Sql) -> Sql {
+        let f = call("floor", vec![x]);
+        if self.spec.floor_is_double {
+            f
+        } else {
+            cast(f, self.spec.types.number)
+        }
+    }
+
+    /// `f64::floor`/`ceil` where the engine's return a BIGINT: large values, NaN, infinities
+    /// and zeros (with their sign) as they are.
+    fn floor_ceil(&mut self, x: Sql, ceil: bool) -> Sql {
+        let name = if ceil { "ceil" } else { "floor" };
+        if self.spec.floor_is_double {
+            return call(name, vec![x]);
+        }
+        let x = self.hoist(x);
+        let keep = or(
+            not(bin(
+                call("abs", vec![x.clone()]),
+                Op::Lt,
+                self.number(4_503_599_627_370_496.0),
+            )),
+            eq(x.clone(), self.number(0.0)),
+        );
+        let mut arms = vec![(keep, x.clone())];
+        if ceil {
+            // ceil of (-1, 0) is -0.0.
+            let between = and(
+                bin(x.clone(), Op::Lt, self.number(0.0)),
+                bin(x.clone(), Op::Gt, self.number(-1.0)),
+            );
+            arms.push((between, self.number(-0.0)));
+        }
+        case(
+            arms,
+            Some(cast(call(name, vec![x]), self.spec.types.number)),
+        )
+    }
+
+    /// A double that must become an `i64` (a duration): in range and finite, else the query
+    /// stops.
+    fn to_i64_checked(&mut self, r: Sql, message: &str) -> Sql {
+        let r = self.hoist(r);
+        let fits = and(
+            bin(
+                r.clone(),
+                Op::GtEq,
+                cast(number_text(I64_MIN_F.into()), self.spec.types.number),
+            ),
+            bin(
+                r.clone(),
+                Op::Lt,
+                cast(number_text(I64_LIMIT_F.into()), self.spec.types.number),
+            ),
+        );
+        if_then(fits, cast(r, self.spec.types.int), self.fail(message))
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Expressions
+
+    pub fn expr(&mut self, e: &Expr) -> R<Sql> {
+        let span = e.span;
+        Ok(match &e.kind {
+            ExprKind::Const(v) => self.constant(span, v, &e.ty)?,
+            ExprKind::Field(id) => {
+                let c = self.field_cols[id.0 as usize];
+                self.col(c)
+            }
+            ExprKind::Def(id) => self.node_col(span, self.def_cols[id.0 as usize])?,
+            ExprKind::Score(id) => self.node_col(span, self.score_cols[id.0 as usize])?,
+            ExprKind::Grade(id) => self.node_col(span, self.grade_cols[id.0 as usize])?,
+            ExprKind::Stage => self.node_col(span, self.stage_col)?,
+            ExprKind::Elem { level } => self.elem(span, *level)?.value,
+            ExprKind::ElemField { level, index } => {
+                let elem = self.elem(span, *level)?;
+                self.elem_field(span, &elem, *index)?
+            }
+            ExprKind::Now => self.now(),
+            ExprKind::ToNumber(x) => {
+                let x = self.expr(x)?;
+                cast(x, self.spec.types.number)
+            }
+            ExprKind::Neg(x) => {
+                let is_number = x.ty.base() == &Ty::Number;
+                let v = self.expr(x)?;
+                if is_number {
+                    neg(v)
+                } else {
+                    let what = if x.ty.base() == &Ty::Duration {
+                        "duration"
+                    } else {
+                        "integer"
+                    };
+                    let zero = self.int(0);
+                    self.checked(Op::Minus, zero, v, what)
+                }
+            }
+            ExprKind::Not(x) => not(self.expr(x)?),
+            ExprKind::And(a, b) => and(self.expr(a)?, self.expr(b)?),
+            ExprKind::Or(a, b) => or(self.expr(a)?, self.expr(b)?),
+            ExprKind::Arith(op, a, b) => self.arith(*op, a, b)?,
+            ExprKind::Cmp(op, a, b) => self.compare(*op, a, b)?,
+            ExprKind::In { x, list, negated } => {
+                let r = self.member(x, list)?;
+                if *negated {
+                    not(r)
+                } else {
+                    r
+                }
+            }
+            ExprKind::ListLit(items) => {
+                let elem_ty = match e.ty.base() {
+                    Ty::List(t) => (**t).clone(),
+                    _ => Ty::String,
+                };
+                let items = items.iter().map(|i| self.expr(i)).collect::<R<Vec<_>>>()?;
+                self.array(span, items, &elem_ty)?
+            }
+            ExprKind::ListContains { list, quant, arg } => self.list_contains(list, *quant, arg)?,
+            ExprKind::TextContains {
+                subject,
+                quant,
+                arg,
+            } => self.text_search(subject, *quant, arg, TextOp::Contains)?,
+            ExprKind::StartsWith(s, p) => self.text_search(s, Quant::One, p, TextOp::StartsWith)?,
+            ExprKind::EndsWith(s, p) => self.text_search(s, Quant::One, p, TextOp::EndsWith)?,
+            ExprKind::Matches(s, pattern) => {
+                let p =
+                    super::regex::translate(&pattern.source, self.spec.regex, self.spec.max_repeat)
+                        .map_err(|why| Refusal::new(span, self.spec, why))?;
+                let s = self.expr(s)?;
+                let p = self.pattern_literal(&p);
+                self.search(self.spec.regex_search, s, p)
+            }
+            ExprKind::IsPresent(x) => is_not_null(self.expr(x)?),
+            ExprKind::IsMissing(x) => is_null(self.expr(x)?),
+            ExprKind::Coalesce(x, d) => call("coalesce", vec![self.expr(x)?, self.expr(d)?]),
+            ExprKind::Within(t, d) => self.within(t, d)?,
+            ExprKind::If(c, a, b) => if_then(self.expr(c)?, self.expr(a)?, self.expr(b)?),
+            ExprKind::Call(f, args) => self.call(span, *f, args)?,
+            ExprKind::Agg {
+                op,
+                list,
+                cond,
+                half_life_ms,
+            } => self.aggregate(span, *op, list, cond.as_deref(), *half_life_ms)?,
+        })
+    }
+
+    fn node_col(&mut self, span: Span, c: Option<usize>) -> R<Sql> {
+        match c {
+            Some(c) => Ok(self.col(c)),
+            None => Err(Refusal::internal(
+                span,
+                "a name is used before it is computed",
+            )),
+        }
+    }
+
+    fn elem(&self, span: Span, level: u32) -> R<Elem> {
+        let depth = self.elems.len();
+        depth
+            .checked_sub(1 + level as usize)
+            .and_then(|i| self.elems.get(i))
+            .cloned()
+            .ok_or_else(|| Refusal::internal(span, "no `where` element at this level"))
+    }
+
+    fn arith(&mut self, op: ArithOp, a: &Expr, b: &Expr) -> R<Sql> {
+        use ArithOp::*;
+        let (x, y) = (self.expr(a)?, self.expr(b)?);
+        Ok(match op {
+            AddInt => self.checked(Op::Plus, x, y, "integer"),
+            SubInt => self.checked(Op::Minus, x, y, "integer"),
+            MulInt => self.checked(Op::Multiply, x, y, "integer"),
+            AddNum => bin(x, Op::Plus, y),
+            SubNum => bin(x, Op::Minus, y),
+            MulNum => bin(x, Op::Multiply, y),
+            DivNum => self.divide(x, y),
+            AddTsDur => self.checked(Op::Plus, x, y, "timestamp"),
+            SubTsDur => self.checked(Op::Minus, x, y, "timestamp"),
+            SubTsTs | SubDur => self.checked(Op::Minus, x, y, "duration"),
+            AddDur => self.checked(Op::Plus, x, y, "duration"),
+            MulDurNum => {
+                // Either operand order; the number may still be an int.
+                let (d, n, n_ty) = if a.ty.base() == &Ty::Duration {
+                    (x, y, b.ty.base().clone())
+                } else {
+                    (y, x, a.ty.base().clone())
+                };
+                let n = if n_ty == Ty::Int {
+                    cast(n, self.spec.types.number)
+                } else {
+                    n
+                };
+                let product = bin(cast(d, self.spec.types.number), Op::Multiply, n);
+                let rounded = if self.spec.round_half_away {
+                    call("round", vec![product])
+                } else {
+                    self.round_half_away(product)
+                };
+                self.to_i64_checked(rounded, "duration overflow")
+            }
+            Concat => bin(x, Op::StringConcat, y),
+        })
+    }
+
+    fn compare(&mut self, op: CmpOp, a: &Expr, b: &Expr) -> R<Sql> {
+        let enum_ty = match (a.ty.base(), b.ty.base()) {
+            (Ty::Enum(e), _) | (_, Ty::Enum(e)) => Some(e.clone()),
+            _ => None,
+        };
+        if let (Some(e), false) = (&enum_ty, matches!(op, CmpOp::Eq | CmpOp::Ne)) {
+            return self.compare_enum(op, e, a, b);
+        }
+        let (x, y) = (self.expr(a)?, self.expr(b)?);
+        Ok(match a.ty.base() {
+            Ty::Number => self.compare_numbers(op, x, y),
+            Ty::String if self.spec.collate_c && !matches!(op, CmpOp::Eq | CmpOp::Ne) => {
+                let c = |e: Sql| Sql::Collate {
+                    expr: Box::new(paren(e)),
+                    collation: ObjectName::from(vec![quoted('"', "C")]),
+                };
+                bin(c(x), cmp_op(op), c(y))
+            }
+            _ => bin(x, cmp_op(op), y),
+        })
+    }
+
+    /// `<` … `>=` of enums (and `stage`) by declared position; a label outside the order (a
+    /// detour) is not ordered at all.
+    fn compare_enum(&mut self, op: CmpOp, e: &crate::ir::EnumType, a: &Expr, b: &Expr) -> R<Sql> {
+        let ordered: Vec<&String> = match e.stage_path_len {
+            Some(n) => e.values.iter().take(n).collect(),
+            None => e.values.iter().collect(),
+        };
+        let holds = |p: usize, q: usize| match op {
+            CmpOp::Lt => p < q,
+            CmpOp::Le => p <= q,
+            CmpOp::Gt => p > q,
+            _ => p >= q,
+        };
+        // Against a label: the set of labels that compare so (`stage >= "MQL"` is `stage IN
+        // ('MQL', 'SQL', …)`).
+        let literal = |x: &Expr| match &x.kind {
+            ExprKind::Const(Value::Str(s)) => Some(s.clone()),
+            _ => None,
+        };
+        let (lit, other, flipped) = match (literal(a), literal(b)) {
+            (_, Some(s)) => (Some(s), a, false),
+            (Some(s), _) => (Some(s), b, true),
+            _ => (None, a, false),
+        };
+        if let Some(s) = lit {
+            let Some(q) = ordered.iter().position(|v| v.as_str() == &*s) else {
+                return Ok(boolean(false));
+            };
+            let labels: Vec<&String> = ordered
+                .iter()
+                .enumerate()
+                .filter(|&(p, _)| if flipped { holds(q, p) } else { holds(p, q) })
+                .map(|(_, v)| *v)
+                .collect();
+            if labels.is_empty() {
+                return Ok(boolean(false));
+            }
+            let x = self.expr(other)?;
+            let items = labels
+                .iter()
+                .map(|l| self.string(other.span, l))
+                .collect::<R<Vec<_>>>()?;
+            return Ok(call(
+                "coalesce",
+                vec![in_list(x, items, false), boolean(false)],
+            ));
+        }
+        let position = |l: &mut Self, x: &Expr| -> R<Sql> {
+            let v = l.expr(x)?;
+            let arms = ordered
+                .iter()
+                .enumerate()
+                .map(|(i, label)| Ok((l.string(x.span, label)?, int(i as i64))))
+                .collect::<R<Vec<_>>>()?;
+            Ok(case_of(v, arms, None))
+        };
+        let (p, q) = (position(self, a)?, position(self, b)?);
+        Ok(call(
+            "coalesce",
+            vec![bin(p, cmp_op(op), q), boolean(false)],
+        ))
+    }
+
+    fn within(&mut self, t: &Expr, d: &Expr) -> R<Sql> {
+        let tv = self.expr(t)?;
+        if let (Some(now), ExprKind::Const(Value::Duration(dv))) = (self.now, &d.kind) {
+            // Both known: `now - d <= t <= now`, the bound computed here without overflow.
+            let lower = now as i128 - *dv as i128;
+            if *dv < 0 {
+                return Ok(boolean(false));
+            }
+            let tv = self.hoist(tv);
+            let upper = bin(tv.clone(), Op::LtEq, self.int(now));
+            return Ok(if lower < i64::MIN as i128 {
+                upper
+            } else {
+                and(upper, bin(tv, Op::GtEq, self.int(lower as i64)))
+            });
+        }
+        let tv = self.hoist(tv);
+        let dv = self.expr(d)?;
+        let now = self.now();
+        let wide = self.spec.types.wide;
+        let age = bin(cast(now.clone(), wide), Op::Minus, cast(tv.clone(), wide));
+        Ok(and(bin(age, Op::LtEq, dv), bin(tv, Op::LtEq, now)))
+    }
+
+    fn call(&mut self, span: Span, f: Func, args: &[Expr]) -> R<Sql> {
+        let arg = |i: usize| {
+            args.get(i)
+                .ok_or_else(|| Refusal::internal(span, "a function is missing an argument"))
+        };
+        let a = |l: &mut Self, i: usize| -> R<Sql> { l.expr(arg(i)?) };
+        Ok(match f {
+            Func::Lower => {
+                let s = a(self, 0)?;
+                self.lower_text(s)
+            }
+            Func::Upper => {
+                let s = a(self, 0)?;
+                self.upper_text(s)
+            }
+            Func::Trim => {
+                let s = a(self, 0)?;
+                let chars = self.string(span, &text::white_space())?;
+                match self.spec.trim_chars {
+                    super::dialect::TrimChars::Call(f) => call(f, vec![s, chars]),
+                    super::dialect::TrimChars::Both => Sql::Trim {
+                        expr: Box::new(s),
+                        trim_where: Some(sqlparser::ast::TrimWhereField::Both),
+                        trim_what: Some(Box::new(chars)),
+                        trim_characters: None,
+                    },
+                }
+            }
+            Func::LenStr => {
+                let s = a(self, 0)?;
+                cast(call(self.spec.char_length, vec![s]), self.spec.types.int)
+            }
+            Func::LenList => {
+                let l = a(self, 0)?;
+                let is_records = matches!(arg(0)?.ty.base(), Ty::Records(_));
+                self.list_len(l, is_records)
+            }
+            Func::Domain => {
+                let s = a(self, 0)?;
+                let after = self.after_last_at(span, s)?;
+                self.lower_text(after)
+            }
+            Func::MinInt | Func::MinTs | Func::MinDur => {
+                let (x, y) = (a(self, 0)?, a(self, 1)?);
+                self.min_max_int(x, y, false)
+            }
+            Func::MaxInt | Func::MaxTs | Func::MaxDur => {
+                let (x, y) = (a(self, 0)?, a(self, 1)?);
+                self.min_max_int(x, y, true)
+            }
+            Func::MinNum | Func::MaxNum => {
+                let (x, y) = (a(self, 0)?, a(self, 1)?);
+                self.min_max_num(x, y, f == Func::MaxNum)
+            }
+            Func::AbsInt => {
+                let x = a(self, 0)?;
+                self.checked_abs(x, "integer")
+            }
+            Func::AbsDur => {
+                let x = a(self, 0)?;
+                self.checked_abs(x, "duration")
+            }
+            Func::AbsNum => call("abs", vec![a(self, 0)?]),
+            Func::Round => {
+                let x = a(self, 0)?;
+                if self.spec.round_half_away {
+                    call("round", vec![x])
+                } else {
+                    self.round_half_away(x)
+                }
+            }
+            Func::Floor => {
+                let x = a(self, 0)?;
+                self.floor_ceil(x, false)
+            }
+            Func::Ceil => {
+                let x = a(self, 0)?;
+                self.floor_ceil(x, true)
+            }
+            Func::Days | Func::Hours | Func::Minutes => {
+                let unit = match f {
+                    Func::Days => MS_PER_DAY,
+                    Func::Hours => MS_PER_HOUR,
+                    _ => MS_PER_MIN,
+                };
+                let d = a(self, 0)?;
+                let n = self.spec.types.number;
+                bin(cast(d, n), Op::Divide, self.number(unit as f64))
+            }
+        })
+    }
+
+    fn after_last_at(&mut self, span: Span, s: Sql) -> R<Sql> {
+        use super::dialect::AfterLast;
+        let at = self.string(span, "@")?;
+        Ok(match self.spec.after_last_at {
+            AfterLast::SplitPart(f) => call(f, vec![s, at, self.int(-1)]),
+            AfterLast::SubstringIndex => call("substring_index", vec![s, at, int(-1)]),
+            AfterLast::ReverseSplit => {
+                let parts = call("ARRAY_REVERSE", vec![call("SPLIT", vec![s, at])]);
+                Sql::CompoundFieldAccess {
+                    root: Box::new(parts),
+                    access_chain: vec![sqlparser::ast::AccessExpr::Subscript(
+                        sqlparser::ast::Subscript::Index {
+                            index: call("SAFE_OFFSET", vec![int(0)]),
+                        },
+                    )],
+                }
+            }
+        })
+    }
+
+    /// `s` through a one-to-one character map.
+    pub fn translate(&self, s: Sql, map: &text::CharMap) -> Sql {
+        if map.is_empty() {
+            return s;
+        }
+        // The maps hold no quote, backslash or control character that would need more than a
+        // plain literal; `literal` handles them anyway.
+        let lit = |t: &str| text::literal(self.spec, t).unwrap_or_else(|_| single_quoted(t));
+        call("translate", vec![s, lit(&map.from), lit(&map.to)])
+    }
+
+    /// `s` stops the query with `message` when it holds any of `chars`.
+    fn refuse_chars(&mut self, s: Sql, chars: &str, message: &str, then: Sql) -> Sql {
+        let s = self.hoist(s);
+        let lit = text::literal(self.spec, chars).unwrap_or_else(|_| single_quoted(chars));
+        let kept = call(
+            self.spec.char_length,
+            vec![call("translate", vec![s.clone(), lit, single_quoted("")])],
+        );
+        let has = bin(kept, Op::NotEq, call(self.spec.char_length, vec![s]));
+        if_then(has, self.fail(message), then)
+    }
+
+    /// `str::to_lowercase`.
+    fn lower_text(&mut self, s: Sql) -> Sql {
+        let s = self.hoist(s);
+        let dotted = call(
+            "replace",
+            vec![s.clone(), single_quoted("İ"), single_quoted("i\u{307}")],
+        );
+        let lowered = self.translate(dotted, &text::tables().lower);
+        self.refuse_chars(
+            s,
+            "Σ",
+            "lower() of text with a capital sigma (its final form depends on the word) is not supported in SQL",
+            lowered,
+        )
+    }
+
+    /// `str::to_uppercase`.
+    fn upper_text(&mut self, s: Sql) -> Sql {
+        let s = self.hoist(s);
+        let sharp = call(
+            "replace",
+            vec![s.clone(), single_quoted("ß"), single_quoted("SS")],
+        );
+        let uppered = self.translate(sharp, &text::tables().upper);
+        self.refuse_chars(
+            s,
+            &text::tables().upper_multi,
+            "upper() of text with a ligature or a letter whose capital is several letters is not supported in SQL",
+            uppered,
+        )
+    }
+
+    /// A text test spelled the dialect's way.
+    pub fn search(&self, how: Search, s: Sql, n: Sql) -> Sql {
+        match how {
+            Search::Call(f) => call(f, vec![s, n]),
+            Search::PositionOf(f) => bin(call(f, vec![s, n]), Op::Gt, int(0)),
+            Search::Operator(_) => bin(s, Op::PGRegexMatch, n),
+            Search::Slice => {
+                let len = call(self.spec.char_length, vec![n.clone()]);
+                eq(call("right", vec![s, len]), n)
+            }
+        }
+    }
+}
+
+pub(super) fn cmp_op(op: CmpOp) -> Op {
+    match op {
+        CmpOp::Eq => Op::Eq,
+        CmpOp::Ne => Op::NotEq,
+        CmpOp::Lt => Op::Lt,
+        CmpOp::Le => Op::LtEq,
+        CmpOp::Gt => Op::Gt,
+        CmpOp::Ge => Op::GtEq,
+    }
+}
