@@ -209,12 +209,27 @@ impl<'a> Lower<'a> {
         })
     }
 
-    /// The query stops with `message`.
+    /// The query stops with `message` (where it would give an int).
     pub fn fail(&self, message: &str) -> Sql {
+        self.fail_as(message, self.spec.types.int)
+    }
+
+    /// The query stops with `message`, where it would give a value of type `ty`.
+    pub fn fail_as(&self, message: &str, ty: &str) -> Sql {
         let text = single_quoted(&format!("smql: {message}"));
         match self.spec.fail {
             Fail::Function(f) => call(f, vec![text]),
-            Fail::CastText => cast(text, self.spec.types.int),
+            // `concat` is not folded while planning (it is only stable), so the cast fails
+            // only on the rows that reach it; PostgreSQL folds `CAST('…' AS BIGINT)` itself
+            // in a branch no row takes.
+            Fail::CastText => {
+                let failing = cast(call("concat", vec![text]), self.spec.types.int);
+                if ty == self.spec.types.int {
+                    failing
+                } else {
+                    cast(failing, ty)
+                }
+            }
         }
     }
 
@@ -800,7 +815,7 @@ impl<'a> Lower<'a> {
         use super::dialect::AfterLast;
         let at = self.string(span, "@")?;
         Ok(match self.spec.after_last_at {
-            AfterLast::SplitPart(f) => call(f, vec![s, at, self.int(-1)]),
+            AfterLast::SplitPart(f) => call(f, vec![s, at, int(-1)]),
             AfterLast::SubstringIndex => call("substring_index", vec![s, at, int(-1)]),
             AfterLast::ReverseSplit => {
                 let parts = call("ARRAY_REVERSE", vec![call("SPLIT", vec![s, at])]);
@@ -836,7 +851,7 @@ impl<'a> Lower<'a> {
             vec![call("translate", vec![s.clone(), lit, single_quoted("")])],
         );
         let has = bin(kept, Op::NotEq, call(self.spec.char_length, vec![s]));
-        if_then(has, self.fail(message), then)
+        if_then(has, self.fail_as(message, self.spec.types.string), then)
     }
 
     /// `str::to_lowercase`.

@@ -34,13 +34,17 @@ def value(v):
             v = v.replace(tzinfo=datetime.timezone.utc)
         delta = v - datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
         return {"ms": delta.days * 86_400_000 + delta.seconds * 1000 + delta.microseconds // 1000}
+    if hasattr(v, "asDict"):  # a Spark Row (a row, or a struct): before tuple, which it is
+        return {k: value(x) for k, x in v.asDict().items()}
     if isinstance(v, (list, tuple)):
         return [value(x) for x in v]
     if isinstance(v, dict):
         return {k: value(x) for k, x in v.items()}
-    if hasattr(v, "asDict"):  # a Spark Row (a struct)
-        return {k: value(x) for k, x in v.asDict().items()}
     return str(v)
+
+
+def quote(name):
+    return '"%s"' % name.replace('"', '""')
 
 
 def ddl_columns(ddl):
@@ -67,18 +71,63 @@ def run_duckdb(job):
 
 
 def duckdb_query(con, q):
+    import pyarrow as pa
+
     try:
-        cur = con.execute(q)
-        names = [d[0] for d in cur.description]
-        return {"rows": [dict(zip(names, map(value, r))) for r in cur.fetchall()]}
+        # Timestamps leave as epoch ms: DuckDB holds instants (a TIMESTAMP_MS) that neither
+        # Arrow's microseconds nor Python's datetime can.
+        con.execute("CREATE OR REPLACE TEMP VIEW smql_result AS " + q.rstrip().rstrip(";"))
+        types = con.execute("SELECT column_name, column_type FROM (DESCRIBE smql_result)").fetchall()
+        items = ", ".join(
+            ('epoch_ms(%s) AS %s' if t.startswith("TIMESTAMP") else "%s AS %s") % (quote(n), quote(n))
+            for n, t in types
+        )
+        cur = con.execute("SELECT %s FROM smql_result" % items)
+        stamps = {n for n, t in types if t.startswith("TIMESTAMP")}
+        table = cur.to_arrow_table() if hasattr(cur, "to_arrow_table") else cur.fetch_arrow_table()
     except Exception as e:  # the engine's error is the result
         return {"error": str(e)}
+    columns = []
+    for field, column in zip(table.schema, table.columns):
+        if field.name in stamps:
+            columns.append([None if v is None else {"ms": v} for v in column.to_pylist()])
+        else:
+            columns.append([value(v) for v in column.to_pylist()])
+    names = table.schema.names
+    return {"rows": [dict(zip(names, row)) for row in zip(*columns)] if columns else []}
+
+
+def pg_timestamp_ms(text):
+    """`YYYY-MM-DD HH:MM:SS[.ffffff]+00[ BC]` (any year) as epoch milliseconds."""
+    bc = text.endswith(" BC")
+    text = text[:-3] if bc else text
+    m = re.fullmatch(r"(\d+)-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))?\+00", text)
+    year, month, day, h, mi, sec, frac = m.groups()
+    year = int(year)
+    if bc:
+        year = 1 - year
+    # Days from the civil date (proleptic Gregorian), as smql's time module counts them.
+    y = year - (1 if int(month) <= 2 else 0)
+    era = y // 400
+    yoe = y - era * 400
+    mp = (int(month) + 9) % 12
+    doy = (153 * mp + 2) // 5 + int(day) - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    days = era * 146097 + doe - 719468
+    ms = int((frac or "0").ljust(3, "0")[:3])
+    return {"ms": ((days * 24 + int(h)) * 60 + int(mi)) * 60_000 + int(sec) * 1000 + ms}
 
 
 def run_postgres(job, dsn):
     import psycopg
+    from psycopg.adapt import Loader
+
+    class TimestampMs(Loader):
+        def load(self, data):
+            return pg_timestamp_ms(bytes(data).decode())
 
     con = psycopg.connect(dsn, autocommit=True)
+    con.adapters.register_loader("timestamptz", TimestampMs)
     con.execute("SET TimeZone = 'UTC'")
     for case in job:
         con.execute("DROP TABLE IF EXISTS leads")
@@ -101,12 +150,14 @@ def run_postgres(job, dsn):
 
 def run_spark(job):
     from pyspark.sql import SparkSession
+    from pyspark.sql import functions as F
 
     spark = (
         SparkSession.builder.master("local[2]")
         .appName("smql-sql-engines")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "2")
         .getOrCreate()
     )
@@ -118,8 +169,18 @@ def run_spark(job):
         results = []
         for q in case["queries"]:
             try:
-                rows = spark.sql(q).collect()
-                results.append({"rows": [value(r) for r in rows]})
+                df = spark.sql(q)
+                stamps = [f.name for f in df.schema.fields if f.dataType.typeName() == "timestamp"]
+                # Through microseconds: Python's datetime stops at the years 1 and 9999.
+                df = df.select(
+                    *[F.unix_micros(F.col("`%s`" % f.name)).alias(f.name) if f.name in stamps else F.col("`%s`" % f.name) for f in df.schema.fields]
+                )
+                rows = [value(r) for r in df.collect()]
+                for r in rows:
+                    for c in stamps:
+                        if r[c] is not None:
+                            r[c] = {"ms": r[c] // 1000}
+                results.append({"rows": rows})
             except Exception as e:
                 results.append({"error": re.sub(r"\s+", " ", str(e))[:2000]})
         yield case["name"], results
