@@ -4,11 +4,12 @@
 
 use sqlparser::ast::helpers::attached_token::AttachedToken;
 use sqlparser::ast::{
-    BinaryOperator, CaseWhen, CastKind, Cte, DataType, Expr, Function, FunctionArg,
-    FunctionArgExpr, FunctionArgumentList, FunctionArguments, GroupByExpr, Ident, InTarget,
-    LambdaFunction, LambdaFunctionParameter, LambdaSyntax, ObjectName, OneOrManyWithParens, Query,
-    Select, SelectFlavor, SelectItem, SetExpr, TableAlias, TableAliasColumnDef, TableFactor,
-    TableWithJoins, UnaryOperator, Value, WildcardAdditionalOptions, With,
+    BinaryOperator, CaseWhen, CastKind, Cte, CteAsMaterialized, DataType, Expr, Function,
+    FunctionArg, FunctionArgExpr, FunctionArgumentList, FunctionArguments, GroupByExpr, Ident,
+    InTarget, LambdaFunction, LambdaFunctionParameter, LambdaSyntax, ObjectName,
+    OneOrManyWithParens, Query, Select, SelectFlavor, SelectItem, SetExpr, TableAlias,
+    TableAliasColumnDef, TableFactor, TableWithJoins, UnaryOperator, Value,
+    WildcardAdditionalOptions, With,
 };
 
 /// A name written as is (a keyword-like type name such as `DOUBLE PRECISION`, or a function
@@ -245,8 +246,8 @@ pub fn lambda(params: Vec<Ident>, body: Expr, keyword: bool) -> Expr {
     })
 }
 
-/// `alias AS (query)`.
-pub fn cte(alias: Ident, query: Query) -> Cte {
+/// `alias AS [MATERIALIZED] (query)`.
+pub fn cte(alias: Ident, query: Query, materialized: bool) -> Cte {
     Cte {
         alias: TableAlias {
             explicit: false,
@@ -256,7 +257,7 @@ pub fn cte(alias: Ident, query: Query) -> Cte {
         },
         query: Box::new(query),
         from: None,
-        materialized: None,
+        materialized: materialized.then_some(CteAsMaterialized::Materialized),
         closing_paren_token: AttachedToken::empty(),
     }
 }

@@ -242,6 +242,10 @@ pub struct Spec {
     pub after_last_at: AfterLast,
     /// Largest `{n,m}` bound the regex engine accepts.
     pub max_repeat: u32,
+    /// CTEs are written `AS MATERIALIZED`: PostgreSQL otherwise inlines each level into the
+    /// next, copying an expression into every reference to it, which grows the query
+    /// exponentially with the depth of the rules.
+    pub materialized_ctes: bool,
 }
 
 /// How a two-argument text test is spelled.
@@ -349,6 +353,7 @@ pub static DUCKDB: Spec = Spec {
     trim_chars: TrimChars::Call("trim"),
     after_last_at: AfterLast::SplitPart("split_part"),
     max_repeat: 1000,
+    materialized_ctes: false,
 };
 
 /// PostgreSQL: subqueries over `unnest`, POSIX ARE, errors on float division by zero,
@@ -390,6 +395,7 @@ pub static POSTGRES: Spec = Spec {
     trim_chars: TrimChars::Call("btrim"),
     after_last_at: AfterLast::SplitPart("split_part"),
     max_repeat: 255,
+    materialized_ctes: true,
 };
 
 /// Spark SQL: arrow lambdas, Java regex, backslash-escaped literals, `floor` returning
@@ -440,6 +446,7 @@ pub static SPARK: Spec = Spec {
     trim_chars: TrimChars::Both,
     after_last_at: AfterLast::SubstringIndex,
     max_repeat: 1000,
+    materialized_ctes: false,
 };
 
 /// BigQuery: subqueries over `UNNEST`, RE2, IEEE comparisons, `IEEE_DIVIDE`.
@@ -482,6 +489,7 @@ pub static BIGQUERY: Spec = Spec {
     trim_chars: TrimChars::Call("TRIM"),
     after_last_at: AfterLast::ReverseSplit,
     max_repeat: 1000,
+    materialized_ctes: false,
 };
 
 /// Snowflake: arrow lambdas over `ARRAY`s of `OBJECT`s, `NUMBER(38, 0)` integers, POSIX
@@ -532,4 +540,5 @@ pub static SNOWFLAKE: Spec = Spec {
     trim_chars: TrimChars::Call("TRIM"),
     after_last_at: AfterLast::SplitPart("SPLIT_PART"),
     max_repeat: 255,
+    materialized_ctes: false,
 };

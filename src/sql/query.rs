@@ -382,6 +382,7 @@ fn assemble(
     let mut ctes = vec![cte(
         raw("smql_in"),
         select(vec![], first, Some(super::build::table(table)), None),
+        spec.materialized_ctes,
     )];
     let mut previous = "smql_in".to_string();
     for lv in 1..=top {
@@ -395,7 +396,11 @@ fn assemble(
         );
         let name = format!("smql_{lv}");
         let from = super::build::table(ObjectName::from(vec![raw(&previous)]));
-        ctes.push(cte(raw(&name), select(vec![], items, Some(from), None)));
+        ctes.push(cte(
+            raw(&name),
+            select(vec![], items, Some(from), None),
+            spec.materialized_ctes,
+        ));
         previous = name;
     }
     let from = super::build::table(ObjectName::from(vec![raw(&previous)]));

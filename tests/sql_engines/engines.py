@@ -128,6 +128,8 @@ def run_postgres(job, dsn):
 
     con = psycopg.connect(dsn, autocommit=True)
     con.adapters.register_loader("timestamptz", TimestampMs)
+    # A query that runs away fails the test instead of hanging it.
+    con.execute("SET statement_timeout = '120s'")
     con.execute("SET TimeZone = 'UTC'")
     for case in job:
         con.execute("DROP TABLE IF EXISTS leads")
