@@ -20,6 +20,7 @@ mod ddl;
 pub mod dialect;
 mod lists;
 mod lower;
+mod numbers;
 mod query;
 mod regex;
 mod text;

@@ -12,10 +12,12 @@
 //! - `upper` is, except `ß` (→ `SS`: a `replace`) and about a hundred ligatures and
 //!   precomposed letters (`ﬁ` → `FI`) that stop the query with a message.
 
-use super::build::{call, single_quoted};
+use super::build::*;
 use super::dialect::{Chr, Spec, Strings};
+use super::lower::{Lower, R};
 use crate::eval::text::fold_char;
-use sqlparser::ast::Expr;
+use crate::source::Span;
+use sqlparser::ast::{BinaryOperator as Op, Expr, Expr as Sql};
 use std::sync::OnceLock;
 
 /// A string literal that the dialect reads back as exactly `text`; `Err` with the reason when
@@ -155,6 +157,83 @@ pub fn white_space() -> String {
         .filter_map(char::from_u32)
         .filter(|c| c.is_whitespace())
         .collect()
+}
+
+impl Lower<'_> {
+    pub(super) fn after_last_at(&mut self, span: Span, s: Sql) -> R<Sql> {
+        use super::dialect::AfterLast;
+        let at = self.string(span, "@")?;
+        Ok(match self.spec.after_last_at {
+            AfterLast::SplitPart(f) => call(f, vec![s, at, int(-1)]),
+            AfterLast::SubstringIndex => call("substring_index", vec![s, at, int(-1)]),
+            AfterLast::ReverseSplit => {
+                let parts = call("ARRAY_REVERSE", vec![call("SPLIT", vec![s, at])]);
+                Sql::CompoundFieldAccess {
+                    root: Box::new(parts),
+                    access_chain: vec![sqlparser::ast::AccessExpr::Subscript(
+                        sqlparser::ast::Subscript::Index {
+                            index: call("SAFE_OFFSET", vec![int(0)]),
+                        },
+                    )],
+                }
+            }
+        })
+    }
+
+    /// `s` through a one-to-one character map.
+    pub fn translate(&self, s: Sql, map: &CharMap) -> Sql {
+        if map.is_empty() {
+            return s;
+        }
+        // The maps hold no quote, backslash or control character that would need more than a
+        // plain literal; `literal` handles them anyway.
+        let lit = |t: &str| literal(self.spec, t).unwrap_or_else(|_| single_quoted(t));
+        call("translate", vec![s, lit(&map.from), lit(&map.to)])
+    }
+
+    /// `s` stops the query with `message` when it holds any of `chars`.
+    fn refuse_chars(&mut self, s: Sql, chars: &str, message: &str, then: Sql) -> Sql {
+        let s = self.hoist(s);
+        let lit = literal(self.spec, chars).unwrap_or_else(|_| single_quoted(chars));
+        let kept = call(
+            self.spec.char_length,
+            vec![call("translate", vec![s.clone(), lit, single_quoted("")])],
+        );
+        let has = bin(kept, Op::NotEq, call(self.spec.char_length, vec![s]));
+        if_then(has, self.fail_as(message, self.spec.types.string), then)
+    }
+
+    /// `str::to_lowercase`.
+    pub(super) fn lower_text(&mut self, s: Sql) -> Sql {
+        let s = self.hoist(s);
+        let dotted = call(
+            "replace",
+            vec![s.clone(), single_quoted("İ"), single_quoted("i\u{307}")],
+        );
+        let lowered = self.translate(dotted, &tables().lower);
+        self.refuse_chars(
+            s,
+            "Σ",
+            "lower() of text with a capital sigma (its final form depends on the word) is not supported in SQL",
+            lowered,
+        )
+    }
+
+    /// `str::to_uppercase`.
+    pub(super) fn upper_text(&mut self, s: Sql) -> Sql {
+        let s = self.hoist(s);
+        let sharp = call(
+            "replace",
+            vec![s.clone(), single_quoted("ß"), single_quoted("SS")],
+        );
+        let uppered = self.translate(sharp, &tables().upper);
+        self.refuse_chars(
+            s,
+            &tables().upper_multi,
+            "upper() of text with a ligature or a letter whose capital is several letters is not supported in SQL",
+            uppered,
+        )
+    }
 }
 
 #[cfg(test)]

@@ -196,12 +196,11 @@ fn rfc3339_ms(ms: i64) -> String {
     }
 }
 
+/// What an engine gave for one query: its rows, or its error.
+pub type QueryResult = Result<Vec<Json>, String>;
+
 /// Runs `cases` on `engine` through `engines.py`: per case, per query, the rows or the error.
-pub fn run(
-    engine: &str,
-    cases: &[Case],
-    extra: &[&str],
-) -> Result<Vec<Vec<Result<Vec<Json>, String>>>, String> {
+pub fn run(engine: &str, cases: &[Case], extra: &[&str]) -> Result<Vec<Vec<QueryResult>>, String> {
     let dir = engines_dir().join("jobs");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let job_path = dir.join(format!("{engine}-{}.json", std::process::id()));
