@@ -10,10 +10,15 @@ use super::exit;
 use super::output_file::Sink;
 use super::rules::load_rules;
 use super::terminal::{stderr_wants_color, terminal_width};
+use crate::data::{ChunkSize, DataSource, Input, Reader};
 use crate::diag::render;
 use crate::eval::Source;
+use crate::ir::{Program, Ty};
 use crate::output::rows::{default_columns, select_columns};
+use crate::output::value::write_json_value;
 use crate::sql::{self, Dialect};
+use crate::value::Value;
+use std::io::Write;
 
 /// Which names the table's columns have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -51,6 +56,9 @@ pub struct CompileArgs {
     /// Print the `CREATE TABLE` statement for the schema instead of the query
     #[arg(long, conflicts_with_all = ["select", "as_of", "create_view"])]
     pub ddl: bool,
+    /// Write the records of DATA as the table's rows instead (NDJSON, read by the schema and the `input` block: timestamps RFC 3339, lists arrays, durations milliseconds), for an engine to load
+    #[arg(long, value_name = "DATA", conflicts_with_all = ["select", "as_of", "create_view", "ddl"])]
+    pub rows: Option<PathBuf>,
     /// Write the SQL to FILE (atomically) instead of stdout
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -69,6 +77,12 @@ pub(crate) fn run(args: &CompileArgs) -> Result<u8, Failure> {
     let rules = load_rules(&args.paths, args.quiet)?;
     let program = &rules.program;
     let input_names = args.columns == ColumnNames::Input;
+    if let Some(data) = &args.rows {
+        let mut sink = Sink::open(args.output.as_deref())?;
+        write_rows(program, data, input_names, args.quiet, &mut sink)?;
+        sink.commit()?;
+        return Ok(exit::OK);
+    }
     if args.ddl {
         let text = sql::create_table(program, args.dialect, &args.table, input_names);
         Sink::write_text(args.output.as_deref(), &text)?;
@@ -114,4 +128,73 @@ pub(crate) fn run(args: &CompileArgs) -> Result<u8, Failure> {
             Err(Failure::Reported(exit::FAILURE))
         }
     }
+}
+
+/// The records of `data` as NDJSON rows of the table the query reads: one object per record,
+/// keyed by the column names, each value as the schema read it (so CSV lists, the `input`
+/// block's formats and time zone are applied once, here). Durations are milliseconds, as the
+/// `--ddl` columns hold them. A bad record stops with its reason, as `smql eval` does.
+fn write_rows(
+    program: &Program,
+    data: &std::path::Path,
+    input_names: bool,
+    quiet: bool,
+    out: &mut Sink,
+) -> Result<(), Failure> {
+    let source = DataSource::from_arg(data);
+    if source == DataSource::Stdin {
+        return Err(Failure::usage("`--rows` reads a file, not `-`"));
+    }
+    let input = Input::open_source(&source, None)?;
+    let name = input.name().to_string();
+    let mut reader = Reader::new(input, &program.schema, ChunkSize::default())?;
+    if !quiet {
+        for w in reader.warnings() {
+            eprintln!("warning: {w}");
+        }
+    }
+    let fields = &program.schema.fields;
+    let keys: Vec<Vec<u8>> = fields
+        .iter()
+        .map(|f| {
+            let key = if input_names { &f.column } else { &f.name };
+            serde_json::to_vec(key).unwrap_or_default()
+        })
+        .collect();
+    let record_fields: Vec<Vec<String>> = fields
+        .iter()
+        .map(|f| match f.ty.base() {
+            Ty::Records(r) => r.fields.iter().map(|f| f.name.clone()).collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    let mut line = Vec::new();
+    while let Some(decoded) = reader.next_batch()? {
+        if let Some(r) = decoded.rejects.first() {
+            return Err(Failure::with_help(
+                r.describe(&name),
+                "fix the record: a table row must be a record smql reads",
+            ));
+        }
+        let batch = decoded.batch;
+        for row in 0..batch.len() {
+            line.clear();
+            line.push(b'{');
+            for (i, v) in batch.lead(row).iter().enumerate() {
+                if i > 0 {
+                    line.push(b',');
+                }
+                line.extend_from_slice(&keys[i]);
+                line.push(b':');
+                match v {
+                    Value::Duration(ms) => line.extend_from_slice(ms.to_string().as_bytes()),
+                    v => write_json_value(&mut line, v, &record_fields[i]),
+                }
+            }
+            line.extend_from_slice(b"}\n");
+            out.write_all(&line)?;
+        }
+        reader.recycle(batch);
+    }
+    Ok(())
 }
