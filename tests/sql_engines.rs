@@ -550,3 +550,115 @@ for r in cur.fetchall():
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// examples/spark: the export as a Parquet directory, scored by the compiled query, equals
+/// `smql eval` (two short Spark runs on the example's 1,000 leads).
+#[test]
+fn spark_example_scores_a_parquet_directory() {
+    let java = std::process::Command::new("java")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !support::has_module("pyspark") || !java {
+        return support::missing("Spark (PyPI `pyspark` and a Java runtime)");
+    }
+    let dir = support::engines_dir().join(format!("spark-example-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let file = |n: &str| dir.join(n).display().to_string();
+    let rules = "examples/b2b-saas";
+    let ndjson = "examples/b2b-saas/leads.ndjson";
+    for (args, out) in [
+        (vec!["--ddl"], "create.sql"),
+        (vec!["--rows", ndjson, "-q"], "rows.ndjson"),
+        (vec!["--as-of", "2026-11-01"], "score.sql"),
+    ] {
+        let path = file(out);
+        let mut all = vec!["compile", rules, "--dialect", "spark", "-o", &path];
+        all.extend(args);
+        let o = smql(&all);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let example = support::root().join("examples/spark");
+    let run = |script: &str, args: &[String]| {
+        let o = std::process::Command::new(support::python())
+            .arg(example.join(script))
+            .args(args)
+            .current_dir(&example)
+            .env("TZ", "UTC")
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            o.status.success(),
+            "{script}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8_lossy(&o.stderr).to_string()
+    };
+    let s = |x: &str| x.to_string();
+    run(
+        "to_parquet.py",
+        &[
+            s("--ddl"),
+            file("create.sql"),
+            s("--rows"),
+            file("rows.ndjson"),
+            s("--out"),
+            file("leads.parquet"),
+            s("--files"),
+            s("3"),
+        ],
+    );
+    let said = run(
+        "score.py",
+        &[
+            s("--ddl"),
+            file("create.sql"),
+            s("--query"),
+            file("score.sql"),
+            s("--leads"),
+            file("leads.parquet"),
+            s("--out"),
+            file("scored"),
+        ],
+    );
+    assert!(said.contains("scored 1000 leads"), "{said}");
+    // The scored Parquet files against `smql eval`.
+    let check = r#"
+import json, sys
+import pyarrow.parquet as pq
+want = {}
+for line in open(sys.argv[1]):
+    r = json.loads(line); want[r["id"]] = r
+got = pq.read_table(sys.argv[2]).to_pylist()
+assert len(got) == len(want), (len(got), len(want))
+for r in got:
+    for k, v in want[r["id"]].items():
+        g = r[k]
+        ok = abs(v - g) <= 1e-9 * max(abs(v), abs(g)) if isinstance(v, float) else v == g
+        assert ok, (r["id"], k, v, g)
+"#;
+    let eval = smql(&[
+        "eval",
+        rules,
+        ndjson,
+        "--as-of",
+        "2026-11-01",
+        "--format",
+        "ndjson",
+        "-q",
+        "-o",
+        &file("eval.ndjson"),
+    ]);
+    assert_eq!(eval.status.code(), Some(0));
+    let o = std::process::Command::new(support::python())
+        .args(["-c", check, &file("eval.ndjson"), &file("scored")])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let _ = std::fs::remove_dir_all(&dir);
+}

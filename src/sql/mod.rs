@@ -134,3 +134,6 @@ pub fn compile(program: &Program, options: &Options) -> Result<String, Vec<Diagn
 pub fn create_table(program: &Program, dialect: Dialect, table: &str, input_names: bool) -> String {
     ddl::create_table(dialect.spec(), program, table, input_names)
 }
+
+#[cfg(test)]
+mod tests;

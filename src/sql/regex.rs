@@ -81,6 +81,10 @@ impl Printer {
                 }
                 Ok(())
             }
+            // An alternation groups itself; anything else needs the group here.
+            HirKind::Capture(cap) if matches!(cap.sub.kind(), HirKind::Alternation(_)) => {
+                self.hir(&cap.sub)
+            }
             HirKind::Capture(cap) => {
                 self.group_open();
                 self.hir(&cap.sub)?;
@@ -109,14 +113,15 @@ impl Printer {
 
     /// What a repetition applies to: one character, a class, or a group.
     fn atom(&mut self, h: &Hir) -> Result<(), String> {
-        let single = match h.kind() {
+        let grouped = match h.kind() {
+            HirKind::Capture(_) | HirKind::Alternation(_) => true,
             HirKind::Literal(lit) => {
                 std::str::from_utf8(&lit.0).is_ok_and(|s| s.chars().count() == 1)
             }
             HirKind::Class(_) => true,
             _ => false,
         };
-        if single {
+        if grouped {
             self.hir(h)
         } else {
             self.group_open();
@@ -311,7 +316,8 @@ mod tests {
         assert_eq!(re2("a.c"), "a[\\x{0}-\\x{9}\\x{B}-\\x{10FFFF}]c");
         assert_eq!(re2("(?i)k"), "[Kk\\x{212A}]");
         assert_eq!(re2("^\\+?[0-9 ]{7,}$"), "\\A\\x{2B}?[\\x{20}0-9]{7,}\\z");
-        assert_eq!(re2("(a|bc)+"), "(?:(?:a|bc))+");
+        assert_eq!(re2("(a|bc)+"), "(?:a|bc)+");
+        assert_eq!(re2("(ab)+"), "(?:ab)+");
     }
 
     #[test]
