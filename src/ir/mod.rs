@@ -8,6 +8,9 @@
 
 pub mod types;
 
+#[cfg(test)]
+pub(crate) mod testkit;
+
 use crate::source::Span;
 use crate::value::Value;
 pub use types::{EnumType, RecordField, RecordType, Ty};
