@@ -78,6 +78,9 @@ pub enum Command {
     #[command(override_usage = "smql explain [OPTIONS] --lead <KEY> <PATHS>... <DATA>")]
     Explain(ExplainArgs),
     /// What a rule change does to the data: stage transitions, grade changes, score deltas
+    #[command(
+        override_usage = "smql diff [OPTIONS] <OLD> <NEW> <DATA>\n       smql diff [OPTIONS] --base <REV> <PATHS>... <DATA>"
+    )]
     Diff(DiffArgs),
     /// SLA table: met, breached, pending, compliance, target, pass/fail
     #[command(override_usage = "smql sla [OPTIONS] <PATHS>... <DATA>")]
@@ -114,7 +117,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Test(a) => test::run(&a),
         Command::Eval(a) => eval::run(&a),
         Command::Explain(a) => explain::run(&a),
-        Command::Diff(a) => diff::run(&a),
+        Command::Diff(a) => diff::run_diff(&a),
         Command::Sla(a) => sla::run(&a),
         Command::Report(a) => report::run(&a),
         Command::Doc(a) => doc::run(&a),
@@ -189,9 +192,13 @@ mod tests {
         let Command::Diff(a) = cli.command else {
             panic!("not diff")
         };
-        assert_eq!(a.old, std::path::PathBuf::from("old/"));
-        assert_eq!(a.data(), DataSource::Stdin);
-        assert!(Cli::try_parse_from(["smql", "diff", "old/", "new/"]).is_err());
+        let paths: Vec<&str> = a.inputs.iter().map(|p| p.to_str().unwrap()).collect();
+        assert_eq!(paths, ["old/", "new/", "-"]);
+        let cli = Cli::try_parse_from(["smql", "diff", "--base", "main", "r/", "d.csv"]).unwrap();
+        let Command::Diff(a) = cli.command else {
+            panic!("not diff")
+        };
+        assert_eq!(a.base.as_deref(), Some("main"));
     }
 
     #[test]

@@ -1,3 +1,4 @@
-//! Reports over evaluated leads: SLAs (and later funnel, diff, doc).
+//! Reports over evaluated leads: SLAs, the impact of a rule change (diff).
 
+pub mod diff;
 pub mod sla;

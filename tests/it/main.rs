@@ -11,6 +11,7 @@ mod cli_example;
 mod data_malformed;
 mod data_pipeline;
 mod data_readers;
+mod diff;
 mod eval_source;
 mod golden;
 mod jit_cli;
