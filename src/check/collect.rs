@@ -25,12 +25,6 @@ pub(crate) struct Decls<'a> {
     pub tests: Vec<&'a ast::Test>,
 }
 
-/// Reserved everywhere (SPEC §11): never a declared name.
-pub(crate) const RESERVED: &[&str] = &[
-    "and", "or", "not", "in", "is", "present", "missing", "contains", "matches", "starts", "ends",
-    "with", "within", "where", "when", "if", "then", "else", "true", "false", "now", "it", "lead",
-];
-
 impl<'a> Decls<'a> {
     /// Sorts the items of every file by kind; reports a second `schema`, `stages` or `detours`.
     pub fn gather(files: &'a [ast::File], diags: &mut Vec<Diagnostic>) -> Decls<'a> {
@@ -94,7 +88,7 @@ impl Namespace {
         decls.sort_by_key(|(_, span, _)| *span);
         let mut ns = Namespace::default();
         for (name, span, sym) in decls {
-            if RESERVED.contains(&name) {
+            if crate::syntax::words::is_reserved(name) {
                 diags.push(
                     Diagnostic::error(
                         codes::RESERVED,

@@ -9,6 +9,7 @@ use super::build::Ctx;
 use super::{codes, Rule};
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::source::Span;
+use crate::syntax::words;
 use pest::error::{Error, ErrorVariant, InputLocation};
 
 /// What the parser could have accepted, in words.
@@ -52,16 +53,6 @@ struct Tok {
     /// First token on its line.
     line_start: bool,
 }
-
-const RESERVED: [&str; 23] = [
-    "and", "or", "not", "in", "is", "present", "missing", "contains", "matches", "starts", "ends",
-    "with", "within", "where", "when", "if", "then", "else", "true", "false", "now", "it", "lead",
-];
-
-const BINARY_OPERATORS: [&str; 19] = [
-    "where", "and", "or", "in", "contains", "matches", "starts", "ends", "within", "==", "!=", "<",
-    "<=", ">", ">=", "??", "+", "*", "/",
-];
 
 /// Builds the diagnostic for a pest error in the declaration `text` (at `ctx.base`).
 pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnostic {
@@ -111,7 +102,7 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
     let reserved = [rule_pos, pos]
         .iter()
         .filter_map(|p| toks.iter().copied().find(|t| t.end > *p))
-        .find(|t| RESERVED.contains(&slice(*t)));
+        .find(|t| words::is_reserved(slice(*t)));
     let wants_name = expects
         .iter()
         .any(|x| matches!(x, Expect::Name | Expect::Field))
@@ -174,7 +165,7 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
     // A line that starts with an operator, or anything after a finished declaration.
     if let Some(t) = found.filter(|t| t.line_start && !found_is_eol) {
         let word = slice(t);
-        if BINARY_OPERATORS.contains(&word) || word == "-" {
+        if words::is_infix(word) {
             return Diagnostic::error(
                 codes::UNEXPECTED,
                 span_of(t),
@@ -207,12 +198,7 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
     // `scor engagement {`: a misspelt declaration keyword reads as a definition's name.
     let first_word = toks.first().map_or("", |t| slice(*t));
     let keyword = (kind == DeclKind::Def && prev.start == 0 && toks.len() > 1)
-        .then(|| {
-            let words = [
-                "schema", "score", "grade", "stages", "detours", "sla", "test",
-            ];
-            did_you_mean(first_word, words)
-        })
+        .then(|| did_you_mean(first_word, words::DECLARATION_KEYWORDS))
         .flatten();
     let what = phrase_list(&expects, slice(prev), kind);
     let message = match (what, found.filter(|t| t.line_start && !found_is_eol)) {
@@ -285,7 +271,7 @@ fn help(expects: &[Expect], kind: DeclKind, found: Option<&str>) -> Option<Strin
     if kind == DeclKind::Detours && is_word && expects.contains(&Expect::Token(",".into())) {
         return Some("detours are separated by commas: `detours Disqualified, Recycled`".into());
     }
-    if operator_due && is_word && !RESERVED.contains(&found) {
+    if operator_due && is_word && !words::is_reserved(found) {
         return Some("to combine two conditions, join them with `and` or `or`".into());
     }
     None
@@ -295,13 +281,10 @@ fn help(expects: &[Expect], kind: DeclKind, found: Option<&str>) -> Option<Strin
 fn block_keywords(expects: &[Expect], kind: DeclKind) -> &'static [&'static str] {
     let due = |x: Expect| expects.contains(&x);
     match kind {
-        DeclKind::Test if due(Expect::TestLine) => &["as", "given", "expect"],
-        DeclKind::Sla if due(Expect::SlaLine) => &[
-            "owner", "for", "from", "until", "within", "target", "require", "count", "by", "per",
-            "at",
-        ],
-        DeclKind::Score if due(Expect::ScoreLine) => &["group", "at", "decay"],
-        DeclKind::Grade if due(Expect::GradeLine) => &["else"],
+        DeclKind::Test if due(Expect::TestLine) => &words::TEST_LINE_WORDS,
+        DeclKind::Sla if due(Expect::SlaLine) => &words::SLA_LINE_WORDS,
+        DeclKind::Score if due(Expect::ScoreLine) => &words::SCORE_LINE_WORDS,
+        DeclKind::Grade if due(Expect::GradeLine) => &words::GRADE_LINE_WORDS,
         _ => &[],
     }
 }
@@ -423,8 +406,7 @@ fn tidy(expects: &mut Vec<Expect>, at_line_start: bool, kind: DeclKind) {
             let starts_expr = [
                 "(", "[", "-", "not", "if", "now", "it", "lead", "true", "false",
             ];
-            let is_operator =
-                BINARY_OPERATORS.contains(&t) || ["-", "not", "is", "!="].contains(&t);
+            let is_operator = words::is_infix(t) || ["not", "is"].contains(&t);
             // After a name, `(` would make it a call: true, but rarely what was meant.
             !(expr && starts_expr.contains(&t))
                 && !(operator && (is_operator || t == "("))

@@ -15,6 +15,7 @@
 use super::codes;
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Span};
+use crate::syntax::words;
 
 /// One declaration's byte range, and whether its text is fit for pest.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,10 +115,7 @@ impl Scanner<'_> {
         let leading = code.get(..word_end).unwrap_or("");
         let belongs_above = code
             .starts_with(['}', ')', ']', '+', '*', '/', '=', '<', '>', '?', '!'])
-            || [
-                "where", "and", "or", "in", "contains", "matches", "starts", "ends", "within",
-            ]
-            .contains(&leading);
+            || words::INFIX_WORDS.contains(&leading);
         let complete = self.open.is_empty() && !self.continues;
         let resync = first == 0 && !belongs_above && starts_declaration(line);
         if self.chunks.is_empty() || (complete && !belongs_above) || resync {
@@ -338,34 +336,9 @@ fn string_end(bytes: &[u8]) -> Option<usize> {
 
 /// Does a line whose last token is `token` continue on the next line (SPEC §1)?
 fn continues_line(token: &str) -> bool {
-    matches!(
-        token,
-        "where"
-            | "and"
-            | "or"
-            | "not"
-            | "in"
-            | "contains"
-            | "any"
-            | "all"
-            | "with"
-            | "matches"
-            | "within"
-            | "+"
-            | "-"
-            | "*"
-            | "/"
-            | "=="
-            | "!="
-            | "<"
-            | "<="
-            | ">"
-            | ">="
-            | "??"
-            | ","
-            | "->"
-            | "="
-    )
+    words::CONTINUING_WORDS.contains(&token)
+        || words::INFIX_SYMBOLS.contains(&token)
+        || [",", "->", "="].contains(&token)
 }
 
 /// Does this column-0 line unmistakably start a declaration?
