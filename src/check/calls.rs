@@ -1,9 +1,9 @@
 //! Function calls (SPEC §5): scalar functions, `date`/`datetime` literals folded to timestamps,
 //! and the list aggregates with their `where` scope.
 
-use super::codes;
 use super::cx::{error_expr, mk, Cx, Elem};
 use super::expr::to_number;
+use crate::diag::Code;
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::ir::{self, AggOp, ExprKind, Func, Ty};
 use crate::source::Span;
@@ -41,7 +41,7 @@ impl Cx<'_> {
         let name = func.name.as_str();
         let Some(&(_, arity, signature)) = SIGNATURES.iter().find(|(n, _, _)| *n == name) else {
             let mut d = Diagnostic::error(
-                codes::UNKNOWN_FUNCTION,
+                Code::CallUnknownFunction,
                 func.span,
                 format!("unknown function `{name}`"),
             );
@@ -56,7 +56,7 @@ impl Cx<'_> {
             let plural = if arity == 1 { "" } else { "s" };
             self.error(
                 Diagnostic::error(
-                    codes::ARITY,
+                    Code::CallArity,
                     span,
                     format!(
                         "`{name}` takes {arity} argument{plural}, found {}",
@@ -193,7 +193,7 @@ impl Cx<'_> {
             self.expr(arg);
             self.error(
                 Diagnostic::error(
-                    codes::LITERAL_REQUIRED,
+                    Code::LiteralRequired,
                     arg.span,
                     format!("`{name}` takes a string literal"),
                 )
@@ -220,7 +220,7 @@ impl Cx<'_> {
                 };
                 self.error(
                     Diagnostic::error(
-                        codes::LITERAL_INVALID,
+                        Code::LiteralInvalid,
                         arg.span,
                         format!("invalid {name} `{text}`"),
                     )
@@ -245,7 +245,7 @@ impl Cx<'_> {
             t => {
                 let msg = format!("`{name}` needs a list, found `{t}`");
                 self.error(
-                    Diagnostic::error(codes::MISMATCH, list.span, msg)
+                    Diagnostic::error(Code::TypeMismatch, list.span, msg)
                         .label(format!("this has type `{t}`")),
                 );
                 return error_expr(span);
@@ -255,7 +255,7 @@ impl Cx<'_> {
         if cond_ast.is_none() && name != "count" {
             self.error(
                 Diagnostic::error(
-                    codes::ARITY,
+                    Code::CallArity,
                     args[0].span,
                     format!("`{name}` needs a condition"),
                 )
@@ -271,7 +271,7 @@ impl Cx<'_> {
             if at.is_none() {
                 self.error(
                     Diagnostic::error(
-                        codes::MISMATCH,
+                        Code::TypeMismatch,
                         list.span,
                         format!("`{name}` needs records with a timestamp field `at`"),
                     )
@@ -328,7 +328,7 @@ impl Cx<'_> {
             ast::ExprKind::Duration(_) => {
                 self.error(
                     Diagnostic::error(
-                        codes::LITERAL_INVALID,
+                        Code::LiteralInvalid,
                         arg.span,
                         "the half-life must be longer than zero",
                     )
@@ -340,7 +340,7 @@ impl Cx<'_> {
                 self.expr(arg);
                 self.error(
                     Diagnostic::error(
-                        codes::LITERAL_REQUIRED,
+                        Code::LiteralRequired,
                         arg.span,
                         "the half-life of `decayed_count` must be a duration literal",
                     )

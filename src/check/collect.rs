@@ -1,6 +1,6 @@
 //! Declarations of every file gathered into one namespace (SPEC §1: order does not matter).
 
-use super::codes;
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::source::Span;
 use crate::syntax::ast;
@@ -35,7 +35,7 @@ impl<'a> Decls<'a> {
                     None => d.schema = Some(s),
                     Some(first) => diags.push(
                         Diagnostic::error(
-                            codes::SCHEMA_DUPLICATE,
+                            Code::SchemaDuplicate,
                             s.keyword,
                             "a rule set has exactly one `schema`",
                         )
@@ -65,7 +65,7 @@ impl<'a> Decls<'a> {
 
 fn second_decl(what: &str, second: Span, first: Span) -> Diagnostic {
     Diagnostic::error(
-        codes::STAGE_DUPLICATE,
+        Code::StageDuplicate,
         second,
         format!("a rule set has at most one `{what}` declaration"),
     )
@@ -91,7 +91,7 @@ impl Namespace {
             if crate::syntax::words::is_reserved(name) {
                 diags.push(
                     Diagnostic::error(
-                        codes::RESERVED,
+                        Code::NameReserved,
                         span,
                         format!("`{name}` is a reserved word and cannot be a name"),
                     )
@@ -134,7 +134,7 @@ impl Namespace {
 /// "declared twice" with both places (the second label may be in another file).
 pub(crate) fn duplicate(name: &str, second: Span, first: Span) -> Diagnostic {
     Diagnostic::error(
-        codes::DUPLICATE,
+        Code::NameDuplicate,
         second,
         format!("the name `{name}` is declared twice"),
     )

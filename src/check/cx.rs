@@ -1,8 +1,8 @@
 //! The checking context: what names mean, `where` scopes, proven-present places, diagnostics.
 
-use super::codes;
 use super::collect::{Namespace, Symbol};
 use super::narrow::Place;
+use crate::diag::Code;
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::ir::{self, ExprKind, RecordType, Ty};
 use crate::source::{SourceMap, Span};
@@ -91,7 +91,7 @@ impl<'a> Cx<'a> {
         match (elem_hit, self.ns.get(&id.name)) {
             (Some(_), Some(_)) => {
                 let mut d = Diagnostic::error(
-                    codes::AMBIGUOUS,
+                    Code::NameAmbiguous,
                     id.span,
                     format!(
                         "`{}` is both a field of the element and a lead name",
@@ -143,7 +143,7 @@ impl<'a> Cx<'a> {
                 }
                 None => {
                     let mut d = Diagnostic::error(
-                        codes::UNKNOWN,
+                        Code::NameUnknown,
                         id.span,
                         format!("the element has no field `{}`", id.name),
                     );
@@ -159,7 +159,7 @@ impl<'a> Cx<'a> {
             Elem::Scalar(ty) => {
                 let msg = format!("the element is a `{ty}`, it has no fields");
                 self.error(
-                    Diagnostic::error(codes::MISMATCH, span, msg)
+                    Diagnostic::error(Code::TypeMismatch, span, msg)
                         .with_help("write `it` for the element itself"),
                 );
                 error_expr(span)
@@ -179,7 +179,7 @@ impl<'a> Cx<'a> {
                 let first = r.fields.first().map_or("at", |f| f.name.as_str());
                 let help = format!("use one of its fields, such as `it.{first}`");
                 self.error(
-                    Diagnostic::error(codes::MISMATCH, span, "`it` is a whole record here")
+                    Diagnostic::error(Code::TypeMismatch, span, "`it` is a whole record here")
                         .label("a record is not a value")
                         .with_help(help),
                 );
@@ -243,7 +243,7 @@ impl<'a> Cx<'a> {
             }
         }
         let mut d = Diagnostic::error(
-            codes::UNKNOWN,
+            Code::NameUnknown,
             id.span,
             format!("unknown name `{}`", id.name),
         )
@@ -260,7 +260,7 @@ impl<'a> Cx<'a> {
 
 fn it_outside_where(span: Span) -> Diagnostic {
     Diagnostic::error(
-        codes::WHERE_MISPLACED,
+        Code::WhereMisplaced,
         span,
         "`it` is only defined inside `where`",
     )

@@ -1,9 +1,9 @@
 //! Definitions, scores and grades (SPEC §4, §6), lowered one declaration at a time.
 
-use super::codes;
 use super::collect::Decls;
 use super::cx::{error_expr, Cx};
 use super::expr::to_number;
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::ir::{self, EnumType, Ty};
 use crate::source::Span;
@@ -11,8 +11,16 @@ use crate::syntax::ast;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-fn allow(attrs: &ast::Attrs) -> Vec<String> {
-    attrs.allow.iter().map(|a| a.name.clone()).collect()
+/// The allowances above a declaration, each with the span of its name.
+pub(crate) fn allow(attrs: &ast::Attrs) -> Vec<ir::Allow> {
+    attrs
+        .allow
+        .iter()
+        .map(|a| ir::Allow {
+            lint: a.name.clone(),
+            span: a.span,
+        })
+        .collect()
 }
 
 pub(crate) fn lower_def(cx: &mut Cx, d: &ast::Def) -> ir::Def {
@@ -25,7 +33,7 @@ pub(crate) fn lower_def(cx: &mut Cx, d: &ast::Def) -> ir::Def {
     if let Ty::Records(_) = expr.ty {
         cx.error(
             Diagnostic::error(
-                codes::MISMATCH,
+                Code::TypeMismatch,
                 d.expr.span,
                 format!("a definition cannot hold records (`{}`)", expr.ty),
             )
@@ -116,7 +124,7 @@ pub(crate) fn lower_score(cx: &mut Cx, s: &ast::Score) -> ir::Score {
         if lo > hi {
             cx.error(
                 Diagnostic::error(
-                    codes::LITERAL_INVALID,
+                    Code::LiteralInvalid,
                     lo_span,
                     format!("`at least {lo}` is above `at most {hi}`"),
                 )
@@ -149,7 +157,7 @@ fn set_once(cx: &mut Cx, slot: &mut Option<(f64, Span)>, what: &str, value: f64,
 
 fn second_line(what: &str, span: Span, first: Span) -> Diagnostic {
     Diagnostic::error(
-        codes::SCORE_DUPLICATE_LINE,
+        Code::ScoreDuplicateLine,
         span,
         format!("a score has at most one `{what}` line"),
     )
@@ -161,7 +169,7 @@ fn second_line(what: &str, span: Span, first: Span) -> Diagnostic {
 fn check_cap(cx: &mut Cx, cap: &ast::Amount) {
     if cap.value < 0.0 || !cap.value.is_finite() {
         cx.error(
-            Diagnostic::error(codes::LITERAL_INVALID, cap.span, "a cap cannot be negative")
+            Diagnostic::error(Code::LiteralInvalid, cap.span, "a cap cannot be negative")
                 .with_help("`up to N` limits points to the range -N..N; write a positive N"),
         );
     }
@@ -212,7 +220,7 @@ fn lower_decay(
     if !(rate.value > 0.0 && rate.value <= 1.0) {
         cx.error(
             Diagnostic::error(
-                codes::LITERAL_INVALID,
+                Code::LiteralInvalid,
                 rate.span,
                 "a decay rate is a fraction between 0% and 100%",
             )
@@ -225,7 +233,7 @@ fn lower_decay(
         ast::ExprKind::Duration(_) => {
             cx.error(
                 Diagnostic::error(
-                    codes::LITERAL_INVALID,
+                    Code::LiteralInvalid,
                     every.span,
                     "the decay period must be longer than zero",
                 )
@@ -237,7 +245,7 @@ fn lower_decay(
             cx.expr(every);
             cx.error(
                 Diagnostic::error(
-                    codes::LITERAL_REQUIRED,
+                    Code::LiteralRequired,
                     every.span,
                     "the decay period must be a duration literal",
                 )
@@ -290,7 +298,7 @@ pub(crate) fn lower_grade(cx: &mut Cx, g: &ast::Grade, index: usize, syntax_ok: 
     if g.otherwise.is_none() && syntax_ok {
         cx.error(
             Diagnostic::error(
-                codes::GRADE_MISSING_ELSE,
+                Code::GradeMissingElse,
                 g.name.span,
                 format!("grade `{}` has no `else` arm", g.name.name),
             )
@@ -328,7 +336,7 @@ pub(crate) fn check_unique_titles(decls: &Decls, diags: &mut Vec<Diagnostic>) {
         if let Some(first) = seen.get(&(kind, name.value.as_str())) {
             diags.push(
                 Diagnostic::error(
-                    codes::DUPLICATE,
+                    Code::NameDuplicate,
                     name.span,
                     format!("two {kind}s are named {:?}", name.value),
                 )

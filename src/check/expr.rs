@@ -1,9 +1,9 @@
 //! Typing and lowering of expressions: literals, names, logic with narrowing, arithmetic, `if`,
 //! `??` and list literals. Comparisons and tests are in `ops`, calls in `calls`.
 
-use super::codes;
 use super::cx::{error_expr, mk, Cx};
 use super::narrow::facts;
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::ir::{self, ArithOp, ExprKind, Ty};
 use crate::syntax::ast::{self, BinOp, PathRoot, UnOp};
@@ -75,7 +75,7 @@ impl Cx<'_> {
             A::Where { .. } => {
                 self.error(
                     Diagnostic::error(
-                        codes::WHERE_MISPLACED,
+                        Code::WhereMisplaced,
                         span,
                         "`where` is only allowed as the first argument of an aggregate",
                     )
@@ -114,11 +114,15 @@ impl Cx<'_> {
         };
         let default = default_literal(inner);
         self.error(
-            Diagnostic::error(codes::OPTIONAL, e.span, format!("`{text}` may be missing"))
-                .label(format!("has type `{}`", e.ty))
-                .with_help(format!(
-                    "write `{subject} is present and …` or give a default: `{subject} ?? {default}`"
-                )),
+            Diagnostic::error(
+                Code::TypeOptional,
+                e.span,
+                format!("`{text}` may be missing"),
+            )
+            .label(format!("has type `{}`", e.ty))
+            .with_help(format!(
+                "write `{subject} is present and …` or give a default: `{subject} ?? {default}`"
+            )),
         );
         ir::Expr { ty: Ty::Error, ..e }
     }
@@ -131,7 +135,7 @@ impl Cx<'_> {
         }
         self.error(
             Diagnostic::error(
-                codes::MISMATCH,
+                Code::TypeMismatch,
                 e.span,
                 format!("expected {want}, found `{}`", e.ty),
             )
@@ -142,7 +146,7 @@ impl Cx<'_> {
 
     /// A mismatch between two operands: the primary label on `b`, a secondary one on `a`.
     pub fn mismatch2(&mut self, message: String, a: &ir::Expr, b: &ir::Expr, help: Option<&str>) {
-        let mut d = Diagnostic::error(codes::MISMATCH, b.span, message)
+        let mut d = Diagnostic::error(Code::TypeMismatch, b.span, message)
             .label(format!("this has type `{}`", b.ty))
             .with_secondary(a.span, format!("this has type `{}`", a.ty));
         if let Some(h) = help {
@@ -210,7 +214,7 @@ impl Cx<'_> {
             let text = self.text(l.span);
             self.error(
                 Diagnostic::warning(
-                    codes::NOT_OPTIONAL,
+                    Code::TypeNotOptional,
                     l.span,
                     format!("`{text}` is never missing here, so `??` has no effect"),
                 )
@@ -396,7 +400,7 @@ impl Cx<'_> {
                     Some(t) => {
                         self.error(
                             Diagnostic::error(
-                                codes::MISMATCH,
+                                Code::TypeMismatch,
                                 e.span,
                                 format!(
                                     "a list holds values of one type: expected `{t}`, found `{}`",

@@ -1,8 +1,8 @@
 //! Tests (SPEC §10): `as of`, `given` values converted as data would be (§3.1), `expect`s.
 
-use super::codes;
 use super::cx::Cx;
 use crate::data::convert::convert_text;
+use crate::diag::Code;
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::ir::{self, ExprKind, RecordType, Ty};
 use crate::source::Span;
@@ -19,7 +19,7 @@ pub(crate) fn lower_test(cx: &mut Cx, t: &ast::Test) -> ir::Test {
         if let Some(first) = seen.get(g.name.name.as_str()) {
             cx.error(
                 Diagnostic::error(
-                    codes::TEST_GIVEN,
+                    Code::TestGiven,
                     g.name.span,
                     format!("`{}` is given twice", g.name.name),
                 )
@@ -34,7 +34,7 @@ pub(crate) fn lower_test(cx: &mut Cx, t: &ast::Test) -> ir::Test {
             if !cx.quiet_unknowns {
                 let names = cx.fields.iter().map(|f| f.name.as_str());
                 let mut d = Diagnostic::error(
-                    codes::TEST_GIVEN,
+                    Code::TestGiven,
                     g.name.span,
                     format!("`{}` is not a field of the schema", g.name.name),
                 )
@@ -73,7 +73,7 @@ pub(crate) fn lower_test(cx: &mut Cx, t: &ast::Test) -> ir::Test {
         })
         .collect();
     ir::Test {
-        allow: t.attrs.allow.iter().map(|a| a.name.clone()).collect(),
+        allow: super::decls::allow(&t.attrs),
         name: t.name.value.clone(),
         as_of,
         lead,
@@ -92,7 +92,7 @@ fn as_of(cx: &mut Cx, e: &ast::Expr) -> Option<i64> {
         _ => {
             cx.error(
                 Diagnostic::error(
-                    codes::LITERAL_REQUIRED,
+                    Code::LiteralRequired,
                     e.span,
                     "`as of` must be a constant timestamp",
                 )
@@ -123,7 +123,7 @@ fn convert(cx: &Cx, v: &DataLit, ty: &Ty) -> Result<Value, Box<Diagnostic>> {
     let found = || cx.text(v.span);
     let mismatch = |help: Option<String>| -> Box<Diagnostic> {
         let d = Diagnostic::error(
-            codes::TEST_GIVEN,
+            Code::TestGiven,
             v.span,
             format!("expected `{ty}`, found `{}`", found()),
         );
@@ -185,7 +185,7 @@ fn record(cx: &Cx, v: &DataLit, r: &RecordType) -> Result<Value, Box<Diagnostic>
         let first = r.fields.first().map_or("at", |f| f.name.as_str());
         return Err(Box::new(
             Diagnostic::error(
-                codes::TEST_GIVEN,
+                Code::TestGiven,
                 v.span,
                 format!("expected a record, found `{}`", cx.text(v.span)),
             )
@@ -198,7 +198,7 @@ fn record(cx: &Cx, v: &DataLit, r: &RecordType) -> Result<Value, Box<Diagnostic>
         if let Some(first) = seen.get(name.name.as_str()) {
             return Err(Box::new(
                 Diagnostic::error(
-                    codes::TEST_GIVEN,
+                    Code::TestGiven,
                     name.span,
                     format!("`{}` is given twice in this record", name.name),
                 )
@@ -208,7 +208,7 @@ fn record(cx: &Cx, v: &DataLit, r: &RecordType) -> Result<Value, Box<Diagnostic>
         seen.insert(&name.name, name.span);
         let Some(i) = r.field(&name.name) else {
             let mut d = Diagnostic::error(
-                codes::TEST_GIVEN,
+                Code::TestGiven,
                 name.span,
                 format!("the record has no field `{}`", name.name),
             );

@@ -1,9 +1,9 @@
 //! Comparisons and tests: `==`…`>=`, `in`, `L "lit"`, `contains`, `starts with`, `ends with`,
 //! `matches`, `within`; enum literals checked against their enum (SPEC §2, §5).
 
-use super::codes;
 use super::cx::{mk, Cx};
 use super::expr::{is_str_literal, string_literal, to_number};
+use crate::diag::Code;
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::ir::{self, CmpOp, EnumType, ExprKind, Pattern, Quant, Ty};
 use crate::source::Span;
@@ -86,7 +86,7 @@ impl Cx<'_> {
                     let path = e.values[..n].join(" -> ");
                     self.error(
                         Diagnostic::error(
-                            codes::ENUM_VALUE,
+                            Code::TypeEnumValue,
                             lit.span,
                             format!("the detour `{s}` has no position on the stage path"),
                         )
@@ -118,7 +118,7 @@ impl Cx<'_> {
                 };
                 self.error(
                     Diagnostic::error(
-                        codes::ENUM_VALUE,
+                        Code::TypeEnumValue,
                         lit.span,
                         format!("`{s:?}` is not a value of `{subject_text}`"),
                     )
@@ -242,7 +242,7 @@ impl Cx<'_> {
                 let text = self.text(list.span);
                 self.error(
                     Diagnostic::error(
-                        codes::MISMATCH,
+                        Code::TypeMismatch,
                         list.span,
                         format!("`{op}` needs a list of values, but `{text}` holds records"),
                     )
@@ -264,7 +264,7 @@ impl Cx<'_> {
             let text = self.text(l.span);
             self.error(
                 Diagnostic::error(
-                    codes::MISMATCH,
+                    Code::TypeMismatch,
                     l.span,
                     format!("`{text} {:?}` needs a list, found `{}`", value.value, l.ty),
                 )
@@ -412,7 +412,7 @@ impl Cx<'_> {
         let ast::ExprKind::Str(source) = &p.kind else {
             self.error(
                 Diagnostic::error(
-                    codes::LITERAL_REQUIRED,
+                    Code::LiteralRequired,
                     p.span,
                     "the pattern of `matches` must be a string literal",
                 )
@@ -432,7 +432,7 @@ impl Cx<'_> {
             }
             Err(e) => {
                 self.error(
-                    Diagnostic::error(codes::LITERAL_INVALID, p.span, "invalid regular expression")
+                    Diagnostic::error(Code::LiteralInvalid, p.span, "invalid regular expression")
                         .with_help(regex_error_text(&e)),
                 );
                 mk(ExprKind::Const(Value::Bool(false)), Ty::Bool, span)

@@ -1,6 +1,6 @@
 //! The `schema` block (SPEC §3): field types, the key, input columns.
 
-use super::codes;
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::ir::{self, EnumType, FieldId, RecordField, RecordType, Ty};
 use crate::source::Span;
@@ -18,7 +18,7 @@ pub(crate) fn lower(s: &ast::Schema, diags: &mut Vec<Diagnostic>) -> ir::Schema 
         if let Some(k) = f.key {
             if let Some((_, first)) = key {
                 diags.push(
-                    Diagnostic::error(codes::SCHEMA_KEY, k, "a schema has at most one `key` field")
+                    Diagnostic::error(Code::SchemaKey, k, "a schema has at most one `key` field")
                         .label("second key")
                         .with_secondary(first, "first key here")
                         .with_help("keep `key` on the field that identifies a lead"),
@@ -29,7 +29,7 @@ pub(crate) fn lower(s: &ast::Schema, diags: &mut Vec<Diagnostic>) -> ir::Schema 
             if !matches!(ty, Ty::String | Ty::Int | Ty::Error) {
                 diags.push(
                     Diagnostic::error(
-                        codes::SCHEMA_KEY,
+                        Code::SchemaKey,
                         f.ty.span,
                         format!("a key must be a required `string` or `int`, found `{ty}`"),
                     )
@@ -46,7 +46,7 @@ pub(crate) fn lower(s: &ast::Schema, diags: &mut Vec<Diagnostic>) -> ir::Schema 
         if let Some(first) = columns.get(&column) {
             diags.push(
                 Diagnostic::error(
-                    codes::SCHEMA_COLUMN,
+                    Code::SchemaColumn,
                     column_span,
                     format!("two fields read the input column `{column}`"),
                 )
@@ -91,7 +91,7 @@ fn field_type(t: &TypeExpr, diags: &mut Vec<Diagnostic>) -> Ty {
 }
 
 fn optional_list(q: Span) -> Diagnostic {
-    Diagnostic::error(codes::SCHEMA_LIST, q, "a list cannot be optional")
+    Diagnostic::error(Code::SchemaList, q, "a list cannot be optional")
         .with_help("remove the `?`: an absent list reads as `[]`")
 }
 
@@ -100,7 +100,7 @@ fn list_element(t: &TypeExpr, diags: &mut Vec<Diagnostic>) -> Option<Ty> {
     match &t.kind {
         TypeExprKind::List(_) => {
             diags.push(
-                Diagnostic::error(codes::SCHEMA_LIST, t.span, "a list cannot hold lists")
+                Diagnostic::error(Code::SchemaList, t.span, "a list cannot hold lists")
                     .with_help("use `list of T` with a scalar `T`, or `list of { … }` for records"),
             );
             None
@@ -108,7 +108,7 @@ fn list_element(t: &TypeExpr, diags: &mut Vec<Diagnostic>) -> Option<Ty> {
         TypeExprKind::Records(_) => {
             diags.push(
                 Diagnostic::error(
-                    codes::SCHEMA_LIST,
+                    Code::SchemaList,
                     t.span,
                     "records must be written `list of { … }`",
                 )
@@ -119,7 +119,7 @@ fn list_element(t: &TypeExpr, diags: &mut Vec<Diagnostic>) -> Option<Ty> {
         _ => {
             if let Some(q) = t.optional {
                 diags.push(
-                    Diagnostic::error(codes::SCHEMA_LIST, q, "a list cannot hold missing values")
+                    Diagnostic::error(Code::SchemaList, q, "a list cannot hold missing values")
                         .with_help("remove the `?`: there is no `list of T?`"),
                 );
             }
@@ -140,18 +140,14 @@ fn records(decls: &[ast::FieldDecl], diags: &mut Vec<Diagnostic>) -> Ty {
         }
         if let Some(k) = f.key {
             diags.push(
-                Diagnostic::error(
-                    codes::SCHEMA_KEY,
-                    k,
-                    "a field of a record cannot be the key",
-                )
-                .with_help("mark a top-level field of the schema as `key`"),
+                Diagnostic::error(Code::SchemaKey, k, "a field of a record cannot be the key")
+                    .with_help("mark a top-level field of the schema as `key`"),
             );
         }
         if let Some(from) = &f.from {
             diags.push(
                 Diagnostic::error(
-                    codes::SCHEMA_COLUMN,
+                    Code::SchemaColumn,
                     from.span,
                     "`from` is not supported inside `list of { … }`",
                 )
@@ -162,7 +158,7 @@ fn records(decls: &[ast::FieldDecl], diags: &mut Vec<Diagnostic>) -> Ty {
             TypeExprKind::List(_) | TypeExprKind::Records(_) => {
                 diags.push(
                     Diagnostic::error(
-                        codes::SCHEMA_LIST,
+                        Code::SchemaList,
                         f.ty.span,
                         "a record field must be a scalar",
                     )
@@ -211,7 +207,7 @@ fn enum_type(values: &[ast::StrLit], diags: &mut Vec<Diagnostic>) -> Ty {
         if let Some(first) = seen.get(v.value.as_str()) {
             diags.push(
                 Diagnostic::error(
-                    codes::DUPLICATE,
+                    Code::NameDuplicate,
                     v.span,
                     format!("the value `{:?}` is listed twice", v.value),
                 )

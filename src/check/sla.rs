@@ -1,7 +1,7 @@
 //! SLAs (SPEC §8): the kind is told from the lines; each kind has its own set of lines.
 
-use super::codes;
 use super::cx::Cx;
+use crate::diag::Code;
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::ir::{self, Period, SlaKind, Ty};
 use crate::syntax::ast::{self, SlaLineKind};
@@ -88,7 +88,7 @@ pub(crate) fn lower_sla(cx: &mut Cx, s: &ast::Sla) -> Option<ir::Sla> {
     let Some(kind) = s.lines.iter().find_map(|l| tells(&l.kind)) else {
         cx.error(
             Diagnostic::error(
-                codes::SLA_MISSING_LINE,
+                Code::SlaMissingLine,
                 s.name.span,
                 format!("cannot tell what kind of SLA {:?} is", s.name.value),
             )
@@ -108,7 +108,7 @@ pub(crate) fn lower_sla(cx: &mut Cx, s: &ast::Sla) -> Option<ir::Sla> {
         if !kind.lines().contains(&kw) {
             cx.error(
                 Diagnostic::error(
-                    codes::SLA_UNEXPECTED_LINE,
+                    Code::SlaUnexpectedLine,
                     line.keyword,
                     format!("`{kw}` does not belong in a {} SLA", kind.name()),
                 )
@@ -119,7 +119,7 @@ pub(crate) fn lower_sla(cx: &mut Cx, s: &ast::Sla) -> Option<ir::Sla> {
         } else if let Some(first) = lines.get(kw) {
             cx.error(
                 Diagnostic::error(
-                    codes::SLA_UNEXPECTED_LINE,
+                    Code::SlaUnexpectedLine,
                     line.keyword,
                     format!("`{kw}` is given twice"),
                 )
@@ -145,7 +145,7 @@ pub(crate) fn lower_sla(cx: &mut Cx, s: &ast::Sla) -> Option<ir::Sla> {
         let list: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
         cx.error(
             Diagnostic::error(
-                codes::SLA_MISSING_LINE,
+                Code::SlaMissingLine,
                 s.name.span,
                 format!("this {} SLA is missing {}", kind.name(), and_list(&list)),
             )
@@ -246,7 +246,7 @@ fn within(cx: &mut Cx, e: &ast::Expr) -> Option<i64> {
         _ => {
             cx.error(
                 Diagnostic::error(
-                    codes::LITERAL_INVALID,
+                    Code::LiteralInvalid,
                     e.span,
                     "`within` takes a positive duration literal",
                 )
@@ -273,7 +273,7 @@ fn target(cx: &mut Cx, e: &ast::Expr) -> Option<f64> {
         _ => {
             cx.error(
                 Diagnostic::error(
-                    codes::LITERAL_INVALID,
+                    Code::LiteralInvalid,
                     e.span,
                     "a target is a share between 0% and 100%",
                 )
@@ -290,7 +290,7 @@ fn count_literal(cx: &mut Cx, e: &ast::Expr) -> Option<f64> {
         _ => {
             cx.error(
                 Diagnostic::error(
-                    codes::LITERAL_INVALID,
+                    Code::LiteralInvalid,
                     e.span,
                     "a volume bound is a literal number of leads",
                 )
@@ -320,7 +320,7 @@ fn period(cx: &mut Cx, id: &ast::Ident) -> Option<Period> {
     };
     cx.error(
         Diagnostic::error(
-            codes::LITERAL_INVALID,
+            Code::LiteralInvalid,
             id.span,
             format!("unknown period `{}`", id.name),
         )

@@ -1,8 +1,8 @@
 //! Lifecycle stages (SPEC §7): the `stage` type and the definitions behind each step.
 
-use super::codes;
 use super::collect::{Decls, Namespace, Symbol};
 use super::cx::Cx;
+use crate::diag::Code;
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::ir::{EnumType, StageStep, Ty};
 use crate::source::Span;
@@ -24,7 +24,7 @@ pub(crate) fn stage_type(decls: &Decls, ns: &Namespace, diags: &mut Vec<Diagnost
     let Some(stages) = decls.stages else {
         if let Some(d) = decls.detours {
             diags.push(
-                Diagnostic::error(codes::STAGE_NO_PATH, d.span, "`detours` without `stages`")
+                Diagnostic::error(Code::StageNoPath, d.span, "`detours` without `stages`")
                     .with_help("declare the path first: `stages Lead -> MQL -> SQL`"),
             );
         }
@@ -42,7 +42,7 @@ pub(crate) fn stage_type(decls: &Decls, ns: &Namespace, diags: &mut Vec<Diagnost
                 format!("`{}` is both a stage of the path and a detour", name.name)
             };
             diags.push(
-                Diagnostic::error(codes::STAGE_DUPLICATE, name.span, msg)
+                Diagnostic::error(Code::StageDuplicate, name.span, msg)
                     .label("listed again here")
                     .with_secondary(first, "first listed here")
                     .with_help("a stage is on the path or a detour, once"),
@@ -86,7 +86,7 @@ pub(crate) fn lower_steps(cx: &mut Cx, decls: &Decls) -> (Vec<StageStep>, Vec<St
                     let help = format!("define it as a segment: `{} when …`", name.name);
                     cx.error(
                         Diagnostic::error(
-                            codes::STAGE_NOT_SEGMENT,
+                            Code::StageNotSegment,
                             name.span,
                             format!("stage `{}` must be a boolean definition", name.name),
                         )
@@ -108,7 +108,7 @@ pub(crate) fn lower_steps(cx: &mut Cx, decls: &Decls) -> (Vec<StageStep>, Vec<St
                 };
                 cx.error(
                     Diagnostic::error(
-                        codes::STAGE_NOT_SEGMENT,
+                        Code::StageNotSegment,
                         name.span,
                         format!(
                             "stage `{}` must be a boolean definition, but it is {what}",
@@ -129,7 +129,7 @@ pub(crate) fn lower_steps(cx: &mut Cx, decls: &Decls) -> (Vec<StageStep>, Vec<St
             None if i == 0 => None,
             None => {
                 let mut d = Diagnostic::error(
-                    codes::STAGE_NOT_SEGMENT,
+                    Code::StageNotSegment,
                     name.span,
                     format!("stage `{}` is not defined", name.name),
                 )

@@ -3,6 +3,7 @@
 
 use super::terms::canonical;
 use super::{allow_help, Cx, Verdict};
+use crate::diag::Lint;
 use crate::ir::{DefId, Node, Rule, ScoreEntry, ScoreItem, SlaKind, Ty};
 
 /// Boolean definitions, dependencies first, so a definition that expands a flagged one is
@@ -30,13 +31,13 @@ pub(super) fn definitions(cx: &mut Cx) {
         }
         let (lint, message, label, help) = match cx.judge(&def.expr) {
             Verdict::Never(dnf) => (
-                "unsatisfiable",
+                Lint::Unsatisfiable,
                 format!("condition can never hold: {}", cx.why_never(&dnf)),
                 "this never holds",
                 format!("no lead can ever be `{}`", def.name),
             ),
             Verdict::Always(neg) => (
-                "always_true",
+                Lint::AlwaysTrue,
                 format!("condition always holds: {}", cx.why_always(&neg)),
                 "this always holds",
                 format!("every lead is `{}`", def.name),
@@ -70,12 +71,12 @@ pub(super) fn scores(cx: &mut Cx) {
 }
 
 /// The items of one score or one group: dead items, always-true conditions, duplicates.
-fn items_of(cx: &mut Cx, items: &[&ScoreItem], allow: &[String], what: &str) {
+fn items_of(cx: &mut Cx, items: &[&ScoreItem], allow: &[crate::ir::Allow], what: &str) {
     let mut dead = vec![false; items.len()];
     for (i, item) in items.iter().enumerate() {
         let diag = match &item.rule {
             _ if item.points == 0.0 => Some((
-                "dead_item",
+                Lint::DeadItem,
                 "score item can never add points: it is worth 0 points".to_string(),
                 "adds 0",
                 "remove the item or give it points".to_string(),
@@ -83,7 +84,7 @@ fn items_of(cx: &mut Cx, items: &[&ScoreItem], allow: &[String], what: &str) {
             Rule::Per {
                 up_to: Some(cap), ..
             } if *cap == 0.0 => Some((
-                "dead_item",
+                Lint::DeadItem,
                 "score item can never add points: it is capped `up to 0`".to_string(),
                 "adds at most 0",
                 "remove the item or raise its cap".to_string(),
@@ -91,13 +92,13 @@ fn items_of(cx: &mut Cx, items: &[&ScoreItem], allow: &[String], what: &str) {
             Rule::Per { .. } => None,
             Rule::When(cond) => match cx.judge(cond) {
                 Verdict::Never(dnf) => Some((
-                    "dead_item",
+                    Lint::DeadItem,
                     format!("score item can never fire: {}", cx.why_never(&dnf)),
                     "this never holds",
                     "remove the item or fix its condition".to_string(),
                 )),
                 Verdict::Always(neg) => Some((
-                    "always_true",
+                    Lint::AlwaysTrue,
                     format!("condition always holds: {}", cx.why_always(&neg)),
                     "this always holds",
                     "every lead gets these points".to_string(),
@@ -106,7 +107,7 @@ fn items_of(cx: &mut Cx, items: &[&ScoreItem], allow: &[String], what: &str) {
             },
         };
         if let Some((lint, message, label, help)) = diag {
-            dead[i] = lint == "dead_item";
+            dead[i] = lint == Lint::DeadItem;
             let d = Cx::warning(lint, item.span, message)
                 .label(label)
                 .with_help(format!("{help}; {}", allow_help(lint, what)));
@@ -129,14 +130,14 @@ fn items_of(cx: &mut Cx, items: &[&ScoreItem], allow: &[String], what: &str) {
                 again.source, first.source
             )
         };
-        let d = Cx::warning("duplicate_item", again.span, message)
+        let d = Cx::warning(Lint::DuplicateItem, again.span, message)
             .label("scored again here")
             .with_secondary(first.span, "first scored here")
             .with_help(format!(
                 "a lead that matches gets the points of both items; merge them into one; {}",
-                allow_help("duplicate_item", what)
+                allow_help(Lint::DuplicateItem, what)
             ));
-        cx.warn("duplicate_item", allow, d);
+        cx.warn(Lint::DuplicateItem, allow, d);
     }
 }
 
@@ -169,18 +170,18 @@ pub(super) fn grades(cx: &mut Cx) {
         for (i, arm) in grade.arms.iter().enumerate() {
             let (lint, message, label) = match cx.judge(&arm.cond) {
                 Verdict::Never(dnf) => (
-                    "unsatisfiable",
+                    Lint::Unsatisfiable,
                     format!("condition can never hold: {}", cx.why_never(&dnf)),
                     "this never holds",
                 ),
                 Verdict::Always(neg) => (
-                    "always_true",
+                    Lint::AlwaysTrue,
                     format!("condition always holds: {}", cx.why_always(&neg)),
                     "this always holds, so no later arm is ever chosen",
                 ),
                 Verdict::Unknown => continue,
             };
-            never[i] = lint == "unsatisfiable";
+            never[i] = lint == Lint::Unsatisfiable;
             let d = Cx::warning(lint, arm.cond.span, message)
                 .label(label)
                 .with_help(allow_help(lint, &what));
@@ -205,7 +206,7 @@ pub(super) fn grades(cx: &mut Cx) {
                 Some(j) => {
                     let by = &grade.arms[j];
                     Cx::warning(
-                        "unreachable_arm",
+                        Lint::UnreachableArm,
                         arm.span,
                         format!(
                             "grade arm `{:?}` can never be chosen: every lead it matches gets `{:?}` first",
@@ -216,7 +217,7 @@ pub(super) fn grades(cx: &mut Cx) {
                 }
                 None => {
                     let mut d = Cx::warning(
-                        "unreachable_arm",
+                        Lint::UnreachableArm,
                         arm.span,
                         format!(
                             "grade arm `{:?}` can never be chosen: every lead it matches gets an earlier grade first",
@@ -232,9 +233,9 @@ pub(super) fn grades(cx: &mut Cx) {
             };
             d = d.label(label).with_help(format!(
                 "move the arm above the arms that cover it, or narrow their conditions; {}",
-                allow_help("unreachable_arm", &what)
+                allow_help(Lint::UnreachableArm, &what)
             ));
-            cx.warn("unreachable_arm", &grade.allow, d);
+            cx.warn(Lint::UnreachableArm, &grade.allow, d);
         }
     }
 }
@@ -283,7 +284,7 @@ pub(super) fn slas(cx: &mut Cx) {
         };
         if let Verdict::Never(dnf) = cx.judge(population) {
             let d = Cx::warning(
-                "unsatisfiable",
+                Lint::Unsatisfiable,
                 population.span,
                 format!("condition can never hold: {}", cx.why_never(&dnf)),
             )
@@ -306,7 +307,7 @@ pub(super) fn slas(cx: &mut Cx) {
         }
         let d = match (holds, fails) {
             (Some(h), _) if h.is_false() && h.dropped > 0 => Cx::warning(
-                "unsatisfiable",
+                Lint::Unsatisfiable,
                 require.span,
                 format!(
                     "`require` can never hold for a lead of this SLA: {}",
@@ -316,7 +317,7 @@ pub(super) fn slas(cx: &mut Cx) {
             .label("never holds for the population")
             .with_help(format!("every lead breaches `{}`", sla.name)),
             (_, Some(f)) if f.is_false() && f.dropped > 0 => Cx::warning(
-                "always_true",
+                Lint::AlwaysTrue,
                 require.span,
                 format!(
                     "`require` always holds for a lead of this SLA: {}",

@@ -12,7 +12,7 @@ fn run(b: &B, p: &Program) -> Vec<Diagnostic> {
 }
 
 fn codes(ds: &[Diagnostic]) -> Vec<&str> {
-    ds.iter().map(|d| d.code).collect()
+    ds.iter().map(|d| d.code.as_str()).collect()
 }
 
 #[test]
@@ -236,7 +236,13 @@ fn score(b: &mut B, items: Vec<(f64, Rule)>, allow: &[&str]) -> Score {
     }
     b.text += "}\n";
     Score {
-        allow: allow.iter().map(|a| a.to_string()).collect(),
+        allow: allow
+            .iter()
+            .map(|a| Allow {
+                lint: a.to_string(),
+                span: Span::default(),
+            })
+            .collect(),
         name: "s".into(),
         entries: out.into_iter().map(ScoreEntry::Item).collect(),
         at_least: None,

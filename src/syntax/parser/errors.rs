@@ -6,7 +6,8 @@
 //! "after the score name"), and add a help line for the mistakes we can recognise.
 
 use super::build::Ctx;
-use super::{codes, Rule};
+use super::Rule;
+use crate::diag::Code;
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::source::Span;
 use crate::syntax::words;
@@ -110,7 +111,7 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
     if let Some(t) = reserved.filter(|_| wants_name && !expects.contains(&Expect::Expr)) {
         let word = slice(t);
         return Diagnostic::error(
-            codes::RESERVED_WORD,
+            Code::SyntaxReservedWord,
             span_of(t),
             format!("`{word}` is a reserved word and cannot be a name"),
         )
@@ -138,7 +139,7 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
              `test \"…\" { … }`"
         };
         return Diagnostic::error(
-            codes::UNEXPECTED,
+            Code::SyntaxUnexpected,
             span_of(t),
             format!("expected a declaration, found `{}`", shorten(word)),
         )
@@ -152,7 +153,7 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
     }) {
         let points = slice(t);
         return Diagnostic::error(
-            codes::MISSING_SIGN,
+            Code::SyntaxMissingSign,
             span_of(t),
             format!("score points `{}` need a sign", shorten(points)),
         )
@@ -167,7 +168,7 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
         let word = slice(t);
         if words::is_infix(word) {
             return Diagnostic::error(
-                codes::UNEXPECTED,
+                Code::SyntaxUnexpected,
                 span_of(t),
                 format!("a line cannot start with `{word}`"),
             )
@@ -180,7 +181,7 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
         }
         if expects.is_empty() {
             return Diagnostic::error(
-                codes::UNEXPECTED,
+                Code::SyntaxUnexpected,
                 span_of(t),
                 format!(
                     "unexpected `{}` after the end of the declaration",
@@ -223,7 +224,7 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
             )
         }
     };
-    let mut d = Diagnostic::error(codes::UNEXPECTED, span, message).label(label);
+    let mut d = Diagnostic::error(Code::SyntaxUnexpected, span, message).label(label);
     if let Some(word) = keyword {
         d = d.with_help(format!("did you mean `{word}`?"));
     } else if let Some(help) = help(&expects, kind, found.filter(|_| !found_is_eol).map(slice)) {

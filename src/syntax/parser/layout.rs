@@ -12,7 +12,7 @@
 //! It also makes newlines inside `(` and `[` whitespace (SPEC §1) by blanking them, with the
 //! comments there, in a copy of the text of the same length: spans stay byte-exact.
 
-use super::codes;
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Span};
 use crate::syntax::words;
@@ -210,7 +210,7 @@ impl Scanner<'_> {
                 b'(' | b'[' | b'{' => {
                     if self.open.len() == MAX_DEPTH {
                         let d = Diagnostic::error(
-                            codes::TOO_DEEP,
+                            Code::SyntaxTooDeep,
                             self.span(i, i + 1),
                             format!("brackets nested more than {MAX_DEPTH} deep"),
                         )
@@ -257,7 +257,7 @@ impl Scanner<'_> {
 
     fn unterminated(&mut self, at: usize, line_end: usize) {
         let d = Diagnostic::error(
-            codes::UNTERMINATED_STRING,
+            Code::SyntaxUnterminatedString,
             self.span(at, line_end),
             "unterminated string",
         )
@@ -287,7 +287,7 @@ impl Scanner<'_> {
             }
             None => {
                 let d = Diagnostic::error(
-                    codes::UNEXPECTED,
+                    Code::SyntaxUnexpected,
                     self.span(at, at + 1),
                     format!("`{}` closes nothing", b as char),
                 )
@@ -315,9 +315,13 @@ fn unclosed(span: Span, b: u8) -> Diagnostic {
     } else {
         format!("add the missing `{closer}`")
     };
-    Diagnostic::error(codes::UNCLOSED, span, format!("unclosed `{}`", b as char))
-        .label(format!("this `{}` is never closed", b as char))
-        .with_help(help)
+    Diagnostic::error(
+        Code::SyntaxUnclosed,
+        span,
+        format!("unclosed `{}`", b as char),
+    )
+    .label(format!("this `{}` is never closed", b as char))
+    .with_help(help)
 }
 
 /// Length of the string literal at the start of `bytes` (which begins with `"`), quotes
@@ -394,7 +398,7 @@ mod tests {
         assert!(!l.chunks[0].ok);
         assert!(l.chunks[1].ok);
         assert_eq!(l.diagnostics.len(), 1);
-        assert_eq!(l.diagnostics[0].code, codes::UNCLOSED);
+        assert_eq!(l.diagnostics[0].code, Code::SyntaxUnclosed);
         assert_eq!(l.diagnostics[0].primary.span, Span::new(FileId(0), 8, 9));
     }
 
@@ -410,7 +414,7 @@ mod tests {
     fn finds_unterminated_strings_and_stray_closers() {
         let l = layout(FileId(0), "a = \"abc\nb = 1)\nc = 2\n");
         let codes: Vec<_> = l.diagnostics.iter().map(|d| d.code).collect();
-        assert_eq!(codes, [codes::UNTERMINATED_STRING]);
+        assert_eq!(codes, [Code::SyntaxUnterminatedString]);
         assert_eq!(l.chunks.iter().filter(|c| c.ok).count(), 2);
         assert!(l.chunks[1].stray_closer.is_some());
     }

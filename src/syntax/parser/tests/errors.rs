@@ -4,8 +4,11 @@ use super::*;
 
 #[test]
 fn reserved_words_cannot_be_names() {
-    assert_eq!(codes_of("when = 3\n"), [codes::RESERVED_WORD]);
-    assert_eq!(codes_of("schema {\n  in: int\n}\n"), [codes::RESERVED_WORD]);
+    assert_eq!(codes_of("when = 3\n"), [Code::SyntaxReservedWord]);
+    assert_eq!(
+        codes_of("schema {\n  in: int\n}\n"),
+        [Code::SyntaxReservedWord]
+    );
     let (_, _, d) = parse("lead when x\n");
     assert_eq!(
         d[0].message,
@@ -23,11 +26,11 @@ fn every_independent_error_is_reported_once() {
     assert_eq!(
         found,
         [
-            (codes::UNEXPECTED, "expected a condition after `when`"),
-            (codes::UNEXPECTED, "expected `{` after the score name"),
-            (codes::UNCLOSED, "unclosed `(`"),
-            (codes::UNCLOSED, "unclosed `[`"),
-            (codes::UNEXPECTED, "`)` closes nothing"),
+            (Code::SyntaxUnexpected, "expected a condition after `when`"),
+            (Code::SyntaxUnexpected, "expected `{` after the score name"),
+            (Code::SyntaxUnclosed, "unclosed `(`"),
+            (Code::SyntaxUnclosed, "unclosed `[`"),
+            (Code::SyntaxUnexpected, "`)` closes nothing"),
         ]
     );
     // `x = 1` still parses.
@@ -40,7 +43,7 @@ fn every_independent_error_is_reported_once() {
 #[test]
 fn odd_inputs() {
     let deep = format!("x = {}1{}\n", "(".repeat(5000), ")".repeat(5000));
-    assert_eq!(codes_of(&deep), [codes::TOO_DEEP]);
+    assert_eq!(codes_of(&deep), [Code::SyntaxTooDeep]);
     let nested = format!("x = {}1{}\n", "(".repeat(60), ")".repeat(60));
     assert!(codes_of(&nested).is_empty());
     // Declarations need not start in column 0.
