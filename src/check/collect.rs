@@ -37,7 +37,7 @@ impl<'a> Decls<'a> {
                         Diagnostic::error(
                             Code::SchemaDuplicate,
                             s.keyword,
-                            "a rule set has exactly one `schema`",
+                            "a second `schema`: a rule set has exactly one",
                         )
                         .label("second schema")
                         .with_secondary(first.keyword, "first schema here")
@@ -67,7 +67,7 @@ fn second_decl(what: &str, second: Span, first: Span) -> Diagnostic {
     Diagnostic::error(
         Code::StageDuplicate,
         second,
-        format!("a rule set has at most one `{what}` declaration"),
+        format!("a second `{what}` declaration: a rule set has at most one"),
     )
     .label("second declaration")
     .with_secondary(first, "first declared here")

@@ -110,7 +110,11 @@ pub(crate) fn lower_sla(cx: &mut Cx, s: &ast::Sla) -> Option<ir::Sla> {
                 Diagnostic::error(
                     Code::SlaUnexpectedLine,
                     line.keyword,
-                    format!("`{kw}` does not belong in a {} SLA", kind.name()),
+                    format!(
+                        "`{kw}` does not belong in SLA {:?}, which is a {} SLA",
+                        s.name.value,
+                        kind.name()
+                    ),
                 )
                 .label(format!("this SLA is a {} SLA", kind.name()))
                 .with_help(kind.help()),
@@ -121,7 +125,7 @@ pub(crate) fn lower_sla(cx: &mut Cx, s: &ast::Sla) -> Option<ir::Sla> {
                 Diagnostic::error(
                     Code::SlaUnexpectedLine,
                     line.keyword,
-                    format!("`{kw}` is given twice"),
+                    format!("SLA {:?} has a second `{kw}` line", s.name.value),
                 )
                 .label("second line")
                 .with_secondary(first.keyword, "first here")
@@ -147,7 +151,12 @@ pub(crate) fn lower_sla(cx: &mut Cx, s: &ast::Sla) -> Option<ir::Sla> {
             Diagnostic::error(
                 Code::SlaMissingLine,
                 s.name.span,
-                format!("this {} SLA is missing {}", kind.name(), and_list(&list)),
+                format!(
+                    "the {} SLA {:?} is missing {}",
+                    kind.name(),
+                    s.name.value,
+                    and_list(&list)
+                ),
             )
             .with_help(kind.help()),
         );
@@ -178,7 +187,8 @@ pub(crate) fn lower_sla(cx: &mut Cx, s: &ast::Sla) -> Option<ir::Sla> {
                 Some(cx.expect(
                     x,
                     |t| *t.base() == Ty::Timestamp,
-                    "`timestamp` or `timestamp?`",
+                    "a `timestamp` or a `timestamp?`",
+                    &format!("the `{}` line of an SLA", keyword(k)),
                 ))
             }
             _ => None,
@@ -248,7 +258,10 @@ fn within(cx: &mut Cx, e: &ast::Expr) -> Option<i64> {
                 Diagnostic::error(
                     Code::LiteralInvalid,
                     e.span,
-                    "`within` takes a positive duration literal",
+                    format!(
+                        "`within` takes a positive duration literal, not `{}`",
+                        cx.text(e.span)
+                    ),
                 )
                 .with_help("write the deadline as `within 1h`, `within 2d` or `within 1w`"),
             );
@@ -275,7 +288,10 @@ fn target(cx: &mut Cx, e: &ast::Expr) -> Option<f64> {
                 Diagnostic::error(
                     Code::LiteralInvalid,
                     e.span,
-                    "a target is a share between 0% and 100%",
+                    format!(
+                        "the target `{}` is not a share between 0% and 100%",
+                        cx.text(e.span)
+                    ),
                 )
                 .with_help("write it as a percent: `target 95%`"),
             );
@@ -292,7 +308,10 @@ fn count_literal(cx: &mut Cx, e: &ast::Expr) -> Option<f64> {
                 Diagnostic::error(
                     Code::LiteralInvalid,
                     e.span,
-                    "a volume bound is a literal number of leads",
+                    format!(
+                        "the volume bound `{}` is not a literal number of leads",
+                        cx.text(e.span)
+                    ),
                 )
                 .with_help("write it as `at least 25` or `at most 500`"),
             );

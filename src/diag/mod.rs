@@ -295,6 +295,22 @@ pub fn render(diag: &Diagnostic, sources: &SourceMap, color: bool, width: usize)
     out
 }
 
+/// The longest user text a message quotes, in characters.
+pub const QUOTE_MAX: usize = 40;
+
+/// User text for a message, which must stand alone (a GitHub annotation shows no source): runs of
+/// whitespace collapsed to one space, and at most [`QUOTE_MAX`] characters, the last one `…`
+/// when shortened.
+pub fn quote(text: &str) -> String {
+    let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if t.chars().count() > QUOTE_MAX {
+        let short: String = t.chars().take(QUOTE_MAX - 1).collect();
+        format!("{}…", short.trim_end())
+    } else {
+        t
+    }
+}
+
 /// "did you mean `x`?" candidates: the closest name by Jaro similarity above 0.7.
 pub fn did_you_mean<'a>(
     name: &str,
@@ -327,6 +343,16 @@ mod tests {
         assert!(text.contains("smql::name::unknown"), "{text}");
         assert!(text.contains("rules.smql:1:10"), "{text}");
         assert!(text.contains("did you mean `visits`?"), "{text}");
+    }
+
+    #[test]
+    fn quote_collapses_whitespace_and_shortens() {
+        assert_eq!(quote("  visits >=\n   3 "), "visits >= 3");
+        let long = "a_rather_long_name and another_long_name and more";
+        let q = quote(long);
+        assert_eq!(q, "a_rather_long_name and another_long_nam…");
+        assert_eq!(q.chars().count(), QUOTE_MAX);
+        assert_eq!(quote(&"é".repeat(50)).chars().count(), QUOTE_MAX);
     }
 
     #[test]

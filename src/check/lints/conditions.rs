@@ -2,8 +2,8 @@
 //! `unreachable_arm`.
 
 use super::terms::canonical;
-use super::{allow_help, Cx, Verdict};
-use crate::diag::Lint;
+use super::{allow_help, item_text, Cx, Verdict};
+use crate::diag::{quote, Lint};
 use crate::ir::{DefId, Node, Rule, ScoreEntry, ScoreItem, SlaKind, Ty};
 
 /// Boolean definitions, dependencies first, so a definition that expands a flagged one is
@@ -32,13 +32,13 @@ pub(super) fn definitions(cx: &mut Cx) {
         let (lint, message, label, help) = match cx.judge(&def.expr) {
             Verdict::Never(dnf) => (
                 Lint::Unsatisfiable,
-                format!("condition can never hold: {}", cx.why_never(&dnf)),
+                format!("`{}` can never hold: {}", def.name, cx.why_never(&dnf)),
                 "this never holds",
                 format!("no lead can ever be `{}`", def.name),
             ),
             Verdict::Always(neg) => (
                 Lint::AlwaysTrue,
-                format!("condition always holds: {}", cx.why_always(&neg)),
+                format!("`{}` always holds, {}", def.name, cx.why_always(&neg)),
                 "this always holds",
                 format!("every lead is `{}`", def.name),
             ),
@@ -74,10 +74,11 @@ pub(super) fn scores(cx: &mut Cx) {
 fn items_of(cx: &mut Cx, items: &[&ScoreItem], allow: &[crate::ir::Allow], what: &str) {
     let mut dead = vec![false; items.len()];
     for (i, item) in items.iter().enumerate() {
+        let text = item_text(item);
         let diag = match &item.rule {
             _ if item.points == 0.0 => Some((
                 Lint::DeadItem,
-                "score item can never add points: it is worth 0 points".to_string(),
+                format!("score item `{text}` can never add points: it is worth 0 points"),
                 "adds 0",
                 "remove the item or give it points".to_string(),
             )),
@@ -85,7 +86,7 @@ fn items_of(cx: &mut Cx, items: &[&ScoreItem], allow: &[crate::ir::Allow], what:
                 up_to: Some(cap), ..
             } if *cap == 0.0 => Some((
                 Lint::DeadItem,
-                "score item can never add points: it is capped `up to 0`".to_string(),
+                format!("score item `{text}` can never add points: it is capped `up to 0`"),
                 "adds at most 0",
                 "remove the item or raise its cap".to_string(),
             )),
@@ -93,13 +94,16 @@ fn items_of(cx: &mut Cx, items: &[&ScoreItem], allow: &[crate::ir::Allow], what:
             Rule::When(cond) => match cx.judge(cond) {
                 Verdict::Never(dnf) => Some((
                     Lint::DeadItem,
-                    format!("score item can never fire: {}", cx.why_never(&dnf)),
+                    format!("score item `{text}` can never fire: {}", cx.why_never(&dnf)),
                     "this never holds",
                     "remove the item or fix its condition".to_string(),
                 )),
                 Verdict::Always(neg) => Some((
                     Lint::AlwaysTrue,
-                    format!("condition always holds: {}", cx.why_always(&neg)),
+                    format!(
+                        "the condition of score item `{text}` always holds, {}",
+                        cx.why_always(&neg)
+                    ),
                     "this always holds",
                     "every lead gets these points".to_string(),
                 )),
@@ -123,11 +127,12 @@ fn items_of(cx: &mut Cx, items: &[&ScoreItem], allow: &[crate::ir::Allow], what:
         };
         let (first, again) = (items[i], items[j]);
         let message = if first.source == again.source {
-            format!("duplicate score item `{}`", again.source)
+            format!("duplicate score item `{}` in {what}", item_text(again))
         } else {
             format!(
-                "duplicate score item: `{}` has the same condition as `{}`",
-                again.source, first.source
+                "duplicate score item in {what}: `{}` has the same condition as `{}`",
+                item_text(again),
+                item_text(first)
             )
         };
         let d = Cx::warning(Lint::DuplicateItem, again.span, message)
@@ -168,15 +173,24 @@ pub(super) fn grades(cx: &mut Cx) {
         let what = format!("`grade {}`", grade.name);
         let mut never = vec![false; grade.arms.len()];
         for (i, arm) in grade.arms.iter().enumerate() {
+            let arm_text = quote(&format!("{:?} when {}", arm.label, cx.text(&arm.cond)));
             let (lint, message, label) = match cx.judge(&arm.cond) {
                 Verdict::Never(dnf) => (
                     Lint::Unsatisfiable,
-                    format!("condition can never hold: {}", cx.why_never(&dnf)),
+                    format!(
+                        "grade arm `{arm_text}` of `{}` can never hold: {}",
+                        grade.name,
+                        cx.why_never(&dnf)
+                    ),
                     "this never holds",
                 ),
                 Verdict::Always(neg) => (
                     Lint::AlwaysTrue,
-                    format!("condition always holds: {}", cx.why_always(&neg)),
+                    format!(
+                        "grade arm `{arm_text}` of `{}` always holds, {}, so no later arm is ever chosen",
+                        grade.name,
+                        cx.why_always(&neg)
+                    ),
                     "this always holds, so no later arm is ever chosen",
                 ),
                 Verdict::Unknown => continue,
@@ -209,8 +223,8 @@ pub(super) fn grades(cx: &mut Cx) {
                         Lint::UnreachableArm,
                         arm.span,
                         format!(
-                            "grade arm `{:?}` can never be chosen: every lead it matches gets `{:?}` first",
-                            arm.label, by.label
+                            "grade arm `{:?}` of `{}` can never be chosen: every lead it matches gets `{:?}` first",
+                            arm.label, grade.name, by.label
                         ),
                     )
                     .with_secondary(by.span, format!("`{:?}` covers it", by.label))
@@ -220,8 +234,8 @@ pub(super) fn grades(cx: &mut Cx) {
                         Lint::UnreachableArm,
                         arm.span,
                         format!(
-                            "grade arm `{:?}` can never be chosen: every lead it matches gets an earlier grade first",
-                            arm.label
+                            "grade arm `{:?}` of `{}` can never be chosen: every lead it matches gets an earlier grade first",
+                            arm.label, grade.name
                         ),
                     );
                     for j in covering_arms(cx, grade, i) {
@@ -286,7 +300,12 @@ pub(super) fn slas(cx: &mut Cx) {
             let d = Cx::warning(
                 Lint::Unsatisfiable,
                 population.span,
-                format!("condition can never hold: {}", cx.why_never(&dnf)),
+                format!(
+                    "SLA {:?} never counts a lead: its population `{}` can never hold, as {}",
+                    sla.name,
+                    cx.text(population),
+                    cx.why_never(&dnf)
+                ),
             )
             .label("no lead is ever in this population")
             .with_help(format!("the SLA `{}` never counts a lead", sla.name));
@@ -310,7 +329,9 @@ pub(super) fn slas(cx: &mut Cx) {
                 Lint::Unsatisfiable,
                 require.span,
                 format!(
-                    "`require` can never hold for a lead of this SLA: {}",
+                    "`require {}` can never hold for a lead of SLA {:?}: {}",
+                    cx.text(require),
+                    sla.name,
                     cx.why_never(&h)
                 ),
             )
@@ -320,7 +341,9 @@ pub(super) fn slas(cx: &mut Cx) {
                 Lint::AlwaysTrue,
                 require.span,
                 format!(
-                    "`require` always holds for a lead of this SLA: {}",
+                    "`require {}` always holds for a lead of SLA {:?}, {}",
+                    cx.text(require),
+                    sla.name,
                     cx.why_always(&f)
                 ),
             )

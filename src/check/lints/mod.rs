@@ -28,7 +28,7 @@ mod sets;
 mod stages;
 mod terms;
 
-use crate::diag::{Code, Diagnostic, Lint};
+use crate::diag::{quote, Code, Diagnostic, Lint};
 use crate::ir::{Allow, DefId, Expr, ExprKind, Program};
 use crate::source::{SourceMap, Span};
 use logic::{Conflict, Dnf, Logic};
@@ -134,16 +134,22 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// Why the negation is empty, for a condition that always holds.
+    /// Why the negation is empty, for a condition that always holds: "whatever the value of
+    /// `visits`", "for every lead".
     fn why_always(&self, neg: &Dnf) -> String {
         let terms: BTreeSet<_> = neg.conflicts.iter().map(|c| c.term).collect();
         match (terms.len(), terms.first()) {
             (1, Some(&t)) if neg.conflicts.len() == neg.dropped => format!(
-                "it holds for every value of `{}`",
+                "whatever the value of `{}`",
                 self.logic.terms.info(t).display
             ),
-            _ => "it holds for every lead".to_string(),
+            _ => "for every lead".to_string(),
         }
+    }
+
+    /// The text of a condition, shortened for a message.
+    fn text(&self, e: &Expr) -> String {
+        quote(&self.logic.terms.display(e))
     }
 
     fn clash(&self, c: &Conflict) -> String {
@@ -162,6 +168,20 @@ impl<'a> Cx<'a> {
 /// Whether the allowances name `lint`.
 fn allows(allow: &[Allow], lint: Lint) -> bool {
     allow.iter().any(|a| a.lint == lint.name())
+}
+
+/// A score item as written, shortened: `+5 when visits > 3`, `+2 per opens up to 10`.
+fn item_text(item: &crate::ir::ScoreItem) -> String {
+    let p = item.points;
+    let points = if p.fract() == 0.0 && p.abs() < 1e15 {
+        format!("{:+}", p as i64)
+    } else {
+        format!("{p:+}")
+    };
+    match item.rule {
+        crate::ir::Rule::When(_) => quote(&format!("{points} when {}", item.source)),
+        crate::ir::Rule::Per { .. } => quote(&format!("{points} {}", item.source)),
+    }
 }
 
 fn allow_help(lint: Lint, what: &str) -> String {

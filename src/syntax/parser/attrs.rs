@@ -61,7 +61,7 @@ impl Ctx<'_> {
                     Diagnostic::error(
                         Code::SyntaxInvalidAllow,
                         Span::new(self.file, at, at + line.len()),
-                        "this `# smql:` line is not a lint allowance",
+                        format!("`{}` is not a lint allowance", crate::diag::quote(line)),
                     )
                     .label("expected `# smql: allow(NAME, …)`")
                     .with_help(

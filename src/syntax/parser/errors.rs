@@ -117,7 +117,7 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
         )
         .label("reserved word")
         .with_help(format!(
-            "pick another name: `{word}` is one of the words of the language (SPEC §11)"
+            "pick another name, such as `{word}_`: `{word}` is one of the words of the language"
         ));
     }
 
@@ -202,7 +202,23 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
         .then(|| did_you_mean(first_word, words::DECLARATION_KEYWORDS))
         .flatten();
     let what = phrase_list(&expects, slice(prev), kind);
+    let dangling: Option<(String, String, String)> = what
+        .clone()
+        .filter(|_| expects.contains(&Expect::Expr))
+        .and_then(|w| operator_before(text, &toks, prev).map(|(op, left)| (w, op, left)));
     let message = match (what, found.filter(|t| t.line_start && !found_is_eol)) {
+        // A dangling operator: name the operand it follows.
+        _ if dangling.is_some() => {
+            let (w, op, left) = dangling.unwrap_or_default();
+            // A newline may follow an operator, so pest may have looked on the next line.
+            match found.filter(|t| !found_is_eol && !text[prev.end..t.start].contains('\n')) {
+                Some(t) => format!(
+                    "`{op}` after `{left}` needs {w}, found `{}`",
+                    shorten(slice(t))
+                ),
+                None => format!("`{op}` after `{left}` needs {w}"),
+            }
+        }
         // At the start of a line, what came before (on another line) says little.
         (Some(w), Some(t)) => format!("expected {w}, found `{}`", shorten(slice(t))),
         (Some(w), None) => format!(
@@ -461,26 +477,95 @@ fn phrase_list(expects: &[Expect], prev: &str, kind: DeclKind) -> Option<String>
     }
 }
 
-/// "`when`", "the score name", "stage `MQL`".
+/// Second words of two-word keywords and operators, with the first words they follow:
+/// `as of`, `up to`, `at least`, `starts with`, `contains any`, `not in`, `is present`.
+const SECOND_WORDS: [(&str, &[&str]); 8] = [
+    ("of", &["as", "one", "list"]),
+    ("to", &["up"]),
+    ("least", &["at"]),
+    ("most", &["at"]),
+    ("with", &["starts", "ends"]),
+    ("any", &["contains"]),
+    ("all", &["contains"]),
+    ("in", &["not"]),
+];
+
+/// The index of `tok` among `toks`, and the index where the keyword or operator it ends begins
+/// (`as of` begins at `as`).
+fn phrase_start(text: &str, toks: &[Tok], tok: Tok) -> (usize, usize) {
+    let slice = |t: &Tok| &text[t.start..t.end];
+    let index = toks.iter().position(|t| t.start == tok.start).unwrap_or(0);
+    let word = slice(&tok);
+    let first = index
+        .checked_sub(1)
+        .filter(|&i| {
+            SECOND_WORDS
+                .iter()
+                .any(|(second, firsts)| *second == word && firsts.contains(&slice(&toks[i])))
+        })
+        .unwrap_or(index);
+    (index, first)
+}
+
+/// For a binary operator that ends at `prev` (`and`, `>=`, `starts with`): the operator and the
+/// operand before it as written, back to the nearest `and`, `or`, `when`, `(`, … on its left.
+fn operator_before(text: &str, toks: &[Tok], prev: Tok) -> Option<(String, String)> {
+    let (index, first) = phrase_start(text, toks, prev);
+    let op = text[toks[first].start..prev.end].to_string();
+    let is_operator = words::is_infix(&text[toks[first].start..toks[first].end])
+        || (first < index
+            && ["not", "contains"].contains(&&text[toks[first].start..toks[first].end]));
+    if !is_operator {
+        return None;
+    }
+    // Where the left operand starts: after a boundary at bracket depth 0, or after the keyword
+    // that starts a line of a block (`for`, `expect`; mid-line, `count` is a function).
+    const BOUNDARIES: [&str; 16] = [
+        "and", "or", "not", "where", "when", "=", ",", "then", "else", "if", "->", "of", "since",
+        "every", "per", "??",
+    ];
+    let mut depth = 0usize;
+    let mut start = None;
+    for i in (0..first).rev() {
+        let w = &text[toks[i].start..toks[i].end];
+        let line_keyword = toks[i].line_start
+            && (words::SLA_LINE_WORDS.contains(&w) || words::TEST_LINE_WORDS.contains(&w));
+        match w {
+            ")" | "]" | "}" => depth += 1,
+            "(" | "[" | "{" if depth == 0 => break,
+            "(" | "[" | "{" => depth -= 1,
+            _ if depth == 0 && (BOUNDARIES.contains(&w) || line_keyword || i == 0) => break,
+            _ => {}
+        }
+        start = Some(i);
+    }
+    let start = start?;
+    let left = &text[toks[start].start..toks[first - 1].end];
+    Some((op, crate::diag::quote(left)))
+}
+
+/// "`when`", "`score engagement`", "stage `MQL`", "`as of`".
 fn describe_prev(text: &str, toks: &[Tok], prev: Tok, kind: DeclKind) -> String {
     let word = &text[prev.start..prev.end];
-    let index = toks.iter().position(|t| t.start == prev.start).unwrap_or(0);
+    let (index, first) = phrase_start(text, toks, prev);
     let is_name = word.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
     let before = index.checked_sub(1).and_then(|i| toks.get(i));
     let signed =
         before.is_some_and(|b| b.end == prev.start && matches!(&text[b.start..b.end], "+" | "-"));
     match (kind, index) {
-        (DeclKind::Score, 1) => "the score name".to_string(),
+        (DeclKind::Score, 1) => format!("`score {word}`"),
         (DeclKind::Score, _) if signed && word.starts_with(|c: char| c.is_ascii_digit()) => {
             let sign = before.map_or("", |b| &text[b.start..b.end]);
             format!("the points `{sign}{word}`")
         }
-        (DeclKind::Grade, 1) => "the grade name".to_string(),
-        (DeclKind::Sla, 1) => "the SLA name".to_string(),
-        (DeclKind::Test, 1) => "the test name".to_string(),
+        (DeclKind::Grade, 1) => format!("`grade {word}`"),
+        (DeclKind::Sla, 1) => format!("`sla {}`", shorten(word)),
+        (DeclKind::Test, 1) => format!("`test {}`", shorten(word)),
         (DeclKind::Def, 0) => format!("the name `{word}`"),
+        (DeclKind::Def, 1) => format!("`{} {word}`", &text[toks[0].start..toks[0].end]),
         (DeclKind::Stages, i) if i > 0 && is_name => format!("stage `{word}`"),
         (DeclKind::Detours, i) if i > 0 && is_name => format!("detour `{word}`"),
+        _ if first < index => format!("`{}`", &text[toks[first].start..prev.end]),
         _ => format!("`{}`", shorten(word)),
     }
 }

@@ -12,8 +12,7 @@
 //! It also makes newlines inside `(` and `[` whitespace (SPEC §1) by blanking them, with the
 //! comments there, in a copy of the text of the same length: spans stay byte-exact.
 
-use crate::diag::Code;
-use crate::diag::Diagnostic;
+use crate::diag::{quote, Code, Diagnostic, QUOTE_MAX};
 use crate::source::{FileId, Span};
 use crate::syntax::words;
 
@@ -145,7 +144,7 @@ impl Scanner<'_> {
         // One lexical error per declaration: after the first, the rest is likely its echo.
         if let Some(&(b, at)) = self.open.last().filter(|_| chunk.ok) {
             chunk.ok = false;
-            let d = unclosed(Span::new(self.file, at, at + 1), b);
+            let d = unclosed(Span::new(self.file, at, at + 1), b, &around(self.text, at));
             self.diagnostics.push(d);
         }
         self.open.clear();
@@ -212,7 +211,10 @@ impl Scanner<'_> {
                         let d = Diagnostic::error(
                             Code::SyntaxTooDeep,
                             self.span(i, i + 1),
-                            format!("brackets nested more than {MAX_DEPTH} deep"),
+                            format!(
+                                "brackets nested more than {MAX_DEPTH} deep in `{}`",
+                                around(self.text, i)
+                            ),
                         )
                         .label("one level too many")
                         .with_help("split the expression into several definitions");
@@ -259,7 +261,7 @@ impl Scanner<'_> {
         let d = Diagnostic::error(
             Code::SyntaxUnterminatedString,
             self.span(at, line_end),
-            "unterminated string",
+            format!("unterminated string `{}`", quote(&self.text[at..line_end])),
         )
         .label("this string has no closing `\"`")
         .with_help("close it with `\"` on the same line; write `\\\"` for a quote inside a string");
@@ -277,10 +279,12 @@ impl Scanner<'_> {
             Some(pos) => {
                 // Brackets opened after the matching one were never closed: report the innermost.
                 if let Some(&(inner, inner_at)) = self.open[pos + 1..].last() {
-                    let d = unclosed(self.span(inner_at, inner_at + 1), inner).with_secondary(
-                        self.span(at, at + 1),
-                        format!("`{}` found here", b as char),
-                    );
+                    let line = around(self.text, inner_at);
+                    let d = unclosed(self.span(inner_at, inner_at + 1), inner, &line)
+                        .with_secondary(
+                            self.span(at, at + 1),
+                            format!("`{}` found here", b as char),
+                        );
                     self.report(d);
                 }
                 self.open.truncate(pos);
@@ -289,7 +293,11 @@ impl Scanner<'_> {
                 let d = Diagnostic::error(
                     Code::SyntaxUnexpected,
                     self.span(at, at + 1),
-                    format!("`{}` closes nothing", b as char),
+                    format!(
+                        "`{}` closes nothing in `{}`",
+                        b as char,
+                        around(self.text, at)
+                    ),
                 )
                 .label(format!("no `{}` is open here", opener as char))
                 .with_help(format!(
@@ -304,7 +312,20 @@ impl Scanner<'_> {
     }
 }
 
-fn unclosed(span: Span, b: u8) -> Diagnostic {
+/// The line around byte `at` for a message: the whole line when it is short, else from `at`.
+fn around(text: &str, at: usize) -> String {
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let line = text[start..end].trim();
+    if line.chars().count() <= QUOTE_MAX {
+        line.to_string()
+    } else {
+        let from = text[at..end].trim_end();
+        quote(&format!("…{from}"))
+    }
+}
+
+fn unclosed(span: Span, b: u8, line: &str) -> Diagnostic {
     let closer = match b {
         b'(' => ')',
         b'[' => ']',
@@ -318,7 +339,7 @@ fn unclosed(span: Span, b: u8) -> Diagnostic {
     Diagnostic::error(
         Code::SyntaxUnclosed,
         span,
-        format!("unclosed `{}`", b as char),
+        format!("unclosed `{}` in `{line}`", b as char),
     )
     .label(format!("this `{}` is never closed", b as char))
     .with_help(help)

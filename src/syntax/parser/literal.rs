@@ -3,7 +3,7 @@
 //! The grammar accepts the shape of a literal; these functions compute its value and report what
 //! the shape cannot express (an integer that does not fit, an unknown duration unit, a bad escape).
 
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{quote, Code, Diagnostic};
 use crate::source::Span;
 
 pub(super) type Result<T> = std::result::Result<T, Box<Diagnostic>>;
@@ -168,7 +168,7 @@ pub(super) fn string(raw: &str, span: Span) -> Result<String> {
                         return Err(error(
                             Code::SyntaxInvalidEscape,
                             escape_span(len),
-                            format!("invalid unicode escape `{shown}`"),
+                            format!("invalid unicode escape `{shown}` in `{}`", quote(raw)),
                         )
                         .label_boxed("not a character code")
                         .help_boxed(
@@ -183,7 +183,7 @@ pub(super) fn string(raw: &str, span: Span) -> Result<String> {
                 return Err(error(
                     Code::SyntaxInvalidEscape,
                     escape_span(len),
-                    format!("unknown escape `\\{shown}` in a string"),
+                    format!("unknown escape `\\{shown}` in `{}`", quote(raw)),
                 )
                 .label_boxed("not an escape")
                 .help_boxed(format!(

@@ -26,11 +26,14 @@ fn every_independent_error_is_reported_once() {
     assert_eq!(
         found,
         [
-            (Code::SyntaxUnexpected, "expected a condition after `when`"),
-            (Code::SyntaxUnexpected, "expected `{` after the score name"),
-            (Code::SyntaxUnclosed, "unclosed `(`"),
-            (Code::SyntaxUnclosed, "unclosed `[`"),
-            (Code::SyntaxUnexpected, "`)` closes nothing"),
+            (
+                Code::SyntaxUnexpected,
+                "expected a condition after `MQL when`"
+            ),
+            (Code::SyntaxUnexpected, "expected `{` after `score s`"),
+            (Code::SyntaxUnclosed, "unclosed `(` in `\"A\" when (a`"),
+            (Code::SyntaxUnclosed, "unclosed `[` in `y = [1, 2`"),
+            (Code::SyntaxUnexpected, "`)` closes nothing in `z = 1)`"),
         ]
     );
     // `x = 1` still parses.
@@ -69,7 +72,29 @@ fn message(text: &str) -> (String, Option<String>) {
 
 #[test]
 fn messages_speak_the_language() {
-    let cases: [(&str, &str, Option<&str>); 14] = [
+    let cases: [(&str, &str, Option<&str>); 19] = [
+        // A dangling operator names the operand it follows.
+        (
+            "MQL when visits >= 3 and downloaded \"pricing\" and\n",
+            "`and` after `downloaded \"pricing\"` needs a condition",
+            None,
+        ),
+        ("x = a +\n", "`+` after `a` needs an expression", None),
+        (
+            "MQL when title starts with\n",
+            "`starts with` after `title` needs an expression",
+            None,
+        ),
+        (
+            "MQL when (a or b) and\n",
+            "`and` after `(a or b)` needs a condition",
+            None,
+        ),
+        (
+            "score s {\n  +5 when count(events where it.type == \"demo\") >=\n}\n",
+            "`>=` after `count(events where it.type == \"demo\")` needs an expression",
+            None,
+        ),
         (
             "scor engagement {\n  +1 when a\n}\n",
             "expected `when` or `=` after the name `scor`",
@@ -82,7 +107,7 @@ fn messages_speak_the_language() {
         ),
         (
             "test \"t\" {\n  as of\n}\n",
-            "expected an expression after `of`",
+            "expected an expression after `as of`",
             None,
         ),
         (
@@ -94,7 +119,7 @@ fn messages_speak_the_language() {
         ("detours A,\n", "expected a detour name after `,`", None),
         (
             "score s {\n  +1 per x up to y\n}\n",
-            "expected a number after `to`",
+            "expected a number after `up to`",
             None,
         ),
         (
