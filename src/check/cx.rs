@@ -135,7 +135,7 @@ impl<'a> Cx<'a> {
     /// `it.name`: a field of the innermost record element.
     pub fn it_field(&mut self, id: &ast::Ident, span: Span) -> ir::Expr {
         let Some(inner) = self.elems.last() else {
-            self.error(it_outside_where(span));
+            self.error(it_outside_where(span, &self.text(span)));
             return error_expr(span);
         };
         let list = inner.list.clone();
@@ -184,7 +184,7 @@ impl<'a> Cx<'a> {
     /// `it`: the innermost element, when it is a scalar.
     pub fn it(&mut self, span: Span) -> ir::Expr {
         let Some(scope) = self.elems.last() else {
-            self.error(it_outside_where(span));
+            self.error(it_outside_where(span, &self.text(span)));
             return error_expr(span);
         };
         match &scope.elem {
@@ -288,11 +288,15 @@ pub(crate) fn a_ty(ty: &Ty) -> String {
     format!("{article} `{t}`")
 }
 
-fn it_outside_where(span: Span) -> Diagnostic {
+fn it_outside_where(span: Span, text: &str) -> Diagnostic {
     Diagnostic::error(
         Code::WhereMisplaced,
         span,
-        "`it` is only defined inside `where`",
+        if text == "it" {
+            "`it` is only defined inside `where`".to_string()
+        } else {
+            format!("`{text}` is outside `where`: `it` is only defined inside one")
+        },
     )
     .with_help("use `it` in the condition of `count(L where …)`, `any(…)`, `all(…)` and the like")
 }

@@ -388,10 +388,10 @@ impl Cx<'_> {
                     (BinOp::Div, Duration, _) => Some(format!(
                         "convert the duration to a number first: `days({lt})`, `hours({lt})` or `minutes({lt})`"
                     )),
-                    (_, x, String) | (_, String, x) if x.is_numeric() => {
+                    (_, x, String) | (_, String, x) if x.is_numeric() && number_in_quotes(&l, &r).is_some() => {
                         number_in_quotes(&l, &r).map(|n| format!("write the number without quotes: `{n}`"))
                     }
-                    _ => None,
+                    _ => Some(arith_help(op).to_string()),
                 };
                 let message = format!(
                     "cannot apply `{}` to {} and {}",
@@ -479,6 +479,21 @@ pub(crate) fn string_literal(e: &ir::Expr) -> Option<&str> {
 
 pub(crate) fn is_str_literal(e: &ir::Expr) -> bool {
     string_literal(e).is_some()
+}
+
+/// What an arithmetic operator applies to, for the help of a mismatch.
+fn arith_help(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Add => {
+            "`+` adds numbers, durations, or a duration to a timestamp, and joins strings"
+        }
+        BinOp::Sub => {
+            "`-` subtracts numbers, durations, or a duration from a timestamp, and gives the \
+             duration between two timestamps"
+        }
+        BinOp::Mul => "`*` multiplies numbers, or a duration by a number",
+        _ => "`/` divides numbers",
+    }
 }
 
 /// The number inside a string literal on either side (`"3"` next to an `int`), for the help

@@ -146,10 +146,7 @@ fn convert(
             v.span,
             format!("`{}` does not fit {place}, {}", found(), a_ty(ty)),
         );
-        Box::new(match help {
-            Some(h) => d.with_help(h),
-            None => d,
-        })
+        Box::new(d.with_help(help.unwrap_or_else(|| value_help(ty))))
     };
     match (&v.kind, ty) {
         (_, Ty::Error) => Ok(Value::Missing),
@@ -158,20 +155,10 @@ fn convert(
             "`missing` is only for optional (`T?`) fields".into(),
         ))),
         (_, Ty::Optional(inner)) => convert(cx, v, inner, field, place),
-        (DataLitKind::Str(s), Ty::List(_) | Ty::Records(_)) => Err(mismatch(Some(format!(
-            "write a list: `[{s:?}]`"
-        )))),
-        (DataLitKind::Str(s), t) => convert_text(t, s).map_err(|_| {
-            let help = match t {
-                Ty::Timestamp => Some("write an RFC 3339 instant (`\"2026-11-01T09:30:00Z\"`), a day (`\"2026-11-01\"`) or epoch milliseconds".into()),
-                Ty::Enum(e) => Some(format!(
-                    "the values are {}",
-                    e.values.iter().map(|v| format!("`{v:?}`")).collect::<Vec<_>>().join(", ")
-                )),
-                _ => None,
-            };
-            mismatch(help)
-        }),
+        (DataLitKind::Str(s), Ty::List(_) | Ty::Records(_)) => {
+            Err(mismatch(Some(format!("write a list: `[{s:?}]`"))))
+        }
+        (DataLitKind::Str(s), t) => convert_text(t, s).map_err(|_| mismatch(None)),
         (DataLitKind::Int(i), Ty::Int) => Ok(Value::Int(*i)),
         (DataLitKind::Int(i), Ty::Number) => Ok(Value::Number(*i as f64)),
         (DataLitKind::Number(x), Ty::Number) => Ok(Value::Number(*x)),
@@ -195,6 +182,32 @@ fn convert(
         (DataLitKind::List(_), _) => Err(mismatch(None)),
         (DataLitKind::Record(_), _) => Err(mismatch(None)),
         _ => Err(mismatch(None)),
+    }
+}
+
+/// How to write a `given` value of type `ty`.
+fn value_help(ty: &Ty) -> String {
+    match ty {
+        Ty::Int => "write a whole number, such as `3`".into(),
+        Ty::Number => "write a number, such as `2.5` or `40%`".into(),
+        Ty::String => "write text in double quotes, such as `\"…\"`".into(),
+        Ty::Bool => "write `true` or `false`".into(),
+        Ty::Timestamp => "write an RFC 3339 instant (`\"2026-11-01T09:30:00Z\"`), a day \
+                          (`\"2026-11-01\"`) or epoch milliseconds"
+            .into(),
+        Ty::Duration => "write a duration in quotes, such as `\"14d\"`, or milliseconds".into(),
+        Ty::Enum(e) => format!(
+            "the values are {}",
+            e.values
+                .iter()
+                .map(|v| format!("`{v:?}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Ty::List(_) => "write a list, such as `[\"a\", \"b\"]`".into(),
+        Ty::Records(_) => "write a list of records, such as `[{ … }]`".into(),
+        Ty::Optional(t) => value_help(t),
+        Ty::Error => String::new(),
     }
 }
 

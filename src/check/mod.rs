@@ -98,4 +98,6 @@ pub fn check(sources: &SourceMap) -> Checked {
 }
 
 #[cfg(test)]
+mod message_tests;
+#[cfg(test)]
 mod unit_tests;

@@ -206,12 +206,14 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
         .clone()
         .filter(|_| expects.contains(&Expect::Expr))
         .and_then(|w| operator_before(text, &toks, prev).map(|(op, left)| (w, op, left)));
+    // What follows `prev` on its line. (A newline may follow an operator, so pest may have
+    // looked on the next line.)
+    let same_line = found.filter(|t| !found_is_eol && !text[prev.end..t.start].contains('\n'));
     let message = match (what, found.filter(|t| t.line_start && !found_is_eol)) {
         // A dangling operator: name the operand it follows.
         _ if dangling.is_some() => {
-            let (w, op, left) = dangling.unwrap_or_default();
-            // A newline may follow an operator, so pest may have looked on the next line.
-            match found.filter(|t| !found_is_eol && !text[prev.end..t.start].contains('\n')) {
+            let (w, op, left) = dangling.clone().unwrap_or_default();
+            match same_line {
                 Some(t) => format!(
                     "`{op}` after `{left}` needs {w}, found `{}`",
                     shorten(slice(t))
@@ -221,10 +223,17 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
         }
         // At the start of a line, what came before (on another line) says little.
         (Some(w), Some(t)) => format!("expected {w}, found `{}`", shorten(slice(t))),
-        (Some(w), None) => format!(
-            "expected {w} after {}",
-            describe_prev(text, &toks, prev, kind)
-        ),
+        (Some(w), None) => match same_line {
+            Some(t) => format!(
+                "expected {w} after {}, found `{}`",
+                describe_prev(text, &toks, prev, kind),
+                shorten(slice(t))
+            ),
+            None => format!(
+                "expected {w} after {}",
+                describe_prev(text, &toks, prev, kind)
+            ),
+        },
         (None, _) => format!(
             "unexpected text after {}",
             describe_prev(text, &toks, prev, kind)
@@ -245,6 +254,15 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
         d = d.with_help(format!("did you mean `{word}`?"));
     } else if let Some(help) = help(&expects, kind, found.filter(|_| !found_is_eol).map(slice)) {
         d = d.with_help(help);
+    } else if let Some((w, op, _)) = dangling.filter(|_| same_line.is_none()) {
+        d = d.with_help(format!(
+            "write {w} after `{op}`, on this line or the next, or remove the `{op}`"
+        ));
+    } else if same_line.is_none() && expects == [Expect::Token("{".into())] {
+        d = d.with_help(format!(
+            "open the block on the same line: `{} {{`",
+            line_tail(text, prev)
+        ));
     }
     d
 }

@@ -213,7 +213,7 @@ impl Scanner<'_> {
                             self.span(i, i + 1),
                             format!(
                                 "brackets nested more than {MAX_DEPTH} deep in `{}`",
-                                around(self.text, i)
+                                quote(line_of(self.text, i))
                             ),
                         )
                         .label("one level too many")
@@ -312,16 +312,22 @@ impl Scanner<'_> {
     }
 }
 
-/// The line around byte `at` for a message: the whole line when it is short, else from `at`.
-fn around(text: &str, at: usize) -> String {
+/// The line of byte `at`, trimmed.
+fn line_of(text: &str, at: usize) -> &str {
     let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    let line = text[start..end].trim();
+    text[start..end].trim()
+}
+
+/// The line around the bracket at byte `at`, for a message: the whole line when it is short,
+/// else from the bracket on.
+fn around(text: &str, at: usize) -> String {
+    let line = line_of(text, at);
     if line.chars().count() <= QUOTE_MAX {
         line.to_string()
     } else {
-        let from = text[at..end].trim_end();
-        quote(&format!("…{from}"))
+        let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        quote(&format!("…{}", text[at..end].trim_end()))
     }
 }
 

@@ -77,27 +77,31 @@ fn messages_speak_the_language() {
         (
             "MQL when visits >= 3 and downloaded \"pricing\" and\n",
             "`and` after `downloaded \"pricing\"` needs a condition",
-            None,
+            Some("write a condition after `and`, on this line or the next, or remove the `and`"),
         ),
-        ("x = a +\n", "`+` after `a` needs an expression", None),
+        (
+            "x = a +\n",
+            "`+` after `a` needs an expression",
+            Some("write an expression after `+`, on this line or the next, or remove the `+`"),
+        ),
         (
             "MQL when title starts with\n",
             "`starts with` after `title` needs an expression",
-            None,
+            Some("write an expression after `starts with`, on this line or the next, or remove the `starts with`"),
         ),
         (
             "MQL when (a or b) and\n",
             "`and` after `(a or b)` needs a condition",
-            None,
+            Some("write a condition after `and`, on this line or the next, or remove the `and`"),
         ),
         (
             "score s {\n  +5 when count(events where it.type == \"demo\") >=\n}\n",
             "`>=` after `count(events where it.type == \"demo\")` needs an expression",
-            None,
+            Some("write an expression after `>=`, on this line or the next, or remove the `>=`"),
         ),
         (
             "scor engagement {\n  +1 when a\n}\n",
-            "expected `when` or `=` after the name `scor`",
+            "expected `when` or `=` after the name `scor`, found `engagement`",
             Some("did you mean `score`?"),
         ),
         (
@@ -112,14 +116,14 @@ fn messages_speak_the_language() {
         ),
         (
             "schema {\n  a: one of (\"x\" \"y\")\n}\n",
-            "expected `)` or `,` after `\"x\"`",
+            "expected `)` or `,` after `\"x\"`, found `\"y\"`",
             None,
         ),
         ("stages A ->\n", "expected a stage name after `->`", None),
         ("detours A,\n", "expected a detour name after `,`", None),
         (
             "score s {\n  +1 per x up to y\n}\n",
-            "expected a number after `up to`",
+            "expected a number after `up to`, found `y`",
             None,
         ),
         (
@@ -129,12 +133,12 @@ fn messages_speak_the_language() {
         ),
         (
             "score s {\n  group content up to 5 {\n    +1 when a\n  }\n}\n",
-            "expected a string in double quotes after `group`",
+            "expected a string in double quotes after `group`, found `content`",
             Some("text is written in double quotes: `\"content\"`"),
         ),
         (
             "score s {\n  +5 country\n}\n",
-            "expected `when` or `per` after the points `+5`",
+            "expected `when` or `per` after the points `+5`, found `country`",
             None,
         ),
         (
@@ -144,7 +148,7 @@ fn messages_speak_the_language() {
         ),
         (
             "x = a.b\n",
-            "expected an operator or a new line after `a`",
+            "expected an operator or a new line after `a`, found `.`",
             Some("a dot only follows `it` or `lead`: `it.at`, `lead.visits`"),
         ),
         (
