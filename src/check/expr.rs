@@ -305,19 +305,21 @@ impl Cx<'_> {
             (Ty::List(x), Ty::List(_)) if x.is_error() => (a, b, wrap(tb)),
             (Ty::List(_), Ty::List(y)) if y.is_error() => (a, b, wrap(ta)),
             _ => {
-                let help = (ta.is_numeric() && tb.is_numeric()).then(|| {
+                let help = if ta.is_numeric() && tb.is_numeric() {
                     let int = if a.ty.is_optional() { &a } else { &b };
                     format!(
                         "give the `int?` a default first: `{} ?? 0`",
                         self.text(int.span)
                     )
-                });
+                } else {
+                    format!("{what} must have one type")
+                };
                 let message = format!(
                     "{what} have different types: {} and {}",
                     self.described(&a),
                     self.described(&b)
                 );
-                self.mismatch2(message, &a, &b, help);
+                self.mismatch2(message, &a, &b, Some(help));
                 (a, b, Ty::Error)
             }
         }

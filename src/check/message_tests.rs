@@ -78,7 +78,7 @@ fn comparisons_name_both_sides() {
     assert_first(
         "x = if visits > 3 then 1 else \"a\"",
         "the branches of `if` have different types: `1` (an `int`) and `\"a\"` (a `string`)",
-        None,
+        Some("the branches of `if` must have one type"),
     );
 }
 

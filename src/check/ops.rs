@@ -146,10 +146,15 @@ impl Cx<'_> {
                     Diagnostic::error(
                         Code::TypeEnumValue,
                         lit.span,
-                        format!(
-                            "`{s:?}` is not a value of `{subject_text}`, {}",
-                            a_ty(&subject.ty)
-                        ),
+                        // `stage` names its type itself; other subjects are followed by it.
+                        if e.stage_path_len.is_some() {
+                            format!("`{s:?}` is not a value of `{subject_text}`")
+                        } else {
+                            format!(
+                                "`{s:?}` is not a value of `{subject_text}`, {}",
+                                a_ty(&subject.ty)
+                            )
+                        },
                     )
                     .label("not one of its values")
                     .with_secondary(subject.span, format!("this has type `{}`", subject.ty))

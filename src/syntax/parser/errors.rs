@@ -536,6 +536,12 @@ fn operator_before(text: &str, toks: &[Tok], prev: Tok) -> Option<(String, Strin
     if !is_operator {
         return None;
     }
+    Some((op, operand_before(text, toks, first)?))
+}
+
+/// The operand that ends just before token `first`, as written (shortened), back to the nearest
+/// `and`, `or`, `when`, `(`, … on its left.
+fn operand_before(text: &str, toks: &[Tok], first: usize) -> Option<String> {
     // Where the left operand starts: after a boundary at bracket depth 0, or after the keyword
     // that starts a line of a block (`for`, `expect`; mid-line, `count` is a function).
     const BOUNDARIES: [&str; 16] = [
@@ -559,7 +565,7 @@ fn operator_before(text: &str, toks: &[Tok], prev: Tok) -> Option<(String, Strin
     }
     let start = start?;
     let left = &text[toks[start].start..toks[first - 1].end];
-    Some((op, crate::diag::quote(left)))
+    Some(crate::diag::quote(left))
 }
 
 /// "`when`", "`score engagement`", "stage `MQL`", "`as of`".
@@ -583,6 +589,11 @@ fn describe_prev(text: &str, toks: &[Tok], prev: Tok, kind: DeclKind) -> String 
         (DeclKind::Def, 1) => format!("`{} {word}`", &text[toks[0].start..toks[0].end]),
         (DeclKind::Stages, i) if i > 0 && is_name => format!("stage `{word}`"),
         (DeclKind::Detours, i) if i > 0 && is_name => format!("detour `{word}`"),
+        // `not` and `is` start an operator: name its operand too (`a is`).
+        _ if ["not", "is"].contains(&word) => match operand_before(text, toks, index) {
+            Some(left) => format!("`{left} {word}`"),
+            None => format!("`{word}`"),
+        },
         _ if first < index => format!("`{}`", &text[toks[first].start..prev.end]),
         _ => format!("`{}`", shorten(word)),
     }

@@ -143,7 +143,7 @@ fn messages_speak_the_language() {
         ),
         (
             "MQL when a is\n",
-            "expected `present` or `missing` after `is`",
+            "expected `present` or `missing` after `a is`",
             None,
         ),
         (
