@@ -1,6 +1,6 @@
 //! Declarations of every file gathered into one namespace (SPEC §1: order does not matter).
 
-use super::codes;
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::source::Span;
 use crate::syntax::ast;
@@ -25,12 +25,6 @@ pub(crate) struct Decls<'a> {
     pub tests: Vec<&'a ast::Test>,
 }
 
-/// Reserved everywhere (SPEC §11): never a declared name.
-pub(crate) const RESERVED: &[&str] = &[
-    "and", "or", "not", "in", "is", "present", "missing", "contains", "matches", "starts", "ends",
-    "with", "within", "where", "when", "if", "then", "else", "true", "false", "now", "it", "lead",
-];
-
 impl<'a> Decls<'a> {
     /// Sorts the items of every file by kind; reports a second `schema`, `stages` or `detours`.
     pub fn gather(files: &'a [ast::File], diags: &mut Vec<Diagnostic>) -> Decls<'a> {
@@ -41,9 +35,9 @@ impl<'a> Decls<'a> {
                     None => d.schema = Some(s),
                     Some(first) => diags.push(
                         Diagnostic::error(
-                            codes::SCHEMA_DUPLICATE,
+                            Code::SchemaDuplicate,
                             s.keyword,
-                            "a rule set has exactly one `schema`",
+                            "a second `schema`: a rule set has exactly one",
                         )
                         .label("second schema")
                         .with_secondary(first.keyword, "first schema here")
@@ -71,9 +65,9 @@ impl<'a> Decls<'a> {
 
 fn second_decl(what: &str, second: Span, first: Span) -> Diagnostic {
     Diagnostic::error(
-        codes::STAGE_DUPLICATE,
+        Code::StageDuplicate,
         second,
-        format!("a rule set has at most one `{what}` declaration"),
+        format!("a second `{what}` declaration: a rule set has at most one"),
     )
     .label("second declaration")
     .with_secondary(first, "first declared here")
@@ -94,10 +88,10 @@ impl Namespace {
         decls.sort_by_key(|(_, span, _)| *span);
         let mut ns = Namespace::default();
         for (name, span, sym) in decls {
-            if RESERVED.contains(&name) {
+            if crate::syntax::words::is_reserved(name) {
                 diags.push(
                     Diagnostic::error(
-                        codes::RESERVED,
+                        Code::NameReserved,
                         span,
                         format!("`{name}` is a reserved word and cannot be a name"),
                     )
@@ -140,7 +134,7 @@ impl Namespace {
 /// "declared twice" with both places (the second label may be in another file).
 pub(crate) fn duplicate(name: &str, second: Span, first: Span) -> Diagnostic {
     Diagnostic::error(
-        codes::DUPLICATE,
+        Code::NameDuplicate,
         second,
         format!("the name `{name}` is declared twice"),
     )

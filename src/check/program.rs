@@ -1,11 +1,11 @@
 //! Checking a whole rule set: namespace, schema, order, then every declaration, into a
 //! [`Program`].
 
-use super::codes;
 use super::collect::{Decls, Namespace, Symbol};
 use super::cx::Cx;
 use super::order::{self, DepWalker, NodeInfo};
 use super::{schema, stages};
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir::{self, DefId, FieldId, GradeId, Node, Program, ScoreId, Ty};
 use crate::source::{SourceMap, Span};
@@ -28,7 +28,7 @@ pub(crate) fn check_files(
             if let Some((file, _)) = sources.files().next() {
                 diags.push(
                     Diagnostic::error(
-                        codes::SCHEMA_MISSING,
+                        Code::SchemaMissing,
                         Span::new(file, 0, 0),
                         "the rule set has no `schema`",
                     )
@@ -132,9 +132,9 @@ pub(crate) fn check_files(
     }
     let stages = match (decls.stages, stage_steps, stage_ty) {
         (Some(s), Some((path, detours)), Some(ty)) => {
-            let mut allow: Vec<String> = s.attrs.allow.iter().map(|a| a.name.clone()).collect();
+            let mut allow = super::decls::allow(&s.attrs);
             if let Some(d) = decls.detours {
-                allow.extend(d.attrs.allow.iter().map(|a| a.name.clone()));
+                allow.extend(super::decls::allow(&d.attrs));
             }
             // The doc of `stages`, and of `detours` when it has its own.
             let doc = [Some(&s.attrs), decls.detours.map(|d| &d.attrs)]

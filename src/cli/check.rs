@@ -138,8 +138,11 @@ mod tests {
     fn diags(errors: usize, warnings: usize) -> Vec<Diagnostic> {
         let span = Span::default();
         (0..errors)
-            .map(|_| Diagnostic::error("smql::x", span, "e"))
-            .chain((0..warnings).map(|_| Diagnostic::warning("smql::lint::y", span, "w")))
+            .map(|_| Diagnostic::error(crate::diag::Code::TypeMismatch, span, "e"))
+            .chain(
+                (0..warnings)
+                    .map(|_| Diagnostic::warning(crate::diag::Code::UnknownLint, span, "w")),
+            )
             .collect()
     }
 

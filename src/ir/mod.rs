@@ -189,10 +189,19 @@ impl Schema {
 // ---------------------------------------------------------------------------------------------
 // Definitions, scores, grades, stages
 
+/// One name of a `# smql: allow(NAME, …)` line above a declaration, with the span of NAME (an
+/// unknown name is reported there).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allow {
+    /// The name as written; it may name no lint.
+    pub lint: String,
+    pub span: Span,
+}
+
 #[derive(Debug, Clone)]
 pub struct Def {
     /// Lints silenced by `# smql: allow(NAME)` above the declaration.
-    pub allow: Vec<String>,
+    pub allow: Vec<Allow>,
     pub name: String,
     /// `NAME when …` (a boolean segment) rather than `NAME = …`.
     pub is_segment: bool,
@@ -204,7 +213,7 @@ pub struct Def {
 #[derive(Debug, Clone)]
 pub struct Score {
     /// Lints silenced by `# smql: allow(NAME)` above the declaration.
-    pub allow: Vec<String>,
+    pub allow: Vec<Allow>,
     pub name: String,
     pub entries: Vec<ScoreEntry>,
     pub at_least: Option<f64>,
@@ -260,7 +269,7 @@ pub struct Decay {
 #[derive(Debug, Clone)]
 pub struct Grade {
     /// Lints silenced by `# smql: allow(NAME)` above the declaration.
-    pub allow: Vec<String>,
+    pub allow: Vec<Allow>,
     pub name: String,
     pub arms: Vec<GradeArm>,
     pub otherwise: String,
@@ -280,7 +289,7 @@ pub struct GradeArm {
 #[derive(Debug, Clone)]
 pub struct Stages {
     /// Lints silenced by `# smql: allow(NAME)` above the declaration.
-    pub allow: Vec<String>,
+    pub allow: Vec<Allow>,
     pub path: Vec<StageStep>,
     pub detours: Vec<StageStep>,
     /// `Ty::Enum` with `stage_path_len`; `stage` has this type, optional when the first stage has
@@ -348,7 +357,7 @@ pub enum Period {
 #[derive(Debug, Clone)]
 pub struct Test {
     /// Lints silenced by `# smql: allow(NAME)` above the declaration.
-    pub allow: Vec<String>,
+    pub allow: Vec<Allow>,
     pub name: String,
     /// Fixed `now`, epoch milliseconds.
     pub as_of: Option<i64>,

@@ -38,7 +38,7 @@ fn warnings(sources: &SourceMap) -> Vec<Diagnostic> {
 fn rendered(name: &str) -> (Vec<&'static str>, String) {
     let sources = fixture(name);
     let ws = warnings(&sources);
-    let codes = ws.iter().map(|d| d.code).collect();
+    let codes = ws.iter().map(|d| d.code.as_str()).collect();
     let text = ws
         .iter()
         .map(|d| render(d, &sources, false, 80))
@@ -177,7 +177,7 @@ fn acme_has_no_warnings_and_needs_its_allowance() {
 
     let stripped = load(true);
     let ws = warnings(&stripped);
-    let codes: Vec<&str> = ws.iter().map(|d| d.code).collect();
+    let codes: Vec<&str> = ws.iter().map(|d| d.code.as_str()).collect();
     let text: Vec<String> = ws
         .iter()
         .map(|d| render(d, &stripped, false, 100))

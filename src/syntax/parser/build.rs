@@ -1,7 +1,8 @@
 //! Declarations: pest pairs → AST items (expressions are in `expr.rs`).
 
 use super::literal;
-use super::{codes, Rule};
+use super::Rule;
+use crate::diag::Code;
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::source::{FileId, Span};
 use crate::syntax::ast::*;
@@ -246,7 +247,7 @@ impl Ctx<'_> {
         };
         self.error(
             Diagnostic::error(
-                codes::UNKNOWN_TYPE,
+                Code::SyntaxUnknownType,
                 self.span(&pair),
                 format!("unknown type `{name}`"),
             )
@@ -374,7 +375,7 @@ impl Ctx<'_> {
             if let Some(previous) = &otherwise {
                 self.error(
                     Diagnostic::error(
-                        codes::UNEXPECTED,
+                        Code::SyntaxUnexpected,
                         line_span,
                         format!("grade `{}` has a line after its `else` line", name.name),
                     )
@@ -397,7 +398,7 @@ impl Ctx<'_> {
         if otherwise.is_none() {
             self.error(
                 Diagnostic::error(
-                    codes::MISSING_ELSE,
+                    Code::SyntaxMissingElse,
                     name.span,
                     format!("grade `{}` has no `else` line", name.name),
                 )
@@ -485,7 +486,7 @@ impl Ctx<'_> {
                     if let Some(first) = &test.as_of {
                         self.error(
                             Diagnostic::error(
-                                codes::UNEXPECTED,
+                                Code::SyntaxUnexpected,
                                 line_span,
                                 format!("test \"{}\" has a second `as of` line", test.name.value),
                             )
