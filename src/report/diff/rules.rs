@@ -167,7 +167,7 @@ mod tests {
 
     #[test]
     fn layout_is_no_change_but_content_is() {
-        let relaid = "schema {\n  id:     string key\n  visits: int\n}\n\nMQL when\n    visits >= 3  # engaged\nhot when visits > 9\n";
+        let relaid = "schema {\n  id:     string key\n  visits: int\n}\n\nMQL when visits >=\n    3  # engaged\nhot when visits > 9\n";
         assert!(rule_changes(&map(OLD), &map(relaid)).is_empty());
         let changed = "schema {\n  id: string key\n  visits: int\n}\nMQL when visits >= 4\nnew when visits > 1\n";
         let c = rule_changes(&map(OLD), &map(changed));
