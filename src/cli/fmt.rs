@@ -1,22 +1,158 @@
-//! `smql fmt PATHS…`: rewrite files in canonical layout.
+//! `smql fmt PATHS…`: rewrite files in canonical layout (SPEC §14.1).
+//!
+//! Arguments → `crate::syntax::format` → files, stdout and exit code. A file is rewritten only
+//! when its text changes, atomically (a temporary file renamed over it).
 
 use clap::Args;
-use std::path::PathBuf;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use super::exit;
+use crate::diag::render;
+use crate::source::{FileId, SourceMap};
+use crate::syntax::format::{format_file, FormatError};
 
 #[derive(Args, Debug, Clone)]
 pub struct FmtArgs {
-    /// Rule files or directories (searched for `*.smql`)
+    /// Rule files or directories (searched for `*.smql`); `-` reads stdin and writes stdout
     #[arg(value_name = "PATHS", required = true)]
     pub paths: Vec<PathBuf>,
     /// Change nothing; list the files that would change and exit with 1 if any
     #[arg(long)]
     pub check: bool,
+    /// Change nothing; print a unified diff of what would change
+    #[arg(long)]
+    pub diff: bool,
     /// Do not list the files
     #[arg(short, long)]
     pub quiet: bool,
 }
 
-pub fn run(_args: &FmtArgs) -> ExitCode {
-    super::not_implemented("fmt")
+/// What happened to the files of one run.
+#[derive(Default)]
+struct Outcome {
+    changed: usize,
+    syntax_errors: bool,
+    internal_error: bool,
+}
+
+pub fn run(args: &FmtArgs) -> ExitCode {
+    let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
+    if stdin && args.paths.len() > 1 {
+        return super::usage_error("`-` (stdin) cannot be mixed with file paths");
+    }
+    let sources = if stdin {
+        let mut text = String::new();
+        if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+            return super::usage_error(&format!("cannot read stdin: {e}"));
+        }
+        let mut sources = SourceMap::new();
+        sources.add("<stdin>", text);
+        sources
+    } else {
+        match SourceMap::load_paths(&args.paths) {
+            Ok(s) => s,
+            Err(e) => return super::usage_error(&e),
+        }
+    };
+    let mut outcome = Outcome::default();
+    let mut stdout = std::io::stdout().lock();
+    for (id, file) in sources.files() {
+        let formatted = match format_file(&sources, id) {
+            Ok(text) => text,
+            Err(e) => {
+                report_error(&sources, id, &e, &mut outcome);
+                continue;
+            }
+        };
+        let changed = formatted != file.text;
+        outcome.changed += usize::from(changed);
+        let written = if args.diff || args.check {
+            show_change(args, &file.name, &file.text, &formatted, changed, &mut stdout)
+        } else if stdin {
+            stdout.write_all(formatted.as_bytes())
+        } else if changed {
+            match rewrite(Path::new(&file.name), &formatted) {
+                Ok(()) if args.quiet => Ok(()),
+                Ok(()) => writeln!(stdout, "{}", file.name),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    outcome.internal_error = true;
+                    Ok(())
+                }
+            }
+        } else {
+            Ok(())
+        };
+        if let Err(e) = written.and_then(|()| stdout.flush()) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                return ExitCode::from(exit::OK);
+            }
+            return super::usage_error(&format!("cannot write to stdout: {e}"));
+        }
+    }
+    ExitCode::from(if outcome.internal_error {
+        exit::USAGE
+    } else if outcome.syntax_errors || (args.check && outcome.changed > 0) {
+        exit::FAILURE
+    } else {
+        exit::OK
+    })
+}
+
+/// `--check` lists a file that would change, `--diff` shows how.
+fn show_change(
+    args: &FmtArgs,
+    name: &str,
+    old: &str,
+    new: &str,
+    changed: bool,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    if !changed {
+        return Ok(());
+    }
+    if args.diff {
+        let diff = similar::TextDiff::from_lines(old, new);
+        write!(out, "{}", diff.unified_diff().header(name, name))?;
+    } else if !args.quiet {
+        writeln!(out, "{name}")?;
+    }
+    Ok(())
+}
+
+fn report_error(sources: &SourceMap, id: FileId, e: &FormatError, outcome: &mut Outcome) {
+    match e {
+        FormatError::Syntax(diags) => {
+            outcome.syntax_errors = true;
+            let color = super::check::stderr_wants_color();
+            let width = super::check::terminal_width();
+            for d in diags {
+                eprint!("{}", render(d, sources, color, width));
+            }
+            eprintln!(
+                "error: `{}` has syntax errors and was not formatted",
+                sources.file(id).name
+            );
+        }
+        FormatError::Unsound(_) => {
+            outcome.internal_error = true;
+            eprintln!("error: `{}`: {e}", sources.file(id).name);
+        }
+    }
+}
+
+/// Replaces the file's text by way of a temporary file renamed over it, keeping its permissions.
+fn rewrite(path: &Path, text: &str) -> Result<(), String> {
+    let permissions = std::fs::metadata(path).map(|m| m.permissions()).ok();
+    let mut file = super::datarun::AtomicFile::create(path)?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    file.commit()?;
+    if let Some(p) = permissions {
+        std::fs::set_permissions(path, p)
+            .map_err(|e| format!("cannot keep the permissions of `{}`: {e}", path.display()))?;
+    }
+    Ok(())
 }

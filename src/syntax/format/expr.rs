@@ -228,8 +228,9 @@ impl Printer<'_> {
         fields: &[(&Ident, &DataLit)],
         multiline: bool,
         pads: Option<&[usize]>,
+        space: usize,
     ) {
-        self.atom("{", (open, open + 1), Kind::Open, 1);
+        self.atom("{", (open, open + 1), Kind::Open, space);
         for (i, (name, value)) in fields.iter().enumerate() {
             let range = (start(name.span), end(name.span));
             if multiline {
@@ -266,14 +267,15 @@ impl Printer<'_> {
                     if i > 0 {
                         self.kw(",", end(items[i - 1].span), 1, 0);
                     }
+                    let space = usize::from(i > 0);
                     match (&item.kind, &pads) {
                         (DataLitKind::Record(fields), Some(pads)) => {
                             let refs: Vec<(&Ident, &DataLit)> =
                                 fields.iter().map(|(k, v)| (k, v)).collect();
                             let (o, c) = (start(item.span), end(item.span) - 1);
-                            self.fields_block(o, c, &refs, false, pads.get(i).map(Vec::as_slice));
+                            self.fields_block(o, c, &refs, false, pads.get(i).map(Vec::as_slice), space);
                         }
-                        _ => self.data(item, if i > 0 { 1 } else { 0 }),
+                        _ => self.data(item, space),
                     }
                 }
                 let close = end(d.span);
@@ -283,7 +285,7 @@ impl Printer<'_> {
                 let refs: Vec<(&Ident, &DataLit)> = fields.iter().map(|(k, v)| (k, v)).collect();
                 let (o, c) = (start(d.span), end(d.span) - 1);
                 let multiline = self.t.newlines(o, c) > 0;
-                self.fields_block(o, c, &refs, multiline, None);
+                self.fields_block(o, c, &refs, multiline, None, space);
             }
             DataLitKind::Bool(b) => {
                 let text = if *b { "true" } else { "false" };

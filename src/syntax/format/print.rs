@@ -512,7 +512,7 @@ impl<'a> Printer<'a> {
                     let multiline = self.t.newlines(open, close) > 0
                         || INDENT + "given { ".len() + flat.chars().count() + 2
                             > super::layout::MAX_WIDTH;
-                    self.fields_block(open, close, &fields, multiline, None);
+                    self.fields_block(open, close, &fields, multiline, None, 1);
                 }
                 TestLine::Expect(x) => {
                     self.begin(INDENT, x.span.start as usize);
