@@ -505,7 +505,7 @@ impl<'a> Printer<'a> {
                     let fields: Vec<(&Ident, &DataLit)> = t
                         .given
                         .iter()
-                        .filter(|f| (f.span.start as usize) > open && (f.span.end as usize) < close)
+                        .filter(|f| (f.span.start as usize) > open && (f.span.end as usize) <= close)
                         .map(|f| (&f.name, &f.value))
                         .collect();
                     let flat = super::expr::flat_fields(self.t, &fields);
