@@ -69,7 +69,14 @@ pub fn run(args: &FmtArgs) -> ExitCode {
         let changed = formatted != file.text;
         outcome.changed += usize::from(changed);
         let written = if args.diff || args.check {
-            show_change(args, &file.name, &file.text, &formatted, changed, &mut stdout)
+            show_change(
+                args,
+                &file.name,
+                &file.text,
+                &formatted,
+                changed,
+                &mut stdout,
+            )
         } else if stdin {
             stdout.write_all(formatted.as_bytes())
         } else if changed {
@@ -155,4 +162,95 @@ fn rewrite(path: &Path, text: &str) -> Result<(), String> {
             .map_err(|e| format!("cannot keep the permissions of `{}`: {e}", path.display()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("smql-fmt-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn args(paths: &[&Path], check: bool, diff: bool) -> FmtArgs {
+        FmtArgs {
+            paths: paths.iter().map(|p| p.to_path_buf()).collect(),
+            check,
+            diff,
+            quiet: true,
+        }
+    }
+
+    #[test]
+    fn check_changes_nothing_and_rewriting_makes_it_pass() {
+        let dir = temp_dir("rewrite");
+        let messy = dir.join("messy.smql");
+        let tidy = dir.join("tidy.smql");
+        std::fs::write(&messy, "a  when b\n\n\nc =1\n").unwrap();
+        std::fs::write(&tidy, "a when b\n").unwrap();
+        assert_eq!(
+            run(&args(&[&dir], true, false)),
+            ExitCode::from(exit::FAILURE)
+        );
+        assert_eq!(run(&args(&[&dir], false, true)), ExitCode::from(exit::OK));
+        assert_eq!(
+            std::fs::read_to_string(&messy).unwrap(),
+            "a  when b\n\n\nc =1\n"
+        );
+        assert_eq!(run(&args(&[&dir], false, false)), ExitCode::from(exit::OK));
+        assert_eq!(
+            std::fs::read_to_string(&messy).unwrap(),
+            "a when b\n\nc = 1\n"
+        );
+        assert_eq!(std::fs::read_to_string(&tidy).unwrap(), "a when b\n");
+        assert_eq!(run(&args(&[&dir], true, false)), ExitCode::from(exit::OK));
+        let leftovers = std::fs::read_dir(&dir).unwrap().count();
+        assert_eq!(leftovers, 2, "no temporary file is left behind");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_file_with_syntax_errors_is_left_untouched() {
+        let dir = temp_dir("syntax");
+        let bad = dir.join("bad.smql");
+        std::fs::write(&bad, "a  when (b and\n").unwrap();
+        assert_eq!(
+            run(&args(&[&bad], false, false)),
+            ExitCode::from(exit::FAILURE)
+        );
+        assert_eq!(std::fs::read_to_string(&bad).unwrap(), "a  when (b and\n");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn unreadable_paths_and_mixed_stdin_are_usage_errors() {
+        let missing = Path::new("/nonexistent/smql-fmt");
+        assert_eq!(
+            run(&args(&[missing], false, false)),
+            ExitCode::from(exit::USAGE)
+        );
+        let dash = Path::new("-");
+        assert_eq!(
+            run(&args(&[dash, missing], false, false)),
+            ExitCode::from(exit::USAGE)
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn rewriting_keeps_the_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = temp_dir("perm");
+        let file = dir.join("x.smql");
+        std::fs::write(&file, "a=1\n").unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+        rewrite(&file, "a = 1\n").unwrap();
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "a = 1\n");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

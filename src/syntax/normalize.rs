@@ -393,9 +393,7 @@ impl Erase for Expr {
                 field.erase();
             }
             ExprKind::List(items) => items.erase(),
-            ExprKind::Unary(_, e)
-            | ExprKind::IsPresent(e)
-            | ExprKind::IsMissing(e) => e.erase(),
+            ExprKind::Unary(_, e) | ExprKind::IsPresent(e) | ExprKind::IsMissing(e) => e.erase(),
             ExprKind::Binary(_, a, b)
             | ExprKind::StartsWith(a, b)
             | ExprKind::EndsWith(a, b)

@@ -273,7 +273,14 @@ impl Printer<'_> {
                             let refs: Vec<(&Ident, &DataLit)> =
                                 fields.iter().map(|(k, v)| (k, v)).collect();
                             let (o, c) = (start(item.span), end(item.span) - 1);
-                            self.fields_block(o, c, &refs, false, pads.get(i).map(Vec::as_slice), space);
+                            self.fields_block(
+                                o,
+                                c,
+                                &refs,
+                                false,
+                                pads.get(i).map(Vec::as_slice),
+                                space,
+                            );
                         }
                         _ => self.data(item, space),
                     }
@@ -310,7 +317,9 @@ fn record_pads(t: &Trivia<'_>, items: &[DataLit], open: usize) -> Option<Vec<Vec
         let DataLitKind::Record(fields) = &item.kind else {
             return None;
         };
-        if t.newlines(prev_end, start(item.span)) == 0 || t.newlines(start(item.span), end(item.span)) > 0 {
+        if t.newlines(prev_end, start(item.span)) == 0
+            || t.newlines(start(item.span), end(item.span)) > 0
+        {
             return None;
         }
         prev_end = end(item.span);
@@ -322,17 +331,27 @@ fn record_pads(t: &Trivia<'_>, items: &[DataLit], open: usize) -> Option<Vec<Vec
         );
     }
     let first = rows.first()?;
-    let same_names = |r: &Vec<(&str, String)>| r.iter().map(|(n, _)| n).eq(first.iter().map(|(n, _)| n));
+    let same_names =
+        |r: &Vec<(&str, String)>| r.iter().map(|(n, _)| n).eq(first.iter().map(|(n, _)| n));
     if rows.len() < 2 || !rows.iter().all(same_names) {
         return None;
     }
     let columns = first.len().saturating_sub(1);
     let widths: Vec<usize> = (0..columns)
-        .map(|j| rows.iter().map(|r| r[j].1.chars().count()).max().unwrap_or(0))
+        .map(|j| {
+            rows.iter()
+                .map(|r| r[j].1.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let pads = rows
         .iter()
-        .map(|r| (0..columns).map(|j| widths[j] - r[j].1.chars().count()).collect())
+        .map(|r| {
+            (0..columns)
+                .map(|j| widths[j] - r[j].1.chars().count())
+                .collect()
+        })
         .collect();
     Some(pads)
 }

@@ -71,7 +71,11 @@ pub fn format_text(text: &str) -> Result<String, FormatError> {
 }
 
 /// The output parses, to the same AST, and keeps every comment in order.
-fn soundness_check(ast: &crate::syntax::ast::File, text: &str, out: &str) -> Result<(), FormatError> {
+fn soundness_check(
+    ast: &crate::syntax::ast::File,
+    text: &str,
+    out: &str,
+) -> Result<(), FormatError> {
     let mut sources = SourceMap::new();
     let id = sources.add("<formatted>", out);
     let (again, diagnostics) = parse_file(&sources, id);

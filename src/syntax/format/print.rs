@@ -139,12 +139,14 @@ impl<'a> Printer<'a> {
                 break;
             }
             let mut atom = comment_atom(&c.text, Kind::OwnLine);
+            let stmt = self.stmt.get_or_insert_with(Stmt::default);
             if c.trailing {
                 atom.kind = Kind::Trailing;
             } else {
-                atom.blank = self.t.newlines(self.last_end, c.start) >= 2;
+                let after_open = stmt.atoms.last().is_none_or(|a| a.kind == Kind::Open);
+                atom.blank = !after_open && self.t.newlines(self.last_end, c.start) >= 2;
             }
-            self.stmt().atoms.push(atom);
+            stmt.atoms.push(atom);
             self.last_end = c.end;
             self.next_comment += 1;
         }
@@ -177,7 +179,12 @@ impl<'a> Printer<'a> {
     /// Source text as it stands, such as a literal.
     pub fn verbatim(&mut self, span: Span, space: usize) {
         let text = self.t.slice(span);
-        self.atom(text, (span.start as usize, span.end as usize), Kind::Code, space);
+        self.atom(
+            text,
+            (span.start as usize, span.end as usize),
+            Kind::Code,
+            space,
+        );
     }
 
     pub fn ident(&mut self, id: &Ident, space: usize) {
@@ -505,7 +512,9 @@ impl<'a> Printer<'a> {
                     let fields: Vec<(&Ident, &DataLit)> = t
                         .given
                         .iter()
-                        .filter(|f| (f.span.start as usize) > open && (f.span.end as usize) <= close)
+                        .filter(|f| {
+                            (f.span.start as usize) > open && (f.span.end as usize) <= close
+                        })
                         .map(|f| (&f.name, &f.value))
                         .collect();
                     let flat = super::expr::flat_fields(self.t, &fields);

@@ -278,4 +278,3 @@ fn crlf_tabs_and_a_byte_order_mark() {
         "score s {\n  +1 when a  # c\n}\n"
     );
 }
-

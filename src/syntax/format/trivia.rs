@@ -160,7 +160,11 @@ mod tests {
     #[test]
     fn comments_know_whether_they_trail_code() {
         let t = Trivia::new("# own\nx = 1 # trails\n  # own too\n");
-        let trailing: Vec<_> = t.comments.iter().map(|c| (c.text.as_str(), c.trailing)).collect();
+        let trailing: Vec<_> = t
+            .comments
+            .iter()
+            .map(|c| (c.text.as_str(), c.trailing))
+            .collect();
         assert_eq!(
             trailing,
             [("# own", false), ("# trails", true), ("# own too", false)]
