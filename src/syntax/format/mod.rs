@@ -7,6 +7,7 @@
 //! same comments in the same order; otherwise the file is not touched and the error says that it
 //! is a bug in smql.
 
+mod decls;
 mod expr;
 mod layout;
 mod print;

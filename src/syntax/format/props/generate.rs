@@ -1,14 +1,10 @@
-//! Property tests: over generated rule sets, written with random spacing, line breaks and
-//! comments wherever the grammar allows them, and over the examples with their spacing mangled.
-//! parse(fmt(x)) == parse(x), fmt(fmt(x)) == fmt(x), comments(fmt(x)) == comments(x).
+//! Generated rule sets, written out with random spacing, line breaks and comments wherever
+//! the grammar allows them.
 
-use super::trivia::comment_texts;
-use super::*;
-use crate::syntax::lexer::{tokenize, TokenKind};
 use proptest::prelude::*;
 
 /// SplitMix64: the layout choices of one generated file, from one seed.
-struct Rng(u64);
+pub(super) struct Rng(pub u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -19,18 +15,18 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    fn one_in(&mut self, n: u64) -> bool {
+    pub fn one_in(&mut self, n: u64) -> bool {
         self.next().is_multiple_of(n)
     }
 
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+    pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
         items[(self.next() % items.len() as u64) as usize]
     }
 }
 
 /// An expression, before it is written out.
 #[derive(Debug, Clone)]
-enum E {
+pub(super) enum E {
     Atom(&'static str),
     /// `t0 op t1 op t2 …`, precedence left to the parser.
     Chain(Vec<E>, Vec<&'static str>),
@@ -283,7 +279,7 @@ impl Writer {
 
 /// A declaration, before it is written out.
 #[derive(Debug, Clone)]
-enum Decl {
+pub(super) enum Decl {
     Def(&'static str, bool, E),
     Score(Vec<(&'static str, E)>, bool),
     Grade(Vec<E>),
@@ -293,7 +289,7 @@ enum Decl {
     Stages,
 }
 
-fn decl() -> impl Strategy<Value = Decl> {
+pub(super) fn decl() -> impl Strategy<Value = Decl> {
     let points = prop::sample::select(&["+10", "-5", "+ 2.5", "+0"][..]);
     let sla_kw = prop::sample::select(
         &[
@@ -314,7 +310,7 @@ fn decl() -> impl Strategy<Value = Decl> {
     ]
 }
 
-fn write_file(decls: &[Decl], seed: u64) -> String {
+pub(super) fn write_file(decls: &[Decl], seed: u64) -> String {
     let mut w = Writer {
         rng: Rng(seed),
         out: String::new(),
@@ -459,94 +455,5 @@ fn write_decl(w: &mut Writer, d: &Decl) {
             w.may_break();
             w.out.push('E');
         }
-    }
-}
-
-fn parse(text: &str) -> crate::syntax::ast::File {
-    let mut sources = SourceMap::new();
-    let id = sources.add("t", text);
-    let (file, diags) = parse_file(&sources, id);
-    assert!(
-        diags.is_empty(),
-        "{:?}\n{text}",
-        diags.first().map(|d| &d.message)
-    );
-    file
-}
-
-/// Every property at once, on one input that parses.
-fn check_all(text: &str) -> Result<String, TestCaseError> {
-    let input = parse(text);
-    let out = format_text(text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
-    prop_assert!(
-        same_ignoring_spans(&input, &parse(&out)),
-        "{text}\n----\n{out}"
-    );
-    prop_assert_eq!(comment_texts(text), comment_texts(&out));
-    let again = format_text(&out).map_err(|e| TestCaseError::fail(format!("{e}\n{out}")))?;
-    prop_assert_eq!(&again, &out, "not idempotent:\n{}", text);
-    Ok(out)
-}
-
-/// Changes the spacing between tokens (and the indentation) and adds blank lines where there
-/// is one already, and blanks at the ends of lines: all of what the formatter must undo.
-fn mangle_spacing(text: &str, seed: u64) -> String {
-    let mut rng = Rng(seed);
-    let mut out = String::new();
-    let tokens = tokenize(text);
-    for (i, t) in tokens.iter().enumerate() {
-        let s = t.text(text);
-        match t.kind {
-            TokenKind::Space => out.push_str(rng.pick(&[" ", "  ", "\t", " \t "])),
-            TokenKind::Newline => {
-                if rng.one_in(3) {
-                    out.push_str(rng.pick(&[" ", "\t"]));
-                }
-                out.push('\n');
-                let blank_next = tokens
-                    .get(i + 1)
-                    .is_some_and(|n| n.kind == TokenKind::Newline);
-                if blank_next && rng.one_in(2) {
-                    out.push_str("\n \n");
-                }
-            }
-            _ => out.push_str(s),
-        }
-    }
-    out
-}
-
-fn examples() -> Vec<String> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    let sources = SourceMap::load_paths(&[root]).unwrap_or_default();
-    sources.files().map(|(_, f)| f.text.clone()).collect()
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
-
-    #[test]
-    fn generated_rule_sets(decls in prop::collection::vec(decl(), 1..6), seed in any::<u64>()) {
-        let text = write_file(&decls, seed);
-        check_all(&text)?;
-    }
-
-    #[test]
-    fn generated_rule_sets_with_mangled_spacing(
-        decls in prop::collection::vec(decl(), 1..6),
-        seed in any::<u64>(),
-    ) {
-        let text = mangle_spacing(&write_file(&decls, seed), seed ^ 1);
-        check_all(&text)?;
-    }
-
-    #[test]
-    fn mangled_examples_format_back(file in 0usize..16, seed in any::<u64>()) {
-        let texts = examples();
-        prop_assume!(!texts.is_empty());
-        let canonical = &texts[file % texts.len()];
-        let mangled = mangle_spacing(canonical, seed);
-        let out = check_all(&mangled)?;
-        prop_assert_eq!(&out, canonical);
     }
 }
