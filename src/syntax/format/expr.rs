@@ -66,7 +66,7 @@ impl Printer<'_> {
             }
             ExprKind::List(items) => {
                 self.atom("[", (start(span), start(span) + 1), Kind::Open, space);
-                self.comma_list(items, end(span));
+                self.comma_list(items, end(span), "]");
             }
             ExprKind::Unary(UnOp::Not, x) => {
                 self.kw("not", start(span), 1, space);
@@ -133,7 +133,7 @@ impl Printer<'_> {
             ExprKind::Call { func, args } => {
                 self.ident(func, space);
                 self.kw("(", end(func.span), 1, 0);
-                self.comma_list(args, end(span));
+                self.comma_list(args, end(span), ")");
             }
             ExprKind::Where { list, cond } => self.infix_words(list, "where", 1, cond, space),
         }
@@ -147,16 +147,14 @@ impl Printer<'_> {
 
     /// `a, b, c]` or `a, b)`: the items after an opening bracket, and the closing one, which
     /// ends at `close_end`. A trailing comma is dropped.
-    fn comma_list(&mut self, items: &[Expr], close_end: usize) {
+    fn comma_list(&mut self, items: &[Expr], close_end: usize, close: &str) {
         for (i, item) in items.iter().enumerate() {
             if i > 0 {
                 self.kw(",", end(items[i - 1].span), 1, 0);
             }
             self.expr(item, if i > 0 { 1 } else { 0 });
         }
-        let close = &self.t.text[close_end - 1..close_end];
-        let close = close.to_string();
-        self.atom(&close, (close_end - 1, close_end), Kind::Close, 0);
+        self.atom(close, (close_end - 1, close_end), Kind::Close, 0);
     }
 
     // -----------------------------------------------------------------------------------------

@@ -5,6 +5,11 @@
 //! breaks of the source (`Atom::hard`); this module indents its lines and breaks the ones
 //! longer than [`MAX_WIDTH`] after `and`/`or`.
 //!
+//! Long lines break *after* `and`/`or`, continued two spaces deeper: outside brackets a line
+//! may only continue after an operator (SPEC §1), so a break before `and` would not parse
+//! there, and the canonical examples (`examples/b2b-saas/scoring.smql`, `pricing_interest`)
+//! break after `or` with two spaces. (SPEC §14.1 says "before", with four spaces.)
+//!
 //! A continuation line is indented two spaces deeper than the line that opened the innermost
 //! bracket still open, or than the statement's first line when no bracket of the statement is
 //! open; a line that starts with a closing bracket is indented like the line that opened it.

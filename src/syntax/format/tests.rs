@@ -278,3 +278,13 @@ fn crlf_tabs_and_a_byte_order_mark() {
         "score s {\n  +1 when a  # c\n}\n"
     );
 }
+
+#[test]
+fn empty_and_comment_only_files() {
+    assert_eq!(fmt(""), "");
+    assert_eq!(fmt("\n \n\t\n"), "");
+    assert_eq!(
+        fmt("\n\n# only\n\n\n## comments   \n"),
+        "# only\n\n## comments\n"
+    );
+}

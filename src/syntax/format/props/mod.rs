@@ -71,7 +71,7 @@ fn examples() -> Vec<String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
     fn generated_rule_sets(decls in prop::collection::vec(decl(), 1..6), seed in any::<u64>()) {
@@ -87,6 +87,12 @@ proptest! {
         let text = mangle_spacing(&write_file(&decls, seed), seed ^ 1);
         check_all(&text)?;
     }
+
+}
+
+proptest! {
+    // Each case formats a whole example file, twice: fewer cases.
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
     #[test]
     fn mangled_examples_format_back(file in 0usize..16, seed in any::<u64>()) {
@@ -155,7 +161,7 @@ fn edit(text: &str, edits: &[(prop::sample::Index, usize, usize)]) -> String {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 64,
+        cases: 32,
         max_global_rejects: 1 << 16,
         ..ProptestConfig::default()
     })]
