@@ -113,7 +113,7 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Check(a) => check::run(&a),
-        Command::Fmt(a) => return fmt::run(&a),
+        Command::Fmt(a) => fmt::run_fmt(&a),
         Command::Test(a) => test::run(&a),
         Command::Eval(a) => eval::run(&a),
         Command::Explain(a) => explain::run(&a),
