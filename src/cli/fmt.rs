@@ -48,7 +48,9 @@ fn run(args: &FmtArgs) -> ExitCode {
 pub(crate) fn run_fmt(args: &FmtArgs) -> Result<u8, Failure> {
     let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
     if stdin && args.paths.len() > 1 {
-        return Err(Failure::usage("`-` (stdin) cannot be mixed with file paths"));
+        return Err(Failure::usage(
+            "`-` (stdin) cannot be mixed with file paths",
+        ));
     }
     let sources = if stdin {
         let mut text = String::new();
