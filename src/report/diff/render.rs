@@ -214,10 +214,8 @@ impl Diff<'_> {
             let _ = writeln!(out, "\nrules");
             for r in self.rules {
                 let _ = writeln!(out, "  {} {} `{}`", r.change.as_str(), r.kind, r.name);
-                for (mark, text) in [("-", &r.old), ("+", &r.new)] {
-                    if let Some(t) = text {
-                        let _ = writeln!(out, "    {mark} {t}");
-                    }
+                for line in rule_lines(r) {
+                    let _ = writeln!(out, "    {line}");
                 }
             }
         }
@@ -284,11 +282,12 @@ impl Diff<'_> {
                 let _ = writeln!(out, "- {} {} `{}`", r.change.as_str(), r.kind, r.name);
             }
             let _ = writeln!(out, "\n```diff");
-            for r in self.rules {
-                for (mark, text) in [("-", &r.old), ("+", &r.new)] {
-                    if let Some(t) = text {
-                        let _ = writeln!(out, "{mark} {t}");
-                    }
+            for (i, r) in self.rules.iter().enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                }
+                for line in rule_lines(r) {
+                    let _ = writeln!(out, "{line}");
                 }
             }
             let _ = writeln!(out, "```\n");
@@ -358,6 +357,37 @@ impl Diff<'_> {
             .zip(&self.impact.definitions)
             .filter(|(_, f)| f.became_true + f.became_false > 0)
             .map(|((n, ..), f)| (n.as_str(), f))
+    }
+}
+
+/// A rule change as diff lines (`- old`, `+ new`, `  same`): the whole declaration when it was
+/// added or removed, else the changed lines with two lines around them (`…` between parts).
+fn rule_lines(r: &RuleChange) -> Vec<String> {
+    let whole = |mark: char, text: &str| text.lines().map(|l| format!("{mark} {l}")).collect();
+    match (&r.old, &r.new) {
+        (Some(a), Some(b)) => {
+            let diff = similar::TextDiff::from_lines(a.as_str(), b.as_str());
+            let mut out = Vec::new();
+            for (i, group) in diff.grouped_ops(2).iter().enumerate() {
+                if i > 0 {
+                    out.push("  …".to_string());
+                }
+                for op in group {
+                    for change in diff.iter_changes(op) {
+                        let mark = match change.tag() {
+                            similar::ChangeTag::Delete => '-',
+                            similar::ChangeTag::Insert => '+',
+                            similar::ChangeTag::Equal => ' ',
+                        };
+                        out.push(format!("{mark} {}", change.value().trim_end_matches('\n')));
+                    }
+                }
+            }
+            out
+        }
+        (Some(a), None) => whole('-', a),
+        (None, Some(b)) => whole('+', b),
+        (None, None) => Vec::new(),
     }
 }
 

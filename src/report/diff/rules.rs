@@ -1,5 +1,7 @@
 //! The rule changes of a diff: each declaration added, removed or changed between two versions
-//! of a rule set, compared in canonical form so that a change of layout alone is no change.
+//! of a rule set. Declarations are compared as `smql fmt` prints them, with comments left out,
+//! so re-spacing, re-wrapping or a new comment alone is no change; they are shown as `smql fmt`
+//! prints them, comments included.
 
 use crate::source::SourceMap;
 use crate::syntax::ast;
@@ -33,11 +35,12 @@ pub struct RuleChange {
     pub new: Option<String>,
 }
 
-/// A declaration of one version: kind, name, canonical text, in source order.
+/// A declaration of one version: kind, name, its formatted text and what is compared.
 struct Decl {
     kind: &'static str,
     name: String,
     text: String,
+    key: String,
 }
 
 /// Every declaration added, removed or changed from `old` to `new`: changed and removed ones in
@@ -47,7 +50,7 @@ pub fn rule_changes(old: &SourceMap, new: &SourceMap) -> Vec<RuleChange> {
     let mut out = Vec::new();
     for d in &a {
         match b.iter().find(|e| e.kind == d.kind && e.name == d.name) {
-            Some(e) if e.text == d.text => {}
+            Some(e) if e.key == d.key => {}
             Some(e) => out.push(RuleChange {
                 name: d.name.clone(),
                 kind: d.kind,
@@ -80,8 +83,13 @@ pub fn rule_changes(old: &SourceMap, new: &SourceMap) -> Vec<RuleChange> {
 
 fn declarations(sources: &SourceMap) -> Vec<Decl> {
     let mut out = Vec::new();
-    for (id, _) in sources.files() {
-        let (file, _) = crate::syntax::parse_file(sources, id);
+    for (id, f) in sources.files() {
+        // Both versions checked, so they format; the text as written is the fallback all the same.
+        let text =
+            crate::syntax::format::format_file(sources, id).unwrap_or_else(|_| f.text.clone());
+        let mut formatted = SourceMap::new();
+        let fid = formatted.add(f.name.clone(), text);
+        let (file, _) = crate::syntax::parse_file(&formatted, fid);
         for item in &file.items {
             let (kind, name) = match item {
                 ast::Item::Schema(_) => ("schema", "schema".to_string()),
@@ -93,20 +101,21 @@ fn declarations(sources: &SourceMap) -> Vec<Decl> {
                 ast::Item::Sla(s) => ("sla", s.name.value.clone()),
                 ast::Item::Test(t) => ("test", t.name.value.clone()),
             };
+            let text = formatted.slice(item.span()).trim_end().to_string();
             out.push(Decl {
                 kind,
                 name,
-                text: canonical(sources, item),
+                key: canonical(&text),
+                text,
             });
         }
     }
     out
 }
 
-/// The declaration's text in canonical form: as written, with every run of spaces, tabs and
-/// line breaks outside string literals and comments made one space, comments dropped.
-fn canonical(sources: &SourceMap, item: &ast::Item) -> String {
-    let text = sources.slice(item.span());
+/// What is compared of a declaration's text: every run of spaces, tabs and line breaks outside
+/// string literals made one space, comments dropped.
+fn canonical(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     let mut space = false;
@@ -180,6 +189,15 @@ mod tests {
             [("MQL", "changed"), ("hot", "removed"), ("new", "added")]
         );
         assert_eq!(c[0].old.as_deref(), Some("MQL when visits >= 3"));
+        // Shown formatted, with the comments inside the declaration.
+        let score = |points: &str| {
+            format!("schema {{\n  id: string key\n  visits: int\n}}\nscore s {{\n  # visits\n  {points} when visits > 1\n}}\n")
+        };
+        let s = rule_changes(&map(&score("+1")), &map(&score("+2")));
+        assert_eq!(
+            s[0].new.as_deref(),
+            Some("score s {\n  # visits\n  +2 when visits > 1\n}")
+        );
         assert_eq!(c[0].new.as_deref(), Some("MQL when visits >= 4"));
         assert_eq!(c[0].kind, "definition");
     }
