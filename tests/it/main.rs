@@ -21,3 +21,4 @@ mod lints;
 mod no_panic;
 mod sla;
 mod syntax;
+mod workflow;
