@@ -52,7 +52,7 @@ use std::fmt;
 use std::io::Write;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-/// What to do with a record that does not fit (SPEC §3.1 `--on-error`).
+/// What to do with a record that does not fit (`--on-error`, docs/language.md, "Bad records").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OnError {
     /// Stop at the first bad record.

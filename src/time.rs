@@ -2,7 +2,7 @@
 //!
 //! Timestamps are `i64` milliseconds since 1970-01-01T00:00:00Z. The parsers are strict and
 //! hand-written because they sit on the hot path of every reader (millions of calls per run) and
-//! accept exactly the forms of SPEC §3.1; calendar arithmetic uses Howard Hinnant's
+//! accept exactly the forms of docs/language.md, "How data is read"; calendar arithmetic uses Howard Hinnant's
 //! `days_from_civil` / `civil_from_days` algorithms.
 
 pub const MS_PER_SEC: i64 = 1_000;
@@ -109,7 +109,7 @@ fn parse_hms(b: &[u8], seconds_required: bool) -> Option<(i64, &[u8])> {
     Some((h as i64 * MS_PER_HOUR + mi as i64 * MS_PER_MIN + ms, rest))
 }
 
-/// A timestamp as SPEC §3.1 reads it from text: RFC 3339 (`2026-11-01T09:30:00Z`, fractions and
+/// A timestamp as docs/language.md, "How data is read" reads it from text: RFC 3339 (`2026-11-01T09:30:00Z`, fractions and
 /// offsets allowed), `YYYY-MM-DD HH:MM[:SS]` and `YYYY-MM-DD` (UTC), or a digit string of epoch
 /// milliseconds (optionally signed).
 pub fn parse_timestamp(s: &str) -> Option<i64> {

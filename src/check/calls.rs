@@ -1,4 +1,4 @@
-//! Function calls (SPEC §5): scalar functions, `date`/`datetime` literals folded to timestamps,
+//! Function calls (docs/language.md, "Operator precedence"): scalar functions, `date`/`datetime` literals folded to timestamps,
 //! and the list aggregates with their `where` scope.
 
 use super::cx::{a_ty, error_expr, mk, Cx, Elem, Scope};

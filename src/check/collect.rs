@@ -1,4 +1,4 @@
-//! Declarations of every file gathered into one namespace (SPEC §1: order does not matter).
+//! Declarations of every file gathered into one namespace (docs/language.md, "Rule sets and files": order does not matter).
 
 use crate::diag::Code;
 use crate::diag::Diagnostic;

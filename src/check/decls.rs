@@ -1,4 +1,4 @@
-//! Definitions, scores and grades (SPEC §4, §6), lowered one declaration at a time.
+//! Definitions, scores and grades (docs/language.md, "Definitions", "Scores" and "Grades"), lowered one declaration at a time.
 
 use super::collect::Decls;
 use super::cx::{error_expr, Cx};

@@ -1,4 +1,4 @@
-//! Tests (SPEC §10): `as of`, `given` values converted as data would be (§3.1), `expect`s.
+//! Tests (docs/language.md, "Tests"): `as of`, `given` values converted as data would be (docs/language.md, "How data is read"), `expect`s.
 
 use super::cx::{a_ty, Cx};
 use crate::data::convert::convert_text;
@@ -115,7 +115,7 @@ fn as_of(cx: &mut Cx, e: &ast::Expr) -> Option<i64> {
     }
 }
 
-/// The zero value of a field that a test leaves out (SPEC §10).
+/// The zero value of a field that a test leaves out (docs/language.md, "Tests").
 pub(crate) fn zero(ty: &Ty) -> Value {
     match ty {
         Ty::Int => Value::Int(0),
@@ -130,7 +130,7 @@ pub(crate) fn zero(ty: &Ty) -> Value {
     }
 }
 
-/// A `given` value as data would be read (§3.1). `field` is the schema field, `place` what the
+/// A `given` value as data would be read (docs/language.md, "How data is read"). `field` is the schema field, `place` what the
 /// value is given for, in messages: "`visits`", "an element of `tags`", "`events.at`".
 fn convert(
     cx: &Cx,

@@ -1,5 +1,5 @@
 //! Comparisons and tests: `==`…`>=`, `in`, `L "lit"`, `contains`, `starts with`, `ends with`,
-//! `matches`, `within`; enum literals checked against their enum (SPEC §2, §5).
+//! `matches`, `within`; enum literals checked against their enum (docs/language.md, "Types" and "Expressions").
 
 use super::cx::{a_ty, mk, Cx};
 use super::expr::{grouped, is_str_literal, number_in_quotes, string_literal, to_number};

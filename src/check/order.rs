@@ -1,4 +1,4 @@
-//! Dependencies among definitions, scores, grades and `stage`: cycles (SPEC §4) and the
+//! Dependencies among definitions, scores, grades and `stage`: cycles (docs/language.md, "Definitions") and the
 //! evaluation order (dependencies first).
 //!
 //! Dependencies are read from the AST before typing, so value definitions can be typed in

@@ -1,4 +1,4 @@
-//! The `schema` block (SPEC §3): field types, the key, input columns.
+//! The `schema` block (docs/language.md, "The schema"): field types, the key, input columns.
 
 use crate::diag::Code;
 use crate::diag::Diagnostic;

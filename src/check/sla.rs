@@ -1,4 +1,4 @@
-//! SLAs (SPEC §8): the kind is told from the lines; each kind has its own set of lines.
+//! SLAs (docs/language.md, "SLAs"): the kind is told from the lines; each kind has its own set of lines.
 
 use super::cx::Cx;
 use crate::diag::Code;

@@ -1,4 +1,4 @@
-//! Lifecycle stages (SPEC §7): the `stage` type and the definitions behind each step.
+//! Lifecycle stages (docs/language.md, "Stages and detours"): the `stage` type and the definitions behind each step.
 
 use super::collect::{Decls, Namespace, Symbol};
 use super::cx::Cx;

@@ -1,4 +1,4 @@
-//! `smql fmt PATHS…`: rewrite files in canonical layout (SPEC §14.1).
+//! `smql fmt PATHS…`: rewrite files in canonical layout (docs/commands.md, `smql fmt`).
 //!
 //! Arguments → `crate::syntax::format` → files, stdout and exit code. A file is rewritten only
 //! when its text changes, atomically (a temporary file renamed over it).

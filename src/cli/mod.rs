@@ -44,7 +44,7 @@ pub use test::TestArgs;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
-/// Exit codes, the same for every command (SPEC §9).
+/// Exit codes, the same for every command (docs/commands.md).
 pub mod exit {
     /// Success.
     pub const OK: u8 = 0;
@@ -98,7 +98,7 @@ pub fn main() -> ExitCode {
         Ok(cli) => run(cli),
         Err(e) => {
             // clap prints usage errors to stderr and `--help`/`--version` to stdout; its exit
-            // code is 2 for usage errors and 0 for help and version, as SPEC §9 wants.
+            // code is 2 for usage errors and 0 for help and version, as docs/commands.md wants.
             let _ = e.print();
             ExitCode::from(if e.use_stderr() {
                 exit::USAGE

@@ -9,7 +9,7 @@ use super::error::Failure;
 
 /// A file written atomically: to a temporary file beside it, renamed over the target on
 /// [`AtomicFile::commit`]. Dropped without commit, the temporary file is removed and an existing
-/// target is left untouched (SPEC §3.1).
+/// target is left untouched (docs/language.md, "How data is read").
 pub(crate) struct AtomicFile {
     path: PathBuf,
     temp: PathBuf,

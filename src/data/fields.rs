@@ -1,5 +1,5 @@
 //! The schema as the readers use it ([`FieldPlan`]), and the one place where a value found in
-//! data (a JSON value or a CSV cell) is converted and appended to its column, following SPEC §3.1
+//! data (a JSON value or a CSV cell) is converted and appended to its column, following docs/language.md, "How data is read"
 //! and `convert.rs`.
 
 use super::batch::Column;

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-/// An input format (SPEC §3.1).
+/// An input format (docs/language.md, "How data is read").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// A JSON array of objects, or NDJSON: decided by the first non-space byte.

@@ -21,7 +21,7 @@
 //!   the column layout) and the [`Reject`]s of records that do not fit.
 //! * `crate::pipeline` runs decoding and evaluation in parallel, in input order.
 //!
-//! Conversions follow SPEC §3.1 and [`convert`]; records that do not fit are rejects, never
+//! Conversions follow docs/language.md, "How data is read" and [`convert`]; records that do not fit are rejects, never
 //! guessed; nothing here panics or recurses on input.
 //!
 //! ```

@@ -361,7 +361,7 @@ pub struct Test {
     pub name: String,
     /// Fixed `now`, epoch milliseconds.
     pub as_of: Option<i64>,
-    /// One value per schema field, in schema order: given values converted per §3.1, zero values
+    /// One value per schema field, in schema order: given values converted as data is (docs/language.md, "How data is read"), zero values
     /// (`0`, `0.0`, `""`, `false`, `[]`, missing, epoch, zero duration, first enum value) for the rest.
     pub lead: Vec<Value>,
     pub expects: Vec<Expect>,

@@ -289,7 +289,7 @@ pub struct Expect {
     pub span: Span,
 }
 
-/// A value written as data would be (§10): converted by the §3.1 rules against the schema.
+/// A value written as data would be (docs/language.md, "Tests"): converted by the rules of docs/language.md, "How data is read" against the schema.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DataLit {
     pub kind: DataLitKind,

@@ -8,7 +8,7 @@
 use logos::Logos;
 
 /// What a token is. Keywords are [`TokenKind::Word`]s: whether a word is a keyword depends on
-/// where it stands (SPEC §11), which is the parser's business.
+/// where it stands (docs/language.md, "Names and reserved words"), which is the parser's business.
 #[derive(Logos, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TokenKind {
     /// One `\n`.

@@ -1,4 +1,4 @@
-//! The lints of SPEC §9 from source text: one fixture per lint (rendered into snapshots), near
+//! The lints of docs/commands.md from source text: one fixture per lint (rendered into snapshots), near
 //! misses that must not warn, allowances, and the reference example.
 
 use smql::check::check;

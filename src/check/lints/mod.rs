@@ -1,4 +1,4 @@
-//! Lints of SPEC §9 over the typed IR. Each warns only where it can prove its claim.
+//! Lints of docs/commands.md over the typed IR. Each warns only where it can prove its claim.
 //!
 //! | lint | claim, and how it is proven |
 //! |---|---|

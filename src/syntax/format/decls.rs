@@ -399,7 +399,7 @@ fn sla_keyword(kind: &SlaLineKind) -> &'static str {
     }
 }
 
-/// The keyword column of an SLA: as wide as the longest keyword its kind (SPEC §8) has, so that
+/// The keyword column of an SLA: as wide as the longest keyword its kind (docs/language.md, "SLAs") has, so that
 /// SLAs of one kind look alike whichever optional lines they use (`at most` lines up with
 /// where `at least` would be).
 fn sla_keyword_width(s: &Sla) -> usize {

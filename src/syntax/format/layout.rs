@@ -6,9 +6,9 @@
 //! longer than [`MAX_WIDTH`] after `and`/`or`.
 //!
 //! Long lines break *after* `and`/`or`, continued two spaces deeper: outside brackets a line
-//! may only continue after an operator (SPEC §1), so a break before `and` would not parse
+//! may only continue after an operator (docs/language.md, "Rule sets and files"), so a break before `and` would not parse
 //! there, and the canonical examples (`examples/b2b-saas/scoring.smql`, `pricing_interest`)
-//! break after `or` with two spaces. (SPEC §14.1 says "before", with four spaces.)
+//! break after `or` with two spaces. (The first version of the spec said "before", with four spaces; see docs/commands.md, `smql fmt`.)
 //!
 //! A continuation line is indented two spaces deeper than the line that opened the innermost
 //! bracket still open, or than the statement's first line when no bracket of the statement is

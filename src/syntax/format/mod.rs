@@ -1,4 +1,4 @@
-//! `smql fmt`: the canonical layout of a rule file (SPEC §14.1).
+//! `smql fmt`: the canonical layout of a rule file (docs/commands.md, `smql fmt`).
 //!
 //! The file is parsed (pest, the grammar of record) and printed from its AST; the lossless
 //! tokens (`crate::syntax::lexer`) put back what the AST does not keep: comments, the line

@@ -9,7 +9,7 @@
 //! that a missing `}` only costs the declaration it belongs to. Lines that start with a binary
 //! operator or a closing bracket stay with the declaration above, whose error then explains them.
 //!
-//! It also makes newlines inside `(` and `[` whitespace (SPEC §1) by blanking them, with the
+//! It also makes newlines inside `(` and `[` whitespace (docs/language.md, "Rule sets and files") by blanking them, with the
 //! comments there, in a copy of the text of the same length: spans stay byte-exact.
 
 use crate::diag::{quote, Code, Diagnostic, QUOTE_MAX};
@@ -365,7 +365,7 @@ fn string_end(bytes: &[u8]) -> Option<usize> {
     None
 }
 
-/// Does a line whose last token is `token` continue on the next line (SPEC §1)?
+/// Does a line whose last token is `token` continue on the next line (docs/language.md, "Rule sets and files")?
 fn continues_line(token: &str) -> bool {
     words::CONTINUING_WORDS.contains(&token)
         || words::INFIX_SYMBOLS.contains(&token)
