@@ -50,22 +50,6 @@ impl Kind {
     }
 }
 
-fn keyword(k: &SlaLineKind) -> &'static str {
-    match k {
-        SlaLineKind::Owner(_) => "owner",
-        SlaLineKind::For(_) => "for",
-        SlaLineKind::From(_) => "from",
-        SlaLineKind::Until(_) => "until",
-        SlaLineKind::Within(_) => "within",
-        SlaLineKind::Target(_) => "target",
-        SlaLineKind::Require(_) => "require",
-        SlaLineKind::Count(_) => "count",
-        SlaLineKind::By(_) => "by",
-        SlaLineKind::Per(_) => "per",
-        SlaLineKind::AtLeast(_) => "at least",
-        SlaLineKind::AtMost(_) => "at most",
-    }
-}
 
 /// Which kind a line alone tells, if any (`owner`, `for`, `target` are shared).
 fn tells(k: &SlaLineKind) -> Option<Kind> {
@@ -104,7 +88,7 @@ pub(crate) fn lower_sla(cx: &mut Cx, s: &ast::Sla) -> Option<ir::Sla> {
     let mut lines: HashMap<&'static str, &ast::SlaLine> = HashMap::new();
     let mut ok = true;
     for line in &s.lines {
-        let kw = keyword(&line.kind);
+        let kw = line.kind.keyword();
         if !kind.lines().contains(&kw) {
             cx.error(
                 Diagnostic::error(
@@ -188,7 +172,7 @@ pub(crate) fn lower_sla(cx: &mut Cx, s: &ast::Sla) -> Option<ir::Sla> {
                     x,
                     |t| *t.base() == Ty::Timestamp,
                     "a `timestamp` or a `timestamp?`",
-                    &format!("the `{}` line of an SLA", keyword(k)),
+                    &format!("the `{}` line of an SLA", k.keyword()),
                 ))
             }
             _ => None,

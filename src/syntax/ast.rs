@@ -262,6 +262,26 @@ pub enum SlaLineKind {
     AtMost(Expr),
 }
 
+impl SlaLineKind {
+    /// The line's keyword as written (`at least`).
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            SlaLineKind::Owner(_) => "owner",
+            SlaLineKind::For(_) => "for",
+            SlaLineKind::From(_) => "from",
+            SlaLineKind::Until(_) => "until",
+            SlaLineKind::Within(_) => "within",
+            SlaLineKind::Target(_) => "target",
+            SlaLineKind::Require(_) => "require",
+            SlaLineKind::Count(_) => "count",
+            SlaLineKind::By(_) => "by",
+            SlaLineKind::Per(_) => "per",
+            SlaLineKind::AtLeast(_) => "at least",
+            SlaLineKind::AtMost(_) => "at most",
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Tests
 

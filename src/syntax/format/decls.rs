@@ -263,7 +263,7 @@ impl Printer<'_> {
         self.open_block(s.name.span.end as usize);
         let width = sla_keyword_width(s);
         for line in &s.lines {
-            let word = sla_keyword(&line.kind);
+            let word = line.kind.keyword();
             self.begin(INDENT, line.span.start as usize);
             let (kw_start, kw_end) = (line.keyword.start as usize, line.keyword.end as usize);
             self.atom(word, (kw_start, kw_end), Kind::Code, 0);
@@ -382,22 +382,6 @@ fn amount_text(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-fn sla_keyword(kind: &SlaLineKind) -> &'static str {
-    match kind {
-        SlaLineKind::Owner(_) => "owner",
-        SlaLineKind::For(_) => "for",
-        SlaLineKind::From(_) => "from",
-        SlaLineKind::Until(_) => "until",
-        SlaLineKind::Within(_) => "within",
-        SlaLineKind::Target(_) => "target",
-        SlaLineKind::Require(_) => "require",
-        SlaLineKind::Count(_) => "count",
-        SlaLineKind::By(_) => "by",
-        SlaLineKind::Per(_) => "per",
-        SlaLineKind::AtLeast(_) => "at least",
-        SlaLineKind::AtMost(_) => "at most",
-    }
-}
 
 /// The keyword column of an SLA: as wide as the longest keyword its kind (docs/language.md, "SLAs") has, so that
 /// SLAs of one kind look alike whichever optional lines they use (`at most` lines up with
@@ -422,7 +406,7 @@ fn sla_keyword_width(s: &Sla) -> usize {
     };
     s.lines
         .iter()
-        .map(|l| sla_keyword(&l.kind).len())
+        .map(|l| l.kind.keyword().len())
         .chain([kind_width])
         .max()
         .unwrap_or(0)
