@@ -50,7 +50,6 @@ impl Kind {
     }
 }
 
-
 /// Which kind a line alone tells, if any (`owner`, `for`, `target` are shared).
 fn tells(k: &SlaLineKind) -> Option<Kind> {
     match k {

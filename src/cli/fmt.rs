@@ -156,16 +156,10 @@ fn report_error(sources: &SourceMap, id: FileId, e: &FormatError, outcome: &mut 
 
 /// Replaces the file's text by way of a temporary file renamed over it, keeping its permissions.
 fn rewrite(path: &Path, text: &str) -> Result<(), String> {
-    let permissions = std::fs::metadata(path).map(|m| m.permissions()).ok();
     let mut file = super::output_file::AtomicFile::create(path)?;
     file.write_all(text.as_bytes())
         .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
-    file.commit()?;
-    if let Some(p) = permissions {
-        std::fs::set_permissions(path, p)
-            .map_err(|e| format!("cannot keep the permissions of `{}`: {e}", path.display()))?;
-    }
-    Ok(())
+    file.commit()
 }
 
 #[cfg(test)]

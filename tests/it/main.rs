@@ -19,6 +19,7 @@ mod jit_golden;
 mod jit_props;
 mod lints;
 mod no_panic;
+mod output_files;
 mod sla;
 mod syntax;
 mod workflow;

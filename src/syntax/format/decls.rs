@@ -382,7 +382,6 @@ fn amount_text(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-
 /// The keyword column of an SLA: as wide as the longest keyword its kind (docs/language.md, "SLAs") has, so that
 /// SLAs of one kind look alike whichever optional lines they use (`at most` lines up with
 /// where `at least` would be).
