@@ -94,7 +94,7 @@ impl AtomicFile {
             None => Ok(()),
             Some(temp) => {
                 let kept = match &self.permissions {
-                    Some(p) => std::fs::set_permissions(&temp, p.clone()),
+                    Some(p) => std::fs::set_permissions(temp, p.clone()),
                     None => Ok(()),
                 };
                 kept.and_then(|()| std::fs::rename(temp, &self.target))
