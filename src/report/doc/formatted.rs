@@ -118,7 +118,7 @@ mod tests {
         let mut m = SourceMap::new();
         m.add(
             "r.smql",
-            "schema {\n  id: string key\n  v: int\n}\n## doc\nhot when v>3  # trailing\nscore s {\n  +1 when v > 1\n  1 when hot\n}\n",
+            "schema {\n  id: string key\n  v: int\n}\n## doc\nhot when v>3  # trailing\nscore s {\n  +1 when v > 1\n  +1    when   hot\n}\n",
         );
         let f = Formatted::new(&m);
         assert_eq!(

@@ -93,8 +93,45 @@ pub fn render_html(g: &Glossary) -> String {
             }
         }
     };
-    let mut out = page.into_string();
+    let mut out = break_lines(&page.into_string());
     out.push('\n');
+    out
+}
+
+/// Block elements that start a line of the page's source, so that it reads (and diffs) line by
+/// line; whitespace between blocks changes nothing on screen.
+const BLOCKS: &[&str] = &[
+    "head", "meta", "title", "style", "body", "header", "nav", "ul", "li", "main", "section",
+    "article", "h1", "h2", "h3", "p", "pre", "div", "table", "thead", "tbody", "tr", "dl", "dt",
+    "dd", "details", "/section", "/main", "/body", "/html", "/ul", "/nav", "/header", "/table",
+    "/tbody", "/div", "/dl", "/details", "/article",
+];
+
+/// A line break before each block tag outside `<pre>`. Every `<` of the page is a tag's: the
+/// template escapes all text.
+fn break_lines(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    let mut in_pre = false;
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let name_end = rest[1..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '/'))
+            .map_or(rest.len(), |n| n + 1);
+        let name = &rest[1..name_end];
+        if !in_pre && BLOCKS.contains(&name) && !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        match name {
+            "pre" => in_pre = true,
+            "/pre" => in_pre = false,
+            _ => {}
+        }
+        out.push('<');
+        rest = &rest[1..];
+    }
+    out.push_str(rest);
     out
 }
 
