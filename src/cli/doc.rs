@@ -24,7 +24,7 @@ pub struct DocArgs {
     /// Write to FILE instead of stdout
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Do not print the rules' warnings
+    /// Nothing on stderr but errors
     #[arg(short, long)]
     pub quiet: bool,
 }

@@ -176,11 +176,7 @@ impl<'r> Builder<'r> {
         match t {
             Target::Path => self.path_entry(&mut e),
             Target::Stage(i) => self.stage_entry(i, &mut e),
-            Target::Def(id) => {
-                let d = p.def(id);
-                self.def_entry(id, &mut e);
-                e.location = self.location(d.span);
-            }
+            Target::Def(id) => self.def_entry(id, &mut e),
             Target::Score(id) => {
                 let s = p.score(id);
                 e.category = "score";
@@ -304,6 +300,7 @@ impl<'r> Builder<'r> {
         let d = self.program.def(id);
         e.kind = "definition".into();
         e.ty = Some(d.expr.ty.to_string());
+        e.location = self.location(d.span);
         e.doc = d.doc.clone();
         e.rule = self.formatted.text(&Key::Def(d.name.clone()));
     }
