@@ -12,6 +12,7 @@ mod data_malformed;
 mod data_pipeline;
 mod data_readers;
 mod diff;
+mod doc;
 mod eval_source;
 mod golden;
 mod jit_cli;
