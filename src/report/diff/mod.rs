@@ -116,10 +116,11 @@ pub struct Impact {
     pub changed: u64,
     /// Records whose stage changed (`--fail-if-changed`).
     pub stage_changed: u64,
-    /// `(old stage, new stage)` → records; `None` is no stage.
-    pub stage: BTreeMap<(Option<String>, Option<String>), u64>,
-    /// Per paired grade: `(old label, new label)` → records.
-    pub grades: Vec<BTreeMap<(String, String), u64>>,
+    /// `(old stage, new stage)` → records, stages by their position among the stage names
+    /// ([`NO_STAGE`] for none); [`Impact::stage_matrix`] names them.
+    stage: BTreeMap<(u32, u32), u64>,
+    /// Per paired grade: `(old label, new label)` → records, labels by position.
+    grades: Vec<BTreeMap<(u32, u32), u64>>,
     pub scores: Vec<ScoreChange>,
     pub definitions: Vec<Flips>,
     /// At most `examples_max`, the largest changes first.
@@ -161,15 +162,14 @@ impl Impact {
             let mut magnitude = 0.0f64;
             let mut stage_moved = false;
             if pairing.stage {
-                let (a, b) = (old.stage(row), new.stage(row));
-                *self
-                    .stage
-                    .entry((a.map(str::to_string), b.map(str::to_string)))
-                    .or_insert(0) += 1;
-                if a != b {
+                let (a, b) = (old.stage_index(row), new.stage_index(row));
+                let key = (a.unwrap_or(NO_STAGE), b.unwrap_or(NO_STAGE));
+                *self.stage.entry(key).or_insert(0) += 1;
+                let (x, y) = (old.stage(row), new.stage(row));
+                if x != y {
                     stage_moved = true;
                     let v = |s: Option<&str>| s.map_or(Value::Missing, Value::str);
-                    changes.push(("stage".to_string(), v(a), v(b)));
+                    changes.push(("stage".to_string(), v(x), v(y)));
                 }
             }
             for ((name, a, b), acc) in pairing.scores.iter().zip(&mut self.scores) {
@@ -189,8 +189,9 @@ impl Impact {
                 }
             }
             for ((name, a, b), acc) in pairing.grades.iter().zip(&mut self.grades) {
+                let key = (old.grade_index(*a, row), new.grade_index(*b, row));
+                *acc.entry(key).or_insert(0) += 1;
                 let (x, y) = (old.grade(*a, row), new.grade(*b, row));
-                *acc.entry((x.to_string(), y.to_string())).or_insert(0) += 1;
                 if x != y {
                     changes.push((name.clone(), Value::str(x), Value::str(y)));
                 }
@@ -263,6 +264,47 @@ impl Impact {
         self.examples.extend(other.examples);
         rank(&mut self.examples, self.examples_max);
     }
+}
+
+/// The position that stands for "no stage" in [`Impact`]'s stage counts.
+pub const NO_STAGE: u32 = u32::MAX;
+
+/// `(from, to, count)` with names: one matrix of a diff.
+pub type Matrix = Vec<(Option<String>, Option<String>, u64)>;
+
+impl Impact {
+    /// The stage matrix by name, `None` for no stage, in position order (the path, then the
+    /// detours, then no stage).
+    pub fn stage_matrix(&self, old: &Program, new: &Program) -> Matrix {
+        let names = |p: &Program| match p.stages.as_ref().map(|s| s.ty.base()) {
+            Some(Ty::Enum(e)) => e.values.clone(),
+            _ => Vec::new(),
+        };
+        named(&self.stage, &names(old), &names(new))
+    }
+
+    /// Each paired grade's matrix by label, in label order.
+    pub fn grade_matrices(&self, pairing: &Pairing, old: &Program, new: &Program) -> Vec<Matrix> {
+        let labels = |p: &Program, id: GradeId| match &p.grade(id).ty {
+            Ty::Enum(e) => e.values.clone(),
+            _ => Vec::new(),
+        };
+        pairing
+            .grades
+            .iter()
+            .zip(&self.grades)
+            .map(|((_, a, b), counts)| named(counts, &labels(old, *a), &labels(new, *b)))
+            .collect()
+    }
+}
+
+/// Counts by position → by name (a position past the names, as [`NO_STAGE`], is `None`).
+fn named(counts: &BTreeMap<(u32, u32), u64>, old: &[String], new: &[String]) -> Matrix {
+    let name = |names: &[String], i: u32| names.get(i as usize).cloned();
+    counts
+        .iter()
+        .map(|(&(a, b), &n)| (name(old, a), name(new, b), n))
+        .collect()
 }
 
 /// The largest changes first, then input order; at most `max`.
