@@ -30,9 +30,8 @@
 //! use smql::data::{ChunkSize, Format, Input, Reader};
 //! use smql::pipeline::{run, Config, Flow, OnError, Processed};
 //! # use smql::ir::{Schema, Field, Ty};
-//! # let field = |name: &str, ty: Ty| Field { name: name.into(), column: name.into(), ty,
-//! #     doc: None, span: smql::Span::new(smql::source::FileId(0), 0, 0) };
-//! let schema = Schema { fields: vec![field("id", Ty::String), field("visits", Ty::Int)], key: None };
+//! # let field = |name: &str, ty: Ty| Field::new(name, name, ty, smql::Span::default());
+//! let schema = Schema::new(vec![field("id", Ty::String), field("visits", Ty::Int)], None);
 //! let input = Input::from_bytes("leads.csv", b"id,visits\na,1\nb,x\nc,3\n".to_vec(), Format::Csv).unwrap();
 //! let reader = Reader::new(input, &schema, ChunkSize::default()).unwrap();
 //! let (mut out, mut rejects) = (Vec::new(), Vec::new());

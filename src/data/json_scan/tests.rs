@@ -8,12 +8,8 @@ use crate::ir::{Field, RecordField, RecordType, Schema, Ty};
 use std::sync::Arc;
 
 fn schema() -> Schema {
-    let field = |name: &str, column: &str, ty: Ty| Field {
-        name: name.into(),
-        column: column.into(),
-        ty,
-        doc: None,
-        span: crate::Span::new(crate::source::FileId(0), 0, 0),
+    let field = |name: &str, column: &str, ty: Ty| {
+        Field::new(name, column, ty, crate::Span::new(crate::source::FileId(0), 0, 0))
     };
     let events = Ty::Records(Arc::new(RecordType {
         fields: vec![
@@ -27,8 +23,8 @@ fn schema() -> Schema {
             },
         ],
     }));
-    Schema {
-        fields: vec![
+    Schema::new(
+        vec![
             field("id", "id", Ty::String),
             field("visits", "visits", Ty::Int),
             field("size", "Company Size", Ty::Int.optional()),
@@ -38,8 +34,8 @@ fn schema() -> Schema {
             field("seen_at", "seen_at", Ty::Timestamp.optional()),
             field("events", "events", events),
         ],
-        key: None,
-    }
+        None,
+    )
 }
 
 fn origin() -> crate::data::RowOrigin {
