@@ -48,11 +48,12 @@ mod json_scan;
 mod reader;
 mod reject;
 mod split;
+mod text;
 
 pub use batch::{Batch, Column, ListColumn, RecordsColumn, RowOrigin, Scalar};
 pub use dict::StringDict;
 pub use fields::StringSharing;
-pub use input::{DataSource, Format, Input};
+pub use input::{DataSource, Format, Input, Overrides};
 pub use reader::{Decoded, Decoder, Reader};
 pub use reject::{shorten, InputError, MissingColumn, Reject};
 pub use split::ChunkSize;
