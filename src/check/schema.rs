@@ -77,7 +77,7 @@ pub(crate) fn lower(s: &ast::Schema, input: ir::InputSpec, diags: &mut Vec<Diagn
                 )
                 .label("second field reading it")
                 .with_secondary(first, "first read here")
-                .with_help("give one of them a different `from \"…\"` column, or tell repeated columns apart with `(1)`, `(2)`"),
+                .with_help("give one of them a different `from \"…\"` column"),
             );
         } else {
             columns.insert((column.clone(), which), (column_span, name));
