@@ -95,9 +95,8 @@ impl MaxRejects {
     /// `100` or `5%` (`0` and `0%` allowed, `100%` the most).
     pub fn parse(text: &str) -> Result<MaxRejects, String> {
         let t = text.trim();
-        let bad = || {
-            format!("`{text}` is not a number of records (`100`) or a share of them (`5%`)")
-        };
+        let bad =
+            || format!("`{text}` is not a number of records (`100`) or a share of them (`5%`)");
         match t.strip_suffix('%') {
             Some(p) => {
                 let v: f64 = p.trim().parse().map_err(|_| bad())?;

@@ -162,7 +162,9 @@ pub fn read_standard(s: &str) -> Standard {
     let reading = match b[10] {
         b'T' | b't' => parse_hms(&b[11..], true).and_then(|(tod, rest)| {
             let offset = parse_offset(rest)?;
-            base.checked_add(tod)?.checked_sub(offset).map(Standard::Instant)
+            base.checked_add(tod)?
+                .checked_sub(offset)
+                .map(Standard::Instant)
         }),
         b' ' => parse_hms(&b[11..], false)
             .filter(|(_, rest)| rest.is_empty())
@@ -188,7 +190,11 @@ fn compact_date(b: &[u8]) -> Option<i64> {
     if b.len() != 8 {
         return None;
     }
-    let (y, m, d) = (digits(&b[0..4])? as i64, digits(&b[4..6])?, digits(&b[6..8])?);
+    let (y, m, d) = (
+        digits(&b[0..4])? as i64,
+        digits(&b[4..6])?,
+        digits(&b[6..8])?,
+    );
     if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
         return None;
     }
@@ -342,7 +348,14 @@ mod tests {
             read_standard_int(1_700_000_000_000),
             Standard::Instant(1_700_000_000_000)
         );
-        for bad in ["-5", "0", "123456789", "12345678901234", "20211305", "-20210105"] {
+        for bad in [
+            "-5",
+            "0",
+            "123456789",
+            "12345678901234",
+            "20211305",
+            "-20210105",
+        ] {
             assert_eq!(read_standard(bad), Standard::No, "{bad}");
         }
         for bad in [0, -1, 86_400_000, 12_345_678_901_234] {
@@ -350,9 +363,18 @@ mod tests {
         }
         let api = base + 20 * MS_PER_HOUR + 36 * MS_PER_MIN + 47_000;
         assert_eq!(parse_timestamp("2026-11-01T20:36:47.000+0000"), Some(api));
-        assert_eq!(parse_timestamp("2026-11-01T20:36:47+02"), Some(api - 2 * MS_PER_HOUR));
-        assert_eq!(parse_timestamp("2026-11-01T20:36:47-0130"), Some(api + 90 * MS_PER_MIN));
-        assert_eq!(read_standard("2026-11-01 09:30"), Standard::Local(base + 9 * MS_PER_HOUR + 30 * MS_PER_MIN));
+        assert_eq!(
+            parse_timestamp("2026-11-01T20:36:47+02"),
+            Some(api - 2 * MS_PER_HOUR)
+        );
+        assert_eq!(
+            parse_timestamp("2026-11-01T20:36:47-0130"),
+            Some(api + 90 * MS_PER_MIN)
+        );
+        assert_eq!(
+            read_standard("2026-11-01 09:30"),
+            Standard::Local(base + 9 * MS_PER_HOUR + 30 * MS_PER_MIN)
+        );
     }
 
     #[test]

@@ -182,7 +182,9 @@ fn text(key: InputKey, v: &StrLit, diags: &mut Vec<Diagnostic>) -> Option<String
     match problem {
         Some(message) => {
             let help = match key {
-                InputKey::Missing => "list the texts that mean missing: `missing \"null\", \"[not provided]\"`",
+                InputKey::Missing => {
+                    "list the texts that mean missing: `missing \"null\", \"[not provided]\"`"
+                }
                 InputKey::Currency => "list the symbols the export writes: `currency \"$\", \"€\"`",
                 _ => "give the text the footer's first row starts with: `footer \"Grand Totals\"`",
             };

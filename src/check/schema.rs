@@ -9,7 +9,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Lowers the schema. Every field gets an id (duplicate names are reported by the namespace).
-pub(crate) fn lower(s: &ast::Schema, input: ir::InputSpec, diags: &mut Vec<Diagnostic>) -> ir::Schema {
+pub(crate) fn lower(
+    s: &ast::Schema,
+    input: ir::InputSpec,
+    diags: &mut Vec<Diagnostic>,
+) -> ir::Schema {
     let mut fields = Vec::with_capacity(s.fields.len());
     let mut key: Option<(FieldId, Span)> = None;
     let mut columns: HashMap<(String, u32), (Span, &str)> = HashMap::new();
@@ -121,7 +125,12 @@ fn occurrence(f: &ast::FieldDecl, diags: &mut Vec<Diagnostic>) -> Option<u32> {
 }
 
 /// `format "…"`: timestamp layouts, for a field of timestamps only.
-fn field_format(name: &str, f: &ast::FieldDecl, ty: &Ty, diags: &mut Vec<Diagnostic>) -> Vec<String> {
+fn field_format(
+    name: &str,
+    f: &ast::FieldDecl,
+    ty: &Ty,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<String> {
     let Some(format) = &f.format else {
         return Vec::new();
     };

@@ -54,7 +54,9 @@ pub fn parse_delimiter(text: &str) -> Result<u8, String> {
 pub fn parse_time_zone(text: &str) -> Result<String, String> {
     match time::zone::Zone::new(text) {
         Ok(_) => Ok(text.to_string()),
-        Err(e) => Err(format!("{e} (such as `America/New_York`, `Europe/Berlin` or `UTC`)")),
+        Err(e) => Err(format!(
+            "{e} (such as `America/New_York`, `Europe/Berlin` or `UTC`)"
+        )),
     }
 }
 

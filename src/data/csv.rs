@@ -237,9 +237,9 @@ impl CsvBinding {
         }
         if !missing.is_empty() {
             let one_column = match names.as_slice() {
-                [only] => [';', '\t', '|', ','].into_iter().find(|&d| {
-                    d as u32 != u32::from(delimiter) && only.contains(d)
-                }),
+                [only] => [';', '\t', '|', ',']
+                    .into_iter()
+                    .find(|&d| d as u32 != u32::from(delimiter) && only.contains(d)),
                 _ => None,
             };
             return Err(InputError::MissingColumns {
@@ -313,11 +313,9 @@ impl<'p> CsvDecoder<'p> {
             .into());
         }
         if truncated {
-            return Err(
-                "the input ends inside a quoted cell (a `\"` is not closed)"
-                    .to_string()
-                    .into(),
-            );
+            return Err("the input ends inside a quoted cell (a `\"` is not closed)"
+                .to_string()
+                .into());
         }
         let splitter = self
             .splitter

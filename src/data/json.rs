@@ -235,7 +235,12 @@ impl FieldSeed<'_, '_> {
         let f = self.field;
         let missing_text = matches!(got, Got::Str(s) if f.is_missing_text(s));
         let result = match (&f.shape, got) {
-            (Shape::Scalar { optional: false, .. }, _) if missing_text => Err(Unfit::MissingText),
+            (
+                Shape::Scalar {
+                    optional: false, ..
+                },
+                _,
+            ) if missing_text => Err(Unfit::MissingText),
             (_, _) if missing_text => {
                 self.column.push_missing_or_empty();
                 Ok(())

@@ -4,10 +4,10 @@
 use super::batch::{Batch, BatchBuilder, BatchParts, RowOrigin};
 use super::csv::{detect_delimiter, CsvBinding, CsvDecoder};
 use super::fields::{FieldPlan, StringSharing};
+use super::input::Overrides;
 use super::input::{Format, Input};
 use super::json::JsonDecoder;
 use super::json_scan::JsonScanner;
-use super::input::Overrides;
 use super::reject::{Bad, InputError, Reject};
 use super::split::{BufferPool, Chunk, ChunkSize, Chunker, RecordSpan};
 use crate::ir::Schema;

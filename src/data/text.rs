@@ -48,7 +48,10 @@ impl Texts {
         .filter_map(|l| Layout::new(l).ok())
         .collect();
         let zone = spec.time_zone.as_deref().and_then(|z| Zone::new(z).ok());
-        if zone.is_none() && layouts.is_empty() && spec.numbers.is_none() && spec.currency.is_empty()
+        if zone.is_none()
+            && layouts.is_empty()
+            && spec.numbers.is_none()
+            && spec.currency.is_empty()
         {
             return None;
         }
@@ -315,7 +318,10 @@ fn timestamp_help(t: &str) -> Option<String> {
         None
     } else {
         // A US month-first guess: the day-first reading, when it is one too.
-        let swapped = layout.replacen("%m", "%D", 1).replacen("%d", "%m", 1).replacen("%D", "%d", 1);
+        let swapped = layout
+            .replacen("%m", "%D", 1)
+            .replacen("%d", "%m", 1)
+            .replacen("%D", "%d", 1);
         Layout::new(&swapped)
             .ok()
             .and_then(|l| l.read(t).map(|_| swapped))
@@ -341,7 +347,11 @@ pub(crate) fn guess_layout(t: &str) -> Option<String> {
     };
     let sep = date.chars().find(|c| matches!(c, '/' | '.' | '-'))?;
     let parts: Vec<&str> = date.split(sep).collect();
-    if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return None;
     }
     let year = |p: &str| if p.len() == 4 { "%Y" } else { "%y" };
@@ -420,9 +430,8 @@ mod tests {
     #[test]
     fn helps_name_the_line_that_reads_the_value() {
         let help = |kind, s: &str| help_for(kind, s, Miss::Type).unwrap_or_default();
-        assert!(help(HelpKind::Number, "$200,000 ").contains(
-            "`currency \"$\"` and `numbers \"1,234.56\"`"
-        ));
+        assert!(help(HelpKind::Number, "$200,000 ")
+            .contains("`currency \"$\"` and `numbers \"1,234.56\"`"));
         assert!(help(HelpKind::Number, "146536,25").contains("`numbers \"1.234,56\"`"));
         assert!(help(HelpKind::Number, "R$ 100.000")
             .contains("`currency \"R$\"` and `numbers \"1.234,56\"`"));
@@ -430,11 +439,14 @@ mod tests {
             .contains("`timestamps \"%m/%d/%Y %I:%M %p\"`"));
         assert!(help(HelpKind::Timestamp, "2/5/24 1:51").contains("\"%d/%m/%y %H:%M\""));
         assert!(help(HelpKind::Timestamp, "23.01.2023").contains("`timestamps \"%d.%m.%Y\"`"));
-        assert!(help(HelpKind::Timestamp, "[not provided]")
-            .contains("`missing \"[not provided]\"`"));
+        assert!(
+            help(HelpKind::Timestamp, "[not provided]").contains("`missing \"[not provided]\"`")
+        );
         assert!(help(HelpKind::Other, "Select").contains("`missing \"Select\"`"));
-        assert!(help_for(HelpKind::Timestamp, "1700000000", Miss::EpochSeconds)
-            .is_some_and(|h| h.contains("format \"%s\"")));
+        assert!(
+            help_for(HelpKind::Timestamp, "1700000000", Miss::EpochSeconds)
+                .is_some_and(|h| h.contains("format \"%s\""))
+        );
         assert_eq!(help_for(HelpKind::Number, "abc", Miss::Type), None);
         assert_eq!(help_for(HelpKind::Timestamp, "yesterday", Miss::Type), None);
     }
@@ -446,9 +458,18 @@ mod tests {
             s.timestamps = vec!["%m/%d/%Y %I:%M %p".into()];
         });
         let at = |iso| crate::time::parse_timestamp(iso).expect("iso");
-        assert_eq!(t.timestamp("1/23/2023 12:00 AM"), Ok(at("2023-01-23T05:00:00Z")));
-        assert_eq!(t.timestamp("2023-07-01 08:00"), Ok(at("2023-07-01T12:00:00Z")));
-        assert_eq!(t.timestamp("2023-07-01T08:00:00Z"), Ok(at("2023-07-01T08:00:00Z")));
+        assert_eq!(
+            t.timestamp("1/23/2023 12:00 AM"),
+            Ok(at("2023-01-23T05:00:00Z"))
+        );
+        assert_eq!(
+            t.timestamp("2023-07-01 08:00"),
+            Ok(at("2023-07-01T12:00:00Z"))
+        );
+        assert_eq!(
+            t.timestamp("2023-07-01T08:00:00Z"),
+            Ok(at("2023-07-01T08:00:00Z"))
+        );
         assert_eq!(t.timestamp("1700000000"), Err(Miss::EpochSeconds));
         assert_eq!(t.timestamp("1/23/2023"), Err(Miss::Type));
         let epoch = Texts::new(&InputSpec::default(), &["%s".into()]).expect("format");

@@ -59,7 +59,9 @@ impl NumberMarks {
         let bad = |what: String| Err((what, help.to_string()));
         let text = example.strip_prefix(['-', '+']).unwrap_or(example);
         if !text.starts_with(|c: char| c.is_ascii_digit()) {
-            return bad(format!("`{example}` is not a number that starts with a digit"));
+            return bad(format!(
+                "`{example}` is not a number that starts with a digit"
+            ));
         }
         let marks: Vec<(usize, char)> = text
             .char_indices()
@@ -73,7 +75,9 @@ impl NumberMarks {
             return bad(format!("`{example}` ends with a mark"));
         }
         if !matches!(decimal, '.' | ',') {
-            return bad(format!("`{decimal}` cannot be a decimal mark (only `.` or `,`)"));
+            return bad(format!(
+                "`{decimal}` cannot be a decimal mark (only `.` or `,`)"
+            ));
         }
         let groups: Vec<char> = marks[..marks.len() - 1].iter().map(|&(_, c)| c).collect();
         let group = match groups.first() {
@@ -126,7 +130,16 @@ mod tests {
         assert_eq!(marks("1234,5"), m(None, ','));
         assert_eq!(marks("1234.56"), m(None, '.'));
         assert_eq!(marks("1234"), m(None, '.'));
-        for bad in ["1,234", "1.234", "abc", "1,23,4.5", "12,34,567.8", "1.234.56", "1;5", "1,"] {
+        for bad in [
+            "1,234",
+            "1.234",
+            "abc",
+            "1,23,4.5",
+            "12,34,567.8",
+            "1.234.56",
+            "1;5",
+            "1,",
+        ] {
             assert!(marks(bad).is_err(), "{bad}");
         }
         assert_eq!(NumberMarks::default().example(), "1234.56");

@@ -5,7 +5,7 @@
 //!
 //! The specifiers and their meaning are jiff's (`jiff::fmt::strtime`), so a timestamp that jiff
 //! writes with a layout reads back with it: numbers take as many digits as they may (`%m` one or
-//! two, `%Y` up to four), names of months and weekdays are English and read without regard to
+//! two), except `%Y`, which is four digits (so `2/24/26` is not read as the year 26), names of months and weekdays are English and read without regard to
 //! case, whitespace in the layout matches any run of whitespace (or none), and `%y` is 1969–2068.
 //! Flags and widths (`%-d`, `%_m`, `%02H`) are accepted and mean nothing when reading.
 
@@ -317,7 +317,8 @@ impl Layout {
                         i += 1;
                     }
                 }
-                Step::Year4 => p.year = Some(signed(b, &mut i, 4)?),
+                // Four digits, always: `26` is not the year 26 (`%y` reads two-digit years).
+                Step::Year4 => p.year = Some(number(b, &mut i, 4, 4)?),
                 Step::Year2 => {
                     let yy = number(b, &mut i, 2, 2)?;
                     p.year = Some(if yy >= 69 { 1900 + yy } else { 2000 + yy });
@@ -377,7 +378,11 @@ fn check_parts(text: &str, steps: &[(Step, usize, usize)]) -> Result<(), LayoutE
         }
         seen.push((group, start, end));
     }
-    let has = |g: &str| seen.iter().find(|(x, _, _)| *x == g).map(|&(_, s, e)| (s, e));
+    let has = |g: &str| {
+        seen.iter()
+            .find(|(x, _, _)| *x == g)
+            .map(|&(_, s, e)| (s, e))
+    };
     let whole = (0, text.len());
     let error = |(start, end): (usize, usize), message: &str, help: &str| LayoutError {
         start,
@@ -631,7 +636,9 @@ mod tests {
     }
 
     fn read(layout: &str, s: &str) -> Option<Reading> {
-        Layout::new(layout).unwrap_or_else(|e| panic!("{e:?}")).read(s)
+        Layout::new(layout)
+            .unwrap_or_else(|e| panic!("{e:?}"))
+            .read(s)
     }
 
     #[test]
@@ -653,7 +660,10 @@ mod tests {
             read("%m/%d/%y %H:%M", "2/5/24 1:51"),
             local("2024-02-05T01:51:00Z")
         );
-        assert_eq!(read("%d.%m.%Y", "05.01.2021"), local("2021-01-05T00:00:00Z"));
+        assert_eq!(
+            read("%d.%m.%Y", "05.01.2021"),
+            local("2021-01-05T00:00:00Z")
+        );
         assert_eq!(read("%Y%m%d", "20210105"), local("2021-01-05T00:00:00Z"));
         assert_eq!(
             read("%b %e, %Y %T", "Apr  1, 2022 20:46:15"),
@@ -688,6 +698,7 @@ mod tests {
             ("%m/%d/%Y %I:%M %p", "1/2/2024 0:00 AM"),
             ("%m/%d/%Y %H:%M", "1/2/2024 24:00"),
             ("%Y%m%d", "2021010"),
+            ("%m/%d/%Y", "02/24/26"),
             ("%d.%m.%Y", "5-1-2021"),
             ("%Y-%m-%d %z", "2024-01-01 +0a00"),
         ] {

@@ -163,7 +163,12 @@ mod tests {
 
     #[test]
     fn the_table_agrees_with_jiff() {
-        for name in ["America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "Asia/Kolkata"] {
+        for name in [
+            "America/New_York",
+            "Europe/Berlin",
+            "Australia/Lord_Howe",
+            "Asia/Kolkata",
+        ] {
             let zone = Zone::new(name).expect("bundled");
             let mut local = at("1995-01-01T00:00:00Z");
             while local < at("2030-01-01T00:00:00Z") {
@@ -175,7 +180,13 @@ mod tests {
 
     #[test]
     fn unknown_names_are_refused() {
-        for bad in ["America/Nowhere", "", "EST5EDT,M3.2.0,M11.1.0", "/etc/passwd", "../x"] {
+        for bad in [
+            "America/Nowhere",
+            "",
+            "EST5EDT,M3.2.0,M11.1.0",
+            "/etc/passwd",
+            "../x",
+        ] {
             assert!(Zone::new(bad).is_err(), "{bad}");
         }
         assert!(names().iter().any(|n| n == "Europe/Paris"));

@@ -13,6 +13,7 @@ mod data_pipeline;
 mod data_readers;
 mod diff;
 mod eval_source;
+mod exports;
 mod golden;
 mod jit_cli;
 mod jit_golden;

@@ -9,7 +9,12 @@ use std::sync::Arc;
 
 fn schema() -> Schema {
     let field = |name: &str, column: &str, ty: Ty| {
-        Field::new(name, column, ty, crate::Span::new(crate::source::FileId(0), 0, 0))
+        Field::new(
+            name,
+            column,
+            ty,
+            crate::Span::new(crate::source::FileId(0), 0, 0),
+        )
     };
     let events = Ty::Records(Arc::new(RecordType {
         fields: vec![
