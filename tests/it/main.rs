@@ -15,6 +15,7 @@ mod diff;
 mod eval_source;
 mod exports;
 mod golden;
+mod input_block;
 mod jit_cli;
 mod jit_golden;
 mod jit_props;
