@@ -148,6 +148,7 @@ fn field_format(
                     super::cx::a_ty(ty)
                 ),
             )
+            .label("layouts for a timestamp")
             .with_secondary(f.ty.span, "the field's type")
             .with_help("remove `format`, or make the field a `timestamp`"),
         );
