@@ -113,7 +113,19 @@ impl Printer<'_> {
             }
         }
         if let Some(format) = &f.format {
-            self.kw("format", format.keyword.start as usize, 1, 1);
+            // In the `from` column when there is no `from`, else after it.
+            let space = match &f.from {
+                Some(_) => 1,
+                None => {
+                    let used = self.type_part(f).chars().count();
+                    if used + 2 <= type_width {
+                        type_width - used
+                    } else {
+                        2
+                    }
+                }
+            };
+            self.kw("format", format.keyword.start as usize, 1, space);
             self.strings(&format.layouts, 1);
         }
     }
