@@ -45,10 +45,10 @@ fn schema(text: &str) -> Schema {
 /// The same leads twice: `(canonical, export)`.
 fn leads(n: usize) -> (Vec<u8>, Vec<u8>) {
     let tz = jiff::tz::TimeZone::get("America/Los_Angeles").expect("bundled zone");
-    let mut canonical = String::from("id,email,created,last_activity,revenue,visits,source,score\n");
-    let mut export = String::from(
-        " id ; email ;created;last_activity; revenue ;visits;source;score\n",
-    );
+    let mut canonical =
+        String::from("id,email,created,last_activity,revenue,visits,source,score\n");
+    let mut export =
+        String::from(" id ; email ;created;last_activity; revenue ;visits;source;score\n");
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = |m: u64| {
         seed ^= seed << 13;
@@ -88,7 +88,11 @@ fn leads(n: usize) -> (Vec<u8>, Vec<u8>) {
         });
         let score_c = score.map(|s| s.to_string()).unwrap_or_default();
         let score_e = score.map_or("null".to_string(), |s| s.to_string());
-        let last_e = if last_e.is_empty() { "null".to_string() } else { last_e };
+        let last_e = if last_e.is_empty() {
+            "null".to_string()
+        } else {
+            last_e
+        };
         canonical.push_str(&format!(
             "L{i:07},lead{i}@acme.com,{created},{last_c},{revenue_c},{visits},{source},{score_c}\n"
         ));

@@ -259,3 +259,45 @@ fn max_rejects_bounds_what_skip_leaves_out() {
     assert_eq!(out.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_header_of_one_column_holding_separators_names_the_delimiter() {
+    let s = schema(vec![field("id", Ty::String), field("visits", Ty::Int)]);
+    let input =
+        Input::from_bytes("t.csv", b"id|visits\na|1\n".to_vec(), Format::Csv).expect("input");
+    let Err(e) = Reader::new(input, &s, ChunkSize::default()) else {
+        panic!("a header error");
+    };
+    let help = e.help().unwrap_or_default();
+    assert!(
+        help.contains("the header looks like one column holding `|` separators")
+            && help.contains("`delimiter \"|\"`")
+            && help.contains("--csv-delimiter '|'"),
+        "{help}"
+    );
+    // Told, it reads; and a `;` header is found by itself, with a note.
+    let input = Input::from_bytes("t.csv", b"id|visits\na|1\n".to_vec(), Format::Csv)
+        .expect("input")
+        .with_delimiter(b'|');
+    let reader = Reader::new(input, &s, ChunkSize::default()).expect("reads");
+    assert!(reader.notes().is_empty());
+    let input =
+        Input::from_bytes("t.csv", b"id;visits\na;1\n".to_vec(), Format::Csv).expect("input");
+    let reader = Reader::new(input, &s, ChunkSize::default()).expect("reads");
+    assert_eq!(reader.notes().len(), 1, "{:?}", reader.notes());
+    let (batches, rejects) = reader.read_all().expect("reads");
+    assert!(rejects.is_empty());
+    assert_eq!(batches[0].lead(0), [Value::str("a"), Value::Int(1)]);
+}
+
+#[test]
+fn a_json_record_has_no_second_column_of_a_name() {
+    let mut s = schema(vec![field("id", Ty::String)]);
+    s.fields[0].occurrence = Some(2);
+    let input =
+        Input::from_bytes("t.ndjson", b"{\"id\":\"a\"}\n".to_vec(), Format::Ndjson).expect("input");
+    let Err(e) = Reader::new(input, &s, ChunkSize::default()) else {
+        panic!("an error");
+    };
+    assert!(e.to_string().contains("reads column 2 named `id`"), "{e}");
+}
