@@ -149,7 +149,7 @@ impl CsvBinding {
     /// Matches the header to the schema. A required scalar field without a column is an error;
     /// optional and list fields without one, and every `list of {…}` field, read as missing /
     /// empty, with one warning each.
-    pub fn new(
+    pub fn bind(
         input: &str,
         header: Option<&[u8]>,
         plan: &[FieldPlan],

@@ -223,7 +223,7 @@ impl Reader {
                 (None, None) => b',',
             };
             chunker.set_csv(delimiter, &schema.input.footer);
-            let bound = CsvBinding::new(&name, header, &plan, delimiter)?;
+            let bound = CsvBinding::bind(&name, header, &plan, delimiter)?;
             notes.extend(bound.notes);
             (Some(bound.binding), bound.warnings)
         } else {

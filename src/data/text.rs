@@ -341,7 +341,7 @@ fn timestamp_help(t: &str) -> Option<String> {
 /// them: `1/23/2023 12:00 AM`, `2/5/24 1:51`, `23.01.2023 10:11:12`. The month comes first
 /// unless the first number cannot be a month.
 pub(crate) fn guess_layout(t: &str) -> Option<String> {
-    let (date, time) = match t.split_once(|c: char| c == ' ' || c == 'T') {
+    let (date, time) = match t.split_once([' ', 'T']) {
         Some((d, rest)) => (d, Some(rest.trim())),
         None => (t, None),
     };
@@ -420,8 +420,10 @@ mod tests {
 
     #[test]
     fn missing_texts_after_trimming() {
-        let mut spec = InputSpec::default();
-        spec.missing = vec!["null".into(), "[not provided]".into()];
+        let spec = InputSpec {
+            missing: vec!["null".into(), "[not provided]".into()],
+            ..InputSpec::default()
+        };
         let m = MissingTexts::new(&spec).expect("texts");
         assert!(m.contains("null") && m.contains(" [not provided] "));
         assert!(!m.contains("Null") && !m.contains("") && !m.contains("nullx"));
