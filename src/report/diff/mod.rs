@@ -350,8 +350,16 @@ pub fn same_schema(old: &Program, new: &Program) -> Result<(), String> {
             b.fields.len()
         ));
     }
+    if a.input != b.input {
+        return Err("the `input` block differs between the versions".to_string());
+    }
     for (f, g) in a.fields.iter().zip(&b.fields) {
-        if f.name != g.name || f.column != g.column || f.ty != g.ty {
+        if f.name != g.name
+            || f.column != g.column
+            || f.ty != g.ty
+            || f.occurrence != g.occurrence
+            || f.format != g.format
+        {
             return Err(format!(
                 "the schema's field `{}` differs between the versions (`{}` in the new one)",
                 f.name, g.name
@@ -385,6 +393,7 @@ pub fn run(
         threads: options.run.threads.map_or(0, NonZeroUsize::get),
         on_error: options.run.on_error,
         max_in_flight: 0,
+        max_rejects: options.run.max_rejects,
     };
     let summary = pipeline::run(
         reader,

@@ -66,6 +66,7 @@ struct Contribution {
 fn item_label(item: &ScoreItem) -> String {
     let points = signed(item.points);
     match item.rule {
+        Rule::Always => points,
         Rule::When(_) => format!("{points} when {}", item.source),
         Rule::Per { .. } => format!("{points} {}", item.source),
     }
