@@ -7,6 +7,9 @@ DIR holds the table's rows: a Parquet directory (the scalable case: data already
 or NDJSON from `smql compile --rows`. The columns and their types come from the `--ddl`
 statement, so Spark reads each file as the query expects. The scored rows (the columns of
 `smql eval`) are written to --out as Parquet; the time and rows/s are printed to stderr.
+
+The functions are what the scripts do, for a caller with its own session (the project's
+engine tests run this pipeline in the Spark session they already have).
 """
 
 import argparse
@@ -19,6 +22,45 @@ def columns(ddl):
     return ddl[ddl.index("(") + 1 : ddl.rindex(")")].strip()
 
 
+def session(master, app):
+    from pyspark.sql import SparkSession
+
+    spark = (
+        SparkSession.builder.master(master)
+        .appName(app)
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.showConsoleProgress", "false")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def read_leads(spark, ddl, path, fmt):
+    """The leads at `path` as the table `leads`, with the DDL's column types."""
+    reader = spark.read.schema(columns(ddl))
+    if fmt == "parquet":
+        leads = reader.parquet(path)
+    else:
+        leads = reader.option("mode", "FAILFAST").json(path)
+    leads.createOrReplaceTempView("leads")
+    return leads
+
+
+def to_parquet(spark, ddl, rows, out, files):
+    """NDJSON rows (`smql compile --rows`) as a directory of `files` Parquet files."""
+    read_leads(spark, ddl, rows, "json").repartition(files).write.mode("overwrite").parquet(out)
+
+
+def score(spark, ddl, query, leads, fmt, out):
+    """Runs the query over the leads, writes the scored rows to `out`; (rows, seconds)."""
+    started = time.time()
+    read_leads(spark, ddl, leads, fmt)
+    spark.sql(query.strip().rstrip(";")).write.mode("overwrite").parquet(out)
+    seconds = time.time() - started
+    return spark.read.parquet(out).count(), seconds
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--ddl", required=True, help="`smql compile --dialect spark --ddl` output")
@@ -29,30 +71,15 @@ def main():
     p.add_argument("--master", default="local[2]")
     a = p.parse_args()
 
-    from pyspark.sql import SparkSession
-
     started = time.time()
-    spark = (
-        SparkSession.builder.master(a.master)
-        .appName("smql-score")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.ui.showConsoleProgress", "false")
-        .getOrCreate()
-    )
-    spark.sparkContext.setLogLevel("ERROR")
+    spark = session(a.master, "smql-score")
     ready = time.time()
-    schema = columns(open(a.ddl, encoding="utf-8").read())
-    reader = spark.read.schema(schema)
-    leads = reader.parquet(a.leads) if a.format == "parquet" else reader.option("mode", "FAILFAST").json(a.leads)
-    leads.createOrReplaceTempView("leads")
-    query = open(a.query, encoding="utf-8").read().strip().rstrip(";")
-    scored = spark.sql(query)
-    scored.write.mode("overwrite").parquet(a.out)
-    done = time.time()
-    rows = spark.read.parquet(a.out).count()
+    ddl = open(a.ddl, encoding="utf-8").read()
+    query = open(a.query, encoding="utf-8").read()
+    rows, seconds = score(spark, ddl, query, a.leads, a.format, a.out)
     print(
         "scored %d leads in %.2f s (%.0f rows/s; Spark start-up %.1f s more)"
-        % (rows, done - ready, rows / max(done - ready, 1e-9), ready - started),
+        % (rows, seconds, rows / max(seconds, 1e-9), ready - started),
         file=sys.stderr,
     )
     spark.stop()

@@ -6,7 +6,7 @@ lake would hold the leads.
 
 import argparse
 
-from score import columns
+from score import session, to_parquet
 
 
 def main():
@@ -18,19 +18,8 @@ def main():
     p.add_argument("--master", default="local[2]")
     a = p.parse_args()
 
-    from pyspark.sql import SparkSession
-
-    spark = (
-        SparkSession.builder.master(a.master)
-        .appName("smql-to-parquet")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.ui.showConsoleProgress", "false")
-        .getOrCreate()
-    )
-    spark.sparkContext.setLogLevel("ERROR")
-    schema = columns(open(a.ddl, encoding="utf-8").read())
-    rows = spark.read.schema(schema).option("mode", "FAILFAST").json(a.rows)
-    rows.repartition(a.files).write.mode("overwrite").parquet(a.out)
+    spark = session(a.master, "smql-to-parquet")
+    to_parquet(spark, open(a.ddl, encoding="utf-8").read(), a.rows, a.out, a.files)
     spark.stop()
 
 

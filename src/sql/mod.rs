@@ -9,11 +9,16 @@
 //!
 //! The query computes, for every row of the table, the columns `smql eval` writes, with the
 //! same values (numbers to a relative 1e-9); what a dialect cannot say with the same meaning is
-//! refused with a diagnostic at the construct ([`codes::UNSUPPORTED`]). Differences that remain
+//! refused with a diagnostic at the construct ([`Code::SqlUnsupported`](crate::diag::Code::SqlUnsupported)). Differences that remain
 //! and are not silent: an integer overflow stops the whole query (where `smql eval` rejects the
 //! lead), possibly also one in a branch smql would not evaluate; PostgreSQL stops where a double
 //! overflows or underflows; text functions stop the query on the few characters whose case
 //! mapping depends on context (`lower` of `Σ`).
+//!
+//! | code | meaning |
+//! |---|---|
+//! | `smql::sql::unsupported` | the dialect cannot say the construct with smql's meaning (the message names the dialect and why) |
+//! | `smql::sql::internal` | a construct the lowering did not expect: a bug, reported rather than miscompiled |
 
 mod build;
 mod ddl;
@@ -27,18 +32,10 @@ mod text;
 
 pub use dialect::Dialect;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::eval::Source;
 use crate::ir::Program;
 use crate::source::Span;
-
-/// The diagnostic codes of `smql compile`, in one place.
-pub mod codes {
-    /// The dialect cannot express a construct with smql's meaning.
-    pub const UNSUPPORTED: &str = "smql::sql::unsupported";
-    /// A construct the lowering did not expect: a bug, reported rather than miscompiled.
-    pub const INTERNAL: &str = "smql::sql::internal";
-}
 
 /// Why a construct was not compiled.
 #[derive(Debug, Clone)]
@@ -72,10 +69,10 @@ impl Refusal {
 
     fn diagnostic(self) -> Diagnostic {
         let (code, message) = if self.dialect.is_empty() {
-            (codes::INTERNAL, self.message)
+            (Code::SqlInternal, self.message)
         } else {
             (
-                codes::UNSUPPORTED,
+                Code::SqlUnsupported,
                 format!("cannot compile this for {}: {}", self.dialect, self.message),
             )
         };

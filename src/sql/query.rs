@@ -296,6 +296,7 @@ fn score_expr(l: &mut Lower, score: &crate::ir::Score) -> R<Sql> {
 
 fn item_expr(l: &mut Lower, it: &ScoreItem) -> R<Sql> {
     Ok(match &it.rule {
+        Rule::Always => l.number(it.points),
         Rule::When(c) => {
             let c = l.expr(c)?;
             if_then(c, l.number(it.points), l.number(0.0))

@@ -135,7 +135,7 @@ fn refusals_name_the_dialect_and_point_at_the_construct() {
     )
     .unwrap_err();
     assert_eq!(err.len(), 1);
-    assert_eq!(err[0].code, codes::UNSUPPORTED);
+    assert_eq!(err[0].code, crate::diag::Code::SqlUnsupported);
     assert!(
         err[0]
             .message

@@ -1,10 +1,11 @@
-//! Builders of hand-made IR for the lint unit tests: every expression is also printed into a
-//! source text, so spans and messages are real.
+//! The IR test kit ([`crate::ir::testkit`]) with a layer for the lint unit tests: every
+//! expression is also printed into a source text, so spans and messages are real.
+
+pub(super) use crate::ir::testkit::*;
 
 use crate::ir::*;
 use crate::source::{FileId, SourceMap, Span};
 use crate::value::Value;
-use std::sync::Arc;
 
 /// Builds IR and a source text in which every expression has its real span.
 pub(super) struct B {
@@ -12,39 +13,24 @@ pub(super) struct B {
     pub text: String,
 }
 
-pub(super) fn e(kind: ExprKind, ty: Ty) -> Expr {
-    Expr {
-        kind,
-        ty,
-        span: Span::default(),
-    }
-}
-
-pub(super) fn bx(x: Expr) -> Box<Expr> {
-    Box::new(x)
-}
-
 impl B {
-    pub(super) fn new(fields: &[(&str, Ty)]) -> B {
+    pub(super) fn new(spec: &[(&str, Ty)]) -> B {
         B {
-            fields: fields
-                .iter()
-                .map(|(n, t)| Field {
-                    name: n.to_string(),
-                    column: n.to_string(),
-                    ty: t.clone(),
-                    doc: None,
-                    span: Span::default(),
-                })
-                .collect(),
+            fields: fields(spec),
             text: String::new(),
         }
     }
 
     pub(super) fn f(&self, name: &str) -> Expr {
-        let i = self.fields.iter().position(|f| f.name == name).unwrap();
-        let ty = self.fields[i].ty.clone();
-        e(ExprKind::Field(FieldId(i as u32)), ty)
+        let Some(i) = self.fields.iter().position(|f| f.name == name) else {
+            panic!("no field `{name}` in the test schema");
+        };
+        field(i as u32, self.fields[i].ty.clone())
+    }
+
+    /// A program with these fields and nothing else.
+    pub(super) fn program(&self) -> Program {
+        program_of(self.fields.clone())
     }
 
     /// Prints `x` into the text, giving it and its parts their spans.
@@ -156,72 +142,12 @@ impl B {
     }
 }
 
-pub(super) fn int(i: i64) -> Expr {
-    e(ExprKind::Const(Value::Int(i)), Ty::Int)
-}
-pub(super) fn num(f: f64) -> Expr {
-    e(ExprKind::Const(Value::Number(f)), Ty::Number)
-}
-pub(super) fn s(v: &str) -> Expr {
-    e(ExprKind::Const(Value::str(v)), Ty::String)
-}
-pub(super) fn cmp(a: Expr, op: CmpOp, b: Expr) -> Expr {
-    e(ExprKind::Cmp(op, bx(a), bx(b)), Ty::Bool)
-}
-pub(super) fn and(a: Expr, b: Expr) -> Expr {
-    e(ExprKind::And(bx(a), bx(b)), Ty::Bool)
-}
-pub(super) fn or(a: Expr, b: Expr) -> Expr {
-    e(ExprKind::Or(bx(a), bx(b)), Ty::Bool)
-}
-pub(super) fn not(a: Expr) -> Expr {
-    e(ExprKind::Not(bx(a)), Ty::Bool)
-}
-pub(super) fn present(a: Expr) -> Expr {
-    e(ExprKind::IsPresent(bx(a)), Ty::Bool)
-}
-pub(super) fn missing(a: Expr) -> Expr {
-    e(ExprKind::IsMissing(bx(a)), Ty::Bool)
-}
-pub(super) fn def_ref(i: u32) -> Expr {
-    e(ExprKind::Def(DefId(i)), Ty::Bool)
-}
-pub(super) fn in_list(x: Expr, items: Vec<Expr>, negated: bool) -> Expr {
-    let ty = x.ty.base().clone();
-    let list = e(ExprKind::ListLit(items), Ty::List(Box::new(ty)));
-    e(
-        ExprKind::In {
-            x: bx(x),
-            list: bx(list),
-            negated,
-        },
-        Ty::Bool,
-    )
-}
-pub(super) fn member(list: Expr, v: &str) -> Expr {
-    e(
-        ExprKind::In {
-            x: bx(s(v)),
-            list: bx(list),
-            negated: false,
-        },
-        Ty::Bool,
-    )
-}
-
-pub(super) fn enum_ty(values: &[&str]) -> Ty {
-    Ty::Enum(Arc::new(EnumType {
-        values: values.iter().map(|v| v.to_string()).collect(),
-        stage_path_len: None,
-    }))
-}
-
 pub(super) fn schema() -> B {
     B::new(&[
         ("visits", Ty::Int),
         ("size", Ty::Int.optional()),
         ("revenue", Ty::Number),
-        ("source", enum_ty(&["organic", "paid", "event"])),
+        ("source", enum_ty(&["organic", "paid", "event"], None)),
         ("country", Ty::String),
         ("unsubscribed", Ty::Bool),
         ("closed_at", Ty::Timestamp.optional()),
@@ -230,40 +156,28 @@ pub(super) fn schema() -> B {
     ])
 }
 
-pub(super) fn program(b: &B) -> Program {
-    Program {
-        schema: Schema {
-            fields: b.fields.clone(),
-            key: None,
-        },
-        defs: vec![],
-        scores: vec![],
-        grades: vec![],
-        stages: None,
-        slas: vec![],
-        tests: vec![],
-        order: vec![],
-        names: Names::default(),
-    }
-}
-
 /// Definitions `name when cond`, each on its own line with an optional allow comment above.
 pub(super) fn with_defs(b: &mut B, defs: Vec<(&str, Expr, &[&str])>) -> Program {
     let mut out: Vec<Def> = defs
         .iter()
-        .map(|(n, x, allow)| Def {
-            allow: allow.iter().map(|a| a.to_string()).collect(),
-            name: n.to_string(),
+        .map(|(n, x, _)| Def {
+            allow: Vec::new(),
             is_segment: true,
-            expr: x.clone(),
-            doc: None,
-            span: Span::default(),
+            ..def_node(n, x.clone())
         })
         .collect();
     let names = out.clone();
-    for d in &mut out {
-        if !d.allow.is_empty() {
-            b.line(&format!("# smql: allow({})", d.allow.join(", ")));
+    for (d, (_, _, allow)) in out.iter_mut().zip(&defs) {
+        if !allow.is_empty() {
+            let line = b.line(&format!("# smql: allow({})", allow.join(", ")));
+            let mut at = line.start as usize + "# smql: allow(".len();
+            for name in allow.iter() {
+                d.allow.push(Allow {
+                    lint: name.to_string(),
+                    span: Span::new(FileId(0), at, at + name.len()),
+                });
+                at += name.len() + ", ".len();
+            }
         }
         let start = b.text.len();
         b.text += &format!("{} when ", d.name);
@@ -271,7 +185,7 @@ pub(super) fn with_defs(b: &mut B, defs: Vec<(&str, Expr, &[&str])>) -> Program 
         d.span = Span::new(FileId(0), start, b.text.len());
         b.text += "\n";
     }
-    let mut p = program(b);
+    let mut p = b.program();
     p.defs = out;
     p
 }

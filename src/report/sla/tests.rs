@@ -1,62 +1,29 @@
 use super::*;
 use crate::eval::LeadValues;
+use crate::ir::testkit::{self as kit, ex, field, t};
 use crate::ir::*;
 use crate::source::Span;
-use crate::time::{parse_timestamp, MS_PER_HOUR};
-
-fn ex(kind: ExprKind, ty: Ty) -> Expr {
-    Expr {
-        kind,
-        ty,
-        span: Span::default(),
-    }
-}
-
-fn field(i: u32, ty: Ty) -> Expr {
-    ex(ExprKind::Field(FieldId(i)), ty)
-}
-
-fn ms(s: &str) -> i64 {
-    parse_timestamp(s).unwrap_or_else(|| panic!("bad timestamp {s}"))
-}
+use crate::time::MS_PER_HOUR;
 
 /// Fields: 0 `in_scope: bool`, 1 `from: timestamp?`, 2 `until: timestamp?`.
 fn program(kinds: Vec<SlaKind>) -> Program {
-    let f = |name: &str, ty: Ty| Field {
-        name: name.into(),
-        column: name.into(),
-        ty,
-        doc: None,
-        span: Span::default(),
-    };
-    Program {
-        schema: Schema {
-            fields: vec![
-                f("in_scope", Ty::Bool),
-                f("from", Ty::Timestamp.optional()),
-                f("until", Ty::Timestamp.optional()),
-            ],
-            key: None,
-        },
-        defs: vec![],
-        scores: vec![],
-        grades: vec![],
-        stages: None,
-        slas: kinds
-            .into_iter()
-            .enumerate()
-            .map(|(i, kind)| Sla {
-                name: format!("sla {i}"),
-                owner: "sales".into(),
-                kind,
-                doc: None,
-                span: Span::default(),
-            })
-            .collect(),
-        tests: vec![],
-        order: vec![],
-        names: Default::default(),
-    }
+    let mut p = kit::program(&[
+        ("in_scope", Ty::Bool),
+        ("from", Ty::Timestamp.optional()),
+        ("until", Ty::Timestamp.optional()),
+    ]);
+    p.slas = kinds
+        .into_iter()
+        .enumerate()
+        .map(|(i, kind)| Sla {
+            name: format!("sla {i}"),
+            owner: "sales".into(),
+            kind,
+            doc: None,
+            span: Span::default(),
+        })
+        .collect();
+    p
 }
 
 fn pop() -> Expr {
@@ -70,8 +37,8 @@ fn until() -> Expr {
 }
 
 fn lead(in_scope: bool, from: Option<&str>, until: Option<&str>) -> Vec<Value> {
-    let t = |s: Option<&str>| s.map_or(Value::Missing, |s| Value::Timestamp(ms(s)));
-    vec![Value::Bool(in_scope), t(from), t(until)]
+    let instant = |s: Option<&str>| s.map_or(Value::Missing, |s| Value::Timestamp(t(s)));
+    vec![Value::Bool(in_scope), instant(from), instant(until)]
 }
 
 fn no_values() -> LeadValues {
@@ -84,7 +51,7 @@ fn no_values() -> LeadValues {
 }
 
 fn run(p: &Program, now: &str, leads: &[Vec<Value>]) -> Vec<SlaResult> {
-    let mut acc = SlaAccumulator::new(p, ms(now));
+    let mut acc = SlaAccumulator::new(p, t(now));
     for l in leads {
         acc.add_lead(p, l, &no_values()).unwrap();
     }
@@ -262,7 +229,7 @@ fn merging_partial_results_equals_one_pass() {
             lead(i % 4 != 0, Some(&f), u.as_deref())
         })
         .collect();
-    let now = ms("2026-11-10");
+    let now = t("2026-11-10");
     let whole = run(&p, "2026-11-10", &leads);
     let mut parts: Vec<SlaAccumulator> = leads
         .chunks(7)
