@@ -246,6 +246,10 @@ pub struct Spec {
     /// next, copying an expression into every reference to it, which grows the query
     /// exponentially with the depth of the rules.
     pub materialized_ctes: bool,
+    /// `COALESCE`, `AND` and `OR` evaluate their later operands only for the rows that need
+    /// them, as smql's `??`, `and` and `or` do. Where not, an operand that can stop the query
+    /// is written as a CASE branch, the one construct every engine evaluates lazily.
+    pub lazy_operators: bool,
 }
 
 /// How a two-argument text test is spelled.
@@ -354,6 +358,8 @@ pub static DUCKDB: Spec = Spec {
     after_last_at: AfterLast::SplitPart("split_part"),
     max_repeat: 1000,
     materialized_ctes: false,
+    // Checked on DuckDB: `false AND (x + y > 0)` fails when `x + y` overflows.
+    lazy_operators: false,
 };
 
 /// PostgreSQL: subqueries over `unnest`, POSIX ARE, errors on float division by zero,
@@ -396,6 +402,8 @@ pub static POSTGRES: Spec = Spec {
     after_last_at: AfterLast::SplitPart("split_part"),
     max_repeat: 255,
     materialized_ctes: true,
+    // PostgreSQL documents COALESCE as lazy, and stops AND/OR at the deciding operand.
+    lazy_operators: true,
 };
 
 /// Spark SQL: arrow lambdas, Java regex, backslash-escaped literals, `floor` returning
@@ -447,6 +455,8 @@ pub static SPARK: Spec = Spec {
     after_last_at: AfterLast::SubstringIndex,
     max_repeat: 1000,
     materialized_ctes: false,
+    // Spark short-circuits `coalesce`, `and` and `or`.
+    lazy_operators: true,
 };
 
 /// BigQuery: subqueries over `UNNEST`, RE2, IEEE comparisons, `IEEE_DIVIDE`.
@@ -490,6 +500,8 @@ pub static BIGQUERY: Spec = Spec {
     after_last_at: AfterLast::ReverseSplit,
     max_repeat: 1000,
     materialized_ctes: false,
+    // BigQuery's documentation promises it for CASE only.
+    lazy_operators: false,
 };
 
 /// Snowflake: arrow lambdas over `ARRAY`s of `OBJECT`s, `NUMBER(38, 0)` integers, POSIX
@@ -541,4 +553,6 @@ pub static SNOWFLAKE: Spec = Spec {
     after_last_at: AfterLast::SplitPart("SPLIT_PART"),
     max_repeat: 255,
     materialized_ctes: false,
+    // Snowflake's documentation promises it for CASE only.
+    lazy_operators: false,
 };

@@ -60,6 +60,11 @@ pub(super) struct Lower<'a> {
     /// The elements of the enclosing `where`s, innermost last.
     pub elems: Vec<Elem>,
     hoisted: usize,
+    /// How many branches smql evaluates only for some leads (the right of `and`, `or`, `??`,
+    /// the arms of `if`, later grade arms) enclose the expression being lowered.
+    lazy: usize,
+    /// Operations written so far that can stop the query (an overflow, a `fail`).
+    fallible: std::cell::Cell<usize>,
 }
 
 pub(super) const I64_MIN_F: &str = "-9.223372036854775808e18";
@@ -81,6 +86,8 @@ impl<'a> Lower<'a> {
             deps: BTreeSet::new(),
             elems: Vec::new(),
             hoisted: 0,
+            lazy: 0,
+            fallible: std::cell::Cell::new(0),
         }
     }
 
@@ -99,14 +106,16 @@ impl<'a> Lower<'a> {
 
     /// `e` computed once, in a column of its own, when it would otherwise be written twice
     /// (a `min` reads both operands twice). Inside a `where` it stays inline: it depends on
-    /// the element.
+    /// the element. Inside a lazy branch too: a column is computed for every row, and an
+    /// overflow in it would stop the query for a lead smql never evaluates it for (SQL's
+    /// CASE, COALESCE, AND and OR evaluate lazily, as smql does).
     pub fn hoist(&mut self, e: Sql) -> Sql {
         let simple = match &e {
             Sql::Identifier(_) | Sql::CompoundIdentifier(_) | Sql::Value(_) => true,
             Sql::Cast { expr, .. } => matches!(**expr, Sql::Value(_)),
             _ => false,
         };
-        if simple || !self.elems.is_empty() {
+        if simple || !self.elems.is_empty() || self.lazy > 0 {
             return e;
         }
         self.hoisted += 1;
@@ -118,6 +127,47 @@ impl<'a> Lower<'a> {
         });
         let i = self.columns.len() - 1;
         self.col(i)
+    }
+
+    /// `x` lowered as a branch smql evaluates only for some leads (see [`Lower::hoist`]).
+    pub fn lazily(&mut self, x: &Expr) -> R<Sql> {
+        Ok(self.lazily_fallible(x)?.0)
+    }
+
+    /// [`Lower::lazily`], and whether the branch can stop the query.
+    fn lazily_fallible(&mut self, x: &Expr) -> R<(Sql, bool)> {
+        let before = self.fallible.get();
+        self.lazy += 1;
+        let r = self.expr(x);
+        self.lazy -= 1;
+        Ok((r?, self.fallible.get() > before))
+    }
+
+    /// Notes an operation that can stop the query.
+    pub fn may_fail(&self) {
+        self.fallible.set(self.fallible.get() + 1);
+    }
+
+    /// `a and b`, `a or b`, `a ?? b`: `b` only where smql evaluates it. An engine whose
+    /// operators evaluate every operand gets a CASE when `b` can stop the query.
+    fn lazy_operator(&mut self, kind: &ExprKind) -> R<Sql> {
+        let (ExprKind::And(a, b) | ExprKind::Or(a, b) | ExprKind::Coalesce(a, b)) = kind else {
+            return Err(Refusal::internal(Span::default(), "not a lazy operator"));
+        };
+        let a = self.expr(a)?;
+        let (b, fallible) = self.lazily_fallible(b)?;
+        let eager = fallible && !self.spec.lazy_operators;
+        Ok(match kind {
+            ExprKind::And(..) if eager => if_then(a, b, boolean(false)),
+            ExprKind::And(..) => and(a, b),
+            ExprKind::Or(..) if eager => if_then(a, boolean(true), b),
+            ExprKind::Or(..) => or(a, b),
+            _ if eager => {
+                let a = self.hoist(a);
+                if_then(is_not_null(a.clone()), a, b)
+            }
+            _ => call("coalesce", vec![a, b]),
+        })
     }
 
     // -----------------------------------------------------------------------------------------
@@ -216,6 +266,7 @@ impl<'a> Lower<'a> {
 
     /// The query stops with `message`, where it would give a value of type `ty`.
     pub fn fail_as(&self, message: &str, ty: &str) -> Sql {
+        self.may_fail();
         let text = single_quoted(&format!("smql: {message}"));
         match self.spec.fail {
             Fail::Function(f) => call(f, vec![text]),
@@ -282,8 +333,9 @@ impl<'a> Lower<'a> {
                 }
             }
             ExprKind::Not(x) => not(self.expr(x)?),
-            ExprKind::And(a, b) => and(self.expr(a)?, self.expr(b)?),
-            ExprKind::Or(a, b) => or(self.expr(a)?, self.expr(b)?),
+            ExprKind::And(..) | ExprKind::Or(..) | ExprKind::Coalesce(..) => {
+                self.lazy_operator(&e.kind)?
+            }
             ExprKind::Arith(op, a, b) => self.arith(*op, a, b)?,
             ExprKind::Cmp(op, a, b) => self.compare(*op, a, b)?,
             ExprKind::In { x, list, negated } => {
@@ -320,9 +372,8 @@ impl<'a> Lower<'a> {
             }
             ExprKind::IsPresent(x) => is_not_null(self.expr(x)?),
             ExprKind::IsMissing(x) => is_null(self.expr(x)?),
-            ExprKind::Coalesce(x, d) => call("coalesce", vec![self.expr(x)?, self.expr(d)?]),
             ExprKind::Within(t, d) => self.within(t, d)?,
-            ExprKind::If(c, a, b) => if_then(self.expr(c)?, self.expr(a)?, self.expr(b)?),
+            ExprKind::If(c, a, b) => if_then(self.expr(c)?, self.lazily(a)?, self.lazily(b)?),
             ExprKind::Call(f, args) => self.call(span, *f, args)?,
             ExprKind::Agg {
                 op,

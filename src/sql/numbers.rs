@@ -71,7 +71,10 @@ impl Lower<'_> {
     pub fn checked(&mut self, op: Op, a: Sql, b: Sql, what: &str) -> Sql {
         let message = format!("{what} overflow");
         match self.spec.overflow {
-            Overflow::Native => bin(a, op, b),
+            Overflow::Native => {
+                self.may_fail();
+                bin(a, op, b)
+            }
             Overflow::TryFunctions => {
                 let f = match op {
                     Op::Plus => "try_add",
@@ -98,7 +101,10 @@ impl Lower<'_> {
 
     pub(super) fn checked_abs(&mut self, x: Sql, what: &str) -> Sql {
         match self.spec.overflow {
-            Overflow::Native => call("abs", vec![x]),
+            Overflow::Native => {
+                self.may_fail();
+                call("abs", vec![x])
+            }
             _ => {
                 let x = self.hoist(x);
                 let message = format!("{what} overflow");

@@ -198,8 +198,13 @@ fn node_column(l: &mut Lower, program: &Program, node: Node) -> R<()> {
         Node::Grade(id) => {
             let grade = &program.grades[id.0 as usize];
             let mut arms = Vec::new();
-            for arm in &grade.arms {
-                let c = l.expr(&arm.cond)?;
+            for (i, arm) in grade.arms.iter().enumerate() {
+                // smql stops at the first arm that holds.
+                let c = if i == 0 {
+                    l.expr(&arm.cond)?
+                } else {
+                    l.lazily(&arm.cond)?
+                };
                 arms.push((c, l.string(arm.span, &arm.label)?));
             }
             let otherwise = l.string(grade.span, &grade.otherwise)?;

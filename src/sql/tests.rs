@@ -1,5 +1,5 @@
 //! The lowering's choices, one dialect question at a time (the engines themselves are in
-//! `tests/sql_engines.rs`).
+//! `tests/it/sql_engines`).
 
 use super::*;
 use crate::output::rows::select_columns;
@@ -161,4 +161,30 @@ fn now_without_as_of_is_the_engines_clock_read_once() {
         "{q}"
     );
     assert!(q.contains("now_ms -"), "{q}");
+}
+
+#[test]
+fn what_smql_may_not_evaluate_cannot_stop_the_query() {
+    // `visits * 1000000000000` overflows for some leads, but smql evaluates it only for those
+    // that are not `big`, or whose `n` is not positive.
+    let rules = "big when visits > 10\nsafe when big or visits * 1000000000000 > 0\nlate = if n > 0 then 1 else min(visits * 1000000000000, 2)\n";
+    // Nothing that can overflow is hoisted into a column of its own (computed for every row).
+    let hoisted = |q: &str| {
+        q.lines()
+            .any(|l| l.contains(" AS t") && l.contains("1000000000000"))
+    };
+    let q = ok(Dialect::Duckdb, rules, "id,safe,late");
+    // DuckDB evaluates both operands of OR: a CASE instead.
+    let flat = q.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("CASE WHEN d0_big THEN true ELSE (f3_visits *"),
+        "{q}"
+    );
+    assert!(!hoisted(&q), "{q}");
+    let q = ok(Dialect::Postgres, rules, "id,safe,late");
+    assert!(q.contains("d0_big OR ((f3_visits *"), "{q}");
+    assert!(!hoisted(&q), "{q}");
+    // An operand that cannot stop the query keeps the operator.
+    let q = ok(Dialect::Duckdb, "big when visits > 10 or n > 1\n", "id,big");
+    assert!(q.contains(") OR ("), "{q}");
 }

@@ -30,8 +30,7 @@ fn agree(
         }
     }
     let started = std::time::Instant::now();
-    let ran =
-        support::run(engine, &cases, extra, spark_example).unwrap_or_else(|e| panic!("{e}"));
+    let ran = support::run(engine, &cases, extra, spark_example).unwrap_or_else(|e| panic!("{e}"));
     let results = ran.results;
     let mut failures = Vec::new();
     let (mut compared, mut beyond) = (0, 0);

@@ -68,7 +68,9 @@ pub fn data(t: &mut Tape, rows: usize, moderate: bool) -> String {
         -62_135_596_799_999,
         253_402_300_000_000,
         1_793_400_000_000,
-    ];
+    ]
+    // As RFC 3339 text: a JSON integer is epoch milliseconds only with 11 to 13 digits.
+    .map(smql::time::format_timestamp);
     let durs = [
         0i64,
         1,
@@ -103,9 +105,9 @@ pub fn data(t: &mut Tape, rows: usize, moderate: bool) -> String {
         if t.pick(3) != 0 {
             put("flag2", (t.pick(2) == 0).into());
         }
-        put("created", instants[t.pick(instants.len())].into());
+        put("created", instants[t.pick(instants.len())].clone().into());
         if t.pick(3) != 0 {
-            put("at2", instants[t.pick(instants.len())].into());
+            put("at2", instants[t.pick(instants.len())].clone().into());
         }
         put("d", durs[t.pick(durs.len())].into());
         let tags: Vec<String> = (0..t.pick(4)).map(|_| pick_str(t)).collect();
@@ -116,7 +118,7 @@ pub fn data(t: &mut Tape, rows: usize, moderate: bool) -> String {
             .map(|_| {
                 let mut e = serde_json::Map::new();
                 e.insert("kind".into(), pick_str(t).into());
-                e.insert("at".into(), instants[t.pick(instants.len())].into());
+                e.insert("at".into(), instants[t.pick(instants.len())].clone().into());
                 if t.pick(2) == 0 {
                     e.insert("v".into(), ints[t.pick(ints.len())].into());
                 }
