@@ -4,7 +4,7 @@
 //! IEEE results?", "how is a list filtered?"), never "which engine is this?".
 //!
 //! Every entry was checked against the engine's documentation, and for DuckDB, PostgreSQL and
-//! Spark on the engine itself by `tests/sql_engines.rs`. The reasons are kept beside the entries.
+//! Spark on the engine itself by `tests/it/sql_engines`. The reasons are kept beside the entries.
 
 use clap::ValueEnum;
 

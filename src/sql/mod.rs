@@ -9,9 +9,11 @@
 //!
 //! The query computes, for every row of the table, the columns `smql eval` writes, with the
 //! same values (numbers to a relative 1e-9); what a dialect cannot say with the same meaning is
-//! refused with a diagnostic at the construct ([`Code::SqlUnsupported`](crate::diag::Code::SqlUnsupported)). Differences that remain
-//! and are not silent: an integer overflow stops the whole query (where `smql eval` rejects the
-//! lead), possibly also one in a branch smql would not evaluate; PostgreSQL stops where a double
+//! refused with a diagnostic at the construct ([`Code::SqlUnsupported`]). Differences that
+//! remain and are not silent: an integer overflow stops the whole query (where `smql eval`
+//! rejects the lead), also one in the `where` of `any`/`all` for an element after the one that
+//! decides (branches of `and`, `or`, `??`, `if` and later grade arms are evaluated only where
+//! smql evaluates them: `Lower::hoist`); PostgreSQL stops where a double
 //! overflows or underflows; text functions stop the query on the few characters whose case
 //! mapping depends on context (`lower` of `Σ`).
 //!

@@ -1,4 +1,4 @@
-"""Runs compiled smql queries on a real engine, for tests/sql_engines.rs.
+"""Runs compiled smql queries on a real engine, for tests/it/sql_engines.
 
     python engines.py duckdb|spark|postgres JOB.json [--dsn DSN]   -> one JSON line per case
 

@@ -64,6 +64,10 @@ impl Example {
     pub fn check(self, said: Option<serde_json::Value>) {
         let said = said.unwrap_or_else(|| panic!("the Spark example did not run"));
         assert_eq!(said["rows"], 1000, "{said}");
+        eprintln!(
+            "examples/spark: 1000 leads from Parquet scored in {:.1} s (the session already up)",
+            said["seconds"].as_f64().unwrap_or(f64::NAN)
+        );
         let eval = self.file("eval.ndjson");
         let o = smql(&[
             "eval",
