@@ -127,6 +127,7 @@ fn readme_csv_to_duckdb() {
 import duckdb, json, sys
 d = sys.argv[1]
 c = duckdb.connect()
+c.execute("SET enable_progress_bar = false")  # it draws on stdout when a query takes seconds
 c.execute(open(d + "/create.sql").read())
 c.execute("INSERT INTO leads BY NAME SELECT * FROM read_json('%s/rows.ndjson')" % d)
 cur = c.execute(open(d + "/score.sql").read())

@@ -61,6 +61,8 @@ def run_duckdb(job):
 
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
+    # It draws on stdout, where the results go, when a query takes seconds.
+    con.execute("SET enable_progress_bar = false")
     for case in job:
         con.execute("DROP TABLE IF EXISTS leads")
         con.execute(case["ddl"])
