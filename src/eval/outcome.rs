@@ -203,6 +203,58 @@ impl<'a> Outcome<'a> {
         }
     }
 
+    /// Score `id` of every row, for aggregates that read whole columns.
+    pub fn score_column(&self, id: ScoreId) -> Cow<'_, [f64]> {
+        match &self.rows {
+            Rows::Jit(r) => Cow::Borrowed(r.score_column(id)),
+            Rows::Interp(_) => (0..self.len()).map(|row| self.score(id, row)).collect(),
+        }
+    }
+
+    /// The position of grade `id`'s label of every row ([`Outcome::grade_index`]).
+    pub fn grade_index_column(&self, id: GradeId) -> Cow<'_, [u32]> {
+        match &self.rows {
+            Rows::Jit(r) => Cow::Borrowed(r.grade_column(id).0),
+            Rows::Interp(_) => (0..self.len())
+                .map(|row| self.grade_index(id, row))
+                .collect(),
+        }
+    }
+
+    /// The stage position of every row ([`Outcome::stage_index`]), `no_stage` where the lead
+    /// reached none.
+    pub fn stage_index_column(&self, no_stage: u32) -> Vec<u32> {
+        match &self.rows {
+            Rows::Jit(r) => {
+                let (positions, names) = r.stage_column();
+                let n = names.len() as u32;
+                positions
+                    .iter()
+                    .map(|&p| if p < n { p } else { no_stage })
+                    .collect()
+            }
+            Rows::Interp(_) => (0..self.len())
+                .map(|row| self.stage_index(row).unwrap_or(no_stage))
+                .collect(),
+        }
+    }
+
+    /// Boolean definition `id` of every row: `0` false, `1` true, `2` missing (or not a
+    /// `bool`).
+    pub fn flag_column(&self, id: DefId) -> Cow<'_, [u8]> {
+        if let Rows::Jit(r) = &self.rows {
+            if let Some(column) = r.bool_column(id) {
+                return Cow::Borrowed(column);
+            }
+        }
+        (0..self.len())
+            .map(|row| match self.def(id, row) {
+                Value::Bool(b) => u8::from(b),
+                _ => 2,
+            })
+            .collect()
+    }
+
     /// The value of definition `id` at row `row`.
     pub fn def(&self, id: DefId, row: usize) -> Value {
         match &self.rows {

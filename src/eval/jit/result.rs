@@ -143,6 +143,19 @@ impl<'a> BatchResult<'a> {
         names.get(*positions.get(row)? as usize).map(String::as_str)
     }
 
+    /// Boolean definition `id` of every row as `0`/`1`, for a definition that is a `bool` and
+    /// never missing (`None` otherwise: read it with [`BatchResult::def`]).
+    pub fn bool_column(&self, id: DefId) -> Option<&[u8]> {
+        match self.jit.plan().defs.get(id.0 as usize)? {
+            Some(DefOut::Scalar {
+                kind: Kind::Bool,
+                value,
+                present: None,
+            }) => Some(self.out(*value).u8s()),
+            _ => None,
+        }
+    }
+
     /// The value of definition `id` at `row`, as the interpreter gives it.
     pub fn def(&self, id: DefId, row: usize) -> Value {
         let (Some(Some(out)), Some(def)) = (

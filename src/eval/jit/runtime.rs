@@ -146,6 +146,13 @@ impl Buf {
     }
 
     /// The whole column, if it holds `f64`s (empty otherwise).
+    pub fn u8s(&self) -> &[u8] {
+        match self {
+            Buf::U8(v) => v,
+            _ => &[],
+        }
+    }
+
     pub fn f64s(&self) -> &[f64] {
         match self {
             Buf::F64(v) => v,

@@ -33,12 +33,43 @@ pub struct Pairing {
     pub grades: Vec<(String, GradeId, GradeId)>,
     /// Boolean definitions (`NAME when …` or `NAME = <bool>`).
     pub definitions: Vec<(String, DefId, DefId)>,
+    /// The old version's stage positions → the new version's position of the same name
+    /// ([`GONE`] where the new version has no such stage), so that a move is a change of name.
+    stage_map: Vec<u32>,
+    /// Per paired grade, the same from old label positions to new ones.
+    grade_maps: Vec<Vec<u32>>,
+}
+
+/// A position that no outcome has: where an old stage or label is not in the new version.
+const GONE: u32 = u32::MAX - 1;
+
+/// Positions in `old` → positions of the same name in `new` ([`GONE`] where there is none).
+fn position_map(old: &[String], new: &[String]) -> Vec<u32> {
+    old.iter()
+        .map(|o| new.iter().position(|n| n == o).map_or(GONE, |i| i as u32))
+        .collect()
+}
+
+/// The names of `p`'s stages in position order.
+fn stage_names(p: &Program) -> Vec<String> {
+    match p.stages.as_ref().map(|s| s.ty.base()) {
+        Some(Ty::Enum(e)) => e.values.clone(),
+        _ => Vec::new(),
+    }
+}
+
+/// The labels of grade `id` of `p` in position order.
+fn grade_labels(p: &Program, id: GradeId) -> Vec<String> {
+    match &p.grade(id).ty {
+        Ty::Enum(e) => e.values.clone(),
+        _ => Vec::new(),
+    }
 }
 
 impl Pairing {
     pub fn new(old: &Program, new: &Program) -> Pairing {
         let both = |name: &str| (old.lookup(name), new.lookup(name));
-        let scores = new
+        let scores: Vec<(String, ScoreId, ScoreId)> = new
             .scores
             .iter()
             .filter_map(|s| match both(&s.name) {
@@ -46,7 +77,7 @@ impl Pairing {
                 _ => None,
             })
             .collect();
-        let grades = new
+        let grades: Vec<(String, GradeId, GradeId)> = new
             .grades
             .iter()
             .filter_map(|g| match both(&g.name) {
@@ -65,11 +96,16 @@ impl Pairing {
                 _ => None,
             })
             .collect();
+        let grade_maps = (grades.iter())
+            .map(|(_, a, b)| position_map(&grade_labels(old, *a), &grade_labels(new, *b)))
+            .collect();
         Pairing {
             stage: old.stages.is_some() && new.stages.is_some(),
             scores,
             grades,
             definitions,
+            stage_map: position_map(&stage_names(old), &stage_names(new)),
+            grade_maps,
         }
     }
 }
@@ -148,29 +184,49 @@ impl Impact {
 
     /// Adds the records of one batch, evaluated by both versions. Rows that failed in either
     /// are not compared (they are rejects).
+    ///
+    /// Outputs are read a column at a time, and a changed record becomes an [`Example`] (its
+    /// changes named, its record kept) only if it ranks among the batch's best few: most records
+    /// of a large diff change, and naming every change would cost more than both evaluations.
     pub fn add(&mut self, pairing: &Pairing, old: &Outcome, new: &Outcome) {
-        let mut candidates: Vec<Example> = Vec::new();
+        let stages = pairing.stage.then(|| {
+            (
+                old.stage_index_column(NO_STAGE),
+                new.stage_index_column(NO_STAGE),
+            )
+        });
+        let scores: Vec<_> = (pairing.scores.iter())
+            .map(|(_, a, b)| (old.score_column(*a), new.score_column(*b)))
+            .collect();
+        let grades: Vec<_> = (pairing.grades.iter())
+            .map(|(_, a, b)| (old.grade_index_column(*a), new.grade_index_column(*b)))
+            .collect();
+        let flags: Vec<_> = (pairing.definitions.iter())
+            .map(|(_, a, b)| (old.flag_column(*a), new.flag_column(*b)))
+            .collect();
+        // (magnitude, row) of the changed rows that may be shown.
+        let mut candidates: Vec<(f64, usize)> = Vec::new();
         for row in 0..old.len() {
             if old.error(row).is_some() || new.error(row).is_some() {
                 continue;
             }
             self.records += 1;
-            let mut changes = Vec::new();
+            let mut changed = false;
             let mut magnitude = 0.0f64;
-            let mut stage_moved = false;
-            if pairing.stage {
-                let (a, b) = (old.stage_index(row), new.stage_index(row));
-                let key = (a.unwrap_or(NO_STAGE), b.unwrap_or(NO_STAGE));
+            if let Some((a, b)) = &stages {
+                let key = (a[row], b[row]);
                 *self.stage.entry(key).or_insert(0) += 1;
-                let (x, y) = (old.stage(row), new.stage(row));
-                if x != y {
-                    stage_moved = true;
-                    let v = |s: Option<&str>| s.map_or(Value::Missing, Value::str);
-                    changes.push(("stage".to_string(), v(x), v(y)));
+                let moved = match key.0 {
+                    NO_STAGE => key.1 != NO_STAGE,
+                    p => pairing.stage_map.get(p as usize) != Some(&key.1),
+                };
+                if moved {
+                    changed = true;
+                    self.stage_changed += 1;
                 }
             }
-            for ((name, a, b), acc) in pairing.scores.iter().zip(&mut self.scores) {
-                let (x, y) = (old.score(*a, row), new.score(*b, row));
+            for ((a, b), acc) in scores.iter().zip(&mut self.scores) {
+                let (x, y) = (a[row], b[row]);
                 let d = y - x;
                 acc.total_change += d;
                 if d > 0.0 {
@@ -180,58 +236,49 @@ impl Impact {
                 }
                 acc.min_change = acc.min_change.min(d);
                 acc.max_change = acc.max_change.max(d);
-                if x.to_bits() != y.to_bits() && !(x == 0.0 && y == 0.0) {
+                if score_changed(x, y) {
+                    changed = true;
                     magnitude = magnitude.max(d.abs());
-                    changes.push((name.clone(), Value::Number(x), Value::Number(y)));
                 }
             }
-            for ((name, a, b), acc) in pairing.grades.iter().zip(&mut self.grades) {
-                let key = (old.grade_index(*a, row), new.grade_index(*b, row));
+            for (((a, b), acc), map) in grades.iter().zip(&mut self.grades).zip(&pairing.grade_maps)
+            {
+                let key = (a[row], b[row]);
                 *acc.entry(key).or_insert(0) += 1;
-                let (x, y) = (old.grade(*a, row), new.grade(*b, row));
-                if x != y {
-                    changes.push((name.clone(), Value::str(x), Value::str(y)));
-                }
+                changed |= map.get(key.0 as usize) != Some(&key.1);
             }
-            for ((name, a, b), acc) in pairing.definitions.iter().zip(&mut self.definitions) {
-                let (x, y) = (old.def(*a, row), new.def(*b, row));
-                match (&x, &y) {
-                    (Value::Bool(false), Value::Bool(true)) => acc.became_true += 1,
-                    (Value::Bool(true), Value::Bool(false)) => acc.became_false += 1,
+            for ((a, b), acc) in flags.iter().zip(&mut self.definitions) {
+                match (a[row], b[row]) {
+                    (0, 1) => acc.became_true += 1,
+                    (1, 0) => acc.became_false += 1,
                     _ => continue,
                 }
-                changes.push((name.clone(), x, y));
+                changed = true;
             }
-            if stage_moved {
-                self.stage_changed += 1;
-            }
-            if changes.is_empty() {
+            if !changed {
                 continue;
             }
             self.changed += 1;
             if self.examples_max > 0 {
-                candidates.push(Example {
-                    key: key_text(old.batch(), old.program(), row),
-                    record: old.batch().record_number(row),
-                    magnitude,
-                    changes,
-                    why: Vec::new(),
-                    lead: None,
-                });
+                candidates.push((magnitude, row));
                 // Keep the batch's best few; the rest will never be shown.
                 if candidates.len() >= 4 * self.examples_max {
-                    rank(&mut candidates, self.examples_max);
+                    rank_rows(&mut candidates, self.examples_max);
                 }
             }
         }
-        rank(&mut candidates, self.examples_max);
-        // The batch is gone by the time the examples are known: keep each candidate's record.
+        rank_rows(&mut candidates, self.examples_max);
         let batch = old.batch();
-        for ex in &mut candidates {
-            let row = (0..batch.len()).find(|&r| batch.record_number(r) == ex.record);
-            ex.lead = row.and_then(|r| Lead::from_row(old.program(), batch, r).ok());
-        }
-        self.examples.extend(candidates);
+        self.examples
+            .extend(candidates.into_iter().map(|(magnitude, row)| Example {
+                key: key_text(batch, old.program(), row),
+                record: batch.record_number(row),
+                magnitude,
+                changes: changes(pairing, old, new, row),
+                why: Vec::new(),
+                // The batch is gone by the time the examples are known: keep the record.
+                lead: Lead::from_row(old.program(), batch, row).ok(),
+            }));
         rank(&mut self.examples, self.examples_max);
     }
 
@@ -284,24 +331,18 @@ impl Impact {
     /// The stage matrix by name, `None` for no stage, in position order (the path, then the
     /// detours, then no stage).
     pub fn stage_matrix(&self, old: &Program, new: &Program) -> Matrix {
-        let names = |p: &Program| match p.stages.as_ref().map(|s| s.ty.base()) {
-            Some(Ty::Enum(e)) => e.values.clone(),
-            _ => Vec::new(),
-        };
-        named(&self.stage, &names(old), &names(new))
+        named(&self.stage, &stage_names(old), &stage_names(new))
     }
 
     /// Each paired grade's matrix by label, in label order.
     pub fn grade_matrices(&self, pairing: &Pairing, old: &Program, new: &Program) -> Vec<Matrix> {
-        let labels = |p: &Program, id: GradeId| match &p.grade(id).ty {
-            Ty::Enum(e) => e.values.clone(),
-            _ => Vec::new(),
-        };
         pairing
             .grades
             .iter()
             .zip(&self.grades)
-            .map(|((_, a, b), counts)| named(counts, &labels(old, *a), &labels(new, *b)))
+            .map(|((_, a, b), counts)| {
+                named(counts, &grade_labels(old, *a), &grade_labels(new, *b))
+            })
             .collect()
     }
 }
@@ -313,6 +354,54 @@ fn named(counts: &BTreeMap<(u32, u32), u64>, old: &[String], new: &[String]) -> 
         .iter()
         .map(|(&(a, b), &n)| (name(old, a), name(new, b), n))
         .collect()
+}
+
+/// Whether a score counts as changed: a different value (`-0` and `0` are the same score).
+fn score_changed(x: f64, y: f64) -> bool {
+    x.to_bits() != y.to_bits() && !(x == 0.0 && y == 0.0)
+}
+
+/// The outputs of `row` that changed, `(name, old, new)`: the stage, scores, grades, then the
+/// boolean definitions that flipped.
+fn changes(
+    pairing: &Pairing,
+    old: &Outcome,
+    new: &Outcome,
+    row: usize,
+) -> Vec<(String, Value, Value)> {
+    let mut changes = Vec::new();
+    if pairing.stage {
+        let (x, y) = (old.stage(row), new.stage(row));
+        if x != y {
+            let v = |s: Option<&str>| s.map_or(Value::Missing, Value::str);
+            changes.push(("stage".to_string(), v(x), v(y)));
+        }
+    }
+    for (name, a, b) in &pairing.scores {
+        let (x, y) = (old.score(*a, row), new.score(*b, row));
+        if score_changed(x, y) {
+            changes.push((name.clone(), Value::Number(x), Value::Number(y)));
+        }
+    }
+    for (name, a, b) in &pairing.grades {
+        let (x, y) = (old.grade(*a, row), new.grade(*b, row));
+        if x != y {
+            changes.push((name.clone(), Value::str(x), Value::str(y)));
+        }
+    }
+    for (name, a, b) in &pairing.definitions {
+        let (x, y) = (old.def(*a, row), new.def(*b, row));
+        if matches!((&x, &y), (Value::Bool(p), Value::Bool(q)) if p != q) {
+            changes.push((name.clone(), x, y));
+        }
+    }
+    changes
+}
+
+/// `(magnitude, row)` pairs, the largest first, then input order; at most `max`.
+fn rank_rows(rows: &mut Vec<(f64, usize)>, max: usize) {
+    rows.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    rows.truncate(max);
 }
 
 /// The largest changes first, then input order; at most `max`.
@@ -421,4 +510,81 @@ pub fn run(
     )?;
     total.explain_examples(old, new, now);
     Ok((total, summary))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::Engine;
+    use crate::RuleSet;
+
+    const OLD: &str = r#"
+schema { visits: int }
+score fit { +10 when visits >= 3 }
+grade tier {
+  "A" when fit >= 10
+  else "B"
+}
+stages Lead -> MQL
+MQL when visits >= 5
+hot when visits >= 3
+"#;
+
+    /// The new version lists grade labels and stages in another order, adds a stage, and
+    /// changes one threshold: only the records whose outputs changed by name count.
+    const NEW: &str = r#"
+schema { visits: int }
+score fit { +10 when visits >= 4 }
+grade tier {
+  "B" when fit < 10
+  else "A"
+}
+stages Lead -> Fresh -> MQL
+Fresh when visits >= 1
+MQL when visits >= 5
+hot when visits >= 4
+"#;
+
+    fn impact(engine: Engine) -> Impact {
+        let old = RuleSet::compile_str("old.smql", OLD).map(|r| Evaluator::new(&r, engine));
+        let new = RuleSet::compile_str("new.smql", NEW).map(|r| Evaluator::new(&r, engine));
+        let (Ok(Ok(old)), Ok(Ok(new))) = (old, new) else {
+            panic!("the test rules compile");
+        };
+        let leads: Vec<Vec<Value>> = [0, 1, 3, 5].iter().map(|&v| vec![Value::Int(v)]).collect();
+        let batch = Batch::from_leads(&old.program().schema, &leads).unwrap();
+        let pairing = Pairing::new(old.program(), new.program());
+        let mut impact = Impact::new(&pairing, 10);
+        let (a, b) = (
+            old.eval_batch(&batch, 0, false),
+            new.eval_batch(&batch, 0, false),
+        );
+        impact.add(&pairing, &a, &b);
+        impact
+    }
+
+    #[test]
+    fn changes_are_by_name_whatever_the_positions() {
+        for engine in [Engine::Interp, Engine::Jit] {
+            let impact = impact(engine);
+            assert_eq!(impact.records, 4, "{engine:?}");
+            // visits 0: Lead → Lead, nothing else; 1: Lead → Fresh; 3: fit 10 → 0, tier A → B,
+            // hot flips, and Lead → Fresh; 5: MQL → MQL, fit 10 → 10.
+            assert_eq!(impact.changed, 2, "{engine:?}");
+            assert_eq!(impact.stage_changed, 2, "{engine:?}");
+            let keys: Vec<u64> = impact.examples.iter().map(|e| e.record).collect();
+            assert_eq!(keys, [3, 2], "{engine:?}: the larger change first");
+            let names: Vec<&str> = impact.examples[0]
+                .changes
+                .iter()
+                .map(|c| c.0.as_str())
+                .collect();
+            assert_eq!(names, ["stage", "fit", "tier", "hot"], "{engine:?}");
+            // MQL, then hot, in the new version's order.
+            let flips: Vec<(u64, u64)> = (impact.definitions.iter())
+                .map(|f| (f.became_true, f.became_false))
+                .collect();
+            assert_eq!(flips, [(0, 0), (0, 1)], "{engine:?}");
+        }
+    }
 }
