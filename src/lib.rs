@@ -68,6 +68,8 @@ pub mod report;
 #[doc(hidden)]
 pub mod source;
 #[doc(hidden)]
+pub mod sql;
+#[doc(hidden)]
 pub mod syntax;
 #[doc(hidden)]
 pub mod time;

@@ -12,6 +12,7 @@
 
 mod args;
 mod check;
+mod compile;
 mod data;
 mod diff;
 mod doc;
@@ -32,6 +33,7 @@ pub use args::{
     RulesAndData, RunArgs, TextFormat,
 };
 pub use check::{CheckArgs, CheckFormat};
+pub use compile::{ColumnNames, CompileArgs};
 pub use diff::DiffArgs;
 pub use doc::DocArgs;
 pub use eval::{EvalArgs, ResultFormat};
@@ -90,6 +92,8 @@ pub enum Command {
     Report(ReportArgs),
     /// Glossary of the rule set from its doc comments (Markdown, or `--html`)
     Doc(DocArgs),
+    /// The rule set as one SQL query for DuckDB, PostgreSQL, Spark, BigQuery or Snowflake
+    Compile(CompileArgs),
 }
 
 /// Entry point of the `smql` binary.
@@ -121,6 +125,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Sla(a) => sla::run(&a),
         Command::Report(a) => report::run(&a),
         Command::Doc(a) => doc::run(&a),
+        Command::Compile(a) => compile::run(&a),
     };
     error::exit_code(result)
 }

@@ -2,7 +2,7 @@
 //!
 //! The strings (`smql::type::mismatch`, `smql::lint::stage_skip`) are stable: tools match on
 //! them in `--format json|github|sarif` output. The tables in the documentation of
-//! `crate::syntax::parser`, `crate::check` and `crate::check::lints` list every code and lint
+//! `crate::syntax::parser`, `crate::check`, `crate::sql` and `crate::check::lints` list every code and lint
 //! with its meaning; a test below compares them with [`Code::ALL`] and [`Lint::ALL`].
 
 use std::cmp::Ordering;
@@ -185,6 +185,11 @@ codes! {
     WhereMisplaced = "smql::where::misplaced",
     /// An allowance that names no lint.
     UnknownLint = "smql::lint::unknown_lint",
+    /// `smql compile`: the dialect cannot say a construct with smql's meaning.
+    SqlUnsupported = "smql::sql::unsupported",
+    /// `smql compile`: a construct the lowering did not expect (a bug, reported rather than
+    /// miscompiled).
+    SqlInternal = "smql::sql::internal",
 }
 
 impl Code {
@@ -291,7 +296,13 @@ mod tests {
     fn the_documented_tables_list_every_code_once() {
         let syntax = table_keys(include_str!("../syntax/parser/mod.rs"));
         let checker = table_keys(include_str!("../check/mod.rs"));
-        let documented: Vec<&str> = syntax.iter().chain(&checker).copied().collect();
+        let compile = table_keys(include_str!("../sql/mod.rs"));
+        let documented: Vec<&str> = syntax
+            .iter()
+            .chain(&checker)
+            .chain(&compile)
+            .copied()
+            .collect();
         assert_eq!(
             set(documented.iter().copied()).len(),
             documented.len(),
@@ -301,6 +312,7 @@ mod tests {
         assert_eq!(set(documented), set(plain.map(|c| c.as_str())));
         assert!(syntax.iter().all(|c| c.starts_with("smql::syntax::")));
         assert!(checker.iter().all(|c| !c.starts_with("smql::syntax::")));
+        assert!(compile.iter().all(|c| c.starts_with("smql::sql::")));
     }
 
     #[test]

@@ -24,5 +24,6 @@ mod lints;
 mod no_panic;
 mod output_files;
 mod sla;
+mod sql_engines;
 mod syntax;
 mod workflow;

@@ -1,7 +1,8 @@
 //! Shared by the integration tests: running the real binary, plus the helpers of the data tests
-//! (`data`) and of the JIT tests (`jit`).
+//! (`data`), of the JIT tests (`jit`) and the random rule sets of both JIT and SQL tests (`gen`).
 
 pub mod data;
+pub mod gen;
 pub mod jit;
 
 use std::io::Write;
