@@ -90,7 +90,10 @@ pub fn check(sources: &SourceMap) -> Checked {
     if declarations > crate::syntax::parser::MAX_DECLARATIONS {
         let first = files.iter().flat_map(|f| &f.items).next();
         let span = first.map_or_else(Default::default, |i| i.span());
-        diagnostics.push(crate::syntax::parser::too_many_declarations(span, declarations));
+        diagnostics.push(crate::syntax::parser::too_many_declarations(
+            span,
+            declarations,
+        ));
         diagnostics.sort();
         return Checked {
             program: None,

@@ -42,7 +42,12 @@ pub fn too_deep(program: &Program) -> Option<Span> {
             exprs.push(since);
         }
     }
-    exprs.extend(program.grades.iter().flat_map(|g| g.arms.iter().map(|a| &a.cond)));
+    exprs.extend(
+        program
+            .grades
+            .iter()
+            .flat_map(|g| g.arms.iter().map(|a| &a.cond)),
+    );
     for sla in &program.slas {
         match &sla.kind {
             SlaKind::Deadline {
@@ -59,7 +64,12 @@ pub fn too_deep(program: &Program) -> Option<Span> {
             SlaKind::Volume { population, by, .. } => exprs.extend([population, by]),
         }
     }
-    exprs.extend(program.tests.iter().flat_map(|t| t.expects.iter().map(|e| &e.expr)));
+    exprs.extend(
+        program
+            .tests
+            .iter()
+            .flat_map(|t| t.expects.iter().map(|e| &e.expr)),
+    );
     exprs
         .into_iter()
         .find(|e| depth(e) > MAX_DEPTH)
@@ -69,8 +79,15 @@ pub fn too_deep(program: &Program) -> Option<Span> {
 fn for_each_child<'e>(e: &'e Expr, mut f: impl FnMut(&'e Expr)) {
     use ExprKind::*;
     match &e.kind {
-        Const(_) | Field(_) | Def(_) | Score(_) | Grade(_) | Stage | Elem { .. }
-        | ElemField { .. } | Now => {}
+        Const(_)
+        | Field(_)
+        | Def(_)
+        | Score(_)
+        | Grade(_)
+        | Stage
+        | Elem { .. }
+        | ElemField { .. }
+        | Now => {}
         ToNumber(x) | Neg(x) | Not(x) | IsPresent(x) | IsMissing(x) | Matches(x, _) => f(x),
         And(a, b)
         | Or(a, b)

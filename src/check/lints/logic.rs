@@ -353,10 +353,8 @@ impl<'a> Logic<'a> {
             let info = self.terms.info(t).clone();
             // One union of all the points: unioning them one by one copies the set each time,
             // quadratic in the list's length (a list of 10,000 domains took seconds).
-            let points: Option<Vec<TermSet>> = items
-                .iter()
-                .map(|v| cmp_set(&info, CmpOp::Eq, v))
-                .collect();
+            let points: Option<Vec<TermSet>> =
+                items.iter().map(|v| cmp_set(&info, CmpOp::Eq, v)).collect();
             let set = union_all(info.empty_vals(), points?)?;
             let set = if pos { set } else { info.complement(&set) };
             let list_text = match list.kind {
@@ -462,4 +460,3 @@ fn union_all(empty: Vals, sets: Vec<TermSet>) -> Option<TermSet> {
     };
     Some(TermSet { vals, missing, nan })
 }
-

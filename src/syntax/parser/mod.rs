@@ -38,8 +38,8 @@ use crate::diag::{Code, Diagnostic};
 use crate::source::{FileId, SourceMap, Span};
 use pest::error::ErrorVariant;
 use pest::Parser;
-use std::num::NonZeroUsize;
 use std::cell::{Cell, RefCell};
+use std::num::NonZeroUsize;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/smql.pest"]
