@@ -287,10 +287,15 @@ impl Chunker {
             if let Err(e) = splitter.scan(buf, eof, &mut spans, max) {
                 *pending = Some(e.in_input(name));
             }
-            if let Some((start, size)) = self.oversized {
-                if let Some(i) = spans[before..].iter().position(|r| r.start == start) {
-                    too_large.push((before + i, size + (spans[before + i].end - start) as u64));
+            for (i, r) in spans.iter().enumerate().skip(before) {
+                let mut size = (r.end - r.start) as u64;
+                if let Some((start, dropped)) = self.oversized.filter(|(s, _)| *s == r.start) {
+                    size += dropped;
+                    debug_assert_eq!(start, r.start);
                     self.oversized = None;
+                }
+                if size > self.max_record as u64 {
+                    too_large.push((i, size));
                 }
             }
             // After a footer row the input is over, whatever follows.
