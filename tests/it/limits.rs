@@ -159,7 +159,7 @@ fn a_record_over_the_limit_is_a_bad_record() {
     let reject: serde_json::Value = serde_json::from_str(rejects.trim()).expect("one reject");
     assert_eq!(reject["record"], 2);
     let error = reject["error"].as_str().unwrap_or_default();
-    assert!(error.contains("5022 bytes") && error.contains("--max-record-size"), "{error}");
+    assert!(error.contains("5023 bytes") && error.contains("--max-record-size"), "{error}");
     assert!(reject["raw"].as_str().is_some_and(|r| r.len() < 300));
     let _ = std::fs::remove_dir_all(&d);
 }
