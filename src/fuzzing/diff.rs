@@ -104,7 +104,10 @@ impl Gen<'_> {
                 _ => self.if_of(T::Int, d),
             },
             (T::Num, true) => match self.t.pick(3) {
-                0 => self.t.one(&["0.0", "2.5", "-0.1", "95%", "123456789012.5"]).into(),
+                0 => self
+                    .t
+                    .one(&["0.0", "2.5", "-0.1", "95%", "123456789012.5"])
+                    .into(),
                 1 => "n".into(),
                 _ => self.def_or(T::Num, "n"),
             },

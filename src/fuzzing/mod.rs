@@ -12,8 +12,11 @@ use crate::data::{ChunkSize, Format, Input, Reader};
 use crate::source::SourceMap;
 use crate::syntax::format::{format_text, FormatError};
 
+/// A target's body.
+pub type Target = fn(&[u8]);
+
 /// Every target, by the name of its directory under `fuzz/corpus/`.
-pub const TARGETS: [(&str, fn(&[u8])); 8] = [
+pub const TARGETS: [(&str, Target); 8] = [
     ("check", check),
     ("fmt", fmt),
     ("read_ndjson", read_ndjson),

@@ -29,8 +29,9 @@ fn refused(name: &str, rules: &str, code: &str, limit: &str) {
     let diags: serde_json::Value = serde_json::from_str(&json).expect("json diagnostics");
     let diags = diags.as_array().expect("an array");
     assert!(
-        diags.iter().any(|d| d["code"] == code
-            && d["help"].as_str().is_some_and(|h| h.contains(limit))),
+        diags
+            .iter()
+            .any(|d| d["code"] == code && d["help"].as_str().is_some_and(|h| h.contains(limit))),
         "{name}: no {code} with a help naming {limit}: {json}"
     );
     let _ = std::fs::remove_dir_all(&d);
@@ -58,7 +59,12 @@ fn deep_nesting_is_refused_with_its_code() {
     let sum = format!("{SCHEMA}d = {}\n", vec!["x"; n].join(" + "));
     refused("sum", &sum, "smql::syntax::too_deep", "256 operators");
     let coalesce = format!("{SCHEMA}d = {} ?? 0\n", vec!["o"; n].join(" ?? "));
-    refused("coalesce", &coalesce, "smql::syntax::too_deep", "256 operators");
+    refused(
+        "coalesce",
+        &coalesce,
+        "smql::syntax::too_deep",
+        "256 operators",
+    );
 }
 
 #[test]
@@ -89,7 +95,12 @@ fn big_files_declarations_and_patterns_are_refused() {
     for i in 0..100_001 {
         let _ = writeln!(many, "a{i} = 1");
     }
-    refused("decls", &many, "smql::syntax::too_many_declarations", "100000");
+    refused(
+        "decls",
+        &many,
+        "smql::syntax::too_many_declarations",
+        "100000",
+    );
     let regex = format!("{SCHEMA}d when s matches \"(abc{{1000}}){{1000}}\"\n");
     refused("regex", &regex, "smql::type::regex_too_big", "1 MiB");
 }
@@ -113,7 +124,15 @@ fn a_long_or_chain_is_evaluated_not_refused() {
         .map(|engine| {
             let d = d.clone();
             std::thread::spawn(move || {
-                let args = ["eval", "--engine", engine, "--select", "id,hit", "r.smql", "leads.csv"];
+                let args = [
+                    "eval",
+                    "--engine",
+                    engine,
+                    "--select",
+                    "id,hit",
+                    "r.smql",
+                    "leads.csv",
+                ];
                 (engine, smql_in(&d, &args))
             })
         })
@@ -136,7 +155,11 @@ fn a_record_over_the_limit_is_a_bad_record() {
     let d = dir("record");
     std::fs::write(d.join("r.smql"), SCHEMA).expect("write rules");
     let mut data = String::from("{\"id\":\"a\",\"x\":1,\"s\":\"\"}\n");
-    let _ = writeln!(data, "{{\"id\":\"b\",\"x\":2,\"s\":\"{}\"}}", "y".repeat(5000));
+    let _ = writeln!(
+        data,
+        "{{\"id\":\"b\",\"x\":2,\"s\":\"{}\"}}",
+        "y".repeat(5000)
+    );
     data.push_str("{\"id\":\"c\",\"x\":3,\"s\":\"\"}\n");
     std::fs::write(d.join("leads.ndjson"), data).expect("write leads");
     let args = [
@@ -159,7 +182,10 @@ fn a_record_over_the_limit_is_a_bad_record() {
     let reject: serde_json::Value = serde_json::from_str(rejects.trim()).expect("one reject");
     assert_eq!(reject["record"], 2);
     let error = reject["error"].as_str().unwrap_or_default();
-    assert!(error.contains("5023 bytes") && error.contains("--max-record-size"), "{error}");
+    assert!(
+        error.contains("5023 bytes") && error.contains("--max-record-size"),
+        "{error}"
+    );
     assert!(reject["raw"].as_str().is_some_and(|r| r.len() < 300));
     let _ = std::fs::remove_dir_all(&d);
 }

@@ -55,8 +55,15 @@ fn a_100_mib_line_is_a_bad_record() {
         }
         w.write_all(b"\"}\n{\"id\":\"c\",\"x\":3}\n")
     });
-    bad(&eval_limited(&d, "big.ndjson", &[]), "more than `--max-record-size` allows");
-    let out = eval_limited(&d, "big.ndjson", &["--on-error", "skip", "--max-rejects", "1"]);
+    bad(
+        &eval_limited(&d, "big.ndjson", &[]),
+        "more than `--max-record-size` allows",
+    );
+    let out = eval_limited(
+        &d,
+        "big.ndjson",
+        &["--on-error", "skip", "--max-rejects", "1"],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "id\na\nc\n");
     let _ = std::fs::remove_dir_all(&d);
@@ -124,6 +131,10 @@ fn a_truncated_gzip_is_an_input_error() {
     std::fs::write(d.join("cut.ndjson.gz"), &z[..z.len() / 2]).expect("write gzip");
     let out = eval_limited(&d, "cut.ndjson.gz", &[]);
     bad(&out, "cut.ndjson.gz");
-    assert!(text(&out.stderr).contains("truncated"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("truncated"),
+        "{}",
+        text(&out.stderr)
+    );
     let _ = std::fs::remove_dir_all(&d);
 }
