@@ -82,7 +82,7 @@ impl Decoder {
                     record: chunk.first_record + i as u64,
                     line: span.line,
                     error: format!("the record is {size} bytes, more than `--max-record-size` allows"),
-                    raw: String::from_utf8_lossy(bytes).into_owned(),
+                    raw: String::from_utf8_lossy(&bytes[..bytes.len().min(256)]).into_owned(),
                 });
                 continue;
             }
