@@ -28,7 +28,7 @@ fn family(name: &str, n: usize) -> String {
             }
         }
         "wide_score" => {
-            out.push_str("score s {\n");
+            out.push_str("score total {\n");
             for i in 0..n {
                 let _ = writeln!(out, "  +{} when x > {i} and s != \"v{i}\"", 1 + i % 7);
             }

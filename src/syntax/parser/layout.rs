@@ -339,6 +339,10 @@ impl Scanner<'_> {
                     self.open_ifs -= n;
                 }
             }
+            // Only the first stray closer of a declaration is kept: building the message of
+            // every one quotes its line each time, quadratic on a long line of them (found by
+            // the `check_deep` fuzz target).
+            None if self.chunks.last().is_some_and(|c| c.stray_closer.is_some()) => {}
             None => {
                 let d = Diagnostic::error(
                     Code::SyntaxUnexpected,
