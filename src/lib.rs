@@ -58,6 +58,8 @@ pub mod data;
 pub mod diag;
 pub mod eval;
 #[doc(hidden)]
+pub mod fuzzing;
+#[doc(hidden)]
 pub mod ir;
 #[doc(hidden)]
 pub mod output;

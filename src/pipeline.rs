@@ -61,6 +61,11 @@ pub enum OnError {
     Skip,
 }
 
+/// Stack of a worker thread: the evaluators recurse on expressions up to the parser's depth limit
+/// (SPEC §13), which the interpreter's frames in a debug build need more than the default 2 MiB
+/// for. Address space only: pages are touched as the recursion reaches them.
+pub const WORKER_STACK: usize = 16 << 20;
+
 /// Worker threads by default: one per core, plus one. The calling thread reads and writes
 /// besides them, which is not a core's worth of work; with a worker per core only, the cores
 /// sat idle about 4% of an NDJSON run (waiting for each other), and one more worker fills
@@ -293,6 +298,7 @@ where
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("smql-worker-{i}"))
+        .stack_size(WORKER_STACK)
         .build()
         .map_err(|e| PipelineError::Panicked(format!("cannot start worker threads: {e}")))?;
     let decoder = reader.decoder().clone();

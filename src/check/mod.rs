@@ -19,6 +19,7 @@
 //! | `smql::type::mismatch` | an operand or argument of the wrong type |
 //! | `smql::type::optional` | a `T?` used where a `T` is needed, without proof it is present |
 //! | `smql::type::not_optional` | (warning) `??` whose left side can never be missing |
+//! | `smql::type::regex_too_big` | a `matches` pattern that compiles to more than 1 MiB |
 //! | `smql::type::enum_value` | a string literal that is not a value of the enum it meets |
 //! | `smql::call::unknown_function` | a call of a function that does not exist |
 //! | `smql::call::arity` | a call with the wrong number of arguments |
@@ -84,6 +85,20 @@ pub fn check(sources: &SourceMap) -> Checked {
         for d in errors {
             diagnostics.push(d);
         }
+    }
+    let declarations: usize = files.iter().map(|f| f.items.len()).sum();
+    if declarations > crate::syntax::parser::MAX_DECLARATIONS {
+        let first = files.iter().flat_map(|f| &f.items).next();
+        let span = first.map_or_else(Default::default, |i| i.span());
+        diagnostics.push(crate::syntax::parser::too_many_declarations(
+            span,
+            declarations,
+        ));
+        diagnostics.sort();
+        return Checked {
+            program: None,
+            diagnostics,
+        };
     }
     let syntax_ok = !diagnostics.has_errors();
     let program = program::check_files(sources, &files, syntax_ok, &mut diagnostics);

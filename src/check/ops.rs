@@ -11,6 +11,9 @@ use crate::syntax::ast::{self, BinOp, Quantifier};
 use crate::value::Value;
 use std::sync::Arc;
 
+/// The most a `matches` pattern may compile to (SPEC §13: `smql::type::regex_too_big`).
+pub(crate) const MAX_REGEX_BYTES: usize = 1 << 20;
+
 impl Cx<'_> {
     pub fn compare(&mut self, op: BinOp, a: &ast::Expr, b: &ast::Expr, span: Span) -> ir::Expr {
         let cop = match op {
@@ -496,13 +499,30 @@ impl Cx<'_> {
             );
             return mk(ExprKind::Const(Value::Bool(false)), Ty::Bool, span);
         };
-        match regex::Regex::new(source) {
+        let compiled = regex::RegexBuilder::new(source)
+            .size_limit(MAX_REGEX_BYTES)
+            .build();
+        match compiled {
             Ok(regex) => {
                 let pattern = Pattern {
                     source: source.clone(),
                     regex: Arc::new(regex),
                 };
                 mk(ExprKind::Matches(Box::new(s), pattern), Ty::Bool, span)
+            }
+            Err(regex::Error::CompiledTooBig(_)) => {
+                self.error(
+                    Diagnostic::error(
+                        Code::TypeRegexTooBig,
+                        p.span,
+                        format!("regular expression `{}` is too big", self.text(p.span)),
+                    )
+                    .label("compiles to more than 1 MiB")
+                    .with_help(
+                        "a pattern may compile to at most 1 MiB (a limit against hostile rule files; repetitions such as `{1000}` multiply its size); simplify it or split it into several `matches`",
+                    ),
+                );
+                mk(ExprKind::Const(Value::Bool(false)), Ty::Bool, span)
             }
             Err(e) => {
                 self.error(

@@ -174,6 +174,16 @@ pub struct DataOptions {
     /// Time zone of timestamps written without an offset (an IANA name such as `America/New_York`), over the rules' `input` block; default UTC
     #[arg(long, value_name = "ZONE", value_parser = parse_time_zone)]
     pub time_zone: Option<String>,
+    /// The largest record read (a line, a CSV row, a JSON array element), in bytes; a larger one is a bad record; default 64 MiB
+    #[arg(long, value_name = "BYTES", value_parser = parse_record_size)]
+    pub max_record_size: Option<usize>,
+}
+
+fn parse_record_size(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!("`{text}` is not a positive number of bytes")),
+    }
 }
 
 impl DataOptions {

@@ -33,6 +33,9 @@ pub(crate) fn open_input(data: &DataSource, options: &DataOptions) -> Result<Inp
     if let Some(z) = &options.time_zone {
         input = input.with_time_zone(z).map_err(Failure::usage)?;
     }
+    if let Some(n) = options.max_record_size {
+        input = input.with_max_record_size(n);
+    }
     Ok(input)
 }
 

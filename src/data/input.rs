@@ -78,7 +78,13 @@ pub struct Input {
     pub(crate) total_bytes: Option<u64>,
     /// What the command line says of this input over the rules' `input` block.
     pub(crate) overrides: Overrides,
+    /// The largest record read (SPEC §13): a larger one is a bad record, and only its first
+    /// bytes are kept in memory.
+    pub(crate) max_record: usize,
 }
+
+/// The default of `--max-record-size`: 64 MiB.
+pub const MAX_RECORD_BYTES: usize = 64 << 20;
 
 /// Settings of the `input` block that one run overrides (`--csv-delimiter`, `--time-zone`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -154,6 +160,7 @@ impl Input {
             bytes_read,
             total_bytes: None,
             overrides: Overrides::default(),
+            max_record: MAX_RECORD_BYTES,
         })
     }
 
@@ -177,6 +184,12 @@ impl Input {
     /// Reads CSV cells separated by `delimiter`, whatever the rules' `input` block says.
     pub fn with_delimiter(mut self, delimiter: u8) -> Input {
         self.overrides.delimiter = Some(delimiter);
+        self
+    }
+
+    /// Makes a record larger than `bytes` a bad record (instead of [`MAX_RECORD_BYTES`]).
+    pub fn with_max_record_size(mut self, bytes: usize) -> Input {
+        self.max_record = bytes.max(1);
         self
     }
 

@@ -70,8 +70,22 @@ impl Decoder {
         let mut csv = self.csv.as_ref().map(|c| CsvDecoder::new(&self.plan, c));
         let input = chunk.bytes.get(..chunk.len).unwrap_or_default();
         let mut group = Group::default();
+        let mut too_large = chunk.too_large.iter().peekable();
         for (i, span) in chunk.records.iter().enumerate() {
             let bytes = &chunk.bytes[span.start..span.end];
+            if let Some(&&(_, size)) = too_large.peek().filter(|(at, _)| *at == i) {
+                too_large.next();
+                rejects.push(Reject {
+                    help: Some(
+                        "a record may be at most 64 MiB unless `--max-record-size BYTES` says more (a limit against hostile inputs)".to_string(),
+                    ),
+                    record: chunk.first_record + i as u64,
+                    line: span.line,
+                    error: format!("the record is {size} bytes, more than `--max-record-size` allows"),
+                    raw: String::from_utf8_lossy(&bytes[..bytes.len().min(256)]).into_owned(),
+                });
+                continue;
+            }
             if span.end > group.end {
                 group = Group::starting_at(input, &chunk.records[i..]);
             }

@@ -115,8 +115,14 @@ codes! {
     SyntaxInvalidDuration = "smql::syntax::invalid_duration",
     /// A schema type that does not exist (`strin`).
     SyntaxUnknownType = "smql::syntax::unknown_type",
-    /// Brackets nested deeper than the parser accepts.
+    /// Brackets and `if`s nested more than 64 deep, or an expression tree more than 256 deep.
     SyntaxTooDeep = "smql::syntax::too_deep",
+    /// A rule file larger than the parser accepts (4 MiB).
+    SyntaxFileTooLarge = "smql::syntax::file_too_large",
+    /// More declarations than a rule set may have (100,000).
+    SyntaxTooManyDeclarations = "smql::syntax::too_many_declarations",
+    /// A declaration whose parse needs more work than the parser allows.
+    SyntaxTooComplex = "smql::syntax::too_complex",
     /// A `# smql:` comment line that is not `# smql: allow(NAME, …)`.
     SyntaxInvalidAllow = "smql::syntax::invalid_allow",
     /// A name that is not a field, definition, score, grade or `stage`.
@@ -135,6 +141,8 @@ codes! {
     TypeOptional = "smql::type::optional",
     /// (A warning) `??` whose left side can never be missing.
     TypeNotOptional = "smql::type::not_optional",
+    /// A `matches` pattern that compiles to more than 1 MiB.
+    TypeRegexTooBig = "smql::type::regex_too_big",
     /// A string literal that is not a value of the enum it meets.
     TypeEnumValue = "smql::type::enum_value",
     /// A call of a function that does not exist.

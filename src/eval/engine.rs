@@ -100,6 +100,23 @@ impl Evaluator {
         sources: SourceMap,
         engine: Engine,
     ) -> Result<Evaluator, EngineError> {
+        // Every evaluator recurses on the expressions: refuse what could exhaust the stack
+        // before the JIT's code generation or the interpreter meets it.
+        if let Some(span) = crate::ir::depth::too_deep(&program) {
+            let at = match sources.files().find(|(id, _)| *id == span.file) {
+                Some((_, file)) => {
+                    let (line, _) = file.line_col(span.start);
+                    format!(" (`{}`, line {line})", file.name)
+                }
+                None => String::new(),
+            };
+            return Err(EngineError {
+                message: format!(
+                    "an expression{at} is more than {} levels deep, deeper than the rules can be evaluated",
+                    crate::ir::depth::MAX_DEPTH
+                ),
+            });
+        }
         let (jit, note) = match engine {
             Engine::Interp => (None, None),
             Engine::Jit | Engine::Auto => match Jit::compile(&program) {

@@ -68,6 +68,7 @@ pub fn run_tests(
     let threads = threads.map_or_else(crate::pipeline::default_threads, NonZeroUsize::get);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
+        .stack_size(crate::pipeline::WORKER_STACK)
         .build()
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
     Ok(pool.install(|| {

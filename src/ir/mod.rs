@@ -6,6 +6,7 @@
 //! [`ExprKind::ToNumber`], every literal argument (`date`, `datetime`, regex) is already
 //! validated and folded. Evaluation never meets a type question or an unguarded missing value.
 
+pub mod depth;
 pub mod input;
 pub mod types;
 

@@ -146,8 +146,14 @@ impl SourceMap {
         }
         let mut map = SourceMap::new();
         for f in files {
-            let bytes =
-                std::fs::read(&f).map_err(|e| format!("cannot read `{}`: {e}", f.display()))?;
+            let bytes = read_bounded(&f)?;
+            if bytes.len() > crate::syntax::parser::MAX_SOURCE_BYTES {
+                // Too large to parse: the parser reports it (`smql::syntax::file_too_large`)
+                // from the prefix read, which is all that is kept in memory.
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                map.add(f.display().to_string(), text);
+                continue;
+            }
             let text = String::from_utf8(bytes).map_err(|e| {
                 format!(
                     "`{}` is not valid UTF-8 (byte {})",
@@ -159,6 +165,18 @@ impl SourceMap {
         }
         Ok(map)
     }
+}
+
+/// The file's bytes, or its first `MAX_SOURCE_BYTES + 1` when it is larger: a huge file given
+/// as rules costs no more memory than that.
+fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let err = |e: std::io::Error| format!("cannot read `{}`: {e}", path.display());
+    let file = std::fs::File::open(path).map_err(err)?;
+    let mut bytes = Vec::new();
+    let limit = crate::syntax::parser::MAX_SOURCE_BYTES as u64 + 1;
+    file.take(limit).read_to_end(&mut bytes).map_err(err)?;
+    Ok(bytes)
 }
 
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {

@@ -40,7 +40,13 @@ pub(crate) struct Chunk {
     pub records: Vec<RecordSpan>,
     /// Record number of `records[0]` (1-based).
     pub first_record: u64,
+    /// Records larger than the input's limit: (index in `records`, size in bytes). Their span
+    /// holds only their first bytes.
+    pub too_large: Vec<(usize, u64)>,
 }
+
+/// Bytes kept of a record larger than the limit, for the rejects file.
+const KEEP: usize = 256;
 
 /// Limits on a chunk; a chunk ends at the first record boundary past either.
 #[derive(Debug, Clone, Copy)]
@@ -122,10 +128,15 @@ pub(crate) struct Chunker {
     /// An error found while scanning, raised after the records before it were handed out.
     pending: Option<InputError>,
     finished: bool,
+    max_record: usize,
+    /// The unfinished record is larger than `max_record`: where it starts in `buf` and its
+    /// size so far (all but its first [`KEEP`] bytes were dropped as they were scanned).
+    oversized: Option<(usize, u64)>,
 }
 
 impl Chunker {
     pub fn new(input: Input, size: ChunkSize, pool: BufferPool) -> Chunker {
+        let max_record = input.max_record;
         Chunker {
             input: input.reader,
             name: input.name,
@@ -144,6 +155,8 @@ impl Chunker {
             next_seq: 0,
             pending: None,
             finished: false,
+            max_record,
+            oversized: None,
         }
     }
 
@@ -258,6 +271,7 @@ impl Chunker {
             self.read_more()?;
         }
         let mut spans = Vec::new();
+        let mut too_large = Vec::new();
         loop {
             let eof = self.eof;
             let max_bytes = self.size.bytes;
@@ -269,8 +283,20 @@ impl Chunker {
                 }
                 continue;
             };
+            let before = spans.len();
             if let Err(e) = splitter.scan(buf, eof, &mut spans, max) {
                 *pending = Some(e.in_input(name));
+            }
+            for (i, r) in spans.iter().enumerate().skip(before) {
+                let mut size = (r.end - r.start) as u64;
+                if let Some((start, dropped)) = self.oversized.filter(|(s, _)| *s == r.start) {
+                    size += dropped;
+                    debug_assert_eq!(start, r.start);
+                    self.oversized = None;
+                }
+                if size > self.max_record as u64 {
+                    too_large.push((i, size));
+                }
             }
             // After a footer row the input is over, whatever follows.
             let ended = matches!(splitter, Splitter::Csv(s) if s.ended);
@@ -289,6 +315,9 @@ impl Chunker {
                     self.finished = true;
                 }
                 splitter.rebase(cut);
+                if let Some((start, _)) = &mut self.oversized {
+                    *start -= cut;
+                }
                 // The rest (the start of the next record) moves to a fresh buffer; the chunk
                 // takes this one, cut to its records.
                 let rest = self.filled - cut;
@@ -304,13 +333,43 @@ impl Chunker {
                     len: cut,
                     first_record: self.next_record,
                     records: spans,
+                    too_large,
                 };
                 self.next_seq += 1;
                 self.next_record += chunk.records.len() as u64;
                 return Ok(Some(chunk));
             }
+            self.elide_oversized();
             self.read_more()?;
         }
+    }
+
+    /// Drops the scanned bytes of an unfinished record past the limit but its first [`KEEP`]:
+    /// the splitters never look back at bytes they scanned, so scanning goes on as if they were
+    /// there, and memory stays bounded by the limit whatever the record's size.
+    fn elide_oversized(&mut self) {
+        let Some(splitter) = self.splitter.as_mut() else {
+            return;
+        };
+        let start = splitter.cut_point();
+        let pos = splitter.pos();
+        if pos - start <= self.max_record.max(KEEP) {
+            return;
+        }
+        let keep_end = start + KEEP;
+        let dropped = (pos - keep_end) as u64;
+        self.buf.copy_within(pos..self.filled, keep_end);
+        self.filled -= pos - keep_end;
+        splitter.set_pos(keep_end);
+        // A line splitter skips a blank record: the bytes kept must not look blank.
+        if self.buf[start..keep_end]
+            .iter()
+            .all(u8::is_ascii_whitespace)
+        {
+            self.buf[keep_end - 1] = b'?';
+        }
+        let size = self.oversized.map_or(0, |(_, s)| s) + dropped;
+        self.oversized = Some((start, size));
     }
 }
 
@@ -349,6 +408,23 @@ impl Splitter {
             Splitter::Lines(s) => s.rec_start,
             Splitter::Csv(s) => s.rec_start,
             Splitter::Array(s) => s.rec_start,
+        }
+    }
+
+    /// Where the scan is.
+    fn pos(&self) -> usize {
+        match self {
+            Splitter::Lines(s) => s.pos,
+            Splitter::Csv(s) => s.pos,
+            Splitter::Array(s) => s.pos,
+        }
+    }
+
+    fn set_pos(&mut self, pos: usize) {
+        match self {
+            Splitter::Lines(s) => s.pos = pos,
+            Splitter::Csv(s) => s.pos = pos,
+            Splitter::Array(s) => s.pos = pos,
         }
     }
 

@@ -7,7 +7,7 @@ use crate::diag::{did_you_mean, Diagnostic};
 use crate::source::{FileId, Span};
 use crate::syntax::ast::*;
 use pest::iterators::Pair;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 /// What building one declaration needs: where its text sits in the file, and where errors go.
 pub(super) struct Ctx<'a> {
@@ -18,6 +18,8 @@ pub(super) struct Ctx<'a> {
     pub source: &'a str,
     /// Errors found while building (literal values, unknown types, missing `else`).
     pub diagnostics: RefCell<Vec<Diagnostic>>,
+    /// An expression of the declaration was too deep (reported once; builders then stop).
+    pub too_deep: Cell<bool>,
 }
 
 /// Keyword pairs carry no information beyond their span; builders skip them.

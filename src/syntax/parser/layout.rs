@@ -35,9 +35,10 @@ pub(super) struct Layout {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Deeper nesting than any rule needs; the limit keeps parsing and building far from the stack's
-/// end.
-const MAX_DEPTH: usize = 64;
+/// Deeper nesting than any rule needs (SPEC §13); the limit keeps parsing and building far from
+/// the stack's end. It counts brackets and `if`s: an `if`'s `else` branch runs to the end of its
+/// expression, so every later `if` of that expression (an `else if` chain too) is nested in it.
+pub(crate) const MAX_DEPTH: usize = 64;
 
 struct Scanner<'a> {
     file: FileId,
@@ -45,6 +46,11 @@ struct Scanner<'a> {
     masked: Vec<u8>,
     /// Open brackets: the byte and its offset.
     open: Vec<(u8, usize)>,
+    /// The `if`s open in each expression: `ifs[0]` outside any bracket, `ifs[k + 1]` inside
+    /// `open[k]`. A comma, the closing bracket or the end of a statement ends them.
+    ifs: Vec<usize>,
+    /// The sum of `ifs`.
+    open_ifs: usize,
     chunks: Vec<Chunk>,
     diagnostics: Vec<Diagnostic>,
     /// The last line with code ended with an operator, a comma or `->`.
@@ -60,6 +66,8 @@ pub(super) fn layout(file: FileId, text: &str) -> Layout {
         text,
         masked: text.as_bytes().to_vec(),
         open: Vec::new(),
+        ifs: vec![0],
+        open_ifs: 0,
         chunks: Vec::new(),
         diagnostics: Vec::new(),
         continues: false,
@@ -128,6 +136,10 @@ impl Scanner<'_> {
         }
         self.scan_code(start + first, end);
         self.last_code_end = end;
+        if !self.continues && !self.in_parens() {
+            // A statement of the file or of a block ends here, and with it its `if`s.
+            self.end_ifs();
+        }
         self.newline(end);
     }
 
@@ -148,7 +160,40 @@ impl Scanner<'_> {
             self.diagnostics.push(d);
         }
         self.open.clear();
+        self.ifs = vec![0];
+        self.open_ifs = 0;
         self.continues = false;
+    }
+
+    /// The expression at the innermost bracket ends: so do its `if`s.
+    fn end_ifs(&mut self) {
+        if let Some(n) = self.ifs.last_mut() {
+            self.open_ifs -= *n;
+            *n = 0;
+        }
+    }
+
+    /// Reports nesting past [`MAX_DEPTH`] at `at..at + len`; false when it is reached.
+    fn nest(&mut self, at: usize, len: usize, what: &str) -> bool {
+        if self.open.len() + self.open_ifs < MAX_DEPTH {
+            return true;
+        }
+        let d = Diagnostic::error(
+            Code::SyntaxTooDeep,
+            self.span(at, at + len),
+            format!(
+                "{what} nested more than {MAX_DEPTH} deep in `{}`",
+                quote(line_of(self.text, at))
+            ),
+        )
+        .label("one level too many")
+        .with_help(format!(
+            "brackets and `if`s may nest {MAX_DEPTH} levels deep (a limit against hostile \
+             rule files); split the expression into several definitions, or write a long \
+             `else if` chain as a `grade`"
+        ));
+        self.report(d);
+        false
     }
 
     /// Reports a lexical error, unless the declaration already has one (one lexical error per
@@ -207,21 +252,11 @@ impl Scanner<'_> {
                     }
                 }
                 b'(' | b'[' | b'{' => {
-                    if self.open.len() == MAX_DEPTH {
-                        let d = Diagnostic::error(
-                            Code::SyntaxTooDeep,
-                            self.span(i, i + 1),
-                            format!(
-                                "brackets nested more than {MAX_DEPTH} deep in `{}`",
-                                quote(line_of(self.text, i))
-                            ),
-                        )
-                        .label("one level too many")
-                        .with_help("split the expression into several definitions");
-                        self.report(d);
+                    if !self.nest(i, 1, "brackets") {
                         return;
                     }
                     self.open.push((b, i));
+                    self.ifs.push(0);
                     last_token = &self.text[i..i + 1];
                     i += 1;
                 }
@@ -235,6 +270,15 @@ impl Scanner<'_> {
                         .iter()
                         .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_' || **c == b'.')
                         .count();
+                    if &bytes[i..i + len] == b"if" {
+                        if !self.nest(i, len, "`if`") {
+                            return;
+                        }
+                        self.open_ifs += 1;
+                        if let Some(n) = self.ifs.last_mut() {
+                            *n += 1;
+                        }
+                    }
                     last_token = &self.text[i..i + len];
                     i += len;
                 }
@@ -250,6 +294,9 @@ impl Scanner<'_> {
                         j += 1;
                     }
                     last_token = &self.text[i..j];
+                    if last_token.contains(',') {
+                        self.end_ifs();
+                    }
                     i = j;
                 }
             }
@@ -288,7 +335,14 @@ impl Scanner<'_> {
                     self.report(d);
                 }
                 self.open.truncate(pos);
+                for n in self.ifs.drain(pos + 1..) {
+                    self.open_ifs -= n;
+                }
             }
+            // Only the first stray closer of a declaration is kept: building the message of
+            // every one quotes its line each time, quadratic on a long line of them (found by
+            // the `check_deep` fuzz target).
+            None if self.chunks.last().is_some_and(|c| c.stray_closer.is_some()) => {}
             None => {
                 let d = Diagnostic::error(
                     Code::SyntaxUnexpected,

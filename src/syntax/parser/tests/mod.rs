@@ -84,3 +84,61 @@ pub(super) fn sexp(e: &Expr) -> String {
 pub(super) fn shape(src: &str) -> String {
     sexp(&expr(src))
 }
+
+#[test]
+#[ignore = "measures pest's calls per byte; changes the process-wide call limit"]
+fn calls_per_byte() {
+    use pest::Parser;
+    let families = [
+        format!(
+            "x when {}",
+            (0..2000)
+                .map(|i| format!("v == {i}"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+        format!(
+            "x when s in [{}]",
+            (0..2000)
+                .map(|i| format!("\"d{i}.example.com\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        format!(
+            "score s {{\n{}}}",
+            (0..300)
+                .map(|i| format!("  +1 when x > {i} and s != \"v{i}\"\n"))
+                .collect::<String>()
+        ),
+        format!(
+            "x = {}0",
+            (0..16)
+                .map(|i| format!("if x == {i} then {i} else "))
+                .collect::<String>()
+        ),
+        format!(
+            "x when {}",
+            (0..500)
+                .map(|i| format!("(x == {i} or s == \"v{i}\")"))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ),
+        format!("x = {}x{}", "(".repeat(60), ")".repeat(60)),
+        "test \"t\" {\n  given { a: [[[[1]]]], b: {c: \"x\"} }\n  expect x\n}".to_string(),
+    ];
+    for f in &families {
+        let (mut lo, mut hi) = (1usize, 400usize);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            pest::set_call_limit(std::num::NonZeroUsize::new(mid * f.len()));
+            if super::SmqlParser::parse(super::Rule::item, f).is_ok() {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        println!("{} bytes: {lo} calls per byte", f.len());
+        assert!(lo * 3 <= super::CALLS_PER_BYTE, "{lo} calls per byte");
+    }
+    pest::set_call_limit(None);
+}
