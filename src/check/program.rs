@@ -111,6 +111,9 @@ pub(crate) fn check_files(
             Node::Stage => stage_steps = Some(stages::lower_steps(&mut cx, &decls)),
         }
     }
+    if let Some((path, _)) = &mut stage_steps {
+        stages::lower_dates(&mut cx, &decls, path);
+    }
     let slas: Vec<ir::Sla> = decls
         .slas
         .iter()

@@ -42,6 +42,7 @@ impl Refs {
                     // `stage` is computed from the stages' definitions.
                     refs.link(Target::Path, Target::Stage(i));
                 }
+                refs.add(Target::Stage(i), step.at.as_ref());
             }
         }
         for (i, d) in program.defs.iter().enumerate() {
