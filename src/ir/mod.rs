@@ -7,6 +7,7 @@
 //! validated and folded. Evaluation never meets a type question or an unguarded missing value.
 
 pub mod types;
+mod walk;
 
 #[cfg(test)]
 pub(crate) mod testkit;
