@@ -32,6 +32,8 @@ mod tests;
 pub use build::glossary;
 pub use html::{render_html, CSP};
 pub use markdown::render_markdown;
+/// Markdown's escaping of plain text and of code spans, for the other reports.
+pub(crate) use markdown::{code as markdown_code, text as markdown_text};
 pub use model::{
     doc_paragraphs, Entry, Glossary, Inline, Link, Location, ScoreRow, ScoreTable, Section,
     Undocumented,

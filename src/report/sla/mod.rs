@@ -126,29 +126,36 @@ impl SlaAccumulator {
     }
 
     /// Adds every row of `outcome` that evaluated; a row whose SLA expressions fail to evaluate
-    /// (an overflow) counts for no SLA and is returned as a reject. Each SLA line reads only
-    /// the names it uses ([`RowExpr`]), not a copy of the whole lead.
+    /// (an overflow) counts for no SLA and is returned as a reject.
     pub fn add_outcome(&mut self, outcome: &crate::eval::Outcome) -> Vec<crate::data::Reject> {
         let program = outcome.program();
-        let batch = outcome.batch();
-        let readers: Vec<RowExpr> = program
-            .slas
-            .iter()
-            .flat_map(|sla| lines(&sla.kind))
-            .map(RowExpr::new)
-            .collect();
-        let scratch = RefCell::new(Scratch::new(program));
+        let lines = SlaLines::new(program);
+        let mut scratch = Scratch::new(program);
         let mut rejects = Vec::new();
         for row in outcome.ok_rows() {
-            let eval = |e: &Expr| match readers.iter().find(|r| std::ptr::eq(r.expr(), e)) {
-                Some(r) => r.eval(outcome, row, &mut scratch.borrow_mut()),
-                None => Err(EvalError::internal(e.span, "an SLA line was not prepared")),
-            };
-            if let Err(e) = self.add(program, &eval) {
-                rejects.push(batch.reject(row, e.message));
+            if let Err(e) = self.add_row(&lines, outcome, row, &mut scratch) {
+                rejects.push(outcome.batch().reject(row, e.message));
             }
         }
         rejects
+    }
+
+    /// Adds row `row` of `outcome`, each SLA line reading only the names it uses
+    /// ([`RowExpr`]), not a copy of the whole lead. On an evaluation error the row counts for
+    /// no SLA.
+    pub fn add_row(
+        &mut self,
+        lines: &SlaLines,
+        outcome: &crate::eval::Outcome,
+        row: usize,
+        scratch: &mut Scratch,
+    ) -> Result<(), EvalError> {
+        let scratch = RefCell::new(scratch);
+        let eval = |e: &Expr| match lines.readers.iter().find(|r| std::ptr::eq(r.expr(), e)) {
+            Some(r) => r.eval(outcome, row, &mut scratch.borrow_mut()),
+            None => Err(EvalError::internal(e.span, "an SLA line was not prepared")),
+        };
+        self.add(outcome.program(), &eval)
     }
 
     /// Counts one lead, whose SLA lines `eval` computes: for no SLA if one of them fails.
@@ -238,6 +245,24 @@ impl SlaAccumulator {
                 }
             })
             .collect()
+    }
+}
+
+/// The lines of a program's SLAs, ready to read over batches ([`SlaAccumulator::add_row`]).
+pub struct SlaLines<'p> {
+    readers: Vec<RowExpr<'p>>,
+}
+
+impl<'p> SlaLines<'p> {
+    pub fn new(program: &'p Program) -> SlaLines<'p> {
+        SlaLines {
+            readers: program
+                .slas
+                .iter()
+                .flat_map(|sla| lines(&sla.kind))
+                .map(RowExpr::new)
+                .collect(),
+        }
     }
 }
 
