@@ -35,7 +35,7 @@ pub use lead::{Explanation, Lead, LeadError, Scored};
 pub use outcome::{Cells, Outcome, Row, Source};
 #[doc(hidden)]
 pub use row_expr::{RowExpr, Scratch};
-pub use run::{Observers, OnError, RunOptions};
+pub use run::{MaxRejects, Observers, OnError, RunOptions};
 pub use test_runner::{run_test, run_tests, TestOutcome};
 pub use trace::WhyItem;
 #[doc(hidden)]

@@ -118,6 +118,8 @@ fn skip_writes_the_rest_and_keeps_rejects_with_their_reasons() {
             "id,engagement,size",
             "--on-error",
             "skip",
+            "--max-rejects",
+            "1",
             "--rejects",
             "rejects.ndjson",
             "-o",
@@ -179,6 +181,8 @@ fn an_integer_overflow_is_an_error_for_that_lead_only() {
             "id,big",
             "--on-error",
             "skip",
+            "--max-rejects",
+            "50%",
         ],
     );
     assert_eq!(out.status.code(), Some(0));

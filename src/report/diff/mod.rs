@@ -17,7 +17,7 @@ pub mod rules;
 mod why;
 
 use crate::data::{Batch, Reader};
-use crate::eval::{Evaluator, Observers, Outcome, RunOptions};
+use crate::eval::{Evaluator, Lead, Observers, Outcome, RunOptions};
 use crate::ir::{DefId, GradeId, Name, Program, ScoreId, Ty};
 use crate::pipeline::{self, Config, Flow, PipelineError, Processed, Summary};
 use crate::value::Value;
@@ -94,7 +94,7 @@ pub struct Flips {
 }
 
 /// One changed record, with what changed and why.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Example {
     /// The key (or record number).
     pub key: String,
@@ -105,11 +105,14 @@ pub struct Example {
     /// The outputs that changed, `(name, old, new)`: `stage`, scores, grades, definitions.
     pub changes: Vec<(String, Value, Value)>,
     /// Why, one line each: `engagement: `+20 when downloaded "pricing"` now fires (+20)`.
+    /// Filled by [`Impact::explain_examples`] for the examples that are shown.
     pub why: Vec<String>,
+    /// The record, kept to explain it once it is known to be shown.
+    lead: Option<Lead>,
 }
 
 /// The impact of a rule change on a set of records; batches' impacts merge.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Impact {
     pub records: u64,
     /// Records whose stage, a score, a grade or a boolean definition changed.
@@ -145,13 +148,7 @@ impl Impact {
 
     /// Adds the records of one batch, evaluated by both versions. Rows that failed in either
     /// are not compared (they are rejects).
-    pub fn add(
-        &mut self,
-        pairing: &Pairing,
-        old: &Outcome,
-        new: &Outcome,
-        explain: &dyn Fn(usize) -> Vec<String>,
-    ) {
+    pub fn add(&mut self, pairing: &Pairing, old: &Outcome, new: &Outcome) {
         let mut candidates: Vec<Example> = Vec::new();
         for row in 0..old.len() {
             if old.error(row).is_some() || new.error(row).is_some() {
@@ -219,6 +216,7 @@ impl Impact {
                     magnitude,
                     changes,
                     why: Vec::new(),
+                    lead: None,
                 });
                 // Keep the batch's best few; the rest will never be shown.
                 if candidates.len() >= 4 * self.examples_max {
@@ -227,14 +225,24 @@ impl Impact {
             }
         }
         rank(&mut candidates, self.examples_max);
-        // Reasons only for the records that may be shown: the trace is the costly part.
+        // The batch is gone by the time the examples are known: keep each candidate's record.
+        let batch = old.batch();
         for ex in &mut candidates {
-            if let Some(row) = (0..old.len()).find(|&r| old.batch().record_number(r) == ex.record) {
-                ex.why = explain(row);
-            }
+            let row = (0..batch.len()).find(|&r| batch.record_number(r) == ex.record);
+            ex.lead = row.and_then(|r| Lead::from_row(old.program(), batch, r).ok());
         }
         self.examples.extend(candidates);
         rank(&mut self.examples, self.examples_max);
+    }
+
+    /// Explains the examples that are shown (once every batch is merged): the traces are the
+    /// costly part, so only these few records are explained.
+    pub fn explain_examples(&mut self, old: &Evaluator, new: &Evaluator, now: i64) {
+        for ex in &mut self.examples {
+            if let Some(lead) = ex.lead.take() {
+                ex.why = why::reasons(old, new, &lead, now);
+            }
+        }
     }
 
     /// Adds another batch's impact (batches in input order).
@@ -342,8 +350,16 @@ pub fn same_schema(old: &Program, new: &Program) -> Result<(), String> {
             b.fields.len()
         ));
     }
+    if a.input != b.input {
+        return Err("the `input` block differs between the versions".to_string());
+    }
     for (f, g) in a.fields.iter().zip(&b.fields) {
-        if f.name != g.name || f.column != g.column || f.ty != g.ty {
+        if f.name != g.name
+            || f.column != g.column
+            || f.ty != g.ty
+            || f.occurrence != g.occurrence
+            || f.format != g.format
+        {
             return Err(format!(
                 "the schema's field `{}` differs between the versions (`{}` in the new one)",
                 f.name, g.name
@@ -377,6 +393,7 @@ pub fn run(
         threads: options.run.threads.map_or(0, NonZeroUsize::get),
         on_error: options.run.on_error,
         max_in_flight: 0,
+        max_rejects: options.run.max_rejects,
     };
     let summary = pipeline::run(
         reader,
@@ -389,8 +406,7 @@ pub fn run(
                 new.eval_batch(batch, now, false),
             );
             let mut impact = Impact::new(&pairing, options.examples);
-            let explain = |row: usize| why::reasons(old, new, batch, row, now);
-            impact.add(&pairing, &a, &b, &explain);
+            impact.add(&pairing, &a, &b);
             let mut rejects = a.rejects();
             rejects.extend(b.rejects());
             Ok(Processed {
@@ -403,5 +419,6 @@ pub fn run(
             Ok(Flow::Continue)
         },
     )?;
+    total.explain_examples(old, new, now);
     Ok((total, summary))
 }

@@ -88,6 +88,11 @@ impl Builder<'_> {
     fn item_row(&self, item: &ScoreItem, ast: Option<&ast::ScoreItem>, in_group: bool) -> ScoreRow {
         let points = signed(item.points);
         match (&item.rule, ast.map(|a| &a.rule)) {
+            (crate::ir::Rule::Always, _) => ScoreRow {
+                points,
+                condition: vec![Inline::Text("every lead (a base score)".into())],
+                in_group,
+            },
             (crate::ir::Rule::When(c), formatted) => {
                 let span = match formatted {
                     Some(ast::ScoreRule::When(f)) => Some(f.span),

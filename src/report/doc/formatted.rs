@@ -44,6 +44,7 @@ impl Formatted {
                     Item::Detours(_) => Key::Detours,
                     Item::Sla(s) => Key::Sla(s.name.value.clone()),
                     Item::Schema(_) => Key::Schema,
+                    Item::Input(_) => continue,
                     Item::Test(_) => continue,
                 };
                 // The first declaration of a name is the one the checker kept.

@@ -57,10 +57,12 @@ impl Refs {
                     ScoreEntry::Group { items, .. } => items.as_slice(),
                 };
                 for item in items {
-                    exprs.push(match &item.rule {
-                        Rule::When(c) => c,
-                        Rule::Per { x, .. } => x,
-                    });
+                    match &item.rule {
+                        Rule::When(c) => exprs.push(c),
+                        Rule::Per { x, .. } => exprs.push(x),
+                        // A base score reads nothing.
+                        Rule::Always => {}
+                    }
                 }
             }
             exprs.extend(s.decay.as_ref().map(|d| &d.since));
