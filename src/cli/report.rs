@@ -13,7 +13,8 @@ use super::output_file::{AtomicFile, Sink};
 use super::rules::load_evaluator;
 use crate::ir::Period;
 use crate::pipeline::{Flow, Processed};
-use crate::report::funnel::{ReportOptions, Spec, Tally};
+use crate::report::funnel::{render_html, ReportOptions, Spec, Tally};
+use crate::time::format_timestamp;
 
 /// Format of the report on stdout or `-o`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -128,7 +129,9 @@ pub(crate) fn run(args: &ReportArgs) -> Result<u8, Failure> {
     Sink::write_text(run.output.as_deref(), &text)?;
     if let Some(mut file) = page {
         let what = format!("`{}`", file.path().display());
-        file.write_all(b"").map_err(|e| Failure::write(&what, e))?;
+        let page = render_html(&report, &format_timestamp(options.now));
+        file.write_all(page.as_bytes())
+            .map_err(|e| Failure::write(&what, e))?;
         file.commit().map_err(Failure::usage)?;
     }
     Ok(exit::OK)

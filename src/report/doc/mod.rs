@@ -31,6 +31,7 @@ mod tests;
 
 pub use build::glossary;
 pub use html::{render_html, CSP};
+pub(crate) use html::break_lines;
 pub use markdown::render_markdown;
 /// Markdown's escaping of plain text and of code spans, for the other reports.
 pub(crate) use markdown::{code as markdown_code, text as markdown_text};

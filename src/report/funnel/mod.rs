@@ -28,6 +28,7 @@
 pub mod dist;
 mod finish;
 mod flow;
+mod html;
 mod json;
 mod markdown;
 pub mod model;
@@ -36,6 +37,7 @@ mod tally;
 mod text;
 
 pub use flow::PERIODS;
+pub use html::render_html;
 pub use model::*;
 pub use spec::{OptionError, ReportOptions, Spec, Target};
 pub use tally::{Tally, GROUP_CAP};
