@@ -30,8 +30,8 @@ mod refs;
 mod tests;
 
 pub use build::glossary;
-pub use html::{render_html, CSP};
 pub(crate) use html::break_lines;
+pub use html::{render_html, CSP};
 pub use markdown::render_markdown;
 /// Markdown's escaping of plain text and of code spans, for the other reports.
 pub(crate) use markdown::{code as markdown_code, text as markdown_text};

@@ -487,7 +487,10 @@ fn flow(f: &Flow) -> Markup {
             .iter()
             .enumerate()
             .map(|(j, s)| {
-                let values = f.rows.iter().map(|r| r.entered.get(j).copied().unwrap_or(0));
+                let values = f
+                    .rows
+                    .iter()
+                    .map(|r| r.entered.get(j).copied().unwrap_or(0));
                 (s.clone(), values.collect())
             })
             .collect(),

@@ -75,7 +75,7 @@ impl Bars<'_> {
             .max()
             .unwrap_or(0) as f64
             * CHAR
-            + 8.0;
+            + 14.0;
         let text_w = self
             .bars
             .iter()
@@ -103,6 +103,7 @@ impl Bars<'_> {
             }
         };
         let height = top + self.bars.len() as f64 * ROW + 4.0;
+        let markers = self.bars.iter().any(|b| b.marker.is_some());
         let title_id = format!("{}-title", self.id);
         let desc_id = format!("{}-desc", self.id);
         html! {
@@ -127,7 +128,9 @@ impl Bars<'_> {
                 }
                 @for (i, b) in self.bars.iter().enumerate() {
                     @let y = top + i as f64 * ROW;
-                    text.value x=(n(x0 + scale(b.value) + 4.0)) y=(n(y + 16.5)) { (b.text) }
+                    // Beside the bar, or in a column of their own where markers would cross them.
+                    @let x = if markers { x0 + span + 6.0 } else { x0 + scale(b.value) + 4.0 };
+                    text.value x=(n(x)) y=(n(y + 16.5)) { (b.text) }
                 }
             }
         }
@@ -147,8 +150,8 @@ pub struct Lines<'a> {
 
 impl Lines<'_> {
     pub fn render(&self) -> Markup {
-        let (left, right, top, bottom) = (44.0, 12.0, 10.0, 44.0);
-        let height = 240.0;
+        let (left, right, top, bottom) = (44.0, 28.0, 10.0, 52.0);
+        let height = 250.0;
         let plot_w = WIDTH - left - right;
         let plot_h = height - top - bottom;
         let max = self
@@ -167,7 +170,7 @@ impl Lines<'_> {
         let x = |i: usize| left + step * i as f64;
         let y = |v: u64| top + plot_h - v as f64 / y_max * plot_h;
         // Every label when they fit, else every second or third.
-        let every = (self.xs.len() / 6).max(1);
+        let every = self.xs.len().div_ceil(6).max(1);
         let title_id = format!("{}-title", self.id);
         let desc_id = format!("{}-desc", self.id);
         html! {
@@ -180,8 +183,8 @@ impl Lines<'_> {
                     text.label x=(n(left - 6.0)) y=(n(y(*t) + 4.0)) text-anchor="end" { (t) }
                 }
                 @for (i, label) in self.xs.iter().enumerate() {
-                    @if i % every == 0 || i + 1 == self.xs.len() {
-                        text.label x=(n(x(i))) y=(n(top + plot_h + 16.0)) text-anchor="middle" { (label) }
+                    @if i % every == 0 {
+                        text.label x=(n(x(i))) y=(n(top + plot_h + 18.0)) text-anchor="middle" { (label) }
                     }
                 }
                 @for (k, (name, values)) in self.series.iter().enumerate() {
@@ -201,7 +204,7 @@ impl Lines<'_> {
                 @for (k, (name, _)) in self.series.iter().enumerate() {
                     @let (class, dash) = SERIES[k % SERIES.len()];
                     @let lx = left + (k % 4) as f64 * (plot_w / 4.0);
-                    @let ly = height - 16.0 + (k / 4) as f64 * 14.0 - if self.series.len() > 4 { 8.0 } else { 0.0 };
+                    @let ly = height - 12.0 + (k / 4) as f64 * 14.0 - if self.series.len() > 4 { 10.0 } else { 0.0 };
                     g class={ "series " (class) } {
                         line x1=(n(lx)) x2=(n(lx + 22.0)) y1=(n(ly - 4.0)) y2=(n(ly - 4.0)) stroke-dasharray=(dash) {}
                         text.label x=(n(lx + 26.0)) y=(n(ly)) { (cut(name)) }
@@ -282,7 +285,10 @@ mod tests {
             title: "flow",
             description: "d",
             xs: vec!["2026-01".into(), "2026-02".into(), "2026-03".into()],
-            series: vec![("Lead".into(), vec![1, 4, 2]), ("MQL".into(), vec![0, 1, 1])],
+            series: vec![
+                ("Lead".into(), vec![1, 4, 2]),
+                ("MQL".into(), vec![0, 1, 1]),
+            ],
         }
         .render()
         .into_string();
