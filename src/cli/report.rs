@@ -116,7 +116,9 @@ pub(crate) fn run(args: &ReportArgs) -> Result<u8, Failure> {
         },
     )?;
     let report = spec.finish(total);
-    if !run.quiet {
+    // The human report ends with its notes: on a terminal they are not said twice.
+    let human_on_stdout = args.format == ReportFormat::Human && run.output.is_none();
+    if !run.quiet && !human_on_stdout {
         for note in &report.notes {
             eprintln!("note: {note}");
         }

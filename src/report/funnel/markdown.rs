@@ -2,7 +2,7 @@
 //! section, user text escaped.
 
 use super::model::*;
-use super::text::{days, end_to_end, lift, percent, period_name, range, stat};
+use super::text::{days, end_to_end, lift, percent, period_name, range, records, stat};
 use crate::report::doc::{markdown_code as code, markdown_text as text};
 use std::fmt::Write;
 
@@ -33,7 +33,7 @@ impl Report {
     /// Markdown: a heading and a table per section.
     pub fn to_markdown(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "## Lead report\n\n{} records\n", self.records);
+        let _ = writeln!(out, "## Lead report\n\n{}\n", records(self.records));
         if !self.funnel.is_empty() {
             let _ = writeln!(out, "### Funnel\n");
             let mut rows: Vec<Vec<String>> = self

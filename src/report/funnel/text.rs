@@ -124,7 +124,7 @@ impl Report {
     /// Aligned text for a terminal.
     pub fn to_human(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "{} records", self.records);
+        let _ = writeln!(out, "{}", records(self.records));
         if !self.funnel.is_empty() {
             let _ = writeln!(out, "\nfunnel");
             let top = self.funnel.first().map_or(0, |s| s.reached) as f64;
@@ -267,6 +267,15 @@ impl Report {
             let _ = writeln!(out, "\nnote: {n}");
         }
         out
+    }
+}
+
+/// `1 record`, `1000 records`.
+pub(super) fn records(n: u64) -> String {
+    if n == 1 {
+        "1 record".into()
+    } else {
+        format!("{n} records")
     }
 }
 

@@ -10,7 +10,7 @@ mod svg;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::model::*;
-use super::text::{days, end_to_end, lift, percent, period_name, range, stat};
+use super::text::{days, end_to_end, lift, percent, period_name, range, records, stat};
 use crate::report::doc::{break_lines, CSP};
 use crate::report::sla::SlaResult;
 use svg::{Bar, Bars, Lines};
@@ -89,7 +89,7 @@ pub fn render_html(report: &Report, as_of: &str) -> String {
             body {
                 header {
                     h1 { "Lead report" }
-                    p.meta { (report.records) " records, as of " (as_of) ". Written by "
+                    p.meta { (records(report.records)) ", as of " (as_of) ". Written by "
                         code { "smql report" } " from the rules and the data." }
                 }
                 main {
