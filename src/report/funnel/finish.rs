@@ -122,7 +122,7 @@ impl Spec<'_> {
         let rows = if dated.is_empty() {
             Vec::new()
         } else {
-            self.window
+            self.edges
                 .iter()
                 .zip(tally.flow)
                 .map(|(&start, entered)| FlowRow {

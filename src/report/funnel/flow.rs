@@ -24,14 +24,25 @@ pub(super) fn window(per: Period, now: i64) -> Vec<i64> {
     starts
 }
 
-/// Which period of `window` the instant `t` falls in.
-pub(super) fn slot(window: &[i64], per: Period, t: i64) -> Option<usize> {
-    let (&first, &last) = (window.first()?, window.last()?);
+/// The first days of the last [`PERIODS`] periods up to the one holding `now`, oldest first,
+/// then the first day after them: the edges of the lead flow's periods.
+pub(super) fn edges(per: Period, now: i64) -> Vec<i64> {
+    let mut edges = window(per, now);
+    if let Some(&last) = edges.last() {
+        edges.push(next_period_start(per, last));
+    }
+    edges
+}
+
+/// Which period between `edges` the instant `t` falls in: a search of the edges, no calendar
+/// arithmetic per record.
+pub(super) fn slot(edges: &[i64], t: i64) -> Option<usize> {
     let day = t.div_euclid(MS_PER_DAY);
-    if day < first || day >= next_period_start(per, last) {
+    let (&first, &end) = (edges.first()?, edges.last()?);
+    if day < first || day >= end {
         return None;
     }
-    window.binary_search(&period_start(per, t)).ok()
+    Some(edges.partition_point(|&e| e <= day) - 1)
 }
 
 /// `2026-11`, `2026-W05`, `2026-Q4`, `2026-11-25`.
@@ -55,12 +66,13 @@ mod tests {
         assert_eq!(labels.len(), 12);
         assert_eq!(labels[0], "2025-12");
         assert_eq!(labels[11], "2026-11");
-        assert_eq!(
-            slot(&w, Period::Month, ms("2026-10-31T23:59:59Z")),
-            Some(10)
-        );
-        assert_eq!(slot(&w, Period::Month, ms("2025-11-30T23:59:59Z")), None);
-        assert_eq!(slot(&w, Period::Month, ms("2026-12-01T00:00:00Z")), None);
+        let e = edges(Period::Month, ms("2026-11-01T10:00:00Z"));
+        assert_eq!(e.len(), 13);
+        assert_eq!(slot(&e, ms("2026-10-31T23:59:59Z")), Some(10));
+        assert_eq!(slot(&e, ms("2026-11-30T23:59:59Z")), Some(11));
+        assert_eq!(slot(&e, ms("2025-12-01T00:00:00Z")), Some(0));
+        assert_eq!(slot(&e, ms("2025-11-30T23:59:59Z")), None);
+        assert_eq!(slot(&e, ms("2026-12-01T00:00:00Z")), None);
         let q = window(Period::Quarter, ms("2026-01-15"));
         assert_eq!(label(Period::Quarter, q[0]), "2023-Q2");
         let weeks = window(Period::Week, ms("2027-01-03"));

@@ -1,7 +1,7 @@
 //! What a report is asked for (`--by`, `--outcome`, `--period`), resolved once against the
 //! program: names to ids, stage dates to readers, the lead-flow window to period starts.
 
-use super::flow::window;
+use super::flow::edges;
 use crate::diag::did_you_mean;
 use crate::eval::RowExpr;
 use crate::ir::{DefId, Name, Period, Program, Ty};
@@ -59,8 +59,9 @@ pub struct Spec<'p> {
     /// The dated stages of the path, in path order: position and date.
     pub(super) dates: Vec<(usize, RowExpr<'p>)>,
     pub(super) period: Period,
-    /// First days of the lead-flow periods, oldest first (the last holds `now`).
-    pub(super) window: Vec<i64>,
+    /// First days of the lead-flow periods, oldest first (the last holds `now`), then the day
+    /// after the last.
+    pub(super) edges: Vec<i64>,
 }
 
 impl<'p> Spec<'p> {
@@ -97,7 +98,7 @@ impl<'p> Spec<'p> {
             outcome,
             dates,
             period: options.period,
-            window: window(options.period, options.now),
+            edges: edges(options.period, options.now),
         })
     }
 

@@ -124,7 +124,7 @@ impl Tally {
                 .collect(),
             hits: 0,
             velocity: vec![Distribution::default(); spec.dates.len().saturating_sub(1)],
-            flow: vec![vec![0; spec.dates.len()]; spec.window.len()],
+            flow: vec![vec![0; spec.dates.len()]; spec.edges.len().saturating_sub(1)],
             slas: SlaAccumulator::new(p, spec.now),
         }
     }
@@ -217,7 +217,7 @@ impl Tally {
             for (j, date) in dates.iter().enumerate() {
                 // A date after `now` has not happened yet (or is a mistake): no one entered.
                 let entered = date.filter(|&t| t <= spec.now);
-                if let Some(k) = entered.and_then(|t| slot(&spec.window, spec.period, t)) {
+                if let Some(k) = entered.and_then(|t| slot(&spec.edges, t)) {
                     self.flow[k][j] += 1;
                 }
             }
