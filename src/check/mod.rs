@@ -38,6 +38,7 @@
 //! | `smql::stage::not_segment` | a stage or detour that is not a boolean definition |
 //! | `smql::stage::duplicate` | a second `stages`/`detours`, or a name listed twice |
 //! | `smql::stage::no_path` | `detours` without `stages` |
+//! | `smql::stage::date_type` | a stage date (`MQL at …`) that is not a `timestamp` or `timestamp?` |
 //! | `smql::score::duplicate_line` | a second `at least`, `at most` or `decay` in one score |
 //! | `smql::grade::missing_else` | a grade without `else` (when the parser did not report it) |
 //! | `smql::sla::missing_line` | an SLA lacks a line its kind needs, or its kind cannot be told |

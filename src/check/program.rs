@@ -111,6 +111,9 @@ pub(crate) fn check_files(
             Node::Stage => stage_steps = Some(stages::lower_steps(&mut cx, &decls)),
         }
     }
+    if let Some((path, _)) = &mut stage_steps {
+        stages::lower_dates(&mut cx, &decls, path);
+    }
     let slas: Vec<ir::Sla> = decls
         .slas
         .iter()
@@ -189,8 +192,10 @@ fn namespace(decls: &Decls, diags: &mut Vec<Diagnostic>) -> Namespace {
     let mut ns = Namespace::build(names, diags);
     let first = decls.stages.and_then(|s| s.path.first());
     ns.on_path = first
-        .filter(|f| ns.get(&f.name).is_none() && !crate::syntax::words::is_reserved(&f.name))
-        .map(|f| f.name.clone());
+        .filter(|f| {
+            ns.get(&f.name.name).is_none() && !crate::syntax::words::is_reserved(&f.name.name)
+        })
+        .map(|f| f.name.name.clone());
     ns
 }
 

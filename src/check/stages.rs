@@ -12,7 +12,10 @@ use std::sync::Arc;
 
 /// Path names, then detour names, as written.
 pub(crate) fn step_names<'a>(decls: &Decls<'a>) -> impl Iterator<Item = &'a ast::Ident> {
-    let path = decls.stages.into_iter().flat_map(|s| &s.path);
+    let path = decls
+        .stages
+        .into_iter()
+        .flat_map(|s| s.path.iter().map(|step| &step.name));
     let detours = decls.detours.into_iter().flat_map(|d| &d.names);
     path.chain(detours)
 }
@@ -63,7 +66,7 @@ pub(crate) fn stage_type(decls: &Decls, ns: &Namespace, diags: &mut Vec<Diagnost
     }
     let path_len = values
         .iter()
-        .take_while(|v| stages.path.iter().any(|p| &p.name == *v))
+        .take_while(|v| stages.path.iter().any(|p| &p.name.name == *v))
         .count();
     let ty = Ty::Enum(Arc::new(EnumType {
         values,
@@ -72,7 +75,7 @@ pub(crate) fn stage_type(decls: &Decls, ns: &Namespace, diags: &mut Vec<Diagnost
     let first_defined = stages
         .path
         .first()
-        .is_some_and(|f| ns.get(&f.name).is_some());
+        .is_some_and(|f| ns.get(&f.name.name).is_some());
     Some(if first_defined { ty.optional() } else { ty })
 }
 
@@ -162,6 +165,7 @@ pub(crate) fn lower_steps(cx: &mut Cx, decls: &Decls) -> (Vec<StageStep>, Vec<St
         let step = StageStep {
             name: name.name.clone(),
             def,
+            at: None,
             span: name.span,
         };
         if i < path_len {
@@ -171,4 +175,99 @@ pub(crate) fn lower_steps(cx: &mut Cx, decls: &Decls) -> (Vec<StageStep>, Vec<St
         }
     }
     (path, detours)
+}
+
+/// The dates of the path's stages (`MQL at mql_at`), each a `timestamp` or `timestamp?`
+/// expression, into the steps [`lower_steps`] made. Checked once every definition has its type:
+/// a date is not part of computing `stage`, so it may use any name, `stage` included.
+pub(crate) fn lower_dates(cx: &mut Cx, decls: &Decls, path: &mut [StageStep]) {
+    let Some(stages) = decls.stages else { return };
+    for ast_step in &stages.path {
+        let Some(at) = &ast_step.at else { continue };
+        cx.present.clear();
+        let date = cx.expr(at);
+        let date = if date.ty.is_error() || *date.ty.base() == Ty::Timestamp {
+            date
+        } else {
+            let text = cx.text(at.span);
+            let help = match date.ty.base() {
+                Ty::Duration => format!(
+                    "a duration is a span of time, a date an instant: count it from one, as in `created_at + {text}`"
+                ),
+                _ => "give the field or definition that holds when a lead entered the stage, as in `MQL at mql_at`".to_string(),
+            };
+            cx.error(
+                Diagnostic::error(
+                    Code::StageDateType,
+                    at.span,
+                    format!(
+                        "the date of stage `{}` must be a `timestamp` or a `timestamp?`, but `{text}` is {}",
+                        ast_step.name.name,
+                        super::cx::a_ty(&date.ty)
+                    ),
+                )
+                .label(format!("this has type `{}`", date.ty))
+                .with_help(help),
+            );
+            continue;
+        };
+        // A name listed twice kept only its first step (the duplicate is reported).
+        if let Some(step) = path.iter_mut().find(|s| s.name == ast_step.name.name) {
+            if step.at.is_none() && step.span == ast_step.name.span {
+                step.at = Some(date);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::ExprKind;
+    use crate::RuleSet;
+
+    const RULES: &str = r#"
+schema {
+  id: string key
+  visits: int
+  created_at: timestamp
+  mql_at: timestamp?
+}
+stages Lead at created_at -> MQL -> SQL at entered_sql
+detours Gone
+MQL when visits >= 3
+SQL when MQL and visits >= 10
+Gone when visits < 0
+## A date may read `stage`: it is not part of computing it.
+entered_sql = if stage == "SQL" then created_at + 1d else created_at
+"#;
+
+    #[test]
+    fn dates_land_on_their_steps_and_may_use_stage() {
+        let rules = match RuleSet::compile_str("r.smql", RULES) {
+            Ok(r) => r,
+            Err(e) => panic!("{:?}", e.diagnostics),
+        };
+        let stages = rules.program.stages.as_ref().expect("stages");
+        let kinds: Vec<Option<&ExprKind>> = stages
+            .path
+            .iter()
+            .map(|s| s.at.as_ref().map(|e| &e.kind))
+            .collect();
+        assert!(matches!(kinds[0], Some(ExprKind::Field(_))));
+        assert!(kinds[1].is_none());
+        assert!(matches!(kinds[2], Some(ExprKind::Def(_))));
+        assert!(stages.detours.iter().all(|d| d.at.is_none()));
+    }
+
+    #[test]
+    fn an_optional_timestamp_is_a_date_and_an_int_is_not() {
+        let ok = RULES.replace("-> MQL ->", "-> MQL at mql_at ->");
+        assert!(RuleSet::compile_str("r.smql", &ok).is_ok());
+        let bad = RULES.replace("-> MQL ->", "-> MQL at visits ->");
+        let Err(e) = RuleSet::compile_str("r.smql", &bad) else {
+            panic!("an int date checked");
+        };
+        let codes: Vec<&str> = e.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["smql::stage::date_type"]);
+    }
 }

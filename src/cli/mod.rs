@@ -130,12 +130,6 @@ pub fn run(cli: Cli) -> ExitCode {
     error::exit_code(result)
 }
 
-/// For commands whose engine is still being written: their arguments parse and validate, then
-/// they say so plainly.
-pub(crate) fn not_implemented(command: &str) -> error::Failure {
-    error::Failure::usage(format!("`smql {command}` is not implemented yet"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

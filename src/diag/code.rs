@@ -51,6 +51,8 @@ lints! {
     DuplicateItem = "duplicate_item",
     /// A stage reachable without the stage before it.
     StageSkip = "stage_skip",
+    /// A stage whose date always precedes an earlier stage's.
+    StageDateOrder = "stage_date_order",
     /// A test without `as of` that reads the current time.
     TestNeedsAsOf = "test_needs_as_of",
 }
@@ -179,6 +181,8 @@ codes! {
     StageDuplicate = "smql::stage::duplicate",
     /// `detours` without `stages`.
     StageNoPath = "smql::stage::no_path",
+    /// A stage date (`MQL at …`) that is not a `timestamp` or `timestamp?`.
+    StageDateType = "smql::stage::date_type",
     /// A second `at least`, `at most` or `decay` in one score.
     ScoreDuplicateLine = "smql::score::duplicate_line",
     /// A grade without `else` (when the parser did not report it).

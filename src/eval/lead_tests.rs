@@ -128,22 +128,26 @@ fn acme_like() -> Program {
             StageStep {
                 name: "Lead".into(),
                 def: None,
+                at: None,
                 span: sp(),
             },
             StageStep {
                 name: "MQL".into(),
                 def: Some(DefId(0)),
+                at: None,
                 span: sp(),
             },
             StageStep {
                 name: "SQL".into(),
                 def: Some(DefId(2)),
+                at: None,
                 span: sp(),
             },
         ],
         detours: vec![StageStep {
             name: "Disqualified".into(),
             def: Some(DefId(1)),
+            at: None,
             span: sp(),
         }],
         ty: stage_ty,

@@ -16,6 +16,7 @@ mod lead;
 #[doc(hidden)]
 pub mod math;
 mod outcome;
+mod row_expr;
 mod run;
 mod score;
 #[doc(hidden)]
@@ -32,6 +33,8 @@ pub use expr::eval_expr;
 pub use interp::eval_lead;
 pub use lead::{Explanation, Lead, LeadError, Scored};
 pub use outcome::{Cells, Outcome, Row, Source};
+#[doc(hidden)]
+pub use row_expr::{RowExpr, Scratch};
 pub use run::{MaxRejects, Observers, OnError, RunOptions};
 pub use test_runner::{run_test, run_tests, TestOutcome};
 pub use trace::WhyItem;

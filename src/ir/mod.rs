@@ -9,6 +9,7 @@
 pub mod depth;
 pub mod input;
 pub mod types;
+mod walk;
 
 #[cfg(test)]
 pub(crate) mod testkit;
@@ -343,6 +344,9 @@ pub struct StageStep {
     pub name: String,
     /// The boolean definition; `None` only for an undefined first stage (every lead reaches it).
     pub def: Option<DefId>,
+    /// When a lead entered the stage (`MQL at mql_at`): a `timestamp` or `timestamp?`
+    /// expression, for reports (velocity, lead flow); `None` without `at`, and for detours.
+    pub at: Option<Expr>,
     pub span: Span,
 }
 

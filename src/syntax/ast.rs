@@ -289,7 +289,16 @@ pub struct GradeArm {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stages {
     pub attrs: Attrs,
-    pub path: Vec<Ident>,
+    pub path: Vec<StageStep>,
+    pub span: Span,
+}
+
+/// One stage of the path, and the date a lead entered it: `MQL at mql_at`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StageStep {
+    pub name: Ident,
+    /// The expression after `at` (a `timestamp` or `timestamp?`, the checker says).
+    pub at: Option<Expr>,
     pub span: Span,
 }
 

@@ -321,6 +321,15 @@ impl Erase for Stages {
     }
 }
 
+impl Erase for StageStep {
+    fn erase(&mut self) {
+        let StageStep { name, at, span } = self;
+        name.erase();
+        at.erase();
+        span.erase();
+    }
+}
+
 impl Erase for Detours {
     fn erase(&mut self) {
         let Detours { attrs, names, span } = self;

@@ -151,6 +151,14 @@ fn stage_not_segment() {
 }
 
 #[test]
+fn stage_date_type() {
+    expect_codes(
+        "stage_date_type.smql",
+        &["smql::stage::date_type", "smql::stage::date_type"],
+    );
+}
+
+#[test]
 fn stage_duplicate() {
     expect_codes("stage_duplicate.smql", &["smql::stage::duplicate"]);
 }

@@ -100,6 +100,14 @@ lint_fixture!(
 );
 lint_fixture!(stage_skip, "stage_skip", ["smql::lint::stage_skip"]);
 lint_fixture!(
+    stage_date_order,
+    "stage_date_order",
+    [
+        "smql::lint::stage_date_order",
+        "smql::lint::stage_date_order",
+    ]
+);
+lint_fixture!(
     duplicate_item,
     "duplicate_item",
     [

@@ -8,6 +8,7 @@
 //! | `unreachable_arm` | a grade arm is never chosen: it and the negations of all earlier arms have no possible conjunction |
 //! | `duplicate_item` | two items of one score (or one group) have the same rule: equal modulo spans, or each condition implies the other |
 //! | `stage_skip` | a stage's definition holds for some lead whose previous stage's does not: a witness lead is built from fields only |
+//! | `stage_date_order` | a stage's date precedes an earlier stage's for every lead with both: each reduces, through definitions, to one field (or the epoch) plus constant durations, and the offsets say so |
 //! | `test_needs_as_of` | a test without `as of` expects something that reads the current time (`now`, `within`, `decayed_count`, a score's `decay`), directly or through definitions, scores, grades or `stage` |
 //!
 //! The reasoning ([`logic`]) turns conditions into DNFs over constraints on terms: intervals for
@@ -25,6 +26,7 @@ mod conditions;
 mod logic;
 mod now;
 mod sets;
+mod stage_dates;
 mod stages;
 mod terms;
 
@@ -47,6 +49,7 @@ pub fn lint(program: &Program, sources: &SourceMap) -> Vec<Diagnostic> {
     conditions::grades(&mut cx);
     conditions::slas(&mut cx);
     stages::stage_skip(&mut cx);
+    stage_dates::stage_date_order(&mut cx);
     now::test_needs_as_of(&mut cx);
     allow::unknown_lints(&mut cx);
     let mut out = cx.out;

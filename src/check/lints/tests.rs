@@ -401,6 +401,7 @@ fn stage_program(b: &mut B, defs: Vec<(&str, Expr, &[&str])>, path: &[&str]) -> 
                 .iter()
                 .position(|d| d.name == *name)
                 .map(|i| DefId(i as u32)),
+            at: None,
             span: Span::new(FileId(0), s0, b.text.len()),
         });
     }

@@ -276,6 +276,13 @@ impl<'r> Builder<'r> {
                     .into(),
             )]);
         }
+        if let Some(at) = &step.at {
+            e.summary.push(vec![
+                Inline::Text("Entered at ".into()),
+                self.phrase(at, None),
+                Inline::Text(" (for velocity and lead flow in reports).".into()),
+            ]);
+        }
         match step.def {
             Some(id) => {
                 let d = self.program.def(id);
@@ -290,7 +297,9 @@ impl<'r> Builder<'r> {
                     "No definition: every lead reaches it.".into(),
                 )]);
                 e.needs_doc = false;
-                e.uses = None;
+                if step.at.is_none() {
+                    e.uses = None;
+                }
                 e.used_by = None;
             }
         }

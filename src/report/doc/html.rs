@@ -101,15 +101,55 @@ pub fn render_html(g: &Glossary) -> String {
 /// Block elements that start a line of the page's source, so that it reads (and diffs) line by
 /// line; whitespace between blocks changes nothing on screen.
 const BLOCKS: &[&str] = &[
-    "head", "meta", "title", "style", "body", "header", "nav", "ul", "li", "main", "section",
-    "article", "h1", "h2", "h3", "p", "pre", "div", "table", "thead", "tbody", "tr", "dl", "dt",
-    "dd", "details", "/section", "/main", "/body", "/html", "/ul", "/nav", "/header", "/table",
-    "/tbody", "/div", "/dl", "/details", "/article",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "header",
+    "nav",
+    "ul",
+    "li",
+    "main",
+    "section",
+    "article",
+    "h1",
+    "h2",
+    "h3",
+    "p",
+    "pre",
+    "div",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "dl",
+    "dt",
+    "dd",
+    "details",
+    "figure",
+    "figcaption",
+    "svg",
+    "caption",
+    "/figure",
+    "/section",
+    "/main",
+    "/body",
+    "/html",
+    "/ul",
+    "/nav",
+    "/header",
+    "/table",
+    "/tbody",
+    "/div",
+    "/dl",
+    "/details",
+    "/article",
 ];
 
 /// A line break before each block tag outside `<pre>`. Every `<` of the page is a tag's: the
 /// template escapes all text.
-fn break_lines(html: &str) -> String {
+pub(crate) fn break_lines(html: &str) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 16);
     let mut in_pre = false;
     let mut rest = html;

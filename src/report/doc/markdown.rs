@@ -145,7 +145,7 @@ fn cell_code(c: &str, in_table: bool) -> String {
 }
 
 /// Plain text with Markdown's special characters escaped, on one line.
-pub(super) fn text(t: &str) -> String {
+pub(crate) fn text(t: &str) -> String {
     let mut out = String::with_capacity(t.len());
     for c in t.chars() {
         match c {
@@ -162,7 +162,7 @@ pub(super) fn text(t: &str) -> String {
 
 /// A code span: delimited by one backtick more than the longest run inside, padded when the
 /// text starts or ends with a backtick.
-pub(super) fn code(c: &str) -> String {
+pub(crate) fn code(c: &str) -> String {
     let c: String = c
         .chars()
         .map(|ch| if ch.is_control() { ' ' } else { ch })

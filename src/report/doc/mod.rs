@@ -30,8 +30,11 @@ mod refs;
 mod tests;
 
 pub use build::glossary;
+pub(crate) use html::break_lines;
 pub use html::{render_html, CSP};
 pub use markdown::render_markdown;
+/// Markdown's escaping of plain text and of code spans, for the other reports.
+pub(crate) use markdown::{code as markdown_code, text as markdown_text};
 pub use model::{
     doc_paragraphs, Entry, Glossary, Inline, Link, Location, ScoreRow, ScoreTable, Section,
     Undocumented,

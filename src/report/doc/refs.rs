@@ -42,6 +42,7 @@ impl Refs {
                     // `stage` is computed from the stages' definitions.
                     refs.link(Target::Path, Target::Stage(i));
                 }
+                refs.add(Target::Stage(i), step.at.as_ref());
             }
         }
         for (i, d) in program.defs.iter().enumerate() {
@@ -130,7 +131,7 @@ impl Refs {
             if let Some(t) = self.bare(e) {
                 found.insert(t);
             }
-            children(e, &mut stack);
+            e.push_children(&mut stack);
         }
         for t in found {
             self.link(user, t);
@@ -140,51 +141,5 @@ impl Refs {
     fn link(&mut self, user: Target, used: Target) {
         self.uses.entry(user).or_default().insert(used);
         self.used_by.entry(used).or_default().insert(user);
-    }
-}
-
-/// Pushes the sub-expressions of `e`. Inside `where`, the element (`it`, its fields) is not a
-/// name of the lead, so only the lead's names are references.
-fn children<'e>(e: &'e Expr, stack: &mut Vec<&'e Expr>) {
-    match &e.kind {
-        ExprKind::Const(_)
-        | ExprKind::Field(_)
-        | ExprKind::Def(_)
-        | ExprKind::Score(_)
-        | ExprKind::Grade(_)
-        | ExprKind::Stage
-        | ExprKind::Elem { .. }
-        | ExprKind::ElemField { .. }
-        | ExprKind::Now => {}
-        ExprKind::ToNumber(x)
-        | ExprKind::Neg(x)
-        | ExprKind::Not(x)
-        | ExprKind::IsPresent(x)
-        | ExprKind::IsMissing(x)
-        | ExprKind::Matches(x, _) => stack.push(x),
-        ExprKind::And(a, b)
-        | ExprKind::Or(a, b)
-        | ExprKind::Arith(_, a, b)
-        | ExprKind::Cmp(_, a, b)
-        | ExprKind::StartsWith(a, b)
-        | ExprKind::EndsWith(a, b)
-        | ExprKind::Coalesce(a, b)
-        | ExprKind::Within(a, b)
-        | ExprKind::In { x: a, list: b, .. }
-        | ExprKind::ListContains {
-            list: a, arg: b, ..
-        }
-        | ExprKind::TextContains {
-            subject: a, arg: b, ..
-        } => {
-            stack.push(a);
-            stack.push(b);
-        }
-        ExprKind::If(c, a, b) => stack.extend([&**c, &**a, &**b]),
-        ExprKind::ListLit(items) | ExprKind::Call(_, items) => stack.extend(items),
-        ExprKind::Agg { list, cond, .. } => {
-            stack.push(list);
-            stack.extend(cond.as_deref());
-        }
     }
 }

@@ -28,10 +28,11 @@ mod render;
 pub use period::{label as period_label, next_start as next_period_start, period_start};
 pub use render::{render_json, render_table, to_json};
 
-use crate::eval::{eval_expr, EvalError, LeadValues};
+use crate::eval::{eval_expr, EvalError, LeadValues, RowExpr, Scratch};
 use crate::ir::{Expr, Period, Program, SlaKind};
 use crate::time::MS_PER_DAY;
 use crate::value::Value;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 /// Periods past which empty periods of a volume SLA are no longer listed.
@@ -118,10 +119,54 @@ impl SlaAccumulator {
         lead: &[Value],
         values: &LeadValues,
     ) -> Result<(), EvalError> {
-        let eval = |e: &Expr| eval_expr(program, e, lead, values, self.now);
+        let now = self.now;
+        self.add(program, &|e: &Expr| {
+            eval_expr(program, e, lead, values, now)
+        })
+    }
+
+    /// Adds every row of `outcome` that evaluated; a row whose SLA expressions fail to evaluate
+    /// (an overflow) counts for no SLA and is returned as a reject.
+    pub fn add_outcome(&mut self, outcome: &crate::eval::Outcome) -> Vec<crate::data::Reject> {
+        let program = outcome.program();
+        let lines = SlaLines::new(program);
+        let mut scratch = Scratch::new(program);
+        let mut rejects = Vec::new();
+        for row in outcome.ok_rows() {
+            if let Err(e) = self.add_row(&lines, outcome, row, &mut scratch) {
+                rejects.push(outcome.batch().reject(row, e.message));
+            }
+        }
+        rejects
+    }
+
+    /// Adds row `row` of `outcome`, each SLA line reading only the names it uses
+    /// ([`RowExpr`]), not a copy of the whole lead. On an evaluation error the row counts for
+    /// no SLA.
+    pub fn add_row(
+        &mut self,
+        lines: &SlaLines,
+        outcome: &crate::eval::Outcome,
+        row: usize,
+        scratch: &mut Scratch,
+    ) -> Result<(), EvalError> {
+        let scratch = RefCell::new(scratch);
+        let eval = |e: &Expr| match lines.readers.iter().find(|r| std::ptr::eq(r.expr(), e)) {
+            Some(r) => r.eval(outcome, row, &mut scratch.borrow_mut()),
+            None => Err(EvalError::internal(e.span, "an SLA line was not prepared")),
+        };
+        self.add(outcome.program(), &eval)
+    }
+
+    /// Counts one lead, whose SLA lines `eval` computes: for no SLA if one of them fails.
+    fn add(
+        &mut self,
+        program: &Program,
+        eval: &dyn Fn(&Expr) -> Result<Value, EvalError>,
+    ) -> Result<(), EvalError> {
         let mut outcomes = Vec::with_capacity(program.slas.len());
         for sla in &program.slas {
-            outcomes.push(outcome(&sla.kind, self.now, &eval)?);
+            outcomes.push(outcome(&sla.kind, self.now, eval)?);
         }
         for (counts, o) in self.counts.iter_mut().zip(outcomes) {
             match o {
@@ -133,23 +178,6 @@ impl SlaAccumulator {
             }
         }
         Ok(())
-    }
-
-    /// Adds every row of `outcome` that evaluated; a row whose SLA expressions fail to evaluate
-    /// (an overflow) counts for no SLA and is returned as a reject.
-    pub fn add_outcome(&mut self, outcome: &crate::eval::Outcome) -> Vec<crate::data::Reject> {
-        let program = outcome.program();
-        let batch = outcome.batch();
-        let mut rejects = Vec::new();
-        for row in outcome.ok_rows() {
-            let added = outcome
-                .lead_values(row)
-                .and_then(|values| self.add_lead(program, &batch.lead(row), &values));
-            if let Err(e) = added {
-                rejects.push(batch.reject(row, e.message));
-            }
-        }
-        rejects
     }
 
     /// Adds the counts of another accumulator of the same program.
@@ -217,6 +245,42 @@ impl SlaAccumulator {
                 }
             })
             .collect()
+    }
+}
+
+/// The lines of a program's SLAs, ready to read over batches ([`SlaAccumulator::add_row`]).
+pub struct SlaLines<'p> {
+    readers: Vec<RowExpr<'p>>,
+}
+
+impl<'p> SlaLines<'p> {
+    pub fn new(program: &'p Program) -> SlaLines<'p> {
+        SlaLines {
+            readers: program
+                .slas
+                .iter()
+                .flat_map(|sla| lines(&sla.kind))
+                .map(RowExpr::new)
+                .collect(),
+        }
+    }
+}
+
+/// The expressions of an SLA's lines.
+fn lines(kind: &SlaKind) -> Vec<&Expr> {
+    match kind {
+        SlaKind::Deadline {
+            population,
+            from,
+            until,
+            ..
+        } => vec![population, from, until],
+        SlaKind::Condition {
+            population,
+            require,
+            ..
+        } => vec![population, require],
+        SlaKind::Volume { population, by, .. } => vec![population, by],
     }
 }
 

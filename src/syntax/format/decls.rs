@@ -30,11 +30,15 @@ impl Printer<'_> {
             Item::Stages(s) => {
                 self.begin(0, s.span.start as usize);
                 self.kw("stages", s.span.start as usize, 1, 0);
-                for (i, name) in s.path.iter().enumerate() {
+                for (i, step) in s.path.iter().enumerate() {
                     if i > 0 {
                         self.kw("->", s.path[i - 1].span.end as usize, 1, 1);
                     }
-                    self.ident(name, 1);
+                    self.ident(&step.name, 1);
+                    if let Some(at) = &step.at {
+                        self.kw("at", step.name.span.end as usize, 1, 1);
+                        self.expr(at, 1);
+                    }
                 }
                 self.end();
             }

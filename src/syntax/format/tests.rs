@@ -128,6 +128,11 @@ case!(
 );
 
 case!(
+    stage_dates,
+    "stages Lead   at created_at->MQL at(mql_at ?? created_at) ->\n  SQL at  sql_at-1d -> Customer # won\n"
+);
+
+case!(
     slas,
     r#"sla "deadline" {
 owner sales

@@ -124,8 +124,8 @@ impl Ctx<'_> {
             Rule::stages => Item::Stages(Stages {
                 attrs,
                 path: significant(decl)
-                    .filter(|p| p.as_rule() == Rule::ident)
-                    .map(|p| self.ident(p))
+                    .filter(|p| p.as_rule() == Rule::stage_step)
+                    .map(|p| self.stage_step(p))
                     .collect(),
                 span,
             }),
@@ -138,6 +138,27 @@ impl Ctx<'_> {
             Rule::test => Item::Test(self.test(decl, attrs)?),
             _ => Item::Def(self.def(decl, attrs)?),
         })
+    }
+
+    /// `MQL` or `MQL at mql_at`.
+    fn stage_step(&self, pair: Pair<'_, Rule>) -> StageStep {
+        let span = self.span(&pair);
+        let mut name = None;
+        let mut at = None;
+        for p in significant(pair) {
+            match p.as_rule() {
+                Rule::ident => name = Some(self.ident(p)),
+                _ => at = Some(self.expr(p)),
+            }
+        }
+        StageStep {
+            name: name.unwrap_or_else(|| Ident {
+                name: String::new(),
+                span,
+            }),
+            at,
+            span,
+        }
     }
 
     // -----------------------------------------------------------------------------------------

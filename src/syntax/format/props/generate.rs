@@ -286,7 +286,8 @@ pub(super) enum Decl {
     Sla(Vec<(&'static str, E)>),
     Test(E, Vec<E>),
     Schema,
-    Stages,
+    /// The path, with a date expression for its second stage when there is one.
+    Stages(Option<E>),
 }
 
 pub(super) fn decl() -> impl Strategy<Value = Decl> {
@@ -306,7 +307,7 @@ pub(super) fn decl() -> impl Strategy<Value = Decl> {
         1 => prop::collection::vec((sla_kw, expr()), 0..5).prop_map(Decl::Sla),
         1 => (expr(), prop::collection::vec(expr(), 0..3)).prop_map(|(a, x)| Decl::Test(a, x)),
         1 => Just(Decl::Schema),
-        1 => Just(Decl::Stages),
+        1 => prop::option::of(expr()).prop_map(Decl::Stages),
     ]
 }
 
@@ -446,10 +447,17 @@ fn write_decl(w: &mut Writer, d: &Decl) {
             }
             w.out.push('}');
         }
-        Decl::Stages => {
-            w.out.push_str("stages A ->");
+        Decl::Stages(date) => {
+            w.out.push_str("stages A at created_at ->");
             w.may_break();
-            w.out.push_str("B -> C");
+            w.out.push('B');
+            if let Some(e) = date {
+                w.space();
+                w.out.push_str("at");
+                w.space();
+                w.expr(e);
+            }
+            w.out.push_str(" -> C");
             w.end_line();
             w.out.push_str("detours D,");
             w.may_break();

@@ -430,3 +430,33 @@ fn the_grammar_of_record_parses_a_whole_file() {
     let text = "schema {\n  id: string key\n}\n\n## doc\nMQL when a and\n  b\nstages A -> B\n";
     assert!(SmqlParser::parse(Rule::file, text).is_ok());
 }
+
+#[test]
+fn stages_may_name_the_date_each_was_entered() {
+    let text =
+        "stages Lead at created_at -> MQL ->\n  SQL at sql_at ?? created_at - 1d -> at at at\n";
+    let (_, file) = parse_ok(text);
+    let Some(Item::Stages(stages)) = file.items.first() else {
+        panic!("no stages");
+    };
+    let steps: Vec<(&str, Option<String>)> = stages
+        .path
+        .iter()
+        .map(|s| (s.name.name.as_str(), s.at.as_ref().map(sexp)))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("Lead", Some("created_at".to_string())),
+            ("MQL", None),
+            (
+                "SQL",
+                Some("(?? sql_at (- created_at 86400000ms))".to_string())
+            ),
+            // `at` is a keyword only where a date may follow: a stage may be called `at`.
+            ("at", Some("at".to_string())),
+        ]
+    );
+    let sql = &stages.path[2];
+    assert_eq!(&text[sql.span.range()], "SQL at sql_at ?? created_at - 1d");
+}
