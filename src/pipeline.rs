@@ -230,9 +230,9 @@ where
                         in_flight += 1;
                         let (tx, decoder) = (tx.clone(), decoder.clone());
                         scope.spawn(move |_| {
-                            let seq = chunk.seq;
+                            let seq = chunk.seq();
                             let result = catch_unwind(AssertUnwindSafe(|| {
-                                let Decoded { batch, rejects } = decoder.decode(chunk);
+                                let Decoded { batch, rejects } = decoder.decode_work(chunk);
                                 let result = process(&batch).map(|processed| Done {
                                     rows: batch.len(),
                                     parse_rejects: rejects,

@@ -19,7 +19,8 @@ pub(crate) fn open_reader(
     options: &DataOptions,
     quiet: bool,
 ) -> Result<Reader, Failure> {
-    let input = Input::open_source(data, options.input_format.map(Into::into))?;
+    let input = Input::open_source(data, options.input_format.map(Into::into))?
+        .with_sheet(options.sheet.clone());
     let reader = evaluator.open(input)?;
     if !quiet {
         for w in reader.warnings() {

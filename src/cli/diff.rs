@@ -113,7 +113,8 @@ pub(crate) fn run_diff(args: &DiffArgs) -> Result<u8, Failure> {
             "change the schema in a commit of its own, then diff the rules",
         )
     })?;
-    let input = crate::data::Input::open_source(&data, args.run.data.input_format.map(Into::into))?;
+    let input = crate::data::Input::open_source(&data, args.run.data.input_format.map(Into::into))?
+        .with_sheet(args.run.data.sheet.clone());
     let reader = new.open_for(&[&old, &new], input)?;
     if !quiet {
         for w in reader.warnings() {

@@ -19,6 +19,7 @@ mod error;
 mod eval;
 mod explain;
 mod fmt;
+mod init;
 mod output_file;
 mod progress;
 mod report;
@@ -37,6 +38,7 @@ pub use doc::DocArgs;
 pub use eval::{EvalArgs, ResultFormat};
 pub use explain::ExplainArgs;
 pub use fmt::FmtArgs;
+pub use init::InitArgs;
 pub use report::ReportArgs;
 pub use sla::{SlaArgs, SlaFormat};
 pub use test::TestArgs;
@@ -90,6 +92,8 @@ pub enum Command {
     Report(ReportArgs),
     /// Glossary of the rule set from its doc comments (Markdown, or `--html`)
     Doc(DocArgs),
+    /// Scaffold a rule set (a `schema`, and the `input` block it needs) from an export
+    Init(InitArgs),
 }
 
 /// Entry point of the `smql` binary.
@@ -121,6 +125,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Sla(a) => sla::run(&a),
         Command::Report(a) => report::run(&a),
         Command::Doc(a) => doc::run(&a),
+        Command::Init(a) => init::run(&a),
     };
     error::exit_code(result)
 }

@@ -271,7 +271,7 @@ fn split_commas(bytes: &[u8], ends: &mut Vec<usize>) -> usize {
 }
 
 /// The items of a list cell: its `;`-separated parts, trimmed, without empty ones.
-fn list_items(cell: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn list_items(cell: &str) -> impl Iterator<Item = &str> {
     let bytes = cell.as_bytes();
     let mut start = 0;
     std::iter::from_fn(move || {

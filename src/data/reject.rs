@@ -16,15 +16,23 @@ pub struct Reject {
     pub error: String,
     /// The record's text as in the input (lossy UTF-8, line break removed).
     pub raw: String,
+    /// Where the record is when a line number does not say it: a spreadsheet's
+    /// ``sheet Leads, row 12, column D``, a Parquet file's ``record 17``.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
 }
 
 impl Reject {
-    /// The full message: ``leads.ndjson: record 17 (line 17): field `visits`: …``.
+    /// The full message: ``leads.ndjson: record 17 (line 17): field `visits`: …``, or with a
+    /// place, ``leads.xlsx, sheet Leads, row 12, column D: field `visits`: …``.
     pub fn describe(&self, input: &str) -> String {
-        format!(
-            "{input}: record {} (line {}): {}",
-            self.record, self.line, self.error
-        )
+        match &self.place {
+            Some(place) => format!("{input}, {place}: {}", self.error),
+            None => format!(
+                "{input}: record {} (line {}): {}",
+                self.record, self.line, self.error
+            ),
+        }
     }
 
     /// One line of the rejects file, with its trailing newline.
@@ -58,6 +66,13 @@ pub enum InputError {
     UnclosedArray { input: String, line: u64 },
     /// JSON array: something other than whitespace follows the closing `]`.
     TrailingData { input: String, line: u64 },
+    /// A spreadsheet or Parquet file that cannot be read as asked: not such a file, no such
+    /// sheet, a column whose type can never fit its field.
+    Format {
+        input: String,
+        message: String,
+        help: Option<String>,
+    },
 }
 
 /// A required field whose column is not in the CSV header.
@@ -120,6 +135,7 @@ impl fmt::Display for InputError {
                     "{input}: line {line}: unexpected data after the JSON array"
                 )
             }
+            InputError::Format { input, message, .. } => write!(f, "{input}: {message}"),
         }
     }
 }
@@ -135,7 +151,8 @@ impl InputError {
             | InputError::MissingColumns { input, .. }
             | InputError::NotJson { input, .. }
             | InputError::UnclosedArray { input, .. }
-            | InputError::TrailingData { input, .. } => *input = name.to_string(),
+            | InputError::TrailingData { input, .. }
+            | InputError::Format { input, .. } => *input = name.to_string(),
         }
         self
     }
@@ -144,10 +161,11 @@ impl InputError {
     pub fn help(&self) -> Option<String> {
         match self {
             InputError::UnknownFormat { .. } => Some(
-                "name the file `.json`, `.ndjson`, `.jsonl` or `.csv` (optionally `.gz`), or \
-                 pass `--input-format json|ndjson|csv`"
+                "name the file `.json`, `.ndjson`, `.jsonl` or `.csv` (optionally `.gz`), \
+                 `.xlsx` or `.parquet`, or pass `--input-format json|ndjson|csv|xlsx|parquet`"
                     .to_string(),
             ),
+            InputError::Format { help, .. } => help.clone(),
             InputError::MissingColumns {
                 missing, header, ..
             } => {
@@ -211,6 +229,7 @@ mod tests {
             line: 18,
             error: "field `visits`: expected int, found `\"abc\"`".into(),
             raw: "{\"visits\":\"abc\"}".into(),
+            place: None,
         };
         assert_eq!(
             r.describe("leads.ndjson"),
