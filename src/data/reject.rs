@@ -242,6 +242,24 @@ mod tests {
     }
 
     #[test]
+    fn a_place_replaces_record_and_line() {
+        let r = Reject {
+            record: 11,
+            line: 12,
+            error: "field `visits`: expected int, found `abc`".into(),
+            raw: "L11,abc".into(),
+            place: Some("sheet Leads, row 12, column D".into()),
+        };
+        assert_eq!(
+            r.describe("leads.xlsx"),
+            "leads.xlsx, sheet Leads, row 12, column D: field `visits`: expected int, found `abc`"
+        );
+        assert!(r
+            .to_ndjson()
+            .ends_with(",\"place\":\"sheet Leads, row 12, column D\"}\n"));
+    }
+
+    #[test]
     fn missing_columns_list_header_and_nearest() {
         let e = InputError::MissingColumns {
             input: "leads.csv".into(),

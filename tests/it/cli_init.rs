@@ -135,10 +135,12 @@ fn an_ambiguous_date_is_reported_and_its_layout_written_out() {
         "numbers \"1.234,56\"",
         "currency \"R$\"",
         "# confirm: dates such as `01/02/2024`",
-        "amount:     number?",
     ] {
         assert!(rules.contains(line), "no `{line}` in\n{rules}");
     }
+    let amount = rules.lines().find(|l| l.trim_start().starts_with("amount:"));
+    let words: Vec<&str> = amount.unwrap_or_default().split_whitespace().collect();
+    assert_eq!(words.get(1), Some(&"number?"), "{rules}");
 }
 
 #[test]

@@ -186,8 +186,14 @@ fn shown(column: &[Sample]) -> String {
             Sample::Float(f) => f.to_string(),
             Sample::Bool(b) => b.to_string(),
             Sample::Time(ms) => crate::time::format_timestamp(*ms),
-            Sample::List(items) => format!("[{} items]", items.len()),
-            Sample::Records(items) => format!("[{} records]", items.len()),
+            Sample::List(items) => match items.len() {
+                1 => "[1 item]".to_string(),
+                n => format!("[{n} items]"),
+            },
+            Sample::Records(items) => match items.len() {
+                1 => "[1 record]".to_string(),
+                n => format!("[{n} records]"),
+            },
         };
         if !seen.contains(&text) {
             seen.push(text);

@@ -197,8 +197,7 @@ fn ndjson(
         if s.rows == max_rows {
             break;
         }
-        let value: serde_json::Value =
-            serde_json::from_str(&line).map_err(|e| json_error(input, e))?;
+        let value: Json = serde_json::from_str(&line).map_err(|e| json_error(input, e))?;
         add_record(&mut s, value);
     }
     Ok(s)
@@ -251,7 +250,7 @@ impl<'de> serde::de::Visitor<'de> for FirstElements<'_> {
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while self.sampled.rows < self.max {
-            match seq.next_element::<serde_json::Value>()? {
+            match seq.next_element::<Json>()? {
                 Some(v) => add_record(self.sampled, v),
                 None => return Ok(()),
             }
@@ -261,8 +260,71 @@ impl<'de> serde::de::Visitor<'de> for FirstElements<'_> {
     }
 }
 
-fn add_record(s: &mut Sampled, value: serde_json::Value) {
-    let serde_json::Value::Object(object) = value else {
+/// A JSON value with its object keys in the order written (`serde_json::Value` sorts them, and
+/// the schema's fields should come in the file's order).
+enum Json {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Array(Vec<Json>),
+    Object(Vec<(String, Json)>),
+}
+
+impl<'de> serde::Deserialize<'de> for Json {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Json, D::Error> {
+        d.deserialize_any(JsonVisitor)
+    }
+}
+
+struct JsonVisitor;
+
+impl<'de> serde::de::Visitor<'de> for JsonVisitor {
+    type Value = Json;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Json, E> {
+        Ok(Json::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Json, E> {
+        Ok(Json::Int(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Json, E> {
+        Ok(i64::try_from(v).map_or(Json::Float(v as f64), Json::Int))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Json, E> {
+        Ok(Json::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Json, E> {
+        Ok(Json::Str(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Json, E> {
+        Ok(Json::Str(v))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+        let mut items = Vec::new();
+        while let Some(v) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Json::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
+        let mut fields: Vec<(String, Json)> = Vec::new();
+        while let Some((k, v)) = map.next_entry::<String, Json>()? {
+            fields.push((k, v));
+        }
+        Ok(Json::Object(fields))
+    }
+}
+
+fn add_record(s: &mut Sampled, value: Json) {
+    let Json::Object(object) = value else {
         return;
     };
     for column in &mut s.columns {
@@ -277,27 +339,28 @@ fn add_record(s: &mut Sampled, value: serde_json::Value) {
     }
 }
 
-fn from_json(v: serde_json::Value) -> Sample {
-    use serde_json::Value as J;
+fn from_json(v: Json) -> Sample {
     match v {
-        J::Null => Sample::Missing,
-        J::Bool(b) => Sample::Bool(b),
-        J::Number(n) => match n.as_i64() {
-            Some(i) => Sample::Int(i),
-            None => Sample::Float(n.as_f64().unwrap_or(0.0)),
-        },
-        J::String(t) => Sample::Text(t),
-        J::Array(items) if items.iter().any(|i| i.is_object()) => Sample::Records(
-            items
-                .into_iter()
-                .filter_map(|i| match i {
-                    J::Object(o) => Some(o.into_iter().map(|(k, v)| (k, from_json(v))).collect()),
-                    _ => None,
-                })
-                .collect(),
-        ),
-        J::Array(items) => Sample::List(items.into_iter().map(from_json).collect()),
-        J::Object(_) => Sample::Text("{…}".to_string()),
+        Json::Null => Sample::Missing,
+        Json::Bool(b) => Sample::Bool(b),
+        Json::Int(i) => Sample::Int(i),
+        Json::Float(f) => Sample::Float(f),
+        Json::Str(t) => Sample::Text(t),
+        Json::Array(items) if items.iter().any(|i| matches!(i, Json::Object(_))) => {
+            Sample::Records(
+                items
+                    .into_iter()
+                    .filter_map(|i| match i {
+                        Json::Object(o) => {
+                            Some(o.into_iter().map(|(k, v)| (k, from_json(v))).collect())
+                        }
+                        _ => None,
+                    })
+                    .collect(),
+            )
+        }
+        Json::Array(items) => Sample::List(items.into_iter().map(from_json).collect()),
+        Json::Object(_) => Sample::Text("{…}".to_string()),
     }
 }
 
