@@ -20,9 +20,17 @@ L-4,di@example.com,paid,40,1,/pricing,no,,2026-10-01\n";
 
 /// Scaffolds `data` in `dir` to `rules.smql`, checks it, and evaluates `data` with it: every
 /// record read, none rejected. Returns the scaffold.
-fn scaffold_checks_and_reads(dir: &Path, data: &str, records: usize, extra: &[&str]) -> String {
+/// `extra` goes to both commands, `init_only` to `init`.
+fn scaffold_checks_and_reads(
+    dir: &Path,
+    data: &str,
+    records: usize,
+    extra: &[&str],
+    init_only: &[&str],
+) -> String {
     let mut args = vec!["init", data, "-o", "rules.smql"];
     args.extend_from_slice(extra);
+    args.extend_from_slice(init_only);
     let out = smql_in(dir, &args);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let rules = std::fs::read_to_string(dir.join("rules.smql")).expect("the scaffold is written");
@@ -50,16 +58,16 @@ fn scaffold_checks_and_reads(dir: &Path, data: &str, records: usize, extra: &[&s
 fn a_csv_export_scaffolds_a_schema_that_reads_it() {
     let dir = scratch("csv");
     std::fs::write(dir.join("leads.csv"), CSV).unwrap();
-    let rules = scaffold_checks_and_reads(&dir, "leads.csv", 4, &[]);
+    let rules = scaffold_checks_and_reads(&dir, "leads.csv", 4, &[], &[]);
     for line in [
         "lead_id:             string key           from \"Lead ID\"",
         "lead_source:         one of (\"organic\", \"paid\") from \"Lead Source\"",
-        "number_of_employees: int?",
-        "visits:              int",
-        "pages:               list of string",
-        "unsubscribed:        bool",
-        "deal_value:          number?",
-        "create_date:         timestamp",
+        "number_of_employees: int? from \"Number of Employees\"",
+        "visits:              int from \"Visits\"",
+        "pages:               list of string from \"Pages\"",
+        "unsubscribed:        bool from \"Unsubscribed\"",
+        "deal_value:          number? from \"Deal Value\"",
+        "create_date:         timestamp from \"Create Date\"",
     ] {
         let name = line.split(':').next().unwrap();
         let got = rules
@@ -138,7 +146,9 @@ fn an_ambiguous_date_is_reported_and_its_layout_written_out() {
     ] {
         assert!(rules.contains(line), "no `{line}` in\n{rules}");
     }
-    let amount = rules.lines().find(|l| l.trim_start().starts_with("amount:"));
+    let amount = rules
+        .lines()
+        .find(|l| l.trim_start().starts_with("amount:"));
     let words: Vec<&str> = amount.unwrap_or_default().split_whitespace().collect();
     assert_eq!(words.get(1), Some(&"number?"), "{rules}");
 }
@@ -153,7 +163,7 @@ fn json_and_ndjson_exports_scaffold_too() {
     std::fs::write(dir.join("leads.ndjson"), records.join("\n")).unwrap();
     std::fs::write(dir.join("leads.json"), format!("[{}]", records.join(",\n"))).unwrap();
     for data in ["leads.ndjson", "leads.json"] {
-        let rules = scaffold_checks_and_reads(&dir, data, 2, &["--force"]);
+        let rules = scaffold_checks_and_reads(&dir, data, 2, &[], &["--force"]);
         for want in [
             "id:     string key",
             "visits: int",
@@ -197,7 +207,7 @@ fn xlsx_scaffolds_and_reads_with_sheet() {
             .unwrap();
     }
     wb.save(dir.join("leads.xlsx")).unwrap();
-    let rules = scaffold_checks_and_reads(&dir, "leads.xlsx", 4, &["--sheet", "Leads"]);
+    let rules = scaffold_checks_and_reads(&dir, "leads.xlsx", 4, &["--sheet", "Leads"], &[]);
     for want in [
         "id:      string key",
         "visits:  int",
@@ -275,7 +285,7 @@ fn parquet_scaffolds_and_reads() {
     w.write(&batch).unwrap();
     w.close().unwrap();
     std::fs::write(dir.join("leads.parquet"), bytes).unwrap();
-    let rules = scaffold_checks_and_reads(&dir, "leads.parquet", 4, &[]);
+    let rules = scaffold_checks_and_reads(&dir, "leads.parquet", 4, &[], &[]);
     for want in [
         "lead_id: string key",
         "visits:  int?",

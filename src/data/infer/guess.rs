@@ -296,21 +296,18 @@ fn text_kind(
         }
         return Some(Kind::Timestamp);
     }
-    // Ids with leading zeros (`007`, zip codes) would lose them as ints.
+    // Ids with leading zeros (`007`, zip codes) would lose them as numbers.
     let leading_zero = |t: &str| {
-        let d = t.strip_prefix(['-', '+']).unwrap_or(t);
-        d.len() > 1 && d.starts_with('0')
+        let d = t.strip_prefix(['-', '+']).unwrap_or(t).as_bytes();
+        d.len() > 1 && d[0] == b'0' && d[1].is_ascii_digit()
     };
-    if texts
-        .iter()
-        .all(|t| parse_int(t).is_some() && !leading_zero(t))
-    {
+    if texts.iter().any(|t| leading_zero(t)) {
+        return None;
+    }
+    if texts.iter().all(|t| parse_int(t).is_some()) {
         return Some(Kind::Int);
     }
-    if texts
-        .iter()
-        .all(|t| parse_number(t).is_some() && !leading_zero(t))
-    {
+    if texts.iter().all(|t| parse_number(t).is_some()) {
         return Some(Kind::Number);
     }
     // Currency, grouping and decimal commas: needs `numbers` / `currency`.
