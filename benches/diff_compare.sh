@@ -28,7 +28,15 @@ echo "building smql and gen_leads (release)" >&2
 smql="$target/release/smql"
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-elapsed() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc; }
+# Wall time and CPU time (user + sys) of one run, as "WALL CPU".
+elapsed() {
+    local s e cpu
+    s=$(date +%s.%N)
+    /usr/bin/time -f "%U %S" -o "$data/time.txt" "$@" >/dev/null 2>&1
+    cpu=$(awk '{print $1 + $2}' "$data/time.txt")
+    e=$(date +%s.%N)
+    echo "$(echo "$e - $s" | bc) $cpu"
+}
 
 for fmt in ndjson csv; do
     file="$data/b2b-$leads.$fmt"
@@ -43,8 +51,10 @@ for fmt in ndjson csv; do
         eval_times+=("$(elapsed "$smql" eval "$repo/examples/b2b-saas" "$file" --as-of 2026-11-01 -q -o "$data/out.csv")")
         diff_times+=("$(elapsed "$smql" diff "$repo/examples/b2b-saas" "$repo/examples/b2b-saas-next" "$file" --as-of 2026-11-01 -q --format json -o "$data/diff.json")")
     done
-    e=$(printf '%s\n' "${eval_times[@]}" | median)
-    d=$(printf '%s\n' "${diff_times[@]}" | median)
-    printf '%-6s %d leads: eval %.3f s, diff %.3f s (medians of %d): diff / eval = %.2fx\n' \
-        "$fmt" "$leads" "$e" "$d" "$runs" "$(echo "$d / $e" | bc -l)"
+    e=$(printf '%s\n' "${eval_times[@]}" | cut -d' ' -f1 | median)
+    d=$(printf '%s\n' "${diff_times[@]}" | cut -d' ' -f1 | median)
+    ec=$(printf '%s\n' "${eval_times[@]}" | cut -d' ' -f2 | median)
+    dc=$(printf '%s\n' "${diff_times[@]}" | cut -d' ' -f2 | median)
+    printf '%-6s %d leads, medians of %d: wall eval %.3f s, diff %.3f s: %.2fx; CPU eval %.2f s, diff %.2f s: %.2fx\n' \
+        "$fmt" "$leads" "$runs" "$e" "$d" "$(echo "$d / $e" | bc -l)" "$ec" "$dc" "$(echo "$dc / $ec" | bc -l)"
 done

@@ -16,6 +16,7 @@ pub(crate) use crate::ir::Name as Symbol;
 #[derive(Default)]
 pub(crate) struct Decls<'a> {
     pub schema: Option<&'a ast::Schema>,
+    pub input: Option<&'a ast::Input>,
     pub defs: Vec<&'a ast::Def>,
     pub scores: Vec<&'a ast::Score>,
     pub grades: Vec<&'a ast::Grade>,
@@ -42,6 +43,19 @@ impl<'a> Decls<'a> {
                         .label("second schema")
                         .with_secondary(first.keyword, "first schema here")
                         .with_help("merge the fields into one `schema` block"),
+                    ),
+                },
+                ast::Item::Input(b) => match d.input {
+                    None => d.input = Some(b),
+                    Some(first) => diags.push(
+                        Diagnostic::error(
+                            Code::InputDuplicate,
+                            b.keyword,
+                            "a second `input` block: a rule set has at most one",
+                        )
+                        .label("second block")
+                        .with_secondary(first.keyword, "first block here")
+                        .with_help("merge the lines into one `input` block"),
                     ),
                 },
                 ast::Item::Def(x) => d.defs.push(x),
@@ -78,6 +92,9 @@ fn second_decl(what: &str, second: Span, first: Span) -> Diagnostic {
 #[derive(Default)]
 pub(crate) struct Namespace {
     map: HashMap<String, (Symbol, Span)>,
+    /// The first stage when it is left undefined: its name means "the lead is on the path"
+    /// (`stage >= "Lead"`), which is not a symbol of its own.
+    pub on_path: Option<String>,
 }
 
 impl Namespace {

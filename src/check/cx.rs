@@ -116,8 +116,28 @@ impl<'a> Cx<'a> {
             }
             (Some((depth, index)), None) => self.elem_field(depth, index as u32, id.span),
             (None, Some(sym)) => self.symbol(sym, id.span),
+            (None, None) if self.ns.on_path.as_deref() == Some(id.name.as_str()) => {
+                self.on_path(id)
+            }
             (None, None) => self.unknown(id),
         }
+    }
+
+    /// The undefined first stage's name: `stage >= "FIRST"` (docs/language.md, "Stages and
+    /// detours"), true for every lead on the path and false for a detour.
+    fn on_path(&mut self, id: &ast::Ident) -> ir::Expr {
+        let stage = ast::Expr {
+            kind: ast::ExprKind::Name(ast::Ident {
+                name: "stage".into(),
+                span: id.span,
+            }),
+            span: id.span,
+        };
+        let first = ast::Expr {
+            kind: ast::ExprKind::Str(id.name.clone()),
+            span: id.span,
+        };
+        self.compare(ast::BinOp::Ge, &stage, &first, id.span)
     }
 
     /// `lead.name`: a lead name, whatever the enclosing `where`s hold.
@@ -125,6 +145,11 @@ impl<'a> Cx<'a> {
         match self.ns.get(&id.name) {
             Some(sym) => {
                 let mut e = self.symbol(sym, id.span);
+                e.span = span;
+                e
+            }
+            None if self.ns.on_path.as_deref() == Some(id.name.as_str()) => {
+                let mut e = self.on_path(id);
                 e.span = span;
                 e
             }

@@ -58,10 +58,11 @@ pub(crate) fn lower_def(cx: &mut Cx, d: &ast::Def) -> ir::Def {
     }
 }
 
-fn item_expr(i: &ast::ScoreItem) -> &ast::Expr {
+fn item_expr(i: &ast::ScoreItem) -> Option<&ast::Expr> {
     match &i.rule {
-        ast::ScoreRule::When(c) => c,
-        ast::ScoreRule::Per { x, .. } => x,
+        ast::ScoreRule::Always => None,
+        ast::ScoreRule::When(c) => Some(c),
+        ast::ScoreRule::Per { x, .. } => Some(x),
     }
 }
 
@@ -70,8 +71,8 @@ pub(crate) fn score_exprs(s: &ast::Score) -> Vec<&ast::Expr> {
     let mut out = Vec::new();
     for line in &s.lines {
         match line {
-            ast::ScoreLine::Item(i) => out.push(item_expr(i)),
-            ast::ScoreLine::Group { items, .. } => out.extend(items.iter().map(item_expr)),
+            ast::ScoreLine::Item(i) => out.extend(item_expr(i)),
+            ast::ScoreLine::Group { items, .. } => out.extend(items.iter().filter_map(item_expr)),
             ast::ScoreLine::Decay { every, since, .. } => {
                 out.push(every);
                 out.push(since);
@@ -196,9 +197,13 @@ fn check_cap(cx: &mut Cx, score: &str, cap: &ast::Amount) {
     }
 }
 
+/// The explanation text of a bare `+P` item (`base: +9` in `--explain`).
+pub(crate) const BASE_SOURCE: &str = "base";
+
 fn score_item(cx: &mut Cx, score: &str, item: &ast::ScoreItem) -> ir::ScoreItem {
     cx.present.clear();
     let (rule, rule_span) = match &item.rule {
+        ast::ScoreRule::Always => (ir::Rule::Always, item.points.span),
         ast::ScoreRule::When(c) => (ir::Rule::When(cx.cond(c)), c.span),
         ast::ScoreRule::Per { x, up_to } => {
             let e = cx.value(x);
@@ -225,6 +230,8 @@ fn score_item(cx: &mut Cx, score: &str, item: &ast::ScoreItem) -> ir::ScoreItem 
     // Explanations quote the rule as written after the points: `visits >= 3`, or for a `per`
     // item `per form_fills up to 15` (without `per` it would read as a condition).
     let source = match rule {
+        // A bare item has no rule text: explanations call it what it is.
+        ir::Rule::Always => BASE_SOURCE.into(),
         ir::Rule::When(_) => text.into(),
         ir::Rule::Per { .. } => format!("per {text}").into(),
     };

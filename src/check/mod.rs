@@ -28,7 +28,12 @@
 //! | `smql::schema::duplicate` | a second `schema` |
 //! | `smql::schema::key` | a second `key`, or a key that is not a required `string`/`int` |
 //! | `smql::schema::list` | an invalid `list of` type (nested, optional, records inside) |
-//! | `smql::schema::column` | two fields read the same input column, or `from` inside a record |
+//! | `smql::schema::column` | two fields read the same input column, `from` inside a record, or `(0)` |
+//! | `smql::schema::format` | `format` on a field that is not a timestamp, or inside a record |
+//! | `smql::input::duplicate` | a second `input` block, or a line of it given twice |
+//! | `smql::input::invalid` | a bad `input` value: delimiter, `numbers` example, `missing`, `currency` or `footer` text |
+//! | `smql::input::time_zone` | a `time zone` that is not in the IANA database |
+//! | `smql::input::layout` | a timestamp layout that cannot be read (the label is at the bad specifier) |
 //! | `smql::stage::not_segment` | a stage or detour that is not a boolean definition |
 //! | `smql::stage::duplicate` | a second `stages`/`detours`, or a name listed twice |
 //! | `smql::stage::no_path` | `detours` without `stages` |
@@ -46,6 +51,7 @@ mod cx;
 mod decls;
 mod expr;
 mod givens;
+mod input;
 pub mod lints;
 mod narrow;
 mod ops;

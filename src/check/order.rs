@@ -57,6 +57,7 @@ impl<'a> DepWalker<'a> {
             Some(Symbol::Score(id)) => Node::Score(id),
             Some(Symbol::Grade(id)) => Node::Grade(id),
             Some(Symbol::Stage) => Node::Stage,
+            None if self.ns.on_path.as_deref() == Some(name) => Node::Stage,
             Some(Symbol::Field(_)) | None => return,
         };
         if let Some(&i) = self.index.get(&node) {

@@ -22,10 +22,13 @@ pub(crate) fn check_files(
 ) -> Option<Program> {
     let mut diags = Vec::new();
     let decls = Decls::gather(files, &mut diags);
+    let input = super::input::lower(decls.input, &mut diags);
     let schema = match decls.schema {
-        Some(s) => schema::lower(s, &mut diags),
+        Some(s) => schema::lower(s, input, &mut diags),
         None => {
-            if let Some((file, _)) = sources.files().next() {
+            // A `schema` block with a syntax error is reported as such, not also as missing.
+            let broken_schema = !syntax_ok && schema_in_text(sources);
+            if let Some((file, _)) = sources.files().next().filter(|_| !broken_schema) {
                 diags.push(
                     Diagnostic::error(
                         Code::SchemaMissing,
@@ -37,10 +40,7 @@ pub(crate) fn check_files(
                     ),
                 );
             }
-            ir::Schema {
-                fields: Vec::new(),
-                key: None,
-            }
+            ir::Schema::new(Vec::new(), None)
         }
     };
     let ns = namespace(&decls, &mut diags);
@@ -186,7 +186,12 @@ fn namespace(decls: &Decls, diags: &mut Vec<Diagnostic>) -> Namespace {
     if let Some(s) = decls.stages {
         names.push(("stage", s.span, Symbol::Stage));
     }
-    Namespace::build(names, diags)
+    let mut ns = Namespace::build(names, diags);
+    let first = decls.stages.and_then(|s| s.path.first());
+    ns.on_path = first
+        .filter(|f| ns.get(&f.name).is_none() && !crate::syntax::words::is_reserved(&f.name))
+        .map(|f| f.name.clone());
+    ns
 }
 
 /// The dependency graph: one node per definition, score, grade and the stage.
@@ -249,6 +254,16 @@ fn info(node: Node, name: &ast::Ident) -> NodeInfo {
         span: name.span,
         deps: Vec::new(),
     }
+}
+
+/// Whether some line of the sources starts a `schema` block (whose declaration did not parse).
+fn schema_in_text(sources: &SourceMap) -> bool {
+    sources.files().any(|(_, file)| {
+        file.text.lines().any(|line| {
+            line.strip_prefix("schema")
+                .is_some_and(|rest| rest.trim_start().starts_with('{'))
+        })
+    })
 }
 
 /// Names that some line of the sources seems to declare (`NAME when`, `NAME =`, `score NAME`,

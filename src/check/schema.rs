@@ -9,10 +9,14 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Lowers the schema. Every field gets an id (duplicate names are reported by the namespace).
-pub(crate) fn lower(s: &ast::Schema, diags: &mut Vec<Diagnostic>) -> ir::Schema {
+pub(crate) fn lower(
+    s: &ast::Schema,
+    input: ir::InputSpec,
+    diags: &mut Vec<Diagnostic>,
+) -> ir::Schema {
     let mut fields = Vec::with_capacity(s.fields.len());
     let mut key: Option<(FieldId, Span)> = None;
-    let mut columns: HashMap<String, (Span, &str)> = HashMap::new();
+    let mut columns: HashMap<(String, u32), (Span, &str)> = HashMap::new();
     for (i, f) in s.fields.iter().enumerate() {
         let name = f.name.name.as_str();
         let ty = field_type(name, &f.ty, diags);
@@ -61,24 +65,33 @@ pub(crate) fn lower(s: &ast::Schema, diags: &mut Vec<Diagnostic>) -> ir::Schema 
             .as_ref()
             .map_or(f.name.name.clone(), |c| c.value.clone());
         let column_span = f.from.as_ref().map_or(f.name.span, |c| c.span);
-        if let Some((first, first_name)) = columns.get(&column) {
+        let occurrence = occurrence(f, diags);
+        let which = occurrence.unwrap_or(1);
+        if let Some((first, first_name)) = columns.get(&(column.clone(), which)) {
             let first = *first;
+            let what = match occurrence {
+                Some(n) => format!("column {n} named `{column}`"),
+                None => format!("input column `{column}`"),
+            };
             diags.push(
                 Diagnostic::error(
                     Code::SchemaColumn,
                     column_span,
-                    format!("`{name}` and `{first_name}` both read the input column `{column}`"),
+                    format!("`{name}` and `{first_name}` both read the {what}"),
                 )
                 .label("second field reading it")
                 .with_secondary(first, "first read here")
                 .with_help("give one of them a different `from \"…\"` column"),
             );
         } else {
-            columns.insert(column.clone(), (column_span, name));
+            columns.insert((column.clone(), which), (column_span, name));
         }
+        let format = field_format(name, f, &ty, diags);
         fields.push(ir::Field {
             name: f.name.name.clone(),
             column,
+            occurrence,
+            format,
             ty,
             doc: f.attrs.doc.clone(),
             span: f.span,
@@ -87,7 +100,61 @@ pub(crate) fn lower(s: &ast::Schema, diags: &mut Vec<Diagnostic>) -> ir::Schema 
     ir::Schema {
         fields,
         key: key.map(|(id, _)| id),
+        input,
     }
+}
+
+/// `(N)` after `from`: counted from 1.
+fn occurrence(f: &ast::FieldDecl, diags: &mut Vec<Diagnostic>) -> Option<u32> {
+    let n = f.occurrence?;
+    match u32::try_from(n.value) {
+        Ok(v) if v >= 1 => Some(v),
+        _ => {
+            diags.push(
+                Diagnostic::error(
+                    Code::SchemaColumn,
+                    n.span,
+                    format!("`({})` is not a column's occurrence", n.value),
+                )
+                .label("counted from 1")
+                .with_help("`(1)` is the first column with that name, `(2)` the second"),
+            );
+            None
+        }
+    }
+}
+
+/// `format "…"`: timestamp layouts, for a field of timestamps only.
+fn field_format(
+    name: &str,
+    f: &ast::FieldDecl,
+    ty: &Ty,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let Some(format) = &f.format else {
+        return Vec::new();
+    };
+    let timestamps = match ty {
+        Ty::List(item) => matches!(**item, Ty::Timestamp),
+        t => matches!(t.base(), Ty::Timestamp | Ty::Error),
+    };
+    if !timestamps {
+        diags.push(
+            Diagnostic::error(
+                Code::SchemaFormat,
+                format.keyword,
+                format!(
+                    "`format` gives timestamp layouts, but `{name}` is {}",
+                    super::cx::a_ty(ty)
+                ),
+            )
+            .label("layouts for a timestamp")
+            .with_secondary(f.ty.span, "the field's type")
+            .with_help("remove `format`, or make the field a `timestamp`"),
+        );
+        return Vec::new();
+    }
+    super::input::layouts(&format.layouts, diags)
 }
 
 /// The type of the top-level field `name`: scalar, `T?`, `list of T` or `list of { … }`.
@@ -194,6 +261,19 @@ fn records(list: &str, decls: &[ast::FieldDecl], diags: &mut Vec<Diagnostic>) ->
                     ),
                 )
                 .with_help("name the record field as the input names it"),
+            );
+        }
+        if let Some(format) = &f.format {
+            diags.push(
+                Diagnostic::error(
+                    Code::SchemaFormat,
+                    format.keyword,
+                    format!(
+                        "`{list}.{}` cannot have `format`: it is not supported inside `list of {{ … }}`",
+                        f.name.name
+                    ),
+                )
+                .with_help("give the layout to every timestamp with `timestamps \"…\"` in the `input` block"),
             );
         }
         let ty = match &f.ty.kind {

@@ -65,6 +65,8 @@ fn field(n: &str, t: TypeExpr) -> FieldDecl {
         ty: t,
         key: None,
         from: None,
+        occurrence: None,
+        format: None,
         span: sp(),
     }
 }

@@ -113,14 +113,9 @@ pub(crate) fn run_diff(args: &DiffArgs) -> Result<u8, Failure> {
             "change the schema in a commit of its own, then diff the rules",
         )
     })?;
-    let input = crate::data::Input::open_source(&data, args.run.data.input_format.map(Into::into))?
-        .with_sheet(args.run.data.sheet.clone());
+    let input = super::data::open_input(&data, &args.run.data)?;
     let reader = new.open_for(&[&old, &new], input)?;
-    if !quiet {
-        for w in reader.warnings() {
-            eprintln!("warning: {w}");
-        }
-    }
+    super::data::say_what_the_header_said(&reader, quiet);
     let mut rejects = open_rejects(&args.run.data)?;
     let mut progress = ProgressLine::new(quiet);
     let mut on_progress = |p| progress.update(p);

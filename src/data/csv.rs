@@ -1,11 +1,14 @@
 //! CSV records into column builders. The header is matched to the schema once; each record is
 //! unescaped by `csv-core` (the engine of the `csv` crate) into a reused buffer, and its cells are
 //! converted in place: no allocation per record or per cell.
+//!
+//! The header is matched to the schema's fields as every header is (`header.rs`).
 
 use super::batch::{BatchBuilder, Column};
-use super::fields::{end_list, push_value, FieldPlan, Got, Shape};
-use super::reject::{InputError, MissingColumn};
-use csv_core::{ReadRecordResult, Reader};
+use super::fields::{end_list, push_value, FieldPlan, Got, Shape, Unfit};
+use super::header::bind_names;
+use super::reject::{Bad, InputError};
+use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
 use wide::u8x16;
 
 /// Which cell feeds each field.
@@ -14,6 +17,14 @@ pub(crate) struct CsvBinding {
     /// Per schema field: the cell index, or `None` (the field reads as missing / empty).
     cells: Vec<Option<usize>>,
     header_len: usize,
+    delimiter: u8,
+}
+
+/// A binding and what the header made worth saying.
+pub(crate) struct Bound {
+    pub binding: CsvBinding,
+    pub warnings: Vec<String>,
+    pub notes: Vec<String>,
 }
 
 /// Splits one CSV record (without its line break) into unescaped cells.
@@ -24,9 +35,9 @@ pub(crate) struct CellSplitter {
 }
 
 impl CellSplitter {
-    pub fn new() -> CellSplitter {
+    pub fn new(delimiter: u8) -> CellSplitter {
         CellSplitter {
-            reader: Reader::new(),
+            reader: ReaderBuilder::new().delimiter(delimiter).build(),
             out: Vec::new(),
             ends: vec![0; 32],
         }
@@ -85,75 +96,68 @@ impl CellSplitter {
     }
 }
 
+/// The separator a header uses when it has no `,`: `;` (Excel in a decimal-comma locale) or
+/// a tab, whichever it has more of, outside quotes.
+pub(crate) fn detect_delimiter(header: &[u8]) -> Option<u8> {
+    let (mut commas, mut semicolons, mut tabs, mut quoted) = (0, 0, 0, false);
+    for &b in header {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => commas += 1,
+            b';' if !quoted => semicolons += 1,
+            b'\t' if !quoted => tabs += 1,
+            _ => {}
+        }
+    }
+    match (commas, semicolons, tabs) {
+        (0, s, t) if s > 0 && s >= t => Some(b';'),
+        (0, _, t) if t > 0 => Some(b'\t'),
+        _ => None,
+    }
+}
+
 impl CsvBinding {
-    /// Matches the header to the schema. A required scalar field without a column is an error;
-    /// optional and list fields without one, and every `list of {…}` field, read as missing /
-    /// empty, with one warning each.
-    pub fn new(
+    /// Matches the header to the schema (`header.rs`). A required scalar field without a column
+    /// is an error; optional and list fields without one, and every `list of {…}` field, read
+    /// as missing / empty, with one warning each.
+    pub fn bind(
         input: &str,
         header: Option<&[u8]>,
         plan: &[FieldPlan],
-    ) -> Result<(CsvBinding, Vec<String>), InputError> {
+        delimiter: u8,
+    ) -> Result<Bound, InputError> {
         let mut names = Vec::new();
         if let Some(bytes) = header {
-            let mut splitter = CellSplitter::new();
+            let mut splitter = CellSplitter::new(delimiter);
             let n = splitter.split(bytes).unwrap_or(0);
             names = (0..n)
                 .map(|i| String::from_utf8_lossy(splitter.cell(i)).into_owned())
                 .collect();
         }
-        let mut cells = Vec::with_capacity(plan.len());
-        let mut warnings = Vec::new();
-        let mut missing = Vec::new();
-        for field in plan {
-            if let Shape::Records(_) = field.shape {
-                warnings.push(format!(
-                    "{input}: field `{}` ({}) cannot be read from CSV: it reads as an empty list",
-                    field.name, field.expected
-                ));
-                cells.push(None);
-                continue;
-            }
-            let found = names.iter().position(|n| *n == field.column);
-            if found.is_none() {
-                if field.may_be_absent() {
-                    let reads_as = if let Shape::List(_) = field.shape {
-                        "an empty list"
-                    } else {
-                        "missing"
-                    };
-                    warnings.push(format!(
-                        "{input}: the header has no column `{}`: field `{}` reads as {reads_as}",
-                        field.column, field.name
-                    ));
-                } else {
-                    missing.push(MissingColumn {
-                        field: field.name.clone(),
-                        column: field.column.clone(),
-                        nearest: crate::diag::did_you_mean(
-                            &field.column,
-                            names.iter().map(String::as_str),
-                        )
-                        .map(str::to_string),
-                    });
-                }
-            }
-            cells.push(found);
-        }
-        if !missing.is_empty() {
+        let bound = bind_names(input, &names, plan, Some("CSV"))?;
+        if !bound.missing.is_empty() {
+            let one_column = match names.as_slice() {
+                [only] => [';', '\t', '|', ',']
+                    .into_iter()
+                    .find(|&d| d as u32 != u32::from(delimiter) && only.contains(d)),
+                _ => None,
+            };
             return Err(InputError::MissingColumns {
                 input: input.to_string(),
-                missing,
+                missing: bound.missing,
                 header: names,
+                delimiter: one_column,
             });
         }
-        Ok((
-            CsvBinding {
-                cells,
+        Ok(Bound {
+            binding: CsvBinding {
+                cells: bound.columns,
                 header_len: names.len(),
+                delimiter,
             },
-            warnings,
-        ))
+            warnings: bound.warnings,
+            notes: bound.notes,
+        })
     }
 }
 
@@ -187,10 +191,11 @@ impl<'p> CsvDecoder<'p> {
         may_quote: bool,
         truncated: bool,
         b: &mut BatchBuilder,
-    ) -> Result<(), String> {
+    ) -> Result<(), Bad> {
+        let delimiter = self.binding.delimiter;
         if let (Some(text), false, false) = (text, truncated, may_quote) {
-            // No quotes: the cells are the text between commas, as they are.
-            let n = split_commas(text.as_bytes(), &mut self.ends);
+            // No quotes: the cells are the text between delimiters, as they are.
+            let n = split_commas(text.as_bytes(), &mut self.ends, delimiter);
             if n == self.binding.header_len {
                 let ends = &self.ends;
                 let cell = |k: usize| {
@@ -204,24 +209,33 @@ impl<'p> CsvDecoder<'p> {
             return Err(format!(
                 "invalid UTF-8 at byte {} of the record",
                 e.valid_up_to() + 1
-            ));
+            )
+            .into());
         }
         if truncated {
-            return Err("the input ends inside a quoted cell (a `\"` is not closed)".to_string());
+            return Err("the input ends inside a quoted cell (a `\"` is not closed)"
+                .to_string()
+                .into());
         }
-        let splitter = self.splitter.get_or_insert_with(CellSplitter::new);
+        let splitter = self
+            .splitter
+            .get_or_insert_with(|| CellSplitter::new(delimiter));
         let Some(n) = splitter.split(bytes) else {
-            return Err("malformed CSV record".to_string());
+            return Err("malformed CSV record".to_string().into());
         };
         if n != self.binding.header_len {
-            return Err(format!(
+            let error = format!(
                 "expected {} cells (as in the header), found {n}",
                 self.binding.header_len
-            ));
+            );
+            let help = (n == 1 && self.binding.header_len > 1)
+                .then(|| footer_help(splitter.cell(0)))
+                .flatten();
+            return Err(Bad { error, help });
         }
         // Unquoting removes only ASCII, so cell boundaries are character boundaries.
         let Some(text) = splitter.text(n) else {
-            return Err("invalid UTF-8 in the record's cells".to_string());
+            return Err("invalid UTF-8 in the record's cells".to_string().into());
         };
         let splitter = &*splitter;
         let cell = |k: usize| text.get(splitter.cell_range(k)).unwrap_or("");
@@ -229,11 +243,31 @@ impl<'p> CsvDecoder<'p> {
     }
 }
 
-/// Splits a record without quotes at its commas: afterwards cell `k` is
+/// A row of one cell in a file of many columns, such as a report's `Grand Totals (5700
+/// records)`: the `footer` line that ends the records there.
+fn footer_help(cell: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(cell);
+    let words: String = text
+        .trim()
+        .split(|c: char| c == '(' || c == ':' || c.is_ascii_digit())
+        .next()
+        .unwrap_or("")
+        .trim()
+        .chars()
+        .take(30)
+        .collect();
+    (!words.is_empty()).then(|| {
+        format!(
+            "if the records end here (a report's footer, totals or a notice), add `footer {words:?}` to the rule set's `input` block"
+        )
+    })
+}
+
+/// Splits a record without quotes at its delimiters: afterwards cell `k` is
 /// `bytes[ends[k - 1] + 1 .. ends[k]]` (from 0 for the first), and the number of cells is
 /// returned. Sixteen bytes at a time (SIMD), with few branches (they would mispredict on every
 /// cell).
-fn split_commas(bytes: &[u8], ends: &mut Vec<usize>) -> usize {
+fn split_commas(bytes: &[u8], ends: &mut Vec<usize>, delimiter: u8) -> usize {
     // Room for a cell per byte, plus the slack of the unconditional writes below.
     if ends.len() < bytes.len() + 2 {
         ends.resize(bytes.len() + 2, 0);
@@ -244,7 +278,9 @@ fn split_commas(bytes: &[u8], ends: &mut Vec<usize>) -> usize {
         let Ok(block) = <[u8; 16]>::try_from(block) else {
             break;
         };
-        let mut commas = u8x16::new(block).simd_eq(u8x16::splat(b',')).to_bitmask();
+        let mut commas = u8x16::new(block)
+            .simd_eq(u8x16::splat(delimiter))
+            .to_bitmask();
         let count = commas.count_ones() as usize;
         // Two writes whether or not there are commas (an unused one is overwritten later).
         ends[n] = i + commas.trailing_zeros() as usize;
@@ -261,7 +297,7 @@ fn split_commas(bytes: &[u8], ends: &mut Vec<usize>) -> usize {
         i += 16;
     }
     for (k, &c) in bytes[i..].iter().enumerate() {
-        if c == b',' {
+        if c == delimiter {
             ends[n] = i + k;
             n += 1;
         }
@@ -305,7 +341,7 @@ fn fill<'t>(
     binding: &CsvBinding,
     cell: impl Fn(usize) -> &'t str,
     b: &mut BatchBuilder,
-) -> Result<(), String> {
+) -> Result<(), Bad> {
     for (i, field) in plan.iter().enumerate() {
         let col = &mut b.columns[i];
         let Some(cell_index) = binding.cells[i] else {
@@ -314,35 +350,55 @@ fn fill<'t>(
         };
         let cell = cell(cell_index);
         match (&field.shape, col) {
+            (Shape::Scalar { optional, .. }, col) if field.is_missing_text(cell) => {
+                if !*optional {
+                    let got = Got::Cell(cell);
+                    return Err(Bad {
+                        error: format!(
+                            "{}: {}",
+                            field.label("column"),
+                            Unfit::MissingText.message(&field.expected, got)
+                        ),
+                        help: Some(format!(
+                            "make the field optional to read it as missing: `{}: {}?`",
+                            field.name, field.expected
+                        )),
+                    });
+                }
+                col.push_missing_or_empty();
+            }
             (Shape::Scalar { ty, optional }, col) => {
-                push_value(col, ty, *optional, Got::Cell(cell), &mut b.dict).map_err(|u| {
-                    format!(
+                push_value(col, ty, *optional, Got::Cell(cell), &mut b.dict).map_err(|u| Bad {
+                    error: format!(
                         "{}: {}",
                         field.label("column"),
                         u.message(&field.expected, Got::Cell(cell))
-                    )
+                    ),
+                    help: u.help(ty, Got::Cell(cell)),
                 })?;
             }
+            (Shape::List(_), col) if field.is_missing_text(cell) => col.push_missing_or_empty(),
             (Shape::List(ty), Column::List(list)) => {
                 for (k, part) in list_items(cell).enumerate() {
                     push_value(&mut list.items, ty, false, Got::Cell(part), &mut b.dict).map_err(
-                        |u| {
-                            format!(
+                        |u| Bad {
+                            error: format!(
                                 "{}: item {}: {}",
                                 field.label("column"),
                                 k + 1,
                                 u.message(&field.item_expected, Got::Cell(part))
-                            )
+                            ),
+                            help: u.help(ty, Got::Cell(part)),
                         },
                     )?;
                 }
                 let len = list.items.len();
                 end_list(&mut list.offsets, len).map_err(|u| {
-                    format!(
+                    Bad::from(format!(
                         "{}: {}",
                         field.label("column"),
                         u.message(&field.expected, Got::Cell(cell))
-                    )
+                    ))
                 })?;
             }
             // `list of {…}` is never bound to a cell (see `CsvBinding::new`).
@@ -359,7 +415,7 @@ mod tests {
     #[test]
     fn commas_split_like_csv_core() {
         let mut ends = Vec::new();
-        let mut splitter = CellSplitter::new();
+        let mut splitter = CellSplitter::new(b',');
         for record in [
             "",
             ",",
@@ -374,7 +430,7 @@ mod tests {
             "L00000001,yara.tanaka1@gmail.com,Yara,partner,NL,healthcare,CEO,,1303000,",
             "é,ü,日本語,a b ,",
         ] {
-            let n = split_commas(record.as_bytes(), &mut ends);
+            let n = split_commas(record.as_bytes(), &mut ends, b',');
             let ours: Vec<&[u8]> = (0..n)
                 .map(|k| {
                     let start = if k == 0 { 0 } else { ends[k - 1] + 1 };

@@ -94,12 +94,22 @@ pub struct Input {
     pub(crate) seekable: Option<Seekable>,
     /// `.xlsx`: the sheet to read (`--sheet`); the first one without it.
     pub(crate) sheet: Option<String>,
+    /// What the command line says of this input over the rules' `input` block.
+    pub(crate) overrides: Overrides,
 }
 
 /// A file, or bytes in memory, for the readers that seek.
 pub(crate) enum Seekable {
     File(std::fs::File),
     Bytes(Vec<u8>),
+}
+
+/// Settings of the `input` block that one run overrides (`--csv-delimiter`, `--time-zone`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    pub delimiter: Option<u8>,
+    /// An IANA name (checked by [`Input::with_time_zone`]).
+    pub time_zone: Option<String>,
 }
 
 impl Input {
@@ -189,6 +199,7 @@ impl Input {
             total_bytes: None,
             seekable: None,
             sheet: None,
+            overrides: Overrides::default(),
         })
     }
 
@@ -201,6 +212,7 @@ impl Input {
             total_bytes: None,
             seekable: Some(seekable),
             sheet: None,
+            overrides: Overrides::default(),
         }
     }
 
@@ -230,6 +242,20 @@ impl Input {
 
     pub fn format(&self) -> Format {
         self.format
+    }
+
+    /// Reads CSV cells separated by `delimiter`, whatever the rules' `input` block says.
+    pub fn with_delimiter(mut self, delimiter: u8) -> Input {
+        self.overrides.delimiter = Some(delimiter);
+        self
+    }
+
+    /// Reads timestamps without an offset as local time in the IANA zone `name`, whatever the
+    /// rules' `input` block says; an error if there is no such zone.
+    pub fn with_time_zone(mut self, name: &str) -> Result<Input, String> {
+        crate::time::zone::Zone::new(name)?;
+        self.overrides.time_zone = Some(name.to_string());
+        Ok(self)
     }
 }
 

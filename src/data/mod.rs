@@ -32,9 +32,8 @@
 //! ```
 //! use smql::data::{ChunkSize, Format, Input, Reader};
 //! # use smql::ir::{Schema, Field, Ty};
-//! # let field = |name: &str, ty: Ty| Field { name: name.into(), column: name.into(), ty,
-//! #     doc: None, span: smql::Span::new(smql::source::FileId(0), 0, 0) };
-//! let schema = Schema { fields: vec![field("id", Ty::String), field("visits", Ty::Int)], key: None };
+//! # let field = |name: &str, ty: Ty| Field::new(name, name, ty, smql::Span::default());
+//! let schema = Schema::new(vec![field("id", Ty::String), field("visits", Ty::Int)], None);
 //! let text = b"{\"id\": \"a\", \"visits\": 3}\n{\"id\": \"b\", \"visits\": \"x\"}\n".to_vec();
 //! let input = Input::from_bytes("leads.ndjson", text, Format::Ndjson).unwrap();
 //! let (batches, rejects) = Reader::new(input, &schema, ChunkSize::default()).unwrap().read_all().unwrap();
@@ -48,6 +47,7 @@ pub mod convert;
 mod csv;
 pub mod dict;
 mod fields;
+mod header;
 pub mod infer;
 mod input;
 mod json;
@@ -58,13 +58,14 @@ mod produce;
 mod reader;
 mod reject;
 mod split;
+mod text;
 mod typed;
 mod xlsx;
 
 pub use batch::{Batch, Column, ListColumn, RecordsColumn, RowOrigin, Scalar};
 pub use dict::StringDict;
 pub use fields::StringSharing;
-pub use input::{DataSource, Format, Input};
+pub use input::{DataSource, Format, Input, Overrides};
 pub use reader::{Decoded, Decoder, Reader};
 pub use reject::{shorten, InputError, MissingColumn, Reject};
 pub use split::ChunkSize;

@@ -16,7 +16,7 @@ use super::dict::StringDict;
 use super::fields::{end_list, push_value, FieldPlan, Got, ScalarTy, Shape, Unfit};
 use super::input::Seekable;
 use super::produce::Sink;
-use super::reject::{InputError, Reject};
+use super::reject::{Bad, InputError, Reject};
 use super::typed::{bind, push_timestamp};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
@@ -62,7 +62,7 @@ fn read_from<T: ChunkReader + 'static>(
         ParquetRecordBatchReaderBuilder::try_new_with_options(file, options).map_err(error)?;
     let fields = builder.schema().fields().clone();
     let names: Vec<String> = fields.iter().map(|f| f.name().clone()).collect();
-    let bound = bind(input, &names, plan, "Parquet", false)?;
+    let bound = bind(input, &names, plan, "Parquet")?;
     for (field, column) in plan.iter().zip(&bound.columns) {
         if let Some(c) = column {
             let ty = fields[*c].data_type();
@@ -97,7 +97,7 @@ fn read_from<T: ChunkReader + 'static>(
         .with_batch_size(BATCH_ROWS)
         .build()
         .map_err(error)?;
-    if !sink.bound(bound.warnings) {
+    if !sink.bound(bound.warnings, bound.notes) {
         return Ok(());
     }
     let mut record = 0u64;
@@ -111,12 +111,15 @@ fn read_from<T: ChunkReader + 'static>(
         let mut rejects = Vec::new();
         for row in 0..batch.num_rows() {
             record += 1;
-            if let Err((field, message)) = decode_row(plan, &columns, &batch, row, &mut b) {
+            if let Err((field, Bad { error, help })) =
+                decode_row(plan, &columns, &batch, row, &mut b)
+            {
                 b.rollback();
                 rejects.push(Reject {
                     record,
                     line: record,
-                    error: format!("{}: {message}", plan[field].label("column")),
+                    error: format!("{}: {error}", plan[field].label("column")),
+                    help,
                     raw: raw_row(plan, &columns, &batch, row),
                     place: Some(format!("record {record}")),
                 });
@@ -144,7 +147,7 @@ fn decode_row(
     batch: &RecordBatch,
     row: usize,
     b: &mut BatchBuilder,
-) -> Result<(), (usize, String)> {
+) -> Result<(), (usize, Bad)> {
     for (i, field) in plan.iter().enumerate() {
         let col = &mut b.columns[i];
         let Some(array) = columns[i].and_then(|c| batch.columns().get(c)) else {
@@ -246,16 +249,32 @@ fn text(bytes: &[u8]) -> Item<'_> {
     }
 }
 
-/// Appends `value` to `col`, the column of `field`, or says why it does not fit.
+/// Appends `value` to `col`, the column of `field`, or says why it does not fit (and what
+/// would read it).
 fn push_item(
     field: &FieldPlan,
     col: &mut Column,
     value: Item<'_>,
     dict: &mut StringDict,
-) -> Result<(), String> {
+) -> Result<(), Bad> {
+    let missing_text = matches!(value, Item::Str(s) if field.is_missing_text(s));
     match (&field.shape, col) {
+        (Shape::Scalar { optional: true, .. } | Shape::List(_), col) if missing_text => {
+            col.push_missing_or_empty();
+            Ok(())
+        }
+        (Shape::Scalar { .. }, _) if missing_text => Err(Bad {
+            error: found(Unfit::MissingText, &field.expected, value),
+            help: Some(format!(
+                "make the field optional to read it as missing: `{}: {}?`",
+                field.name, field.expected
+            )),
+        }),
         (Shape::Scalar { ty, optional }, col) => push_scalar(col, ty, *optional, value, dict)
-            .map_err(|u| found(u, &field.expected, value)),
+            .map_err(|u| Bad {
+                error: found(u, &field.expected, value),
+                help: help(u, ty, value),
+            }),
         (Shape::List(ty), Column::List(list)) => {
             match value {
                 // A list is never missing: `null` reads as `[]`, as in JSON.
@@ -263,15 +282,17 @@ fn push_item(
                 Item::List(values, start, end) => {
                     for (k, j) in (start..end).enumerate() {
                         let v = item(values, j);
-                        push_scalar(&mut list.items, ty, false, v, dict).map_err(|u| {
-                            format!("item {}: {}", k + 1, found(u, &field.item_expected, v))
+                        push_scalar(&mut list.items, ty, false, v, dict).map_err(|u| Bad {
+                            error: format!("item {}: {}", k + 1, found(u, &field.item_expected, v)),
+                            help: help(u, ty, v),
                         })?;
                     }
                 }
-                other => return Err(found(Unfit::Type, &field.expected, other)),
+                other => return Err(Bad::from(found(Unfit::Type, &field.expected, other))),
             }
             let len = list.items.len();
-            end_list(&mut list.offsets, len).map_err(|u| found(u, &field.expected, value))
+            end_list(&mut list.offsets, len)
+                .map_err(|u| Bad::from(found(u, &field.expected, value)))
         }
         // `list of {…}` is never bound to a column (see `bind`).
         (_, col) => {
@@ -317,8 +338,18 @@ fn found(u: Unfit, expected: &str, value: Item<'_>) -> String {
         Item::Other => "a value of an unsupported type".to_string(),
     };
     match u {
-        Unfit::Type => format!("expected {expected}, found {shown}"),
+        Unfit::Type | Unfit::EpochSeconds | Unfit::MissingText => {
+            format!("expected {expected}, found {shown}")
+        }
         Unfit::TooLarge => u.message(expected, Got::Null),
+    }
+}
+
+/// What would read a text value that did not fit (a `timestamps` layout, `numbers` marks).
+fn help(u: Unfit, ty: &ScalarTy, value: Item<'_>) -> Option<String> {
+    match value {
+        Item::Str(s) => u.help(ty, Got::Str(s)),
+        _ => None,
     }
 }
 
@@ -357,9 +388,9 @@ fn scalar_fits(ty: &DataType, field: &ScalarTy) -> bool {
     );
     text || matches!(ty, DataType::Null)
         || match field {
-            S::Int | S::Duration => int,
-            S::Number => int || float,
-            S::Timestamp => int || time,
+            S::Int(_) | S::Duration => int,
+            S::Number(_) => int || float,
+            S::Timestamp(_) => int || time,
             S::Bool => matches!(ty, DataType::Boolean),
             S::Str | S::UnsharedStr | S::AdaptiveStr(_) | S::Enum(_) => false,
         }

@@ -28,8 +28,8 @@ use std::sync::{Arc, Mutex};
 const AHEAD: usize = 2;
 
 enum Message {
-    /// The header was bound to the schema: these warnings, or why it could not be.
-    Bound(Result<Vec<String>, InputError>),
+    /// The header was bound to the schema: these warnings and notes, or why it could not be.
+    Bound(Result<(Vec<String>, Vec<String>), InputError>),
     Batch(Decoded),
     /// Reading failed after the batches already sent.
     Failed(InputError),
@@ -55,10 +55,11 @@ pub(crate) struct Sink {
 }
 
 impl Sink {
-    /// Reports the header bound; call once, before the first batch.
-    pub fn bound(&mut self, warnings: Vec<String>) -> bool {
+    /// Reports the header bound, with its warnings and notes; call once, before the first
+    /// batch.
+    pub fn bound(&mut self, warnings: Vec<String>, notes: Vec<String>) -> bool {
         self.bound = true;
-        self.tx.send(Message::Bound(Ok(warnings))).is_ok()
+        self.tx.send(Message::Bound(Ok((warnings, notes)))).is_ok()
     }
 
     /// A builder for the next batch, reusing a finished batch's buffers when there is one.
@@ -89,15 +90,15 @@ impl Sink {
     }
 }
 
-/// Starts `body` on a thread of its own and waits until it has bound the header (its warnings)
-/// or failed to.
+/// Starts `body` on a thread of its own and waits until it has bound the header (its warnings
+/// and notes) or failed to.
 pub(crate) fn spawn<F>(
     name: &str,
     schema: &Schema,
     parts: Arc<Mutex<Vec<BatchParts>>>,
     (bytes_read, total_bytes): (Arc<AtomicU64>, Option<u64>),
     body: F,
-) -> Result<(Produced, Vec<String>), InputError>
+) -> Result<(Produced, Vec<String>, Vec<String>), InputError>
 where
     F: FnOnce(&mut Sink) -> Result<(), InputError> + Send + 'static,
 {
@@ -138,7 +139,9 @@ where
         return Err(InputError::Io { input, error });
     }
     match rx.recv() {
-        Ok(Message::Bound(Ok(warnings))) => Ok((Produced { rx, done: false }, warnings)),
+        Ok(Message::Bound(Ok((warnings, notes)))) => {
+            Ok((Produced { rx, done: false }, warnings, notes))
+        }
         Ok(Message::Bound(Err(e)) | Message::Failed(e)) => Err(e),
         // A body that sends a batch before binding, or ends without a word, is a bug here.
         Ok(Message::Batch(_)) | Err(_) => Err(InputError::Format {

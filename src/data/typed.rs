@@ -3,10 +3,11 @@
 //! values they append that do not come from text (a spreadsheet's dates, Parquet timestamps).
 
 use super::batch::{BatchParts, Column};
-use super::fields::{FieldPlan, Shape, Unfit};
+use super::fields::{FieldPlan, Unfit};
+use super::header::{bind_names, Bound};
 use super::input::{Format, Input, Seekable};
 use super::produce::{self, Produced};
-use super::reject::{InputError, MissingColumn};
+use super::reject::InputError;
 use crate::ir::Schema;
 use std::sync::{Arc, Mutex};
 
@@ -17,7 +18,7 @@ pub(crate) fn produce(
     schema: &Schema,
     plan: &[FieldPlan],
     parts: Arc<Mutex<Vec<BatchParts>>>,
-) -> Result<(Produced, Vec<String>), InputError> {
+) -> Result<(Produced, Vec<String>, Vec<String>), InputError> {
     let Input {
         name,
         format,
@@ -73,71 +74,25 @@ pub(crate) fn produce(
     }
 }
 
-/// Where [`bind`] found each field: its column's index among `names`, or `None` (missing /
-/// empty), with the warnings to print.
-pub(crate) struct Bound {
-    pub columns: Vec<Option<usize>>,
-    pub warnings: Vec<String>,
-}
-
-/// Binds header `names` to the fields of `plan` as CSV headers are: exact names; a required
-/// field without its column is an error listing the header, an optional or list field without
-/// one reads as missing / empty with a warning. `records_readable` says whether this format
-/// can hold a `list of {…}` field (Parquet can, a spreadsheet cannot).
+/// Binds header `names` to the fields of `plan` as CSV headers are (`header.rs`); `format`
+/// names the format in the warning for a `list of {…}` field, which neither a spreadsheet nor
+/// (here) Parquet holds.
 pub(crate) fn bind(
     input: &str,
     names: &[String],
     plan: &[FieldPlan],
     format: &str,
-    records_readable: bool,
 ) -> Result<Bound, InputError> {
-    let mut columns = Vec::with_capacity(plan.len());
-    let mut warnings = Vec::new();
-    let mut missing = Vec::new();
-    for field in plan {
-        if !records_readable {
-            if let Shape::Records(_) = field.shape {
-                warnings.push(format!(
-                    "{input}: field `{}` ({}) cannot be read from {format}: it reads as an empty list",
-                    field.name, field.expected
-                ));
-                columns.push(None);
-                continue;
-            }
-        }
-        let found = names.iter().position(|n| *n == field.column);
-        if found.is_none() {
-            if field.may_be_absent() {
-                let reads_as = match field.shape {
-                    Shape::List(_) | Shape::Records(_) => "an empty list",
-                    Shape::Scalar { .. } => "missing",
-                };
-                warnings.push(format!(
-                    "{input}: the header has no column `{}`: field `{}` reads as {reads_as}",
-                    field.column, field.name
-                ));
-            } else {
-                missing.push(MissingColumn {
-                    field: field.name.clone(),
-                    column: field.column.clone(),
-                    nearest: crate::diag::did_you_mean(
-                        &field.column,
-                        names.iter().map(String::as_str),
-                    )
-                    .map(str::to_string),
-                });
-            }
-        }
-        columns.push(found);
-    }
-    if !missing.is_empty() {
+    let bound = bind_names(input, names, plan, Some(format))?;
+    if !bound.missing.is_empty() {
         return Err(InputError::MissingColumns {
             input: input.to_string(),
-            missing,
+            missing: bound.missing,
             header: names.to_vec(),
+            delimiter: None,
         });
     }
-    Ok(Bound { columns, warnings })
+    Ok(bound)
 }
 
 /// Appends a timestamp (UTC epoch milliseconds) that the file typed as one.

@@ -15,7 +15,7 @@ use super::dict::StringDict;
 use super::fields::{end_list, push_value, FieldPlan, Got, ScalarTy, Shape, Unfit};
 use super::input::Seekable;
 use super::produce::Sink;
-use super::reject::{InputError, Reject};
+use super::reject::{Bad, InputError, Reject};
 use super::typed::{bind, column_letters, push_duration, push_timestamp, SeekReader};
 use calamine::{DataRef, ExcelDateTime, Reader as _, Xlsx};
 
@@ -84,8 +84,8 @@ pub(crate) fn read(
                 match &decoder {
                     None => {
                         let names = rows.texts();
-                        let bound = bind(input, &names, plan, "a spreadsheet", false)?;
-                        if !sink.bound(bound.warnings) {
+                        let bound = bind(input, &names, plan, "a spreadsheet")?;
+                        if !sink.bound(bound.warnings, bound.notes) {
                             return Ok(());
                         }
                         header = Some(names);
@@ -115,8 +115,8 @@ pub(crate) fn read(
     }
     if header.is_none() {
         // An empty sheet: no header, so every required field's column is missing.
-        let bound = bind(input, &[], plan, "a spreadsheet", false)?;
-        if !sink.bound(bound.warnings) {
+        let bound = bind(input, &[], plan, "a spreadsheet")?;
+        if !sink.bound(bound.warnings, bound.notes) {
             return Ok(());
         }
     }
@@ -210,12 +210,13 @@ impl RowDecoder<'_> {
                 continue;
             };
             let cell = row.get(index);
-            if let Err(tail) = push_cell(field, col, cell, &mut b.dict) {
+            if let Err(Bad { error, help }) = push_cell(field, col, cell, &mut b.dict) {
                 b.rollback();
                 rejects.push(Reject {
                     record,
                     line,
-                    error: format!("{}: {tail}", field.label("column")),
+                    error: format!("{}: {error}", field.label("column")),
+                    help,
                     raw: row.raw(),
                     place: Some(format!(
                         "sheet {}, row {line}, column {}",
@@ -236,16 +237,39 @@ impl RowDecoder<'_> {
 }
 
 /// Appends `cell` to `col`, the column of `field`, or says why it does not fit (the message
-/// after the field's name).
+/// after the field's name, and what would read it).
 fn push_cell(
     field: &FieldPlan,
     col: &mut Column,
     cell: &DataRef<'_>,
     dict: &mut StringDict,
-) -> Result<(), String> {
+) -> Result<(), Bad> {
+    let missing_text = match cell {
+        DataRef::String(s) => field.is_missing_text(s),
+        DataRef::SharedString(s) => field.is_missing_text(s),
+        _ => false,
+    };
     match (&field.shape, col) {
+        (Shape::Scalar { optional: true, .. }, col) if missing_text => {
+            col.push_missing_or_empty();
+            Ok(())
+        }
+        (Shape::Scalar { .. }, _) if missing_text => {
+            let text = text_of(cell);
+            Err(Bad {
+                error: Unfit::MissingText.message(&field.expected, Got::Cell(&text)),
+                help: Some(format!(
+                    "make the field optional to read it as missing: `{}: {}?`",
+                    field.name, field.expected
+                )),
+            })
+        }
         (Shape::Scalar { ty, optional }, col) => {
             push_scalar(col, ty, *optional, cell, &field.expected, dict)
+        }
+        (Shape::List(_), col) if missing_text => {
+            col.push_missing_or_empty();
+            Ok(())
         }
         (Shape::List(ty), Column::List(list)) => {
             match cell {
@@ -254,12 +278,13 @@ fn push_cell(
                     let text = text_of(cell);
                     for (k, part) in list_items(&text).enumerate() {
                         push_value(&mut list.items, ty, false, Got::Cell(part), dict).map_err(
-                            |u| {
-                                format!(
+                            |u| Bad {
+                                error: format!(
                                     "item {}: {}",
                                     k + 1,
                                     u.message(&field.item_expected, Got::Cell(part))
-                                )
+                                ),
+                                help: u.help(ty, Got::Cell(part)),
                             },
                         )?;
                     }
@@ -272,10 +297,14 @@ fn push_cell(
                     &field.item_expected,
                     dict,
                 )
-                .map_err(|tail| format!("item 1: {tail}"))?,
+                .map_err(|bad| Bad {
+                    error: format!("item 1: {}", bad.error),
+                    help: bad.help,
+                })?,
             }
             let len = list.items.len();
-            end_list(&mut list.offsets, len).map_err(|u| u.message(&field.expected, Got::Cell("")))
+            end_list(&mut list.offsets, len)
+                .map_err(|u| Bad::from(u.message(&field.expected, Got::Cell(""))))
         }
         // `list of {…}` is never bound to a column (see `bind`).
         (_, col) => {
@@ -293,27 +322,27 @@ fn push_scalar(
     cell: &DataRef<'_>,
     expected: &str,
     dict: &mut StringDict,
-) -> Result<(), String> {
+) -> Result<(), Bad> {
     let typed = match (cell, ty) {
         (DataRef::Error(e), _) => {
-            return Err(format!(
+            return Err(Bad::from(format!(
                 "expected {expected}, found the spreadsheet error `{e}`"
-            ))
+            )))
         }
-        (DataRef::Float(f), ScalarTy::Number) => {
+        (DataRef::Float(f), ScalarTy::Number(_)) => {
             Some(push_value(col, ty, optional, Got::F64(*f), dict))
         }
-        (DataRef::Int(i), ScalarTy::Number | ScalarTy::Int) => {
+        (DataRef::Int(i), ScalarTy::Number(_) | ScalarTy::Int(_)) => {
             Some(push_value(col, ty, optional, Got::I64(*i), dict))
         }
-        (DataRef::Float(f), ScalarTy::Int) => Some(match whole(*f) {
+        (DataRef::Float(f), ScalarTy::Int(_)) => Some(match whole(*f) {
             Some(i) => push_value(col, ty, optional, Got::I64(i), dict),
             None => Err(Unfit::Type),
         }),
         (DataRef::Bool(v), ScalarTy::Bool) => {
             Some(push_value(col, ty, optional, Got::Bool(*v), dict))
         }
-        (DataRef::DateTime(d), ScalarTy::Timestamp) if d.is_datetime() => Some(
+        (DataRef::DateTime(d), ScalarTy::Timestamp(_)) if d.is_datetime() => Some(
             serial_ms(d)
                 .ok_or(Unfit::Type)
                 .and_then(|ms| push_timestamp(col, ms)),
@@ -327,11 +356,13 @@ fn push_scalar(
     };
     // The cell's text is made only when it is read or shown (not for every number).
     match typed {
-        Some(r) => r.map_err(|u| u.message(expected, Got::Cell(&text_of(cell)))),
+        Some(r) => r.map_err(|u| Bad::from(u.message(expected, Got::Cell(&text_of(cell))))),
         None => {
             let text = text_of(cell);
-            push_value(col, ty, optional, Got::Cell(&text), dict)
-                .map_err(|u| u.message(expected, Got::Cell(&text)))
+            push_value(col, ty, optional, Got::Cell(&text), dict).map_err(|u| Bad {
+                error: u.message(expected, Got::Cell(&text)),
+                help: u.help(ty, Got::Cell(&text)),
+            })
         }
     }
 }
@@ -425,10 +456,10 @@ mod tests {
         let mut col = Column::for_type(ty);
         let mut dict = StringDict::new();
         let plan_ty = match ty.base() {
-            crate::ir::Ty::Int => ScalarTy::Int,
-            crate::ir::Ty::Number => ScalarTy::Number,
+            crate::ir::Ty::Int => ScalarTy::Int(None),
+            crate::ir::Ty::Number => ScalarTy::Number(None),
             crate::ir::Ty::Bool => ScalarTy::Bool,
-            crate::ir::Ty::Timestamp => ScalarTy::Timestamp,
+            crate::ir::Ty::Timestamp => ScalarTy::Timestamp(None),
             crate::ir::Ty::Duration => ScalarTy::Duration,
             _ => ScalarTy::Str,
         };
@@ -439,7 +470,8 @@ mod tests {
             &cell,
             &ty.to_string(),
             &mut dict,
-        )?;
+        )
+        .map_err(|bad| bad.error)?;
         Ok(col.value(0, &dict))
     }
 

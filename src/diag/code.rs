@@ -153,8 +153,18 @@ codes! {
     SchemaKey = "smql::schema::key",
     /// An invalid `list of` type.
     SchemaList = "smql::schema::list",
-    /// Two fields read the same input column, or `from` inside a record.
+    /// Two fields read the same input column, `from` inside a record, or `(0)`.
     SchemaColumn = "smql::schema::column",
+    /// `format` on a field that is not a timestamp, or inside a record.
+    SchemaFormat = "smql::schema::format",
+    /// A second `input` block, or a line of it given twice.
+    InputDuplicate = "smql::input::duplicate",
+    /// A bad `input` value: delimiter, `numbers` example, `missing`, `currency` or `footer` text.
+    InputInvalid = "smql::input::invalid",
+    /// A `time zone` that is not in the IANA database.
+    InputTimeZone = "smql::input::time_zone",
+    /// A timestamp layout that cannot be read.
+    InputLayout = "smql::input::layout",
     /// A stage or detour that is not a boolean definition.
     StageNotSegment = "smql::stage::not_segment",
     /// A second `stages`/`detours`, or a name listed twice.

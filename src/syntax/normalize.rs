@@ -91,6 +91,7 @@ impl Erase for Item {
     fn erase(&mut self) {
         match self {
             Item::Schema(x) => x.erase(),
+            Item::Input(x) => x.erase(),
             Item::Def(x) => x.erase(),
             Item::Score(x) => x.erase(),
             Item::Grade(x) => x.erase(),
@@ -125,6 +126,8 @@ impl Erase for FieldDecl {
             ty,
             key,
             from,
+            occurrence,
+            format,
             span,
         } = self;
         attrs.erase();
@@ -132,6 +135,52 @@ impl Erase for FieldDecl {
         ty.erase();
         key.erase();
         from.erase();
+        occurrence.erase();
+        format.erase();
+        span.erase();
+    }
+}
+
+impl Erase for Occurrence {
+    fn erase(&mut self) {
+        let Occurrence { value: _, span } = self;
+        span.erase();
+    }
+}
+
+impl Erase for FieldFormat {
+    fn erase(&mut self) {
+        let FieldFormat { keyword, layouts } = self;
+        keyword.erase();
+        layouts.erase();
+    }
+}
+
+impl Erase for Input {
+    fn erase(&mut self) {
+        let Input {
+            attrs,
+            keyword,
+            lines,
+            span,
+        } = self;
+        attrs.erase();
+        keyword.erase();
+        lines.erase();
+        span.erase();
+    }
+}
+
+impl Erase for InputLine {
+    fn erase(&mut self) {
+        let InputLine {
+            key: _,
+            keyword,
+            values,
+            span,
+        } = self;
+        keyword.erase();
+        values.erase();
         span.erase();
     }
 }
@@ -226,6 +275,7 @@ impl Erase for ScoreItem {
         let ScoreItem { points, rule, span } = self;
         points.erase();
         match rule {
+            ScoreRule::Always => {}
             ScoreRule::When(cond) => cond.erase(),
             ScoreRule::Per { x, up_to } => {
                 x.erase();

@@ -31,8 +31,19 @@ pub const CONTINUING_WORDS: [&str; 11] = [
 ];
 
 /// The keywords that start a declaration other than a definition (`NAME when …`, `NAME = …`).
-pub const DECLARATION_KEYWORDS: [&str; 7] = [
-    "schema", "score", "grade", "stages", "detours", "sla", "test",
+pub const DECLARATION_KEYWORDS: [&str; 8] = [
+    "schema", "input", "score", "grade", "stages", "detours", "sla", "test",
+];
+
+/// The words that start a line of the `input` block (`time` begins `time zone`).
+pub const INPUT_LINE_WORDS: [&str; 7] = [
+    "delimiter",
+    "time",
+    "timestamps",
+    "missing",
+    "numbers",
+    "currency",
+    "footer",
 ];
 
 /// The words that start a line of a score block, besides the points of an item.
@@ -220,7 +231,11 @@ mod tests {
 
     #[test]
     fn block_words_start_lines_of_their_blocks() {
-        let blocks: [(&str, &[&str]); 4] = [
+        let blocks: [(&str, &[&str]); 5] = [
+            (
+                "input {\n  delimiter \";\"\n  time zone \"UTC\"\n  timestamps \"%F\", \"%D\"\n  missing \"null\"\n  numbers \"1.234,56\"\n  currency \"$\"\n  footer \"Total\"\n}",
+                &INPUT_LINE_WORDS,
+            ),
             (
                 "score s {\n  +1 when a\n  group \"g\" up to 5 {\n    +1 when a\n  }\n  at least 0\n  decay 10% every 30d since t\n}",
                 &SCORE_LINE_WORDS,

@@ -129,6 +129,16 @@ fn an_ambiguous_date_is_reported_and_its_layout_written_out() {
     let out = smql_in(&dir, &["init", "leads.csv"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let (rules, notes) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(
+        scaffold_checks_and_reads(&dir, "leads.csv", 3, &[], &[]),
+        rules
+    );
+    // Values are aligned as `smql fmt` aligns them; compare words.
+    let flat: Vec<String> = rules
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    let flat = flat.join("\n");
     assert!(
         notes.contains(
             "note: column `Close Date`: dates such as `01/02/2024` could be month/day or day/month"
@@ -144,7 +154,7 @@ fn an_ambiguous_date_is_reported_and_its_layout_written_out() {
         "currency \"R$\"",
         "# confirm: dates such as `01/02/2024`",
     ] {
-        assert!(rules.contains(line), "no `{line}` in\n{rules}");
+        assert!(flat.contains(line), "no `{line}` in\n{rules}");
     }
     let amount = rules
         .lines()

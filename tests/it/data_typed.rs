@@ -201,7 +201,7 @@ mod xlsx_files {
         let schema = leads_schema();
         fn only_ids(ws: &mut Worksheet) -> Result<(), rust_xlsxwriter::XlsxError> {
             ws.write_string(0, 0, "id")?;
-            ws.write_string(0, 1, "Visits")?;
+            ws.write_string(0, 1, "Vists")?;
             Ok(())
         }
         let Err(e) = open(workbook(only_ids, true), None, &schema) else {
@@ -215,7 +215,7 @@ mod xlsx_files {
         assert!(e
             .help()
             .unwrap_or_default()
-            .contains("did you mean `Visits` for `visits`?"));
+            .contains("did you mean `Vists` for `visits`?"));
         let Err(e) = open(b"id,visits\n".to_vec(), None, &schema) else {
             panic!("CSV text is no workbook")
         };
@@ -423,7 +423,7 @@ mod parquet_files {
             ),
             ("visits", Arc::new(Int64Array::from(vec![Some(1), None]))),
             ("paid", Arc::new(BooleanArray::from(vec![true, false]))),
-            ("at", Arc::new(Int64Array::from(vec![0, 0]))),
+            ("at", Arc::new(Int64Array::from(vec![MS[0], MS[1]]))),
         ]);
         let (_, rejects) = open(nulls, &schema).unwrap().read_all().unwrap();
         assert_eq!(

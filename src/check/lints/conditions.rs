@@ -90,7 +90,7 @@ fn items_of(cx: &mut Cx, items: &[&ScoreItem], allow: &[crate::ir::Allow], what:
                 "adds at most 0",
                 "remove the item or raise its cap".to_string(),
             )),
-            Rule::Per { .. } => None,
+            Rule::Per { .. } | Rule::Always => None,
             Rule::When(cond) => match cx.judge(cond) {
                 Verdict::Never(dnf) => Some((
                     Lint::DeadItem,

@@ -179,6 +179,7 @@ fn item_text(item: &crate::ir::ScoreItem) -> String {
         format!("{p:+}")
     };
     match item.rule {
+        crate::ir::Rule::Always => points,
         crate::ir::Rule::When(_) => quote(&format!("{points} when {}", item.source)),
         crate::ir::Rule::Per { .. } => quote(&format!("{points} {}", item.source)),
     }

@@ -144,6 +144,7 @@ impl NowMemo<'_> {
                     let mut found = None;
                     for item in score.entries.iter().flat_map(entry_items) {
                         let e = match &item.rule {
+                            Rule::Always => continue,
                             Rule::When(c) => c,
                             Rule::Per { x, .. } => x,
                         };

@@ -219,8 +219,9 @@ fn score(b: &mut B, items: Vec<(f64, Rule)>, allow: &[&str]) -> Score {
     for (points, mut rule) in items {
         let item_start = b.text.len();
         b.text += &format!("  {points:+} when ");
-        let (Rule::When(c) | Rule::Per { x: c, .. }) = &mut rule;
-        b.place(c, &[]);
+        if let Rule::When(c) | Rule::Per { x: c, .. } = &mut rule {
+            b.place(c, &[]);
+        }
         let span = Span::new(FileId(0), item_start, b.text.len());
         b.text += "\n";
         out.push(ScoreItem {

@@ -17,7 +17,7 @@ pub mod rules;
 mod why;
 
 use crate::data::{Batch, Reader};
-use crate::eval::{Evaluator, Observers, Outcome, RunOptions};
+use crate::eval::{Evaluator, Lead, Observers, Outcome, RunOptions};
 use crate::ir::{DefId, GradeId, Name, Program, ScoreId, Ty};
 use crate::pipeline::{self, Config, Flow, PipelineError, Processed, Summary};
 use crate::value::Value;
@@ -94,7 +94,7 @@ pub struct Flips {
 }
 
 /// One changed record, with what changed and why.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Example {
     /// The key (or record number).
     pub key: String,
@@ -105,21 +105,25 @@ pub struct Example {
     /// The outputs that changed, `(name, old, new)`: `stage`, scores, grades, definitions.
     pub changes: Vec<(String, Value, Value)>,
     /// Why, one line each: `engagement: `+20 when downloaded "pricing"` now fires (+20)`.
+    /// Filled by [`Impact::explain_examples`] for the examples that are shown.
     pub why: Vec<String>,
+    /// The record, kept to explain it once it is known to be shown.
+    lead: Option<Lead>,
 }
 
 /// The impact of a rule change on a set of records; batches' impacts merge.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Impact {
     pub records: u64,
     /// Records whose stage, a score, a grade or a boolean definition changed.
     pub changed: u64,
     /// Records whose stage changed (`--fail-if-changed`).
     pub stage_changed: u64,
-    /// `(old stage, new stage)` → records; `None` is no stage.
-    pub stage: BTreeMap<(Option<String>, Option<String>), u64>,
-    /// Per paired grade: `(old label, new label)` → records.
-    pub grades: Vec<BTreeMap<(String, String), u64>>,
+    /// `(old stage, new stage)` → records, stages by their position among the stage names
+    /// ([`NO_STAGE`] for none); [`Impact::stage_matrix`] names them.
+    stage: BTreeMap<(u32, u32), u64>,
+    /// Per paired grade: `(old label, new label)` → records, labels by position.
+    grades: Vec<BTreeMap<(u32, u32), u64>>,
     pub scores: Vec<ScoreChange>,
     pub definitions: Vec<Flips>,
     /// At most `examples_max`, the largest changes first.
@@ -144,13 +148,7 @@ impl Impact {
 
     /// Adds the records of one batch, evaluated by both versions. Rows that failed in either
     /// are not compared (they are rejects).
-    pub fn add(
-        &mut self,
-        pairing: &Pairing,
-        old: &Outcome,
-        new: &Outcome,
-        explain: &dyn Fn(usize) -> Vec<String>,
-    ) {
+    pub fn add(&mut self, pairing: &Pairing, old: &Outcome, new: &Outcome) {
         let mut candidates: Vec<Example> = Vec::new();
         for row in 0..old.len() {
             if old.error(row).is_some() || new.error(row).is_some() {
@@ -161,15 +159,14 @@ impl Impact {
             let mut magnitude = 0.0f64;
             let mut stage_moved = false;
             if pairing.stage {
-                let (a, b) = (old.stage(row), new.stage(row));
-                *self
-                    .stage
-                    .entry((a.map(str::to_string), b.map(str::to_string)))
-                    .or_insert(0) += 1;
-                if a != b {
+                let (a, b) = (old.stage_index(row), new.stage_index(row));
+                let key = (a.unwrap_or(NO_STAGE), b.unwrap_or(NO_STAGE));
+                *self.stage.entry(key).or_insert(0) += 1;
+                let (x, y) = (old.stage(row), new.stage(row));
+                if x != y {
                     stage_moved = true;
                     let v = |s: Option<&str>| s.map_or(Value::Missing, Value::str);
-                    changes.push(("stage".to_string(), v(a), v(b)));
+                    changes.push(("stage".to_string(), v(x), v(y)));
                 }
             }
             for ((name, a, b), acc) in pairing.scores.iter().zip(&mut self.scores) {
@@ -189,8 +186,9 @@ impl Impact {
                 }
             }
             for ((name, a, b), acc) in pairing.grades.iter().zip(&mut self.grades) {
+                let key = (old.grade_index(*a, row), new.grade_index(*b, row));
+                *acc.entry(key).or_insert(0) += 1;
                 let (x, y) = (old.grade(*a, row), new.grade(*b, row));
-                *acc.entry((x.to_string(), y.to_string())).or_insert(0) += 1;
                 if x != y {
                     changes.push((name.clone(), Value::str(x), Value::str(y)));
                 }
@@ -218,6 +216,7 @@ impl Impact {
                     magnitude,
                     changes,
                     why: Vec::new(),
+                    lead: None,
                 });
                 // Keep the batch's best few; the rest will never be shown.
                 if candidates.len() >= 4 * self.examples_max {
@@ -226,14 +225,24 @@ impl Impact {
             }
         }
         rank(&mut candidates, self.examples_max);
-        // Reasons only for the records that may be shown: the trace is the costly part.
+        // The batch is gone by the time the examples are known: keep each candidate's record.
+        let batch = old.batch();
         for ex in &mut candidates {
-            if let Some(row) = (0..old.len()).find(|&r| old.batch().record_number(r) == ex.record) {
-                ex.why = explain(row);
-            }
+            let row = (0..batch.len()).find(|&r| batch.record_number(r) == ex.record);
+            ex.lead = row.and_then(|r| Lead::from_row(old.program(), batch, r).ok());
         }
         self.examples.extend(candidates);
         rank(&mut self.examples, self.examples_max);
+    }
+
+    /// Explains the examples that are shown (once every batch is merged): the traces are the
+    /// costly part, so only these few records are explained.
+    pub fn explain_examples(&mut self, old: &Evaluator, new: &Evaluator, now: i64) {
+        for ex in &mut self.examples {
+            if let Some(lead) = ex.lead.take() {
+                ex.why = why::reasons(old, new, &lead, now);
+            }
+        }
     }
 
     /// Adds another batch's impact (batches in input order).
@@ -263,6 +272,47 @@ impl Impact {
         self.examples.extend(other.examples);
         rank(&mut self.examples, self.examples_max);
     }
+}
+
+/// The position that stands for "no stage" in [`Impact`]'s stage counts.
+pub const NO_STAGE: u32 = u32::MAX;
+
+/// `(from, to, count)` with names: one matrix of a diff.
+pub type Matrix = Vec<(Option<String>, Option<String>, u64)>;
+
+impl Impact {
+    /// The stage matrix by name, `None` for no stage, in position order (the path, then the
+    /// detours, then no stage).
+    pub fn stage_matrix(&self, old: &Program, new: &Program) -> Matrix {
+        let names = |p: &Program| match p.stages.as_ref().map(|s| s.ty.base()) {
+            Some(Ty::Enum(e)) => e.values.clone(),
+            _ => Vec::new(),
+        };
+        named(&self.stage, &names(old), &names(new))
+    }
+
+    /// Each paired grade's matrix by label, in label order.
+    pub fn grade_matrices(&self, pairing: &Pairing, old: &Program, new: &Program) -> Vec<Matrix> {
+        let labels = |p: &Program, id: GradeId| match &p.grade(id).ty {
+            Ty::Enum(e) => e.values.clone(),
+            _ => Vec::new(),
+        };
+        pairing
+            .grades
+            .iter()
+            .zip(&self.grades)
+            .map(|((_, a, b), counts)| named(counts, &labels(old, *a), &labels(new, *b)))
+            .collect()
+    }
+}
+
+/// Counts by position → by name (a position past the names, as [`NO_STAGE`], is `None`).
+fn named(counts: &BTreeMap<(u32, u32), u64>, old: &[String], new: &[String]) -> Matrix {
+    let name = |names: &[String], i: u32| names.get(i as usize).cloned();
+    counts
+        .iter()
+        .map(|(&(a, b), &n)| (name(old, a), name(new, b), n))
+        .collect()
 }
 
 /// The largest changes first, then input order; at most `max`.
@@ -300,8 +350,16 @@ pub fn same_schema(old: &Program, new: &Program) -> Result<(), String> {
             b.fields.len()
         ));
     }
+    if a.input != b.input {
+        return Err("the `input` block differs between the versions".to_string());
+    }
     for (f, g) in a.fields.iter().zip(&b.fields) {
-        if f.name != g.name || f.column != g.column || f.ty != g.ty {
+        if f.name != g.name
+            || f.column != g.column
+            || f.ty != g.ty
+            || f.occurrence != g.occurrence
+            || f.format != g.format
+        {
             return Err(format!(
                 "the schema's field `{}` differs between the versions (`{}` in the new one)",
                 f.name, g.name
@@ -335,6 +393,7 @@ pub fn run(
         threads: options.run.threads.map_or(0, NonZeroUsize::get),
         on_error: options.run.on_error,
         max_in_flight: 0,
+        max_rejects: options.run.max_rejects,
     };
     let summary = pipeline::run(
         reader,
@@ -347,8 +406,7 @@ pub fn run(
                 new.eval_batch(batch, now, false),
             );
             let mut impact = Impact::new(&pairing, options.examples);
-            let explain = |row: usize| why::reasons(old, new, batch, row, now);
-            impact.add(&pairing, &a, &b, &explain);
+            impact.add(&pairing, &a, &b);
             let mut rejects = a.rejects();
             rejects.extend(b.rejects());
             Ok(Processed {
@@ -361,5 +419,6 @@ pub fn run(
             Ok(Flow::Continue)
         },
     )?;
+    total.explain_examples(old, new, now);
     Ok((total, summary))
 }

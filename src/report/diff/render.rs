@@ -3,8 +3,8 @@
 //! for programs (JSON).
 
 use super::rules::RuleChange;
-use super::{Impact, Pairing};
-use crate::ir::{Program, Ty};
+use super::{Impact, Matrix, Pairing};
+use crate::ir::Program;
 use crate::output::json::Json;
 use crate::output::{human, number_text};
 use crate::value::Value;
@@ -19,54 +19,20 @@ pub struct Diff<'a> {
     pub impact: &'a Impact,
 }
 
-/// One transition matrix: `(from, to, count)`, only non-zero pairs, in declared order.
-type Matrix = Vec<(Option<String>, Option<String>, u64)>;
-
 impl Diff<'_> {
-    /// The stage matrix, in the order of the stage path (the new version's, then the old's
-    /// names it lacks), no stage last.
+    /// The stage matrix, in the order of the stage path, no stage last.
     fn stage_matrix(&self) -> Matrix {
-        let order = |p: &Program| -> Vec<String> {
-            match p.stages.as_ref().map(|s| s.ty.base()) {
-                Some(Ty::Enum(e)) => e.values.clone(),
-                _ => Vec::new(),
-            }
-        };
-        let names = merged(order(self.new), order(self.old));
-        let pos = |s: &Option<String>| match s {
-            Some(n) => names.iter().position(|m| m == n).unwrap_or(names.len()),
-            None => names.len() + 1,
-        };
-        let mut m: Matrix = self
-            .impact
-            .stage
-            .iter()
-            .map(|((a, b), n)| (a.clone(), b.clone(), *n))
-            .collect();
-        m.sort_by_key(|(a, b, _)| (pos(a), pos(b)));
-        m
+        self.impact.stage_matrix(self.old, self.new)
     }
 
     /// Each paired grade's matrix, labels in declared order.
     fn grade_matrices(&self) -> Vec<(&str, Matrix)> {
+        let matrices = self.impact.grade_matrices(self.pairing, self.old, self.new);
         self.pairing
             .grades
             .iter()
-            .zip(&self.impact.grades)
-            .map(|((name, a, b), counts)| {
-                let labels = |p: &Program, id| match &p.grade(id).ty {
-                    Ty::Enum(e) => e.values.clone(),
-                    _ => Vec::new(),
-                };
-                let names = merged(labels(self.new, *b), labels(self.old, *a));
-                let pos = |s: &String| names.iter().position(|m| m == s).unwrap_or(names.len());
-                let mut m: Matrix = counts
-                    .iter()
-                    .map(|((x, y), n)| (Some(x.clone()), Some(y.clone()), *n))
-                    .collect();
-                m.sort_by_key(|(x, y, _)| (x.as_ref().map_or(0, pos), y.as_ref().map_or(0, pos)));
-                (name.as_str(), m)
-            })
+            .map(|(name, ..)| name.as_str())
+            .zip(matrices)
             .collect()
     }
 
@@ -389,16 +355,6 @@ fn rule_lines(r: &RuleChange) -> Vec<String> {
         (None, Some(b)) => whole('+', b),
         (None, None) => Vec::new(),
     }
-}
-
-/// `a`'s names, then `b`'s that `a` lacks.
-fn merged(mut a: Vec<String>, b: Vec<String>) -> Vec<String> {
-    for n in b {
-        if !a.contains(&n) {
-            a.push(n);
-        }
-    }
-    a
 }
 
 fn share(n: u64, of: u64) -> f64 {

@@ -93,6 +93,7 @@ fn declarations(sources: &SourceMap) -> Vec<Decl> {
         for item in &file.items {
             let (kind, name) = match item {
                 ast::Item::Schema(_) => ("schema", "schema".to_string()),
+                ast::Item::Input(_) => ("input", "input".to_string()),
                 ast::Item::Def(d) => ("definition", d.name.name.clone()),
                 ast::Item::Score(s) => ("score", s.name.name.clone()),
                 ast::Item::Grade(g) => ("grade", g.name.name.clone()),

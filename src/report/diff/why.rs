@@ -1,28 +1,16 @@
 //! Why one record changed: the score items that fired differently and the definitions whose
 //! value changed, read from both versions' explanations (the traces `--explain` prints).
 
-use crate::data::Batch;
 use crate::eval::trace::{EntryTrace, ItemTrace, ScoreTrace};
 use crate::eval::{why_items, Evaluator, Explanation, Lead};
 use crate::ir::{Name, Rule, Score, ScoreEntry, ScoreId, ScoreItem, Ty};
 use crate::output::number_text;
 use crate::value::Value;
 
-/// The reasons row `row` of `batch` changed, one line each, scores in the new version's order,
-/// then definitions. Empty when the record cannot be explained (it failed to evaluate).
-pub(super) fn reasons(
-    old: &Evaluator,
-    new: &Evaluator,
-    batch: &Batch,
-    row: usize,
-    now: i64,
-) -> Vec<String> {
-    let explain = |ev: &Evaluator| {
-        Lead::from_row(ev.program(), batch, row)
-            .ok()
-            .and_then(|lead| ev.explain(&lead, now).ok())
-    };
-    let (Some(a), Some(b)) = (explain(old), explain(new)) else {
+/// The reasons `lead` changed, one line each, scores in the new version's order, then
+/// definitions. Empty when the record cannot be explained (it failed to evaluate).
+pub(super) fn reasons(old: &Evaluator, new: &Evaluator, lead: &Lead, now: i64) -> Vec<String> {
+    let (Ok(a), Ok(b)) = (old.explain(lead, now), new.explain(lead, now)) else {
         return Vec::new();
     };
     let (po, pn) = (old.program(), new.program());
@@ -78,6 +66,7 @@ struct Contribution {
 fn item_label(item: &ScoreItem) -> String {
     let points = signed(item.points);
     match item.rule {
+        Rule::Always => points,
         Rule::When(_) => format!("{points} when {}", item.source),
         Rule::Per { .. } => format!("{points} {}", item.source),
     }

@@ -13,6 +13,7 @@ impl Printer<'_> {
     pub(super) fn item(&mut self, item: &Item) {
         match item {
             Item::Schema(s) => self.schema(s),
+            Item::Input(b) => self.input(b),
             Item::Def(d) => {
                 self.begin(0, d.span.start as usize);
                 self.ident(&d.name, 0);
@@ -106,7 +107,62 @@ impl Printer<'_> {
             let after = f.key.map_or(f.ty.span.end, |k| k.end) as usize;
             self.kw("from", after, 1, gap);
             self.verbatim(from.span, 1);
+            if let Some(n) = &f.occurrence {
+                let range = (n.span.start as usize, n.span.end as usize);
+                self.atom(&format!("({})", n.value), range, Kind::Code, 1);
+            }
         }
+        if let Some(format) = &f.format {
+            // In the `from` column when there is no `from`, else after it.
+            let space = match &f.from {
+                Some(_) => 1,
+                None => {
+                    let used = self.type_part(f).chars().count();
+                    if used + 2 <= type_width {
+                        type_width - used
+                    } else {
+                        2
+                    }
+                }
+            };
+            self.kw("format", format.keyword.start as usize, 1, space);
+            self.strings(&format.layouts, 1);
+        }
+    }
+
+    /// String literals separated by `, `, the first `space` spaces after what precedes it.
+    fn strings(&mut self, values: &[StrLit], space: usize) {
+        for (i, v) in values.iter().enumerate() {
+            if i == 0 {
+                self.verbatim(v.span, space);
+            } else {
+                self.kw(",", values[i - 1].span.end as usize, 1, 0);
+                self.verbatim(v.span, 1);
+            }
+        }
+    }
+
+    /// `input { … }`: one line per setting, the values in a column after the keywords.
+    fn input(&mut self, b: &Input) {
+        let start = b.span.start as usize;
+        self.begin(0, start);
+        self.kw("input", start, 1, 0);
+        self.open_block(b.keyword.end as usize);
+        let width = b
+            .lines
+            .iter()
+            .map(|l| l.key.keyword().len())
+            .max()
+            .unwrap_or(0);
+        for line in &b.lines {
+            let word = line.key.keyword();
+            self.begin(INDENT, line.span.start as usize);
+            let range = (line.keyword.start as usize, line.keyword.end as usize);
+            self.atom(word, range, Kind::Code, 0);
+            self.strings(&line.values, width - word.len() + 1);
+            self.end();
+        }
+        self.close_block(0, b.span.end as usize);
     }
 
     /// A field's type and `key` as one line of text, for alignment.
@@ -209,6 +265,7 @@ impl Printer<'_> {
         let space = width.saturating_sub(used) + 1;
         let after = item.points.span.end as usize;
         match &item.rule {
+            ScoreRule::Always => {}
             ScoreRule::When(cond) => {
                 self.kw("when", after, 1, space);
                 self.expr(cond, 1);

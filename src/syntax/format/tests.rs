@@ -291,3 +291,37 @@ fn empty_and_comment_only_files() {
         "# only\n\n## comments\n"
     );
 }
+
+case!(
+    input_block,
+    r#"## How the CRM writes it.
+input   {
+delimiter ";"   # Excel, German locale
+  time   zone "Europe/Berlin"
+   timestamps "%d.%m.%Y %H:%M","%d.%m.%y"
+missing "null" ,  "[not provided]"
+  footer "Grand Totals"
+}
+"#
+);
+
+case!(
+    schema_occurrence_and_format,
+    r#"schema {
+  id: string key from "Record ID"
+  created: timestamp from "Create Date"   ( 1 )
+  company_created: timestamp? from "Create Date" (2)   # the company's
+  closed: timestamp?   format   "%d.%m.%Y",  "%Y%m%d"
+}
+"#
+);
+
+case!(
+    bare_score_item,
+    r#"score s {
+  +  9
+  +10 when a
+  -2 per b up to 4
+}
+"#
+);

@@ -388,7 +388,7 @@ fn starts_declaration(line: &str) -> bool {
             && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
     };
     match first {
-        "schema" => second.starts_with('{'),
+        "schema" | "input" => second.starts_with('{'),
         "score" | "grade" => is_name(second) && line.trim_end().ends_with('{'),
         "stages" | "detours" => is_name(second.trim_end_matches(',')),
         "sla" | "test" => second.starts_with('"'),

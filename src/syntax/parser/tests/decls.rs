@@ -137,6 +137,7 @@ grade fit_grade {
         .iter()
         .map(|l| match l {
             ScoreLine::Item(i) => match &i.rule {
+                ScoreRule::Always => format!("{} always", i.points.value),
                 ScoreRule::When(c) => format!("{} when {}", i.points.value, sexp(c)),
                 ScoreRule::Per { x, up_to } => {
                     format!(

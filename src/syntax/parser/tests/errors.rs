@@ -138,7 +138,7 @@ fn messages_speak_the_language() {
         ),
         (
             "score s {\n  +5 country\n}\n",
-            "expected `when` or `per` after the points `+5`, found `country`",
+            "expected `when`, `per` or `}` after the points `+5`, found `country`",
             None,
         ),
         (
