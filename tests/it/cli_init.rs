@@ -317,3 +317,69 @@ fn parquet_scaffolds_and_reads() {
         text(&out.stderr)
     );
 }
+
+/// The `input` block's settings named in `rules` (its lines' first words, `time zone` as one).
+fn input_settings(rules: &str) -> Vec<String> {
+    let block = rules
+        .split_once("input {")
+        .and_then(|(_, rest)| rest.split_once('}'))
+        .map_or("", |(block, _)| block);
+    block
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let words: Vec<&str> = l.split_whitespace().take(2).collect();
+            match words.as_slice() {
+                ["time", "zone"] => "time zone".to_string(),
+                [first, ..] => first.to_string(),
+                [] => String::new(),
+            }
+        })
+        .collect()
+}
+
+/// Every CRM export fixture (`tests/fixtures/exports/`): its scaffold checks and reads all of
+/// its records without a reject, and its `input` block has every setting of the fixture's
+/// hand-written block but the time zone (which a file cannot tell: a comment and a note).
+#[test]
+fn each_crm_export_scaffolds_rules_that_read_it() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/exports");
+    let mut shapes: Vec<PathBuf> = std::fs::read_dir(&fixtures)
+        .expect("the export fixtures")
+        .map(|e| e.expect("an entry").path())
+        .collect();
+    shapes.sort();
+    assert!(shapes.len() >= 7, "{shapes:?}");
+    let mut compared = 0;
+    for shape in shapes {
+        let name = shape.file_name().unwrap().to_string_lossy().into_owned();
+        let theirs = smql_in(
+            &shape,
+            &["eval", "rules.smql", "leads.csv", "--as-of", "2026-11-01"],
+        );
+        assert_eq!(
+            theirs.status.code(),
+            Some(0),
+            "{name}: {}",
+            text(&theirs.stderr)
+        );
+        let records = text(&theirs.stdout).lines().count() - 1;
+        let dir = scratch(&format!("export-{name}"));
+        std::fs::copy(shape.join("leads.csv"), dir.join("leads.csv")).unwrap();
+        let rules = scaffold_checks_and_reads(&dir, "leads.csv", records, &[], &[]);
+        let ours = input_settings(&rules);
+        let hand = std::fs::read_to_string(shape.join("rules.smql")).unwrap();
+        for setting in input_settings(&hand) {
+            if setting != "time zone" {
+                assert!(
+                    ours.contains(&setting),
+                    "{name}: no `{setting}` in\n{rules}"
+                );
+                compared += 1;
+            }
+        }
+    }
+    // missing ×2, timestamps, numbers ×2, currency ×2, footer at least.
+    assert!(compared >= 8, "{compared} settings compared");
+}
