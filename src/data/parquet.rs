@@ -5,8 +5,9 @@
 //!
 //! Types are mapped, not guessed: integers → `int`, `number`, `timestamp` (epoch milliseconds, as
 //! a JSON integer), `duration`; floats and decimals → `number`; booleans → `bool`; timestamps
-//! (seconds to nanoseconds, UTC-adjusted or not: both are read as UTC), dates and INT96 →
-//! `timestamp`; text → any scalar, by the rules of JSON strings; `list<…>` → `list of`. A column
+//! (seconds to nanoseconds; UTC-adjusted, or not and then read as wall-clock times in the
+//! `input` block's time zone, UTC without one, as a CSV cell's text would be), dates (the same)
+//! and INT96 → `timestamp`; text → any scalar, by the rules of JSON strings; `list<…>` → `list of`. A column
 //! whose type can never fit its field is an error before any row is read; a value that does not
 //! fit (a `null` in a required field, text that is not an `int`) is a bad record. The file's
 //! embedded Arrow schema is ignored, so the types are those of the Parquet schema alone.
@@ -17,7 +18,7 @@ use super::fields::{end_list, push_value, FieldPlan, Got, ScalarTy, Shape, Unfit
 use super::input::Seekable;
 use super::produce::Sink;
 use super::reject::{Bad, InputError, Reject};
-use super::typed::{bind, push_timestamp};
+use super::typed::{bind, push_local_timestamp, push_timestamp};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Date32Type, Date64Type, Decimal128Type, Decimal256Type, Float32Type, Float64Type, Int16Type,
@@ -170,8 +171,11 @@ enum Item<'a> {
     Str(&'a str),
     /// Bytes that are not UTF-8 text.
     Binary,
-    /// A timestamp or a date, as UTC epoch milliseconds (`None`: out of range).
+    /// A timestamp adjusted to UTC, as epoch milliseconds (`None`: out of range).
     Ms(Option<i64>),
+    /// A timestamp not adjusted to UTC, or a date: a wall-clock time, as milliseconds since
+    /// 1970-01-01T00:00 local (`None`: out of range).
+    LocalMs(Option<i64>),
     /// A list: its items are `values[start..end]`.
     List(&'a dyn Array, usize, usize),
     /// A type `fits` refuses (so never met).
@@ -213,20 +217,25 @@ fn item(array: &dyn Array, i: usize) -> Item<'_> {
         DataType::Binary => array.as_binary_opt::<i32>().map(|a| text(a.value(i))),
         DataType::LargeBinary => array.as_binary_opt::<i64>().map(|a| text(a.value(i))),
         // Whole milliseconds, rounded down (as a timestamp's text is read).
-        DataType::Timestamp(TimeUnit::Second, _) => {
-            prim::<TimestampSecondType>(array, i).map(|v| Item::Ms(v.checked_mul(1000)))
+        DataType::Timestamp(unit, zone) => {
+            let ms = match unit {
+                TimeUnit::Second => prim::<TimestampSecondType>(array, i).map(|v| v.checked_mul(1000)),
+                TimeUnit::Millisecond => prim::<TimestampMillisecondType>(array, i).map(Some),
+                TimeUnit::Microsecond => {
+                    prim::<TimestampMicrosecondType>(array, i).map(|v| Some(v.div_euclid(1000)))
+                }
+                TimeUnit::Nanosecond => prim::<TimestampNanosecondType>(array, i)
+                    .map(|v| Some(v.div_euclid(1_000_000))),
+            };
+            // Arrow gives a zone exactly to the timestamps Parquet says are adjusted to UTC.
+            ms.map(|ms| match zone {
+                Some(_) => Item::Ms(ms),
+                None => Item::LocalMs(ms),
+            })
         }
-        DataType::Timestamp(TimeUnit::Millisecond, _) => {
-            prim::<TimestampMillisecondType>(array, i).map(|v| Item::Ms(Some(v)))
-        }
-        DataType::Timestamp(TimeUnit::Microsecond, _) => {
-            prim::<TimestampMicrosecondType>(array, i).map(|v| Item::Ms(Some(v.div_euclid(1000))))
-        }
-        DataType::Timestamp(TimeUnit::Nanosecond, _) => prim::<TimestampNanosecondType>(array, i)
-            .map(|v| Item::Ms(Some(v.div_euclid(1_000_000)))),
         DataType::Date32 => prim::<Date32Type>(array, i)
-            .map(|d| Item::Ms(i64::from(d).checked_mul(crate::time::MS_PER_DAY))),
-        DataType::Date64 => prim::<Date64Type>(array, i).map(|ms| Item::Ms(Some(ms))),
+            .map(|d| Item::LocalMs(i64::from(d).checked_mul(crate::time::MS_PER_DAY))),
+        DataType::Date64 => prim::<Date64Type>(array, i).map(|ms| Item::LocalMs(Some(ms))),
         DataType::List(_) => array.as_list_opt::<i32>().map(|l| {
             let offsets = l.value_offsets();
             let (a, z) = (offsets[i], offsets[i + 1]);
@@ -317,7 +326,8 @@ fn push_scalar(
         Item::F64(v) => Got::F64(v),
         Item::Str(s) => Got::Str(s),
         Item::Ms(Some(ms)) => return push_timestamp(col, ms),
-        Item::Ms(None) | Item::Binary | Item::List(..) | Item::Other => return Err(Unfit::Type),
+        Item::LocalMs(Some(ms)) => return push_local_timestamp(col, ty, ms),
+        Item::Ms(None) | Item::LocalMs(None) | Item::Binary | Item::List(..) | Item::Other => return Err(Unfit::Type),
     };
     push_value(col, ty, optional, got, dict)
 }
@@ -332,8 +342,10 @@ fn found(u: Unfit, expected: &str, value: Item<'_>) -> String {
         Item::F64(v) => return u.message(expected, Got::F64(v)),
         Item::Str(s) => return u.message(expected, Got::Str(s)),
         Item::Binary => "bytes that are not UTF-8 text".to_string(),
-        Item::Ms(Some(ms)) => format!("`{}`", crate::time::format_timestamp(ms)),
-        Item::Ms(None) => "a timestamp out of range".to_string(),
+        Item::Ms(Some(ms)) | Item::LocalMs(Some(ms)) => {
+            format!("`{}`", crate::time::format_timestamp(ms))
+        }
+        Item::Ms(None) | Item::LocalMs(None) => "a timestamp out of range".to_string(),
         Item::List(..) => return u.message(expected, Got::Array),
         Item::Other => "a value of an unsupported type".to_string(),
     };
@@ -451,14 +463,16 @@ fn raw_row(
 fn json_of(value: Item<'_>) -> serde_json::Value {
     use serde_json::Value as J;
     match value {
-        Item::Null | Item::Other | Item::Ms(None) => J::Null,
+        Item::Null | Item::Other | Item::Ms(None) | Item::LocalMs(None) => J::Null,
         Item::Bool(b) => J::Bool(b),
         Item::I64(v) => J::from(v),
         Item::U64(v) => J::from(v),
         Item::F64(v) => J::from(v),
         Item::Str(s) => J::from(s),
         Item::Binary => J::from("<bytes>"),
-        Item::Ms(Some(ms)) => J::from(crate::time::format_timestamp(ms)),
+        Item::Ms(Some(ms)) | Item::LocalMs(Some(ms)) => {
+            J::from(crate::time::format_timestamp(ms))
+        }
         Item::List(values, start, end) => {
             J::Array((start..end).map(|j| json_of(item(values, j))).collect())
         }

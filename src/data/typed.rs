@@ -3,7 +3,7 @@
 //! values they append that do not come from text (a spreadsheet's dates, Parquet timestamps).
 
 use super::batch::{BatchParts, Column};
-use super::fields::{FieldPlan, Unfit};
+use super::fields::{FieldPlan, ScalarTy, Unfit};
 use super::header::{bind_names, Bound};
 use super::input::{Format, Input, Seekable};
 use super::produce::{self, Produced};
@@ -104,6 +104,18 @@ pub(crate) fn push_timestamp(col: &mut Column, ms: i64) -> Result<(), Unfit> {
         }
         _ => Err(Unfit::Type),
     }
+}
+
+/// Appends a timestamp that the file typed as a wall-clock time without a zone (a
+/// spreadsheet's date, a Parquet timestamp not adjusted to UTC; milliseconds since 1970-01-01
+/// local): read in the `input` block's time zone (UTC without one), as the same text in a CSV
+/// cell would be.
+pub(crate) fn push_local_timestamp(col: &mut Column, ty: &ScalarTy, local: i64) -> Result<(), Unfit> {
+    let ms = match ty {
+        ScalarTy::Timestamp(Some(texts)) => texts.local(local).ok_or(Unfit::Type)?,
+        _ => local,
+    };
+    push_timestamp(col, ms)
 }
 
 /// Appends a duration (milliseconds) that the file typed as one.

@@ -7,7 +7,8 @@
 //! `timestamp`, a time span for `duration`); text cells, and cells of any other type, are read
 //! by the rules of CSV cells from the text a CSV export would hold (`12`, `TRUE`,
 //! `2024-01-05 10:30:00`). A formula's cached value is its value; an error cell (`#N/A`) is a bad
-//! record whatever the field. Dates have no time zone in a workbook: they are read as UTC.
+//! record whatever the field. Dates have no time zone in a workbook: they are wall-clock times,
+//! read in the `input` block's time zone (UTC without one), as the same text in a CSV cell is.
 
 use super::batch::{BatchBuilder, Column, RowOrigin};
 use super::csv::list_items;
@@ -16,7 +17,7 @@ use super::fields::{end_list, push_value, FieldPlan, Got, ScalarTy, Shape, Unfit
 use super::input::Seekable;
 use super::produce::Sink;
 use super::reject::{Bad, InputError, Reject};
-use super::typed::{bind, column_letters, push_duration, push_timestamp, SeekReader};
+use super::typed::{bind, column_letters, push_duration, push_local_timestamp, SeekReader};
 use calamine::{DataRef, ExcelDateTime, Reader as _, Xlsx};
 
 /// Rows per batch, as many as a chunk of CSV records.
@@ -345,7 +346,7 @@ fn push_scalar(
         (DataRef::DateTime(d), ScalarTy::Timestamp(_)) if d.is_datetime() => Some(
             serial_ms(d)
                 .ok_or(Unfit::Type)
-                .and_then(|ms| push_timestamp(col, ms)),
+                .and_then(|ms| push_local_timestamp(col, ty, ms)),
         ),
         (DataRef::DateTime(d), ScalarTy::Duration) if d.is_duration() => Some(
             span_ms(d)
@@ -376,7 +377,7 @@ fn whole(f: f64) -> Option<i64> {
 
 const MS_PER_DAY: f64 = 86_400_000.0;
 
-/// An Excel serial date (days, the time as a fraction) as UTC epoch milliseconds, by calamine's
+/// An Excel serial date (days, the time as a fraction) as milliseconds since 1970-01-01 local, by calamine's
 /// calendar reading (which knows the workbook's 1900 or 1904 date system, and Excel's 29 February
 /// 1900 that never was).
 fn serial_ms(d: &ExcelDateTime) -> Option<i64> {

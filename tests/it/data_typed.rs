@@ -125,6 +125,29 @@ mod xlsx_files {
         assert_eq!(lines, [2, 4, 5]);
     }
 
+    /// Date cells are wall-clock times: read in the `input` block's time zone, as CSV's text.
+    #[test]
+    fn date_cells_read_in_the_time_zone_as_the_csv_does() {
+        let schema = leads_schema();
+        let zoned = |name: &str, bytes: Vec<u8>, format: Format| {
+            let input = Input::from_bytes(name, bytes, format)
+                .unwrap()
+                .with_time_zone("America/New_York")
+                .unwrap();
+            let (batches, rejects) = Reader::new(input, &schema, ChunkSize::default())
+                .unwrap()
+                .read_all()
+                .unwrap();
+            assert!(rejects.is_empty(), "{rejects:?}");
+            rows(&batches)
+        };
+        let csv = zoned("leads.csv", CSV.as_bytes().to_vec(), Format::Csv);
+        assert_eq!(zoned("leads.xlsx", workbook(leads, true), Format::Xlsx), csv);
+        // 09:30 in New York on 1 November 2026 (EST) is 14:30 UTC.
+        assert_eq!(csv[0].1[7], Value::Timestamp(1_793_543_400_000));
+        assert_ne!(csv, from_csv(&schema));
+    }
+
     #[test]
     fn sheet_by_name_and_an_unknown_sheet() {
         let schema = leads_schema();
@@ -362,6 +385,40 @@ mod parquet_files {
             .unwrap();
         assert_eq!(batches[0].value(7, 1), Value::Timestamp(MS[1]));
         assert_eq!(batches[0].value(7, 0), Value::Timestamp(1_793_491_200_000));
+    }
+
+    /// Timestamps not adjusted to UTC, and dates, are wall-clock times: read in the `input`
+    /// block's time zone; UTC-adjusted ones are instants, whatever the zone.
+    #[test]
+    fn local_timestamps_read_in_the_time_zone() {
+        let schema = leads_schema();
+        const EST: i64 = 5 * 3_600_000;
+        let at = |column: ArrayRef| {
+            let input = Input::from_bytes("leads.parquet", leads(column), Format::Parquet)
+                .unwrap()
+                .with_time_zone("America/New_York")
+                .unwrap();
+            let (batches, rejects) = Reader::new(input, &schema, ChunkSize::default())
+                .unwrap()
+                .read_all()
+                .unwrap();
+            assert!(rejects.is_empty(), "{rejects:?}");
+            (0..3).map(|r| batches[0].value(7, r)).collect::<Vec<_>>()
+        };
+        let ts = |v: &[i64]| v.iter().map(|&ms| Value::Timestamp(ms)).collect::<Vec<_>>();
+        let shifted: Vec<i64> = MS.iter().map(|m| m + EST).collect();
+        assert_eq!(
+            at(Arc::new(TimestampMillisecondArray::from(MS.to_vec()))),
+            ts(&shifted)
+        );
+        assert_eq!(
+            at(Arc::new(
+                TimestampMillisecondArray::from(MS.to_vec()).with_timezone("UTC")
+            )),
+            ts(&MS)
+        );
+        let days = Date32Array::from(vec![20_758, 20_512, 20_758]);
+        assert_eq!(at(Arc::new(days))[1], Value::Timestamp(MS[1] + EST));
     }
 
     #[test]
