@@ -219,13 +219,16 @@ fn item(array: &dyn Array, i: usize) -> Item<'_> {
         // Whole milliseconds, rounded down (as a timestamp's text is read).
         DataType::Timestamp(unit, zone) => {
             let ms = match unit {
-                TimeUnit::Second => prim::<TimestampSecondType>(array, i).map(|v| v.checked_mul(1000)),
+                TimeUnit::Second => {
+                    prim::<TimestampSecondType>(array, i).map(|v| v.checked_mul(1000))
+                }
                 TimeUnit::Millisecond => prim::<TimestampMillisecondType>(array, i).map(Some),
                 TimeUnit::Microsecond => {
                     prim::<TimestampMicrosecondType>(array, i).map(|v| Some(v.div_euclid(1000)))
                 }
-                TimeUnit::Nanosecond => prim::<TimestampNanosecondType>(array, i)
-                    .map(|v| Some(v.div_euclid(1_000_000))),
+                TimeUnit::Nanosecond => {
+                    prim::<TimestampNanosecondType>(array, i).map(|v| Some(v.div_euclid(1_000_000)))
+                }
             };
             // Arrow gives a zone exactly to the timestamps Parquet says are adjusted to UTC.
             ms.map(|ms| match zone {
@@ -327,7 +330,9 @@ fn push_scalar(
         Item::Str(s) => Got::Str(s),
         Item::Ms(Some(ms)) => return push_timestamp(col, ms),
         Item::LocalMs(Some(ms)) => return push_local_timestamp(col, ty, ms),
-        Item::Ms(None) | Item::LocalMs(None) | Item::Binary | Item::List(..) | Item::Other => return Err(Unfit::Type),
+        Item::Ms(None) | Item::LocalMs(None) | Item::Binary | Item::List(..) | Item::Other => {
+            return Err(Unfit::Type)
+        }
     };
     push_value(col, ty, optional, got, dict)
 }
@@ -470,9 +475,7 @@ fn json_of(value: Item<'_>) -> serde_json::Value {
         Item::F64(v) => J::from(v),
         Item::Str(s) => J::from(s),
         Item::Binary => J::from("<bytes>"),
-        Item::Ms(Some(ms)) | Item::LocalMs(Some(ms)) => {
-            J::from(crate::time::format_timestamp(ms))
-        }
+        Item::Ms(Some(ms)) | Item::LocalMs(Some(ms)) => J::from(crate::time::format_timestamp(ms)),
         Item::List(values, start, end) => {
             J::Array((start..end).map(|j| json_of(item(values, j))).collect())
         }

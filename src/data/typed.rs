@@ -110,7 +110,11 @@ pub(crate) fn push_timestamp(col: &mut Column, ms: i64) -> Result<(), Unfit> {
 /// spreadsheet's date, a Parquet timestamp not adjusted to UTC; milliseconds since 1970-01-01
 /// local): read in the `input` block's time zone (UTC without one), as the same text in a CSV
 /// cell would be.
-pub(crate) fn push_local_timestamp(col: &mut Column, ty: &ScalarTy, local: i64) -> Result<(), Unfit> {
+pub(crate) fn push_local_timestamp(
+    col: &mut Column,
+    ty: &ScalarTy,
+    local: i64,
+) -> Result<(), Unfit> {
     let ms = match ty {
         ScalarTy::Timestamp(Some(texts)) => texts.local(local).ok_or(Unfit::Type)?,
         _ => local,

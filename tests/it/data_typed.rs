@@ -142,7 +142,10 @@ mod xlsx_files {
             rows(&batches)
         };
         let csv = zoned("leads.csv", CSV.as_bytes().to_vec(), Format::Csv);
-        assert_eq!(zoned("leads.xlsx", workbook(leads, true), Format::Xlsx), csv);
+        assert_eq!(
+            zoned("leads.xlsx", workbook(leads, true), Format::Xlsx),
+            csv
+        );
         // 09:30 in New York on 1 November 2026 (EST) is 14:30 UTC.
         assert_eq!(csv[0].1[7], Value::Timestamp(1_793_543_400_000));
         assert_ne!(csv, from_csv(&schema));
