@@ -168,6 +168,13 @@ pub(crate) fn guess(
                 lists = true;
                 typed.push(v);
             }
+            Sample::LocalTime(_) => {
+                // Read in the `input` block's zone: say so, as for text without an offset.
+                if !needs.local.iter().any(|n| n == name) {
+                    needs.local.push(name.to_string());
+                }
+                typed.push(v);
+            }
             other => typed.push(other),
         }
     }
@@ -244,7 +251,7 @@ fn typed_kind(values: &[&Sample]) -> Option<Kind> {
             Sample::Int(_) => Kind::Int,
             Sample::Float(_) => Kind::Number,
             Sample::Bool(_) => Kind::Bool,
-            Sample::Time(_) => Kind::Timestamp,
+            Sample::Time(_) | Sample::LocalTime(_) => Kind::Timestamp,
             _ => return None,
         };
         kind = match (kind, k) {

@@ -185,7 +185,7 @@ fn shown(column: &[Sample]) -> String {
             Sample::Int(i) => i.to_string(),
             Sample::Float(f) => f.to_string(),
             Sample::Bool(b) => b.to_string(),
-            Sample::Time(ms) => crate::time::format_timestamp(*ms),
+            Sample::Time(ms) | Sample::LocalTime(ms) => crate::time::format_timestamp(*ms),
             Sample::List(items) => match items.len() {
                 1 => "[1 item]".to_string(),
                 n => format!("[{n} items]"),

@@ -114,7 +114,7 @@ fn value(array: &dyn Array, i: usize) -> Sample {
         DataType::Utf8View => array
             .as_string_view_opt()
             .map(|a| Sample::Text(a.value(i).into())),
-        DataType::Timestamp(unit, _) => {
+        DataType::Timestamp(unit, zone) => {
             let ms = match unit {
                 TimeUnit::Second => {
                     int::<TimestampSecondType>(array, i).map(|v| v.saturating_mul(1000))
@@ -127,11 +127,14 @@ fn value(array: &dyn Array, i: usize) -> Sample {
                     int::<TimestampNanosecondType>(array, i).map(|v| v.div_euclid(1_000_000))
                 }
             };
-            ms.map(Sample::Time)
+            // Arrow gives a zone exactly to the timestamps Parquet says are adjusted to UTC.
+            ms.map(|ms| match zone {
+                Some(_) => Sample::Time(ms),
+                None => Sample::LocalTime(ms),
+            })
         }
-        DataType::Date32 => {
-            int::<Date32Type>(array, i).map(|d| Sample::Time(d * crate::time::MS_PER_DAY))
-        }
+        DataType::Date32 => int::<Date32Type>(array, i)
+            .map(|d| Sample::LocalTime(d.saturating_mul(crate::time::MS_PER_DAY))),
         DataType::List(_) => array.as_list_opt::<i32>().map(|l| {
             let items = l.value(i);
             Sample::List((0..items.len()).map(|j| value(items.as_ref(), j)).collect())

@@ -16,8 +16,11 @@ pub(crate) enum Sample {
     Int(i64),
     Float(f64),
     Bool(bool),
-    /// A value the file typed as a date or a timestamp (UTC epoch milliseconds).
+    /// A value the file typed as a timestamp adjusted to UTC (epoch milliseconds).
     Time(i64),
+    /// A value the file typed as a wall-clock time without a zone (a spreadsheet's date, a
+    /// Parquet timestamp not adjusted to UTC, a date): milliseconds since 1970-01-01 local.
+    LocalTime(i64),
     List(Vec<Sample>),
     /// A list of objects (JSON): each one's keys and values.
     Records(Vec<Vec<(String, Sample)>>),
@@ -441,7 +444,7 @@ fn xlsx(
             DataRef::DateTime(d) if d.is_datetime() => {
                 let (y, mo, day, h, mi, sec, ms) = d.to_ymd_hms_milli();
                 let days = crate::time::days_from_civil(i64::from(y), mo.into(), day.into());
-                Sample::Time(
+                Sample::LocalTime(
                     days * crate::time::MS_PER_DAY
                         + i64::from(h) * 3_600_000
                         + i64::from(mi) * 60_000
@@ -469,7 +472,7 @@ fn sample_text(v: &Sample) -> String {
         Sample::Int(i) => i.to_string(),
         Sample::Float(f) => f.to_string(),
         Sample::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
-        Sample::Time(ms) => crate::time::format_timestamp(*ms),
+        Sample::Time(ms) | Sample::LocalTime(ms) => crate::time::format_timestamp(*ms),
         Sample::List(_) | Sample::Records(_) => String::new(),
     }
 }
