@@ -227,8 +227,6 @@ fn xlsx_scaffolds_and_reads_with_sheet() {
     ] {
         assert!(rules.contains(want), "no `{want}` in\n{rules}");
     }
-    // Date cells are wall-clock times: the zone is the user's to name.
-    assert!(rules.contains("# time zone \""), "{rules}");
     let out = smql_in(
         &dir,
         &["eval", "rules.smql", "leads.xlsx", "--sheet", "Leads"],
