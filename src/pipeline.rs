@@ -198,7 +198,8 @@ pub enum PipelineError<E> {
     /// The input cannot be read (see [`InputError`]).
     Input(InputError),
     /// `OnError::Fail`: the first record that did not fit, in input order.
-    Rejected { input: String, reject: Reject },
+    // Boxed: a reject is large next to the other variants.
+    Rejected { input: String, reject: Box<Reject> },
     /// `OnError::Skip` with [`Config::max_rejects`]: more records were rejected than the bound
     /// allows (or all of them); the most common reason and how many had it.
     TooManyRejects {
@@ -323,9 +324,9 @@ where
                         in_flight += 1;
                         let (tx, decoder) = (tx.clone(), decoder.clone());
                         scope.spawn(move |_| {
-                            let seq = chunk.seq;
+                            let seq = chunk.seq();
                             let result = catch_unwind(AssertUnwindSafe(|| {
-                                let Decoded { batch, rejects } = decoder.decode(chunk);
+                                let Decoded { batch, rejects } = decoder.decode_work(chunk);
                                 let result = process(&batch).map(|processed| Done {
                                     rows: batch.len(),
                                     parse_rejects: rejects,
@@ -464,7 +465,7 @@ where
         if let Some(first) = rejects.first() {
             return Err(PipelineError::Rejected {
                 input: input.to_string(),
-                reject: first.clone(),
+                reject: Box::new(first.clone()),
             });
         }
     } else if let Some(out) = rejects_out.as_mut() {

@@ -21,6 +21,7 @@ pub fn leads(n: u64, format: Format) -> Vec<u8> {
         Format::Csv => gen_leads::Format::Csv,
         Format::Ndjson => gen_leads::Format::Ndjson,
         Format::Json => gen_leads::Format::Json,
+        Format::Xlsx | Format::Parquet => panic!("the generator writes text formats only"),
     };
     let opts = gen_leads::Options {
         n,

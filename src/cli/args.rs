@@ -108,6 +108,10 @@ pub enum InputFormat {
     Ndjson,
     /// A header row, then one record per row; list cells split on `;`.
     Csv,
+    /// An Excel workbook (a file, not `-`): one sheet, its first row the header.
+    Xlsx,
+    /// Apache Parquet (a file, not `-`): columns by name.
+    Parquet,
 }
 
 impl From<InputFormat> for Format {
@@ -116,6 +120,8 @@ impl From<InputFormat> for Format {
             InputFormat::Json => Format::Json,
             InputFormat::Ndjson => Format::Ndjson,
             InputFormat::Csv => Format::Csv,
+            InputFormat::Xlsx => Format::Xlsx,
+            InputFormat::Parquet => Format::Parquet,
         }
     }
 }
@@ -156,9 +162,12 @@ impl RulesAndData {
 /// Options of every command that reads data.
 #[derive(Args, Debug, Clone, Default)]
 pub struct DataOptions {
-    /// Format of the data: required for `-`, else taken from the file name (`.csv`, `.ndjson`, `.json`, each optionally `.gz`)
+    /// Format of the data: required for `-`, else taken from the file name (`.csv`, `.ndjson`, `.json`, each optionally `.gz`; `.xlsx`, `.parquet`)
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<InputFormat>,
+    /// `.xlsx`: the sheet to read (default: the first)
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// What to do with a record that does not fit the schema
     #[arg(long, value_enum, value_name = "POLICY", default_value_t = OnError::Fail)]
     pub on_error: OnError,
@@ -200,7 +209,19 @@ impl DataOptions {
                 "reading data from `-` (stdin) needs `--input-format json|ndjson|csv`".to_string(),
             );
         }
+        if self.sheet.is_some() && self.format(data) != Some(Format::Xlsx) {
+            return Err("`--sheet` applies only to `.xlsx` input".to_string());
+        }
         Ok(())
+    }
+
+    /// The format `data` is read as: `--input-format`, else the file name's.
+    pub fn format(&self, data: &DataSource) -> Option<Format> {
+        match (self.input_format, data) {
+            (Some(f), _) => Some(f.into()),
+            (None, DataSource::File(path)) => Format::from_path(path).map(|(f, _)| f),
+            (None, DataSource::Stdin) => None,
+        }
     }
 }
 
@@ -339,5 +360,10 @@ mod tests {
         assert!(o.validate(&DataSource::Stdin).is_err());
         o.input_format = Some(InputFormat::Csv);
         assert!(o.validate(&DataSource::Stdin).is_ok());
+        o.sheet = Some("Leads".into());
+        assert!(o.validate(&DataSource::Stdin).is_err());
+        o.input_format = None;
+        assert!(o.validate(&file).is_err());
+        assert!(o.validate(&DataSource::File("leads.XLSX".into())).is_ok());
     }
 }

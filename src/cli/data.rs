@@ -26,7 +26,8 @@ pub(crate) fn open_reader(
 
 /// Opens `data` with the command line's overrides of the rules' `input` block.
 pub(crate) fn open_input(data: &DataSource, options: &DataOptions) -> Result<Input, Failure> {
-    let mut input = Input::open_source(data, options.input_format.map(Into::into))?;
+    let mut input = Input::open_source(data, options.input_format.map(Into::into))?
+        .with_sheet(options.sheet.clone());
     if let Some(d) = options.csv_delimiter {
         input = input.with_delimiter(d);
     }

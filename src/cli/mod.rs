@@ -20,6 +20,7 @@ mod error;
 mod eval;
 mod explain;
 mod fmt;
+mod init;
 mod output_file;
 mod progress;
 mod report;
@@ -39,6 +40,7 @@ pub use doc::DocArgs;
 pub use eval::{EvalArgs, ResultFormat};
 pub use explain::ExplainArgs;
 pub use fmt::FmtArgs;
+pub use init::InitArgs;
 pub use report::ReportArgs;
 pub use sla::{SlaArgs, SlaFormat};
 pub use test::TestArgs;
@@ -94,6 +96,8 @@ pub enum Command {
     Doc(DocArgs),
     /// The rule set as one SQL query for DuckDB, PostgreSQL, Spark, BigQuery or Snowflake
     Compile(CompileArgs),
+    /// Scaffold a rule set (a `schema`, and the `input` block it needs) from an export
+    Init(InitArgs),
 }
 
 /// Entry point of the `smql` binary.
@@ -126,6 +130,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Report(a) => report::run(&a),
         Command::Doc(a) => doc::run(&a),
         Command::Compile(a) => compile::run(&a),
+        Command::Init(a) => init::run(&a),
     };
     error::exit_code(result)
 }

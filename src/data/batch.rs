@@ -363,6 +363,7 @@ impl Batch {
             line: self.line(row),
             error: error.into(),
             raw: self.raw(row),
+            place: None,
         }
     }
 

@@ -2,12 +2,12 @@
 //! unescaped by `csv-core` (the engine of the `csv` crate) into a reused buffer, and its cells are
 //! converted in place: no allocation per record or per cell.
 //!
-//! Header names match a field's column exactly; failing that, after trimming spaces (a note), then
-//! ignoring case (a warning). A name the header repeats is told apart by the field's `(N)`.
+//! The header is matched to the schema's fields as every header is (`header.rs`).
 
 use super::batch::{BatchBuilder, Column};
 use super::fields::{end_list, push_value, FieldPlan, Got, Shape, Unfit};
-use super::reject::{Bad, InputError, MissingColumn};
+use super::header::bind_names;
+use super::reject::{Bad, InputError};
 use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
 use wide::u8x16;
 
@@ -116,39 +116,10 @@ pub(crate) fn detect_delimiter(header: &[u8]) -> Option<u8> {
     }
 }
 
-/// How a header name matched a field's column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Match {
-    Exact,
-    Trimmed,
-    Caseless,
-}
-
-/// The header positions whose name is `column`: exact matches, else trimmed, else ignoring
-/// case.
-fn positions(names: &[String], column: &str) -> (Vec<usize>, Match) {
-    let find = |eq: &dyn Fn(&str) -> bool| -> Vec<usize> {
-        (0..names.len()).filter(|&i| eq(&names[i])).collect()
-    };
-    let exact = find(&|n| n == column);
-    if !exact.is_empty() {
-        return (exact, Match::Exact);
-    }
-    let trimmed = find(&|n| n.trim() == column.trim());
-    if !trimmed.is_empty() {
-        return (trimmed, Match::Trimmed);
-    }
-    let folded = column.trim().to_lowercase();
-    (
-        find(&|n| n.trim().to_lowercase() == folded),
-        Match::Caseless,
-    )
-}
-
 impl CsvBinding {
-    /// Matches the header to the schema. A required scalar field without a column is an error;
-    /// optional and list fields without one, and every `list of {…}` field, read as missing /
-    /// empty, with one warning each.
+    /// Matches the header to the schema (`header.rs`). A required scalar field without a column
+    /// is an error; optional and list fields without one, and every `list of {…}` field, read
+    /// as missing / empty, with one warning each.
     pub fn bind(
         input: &str,
         header: Option<&[u8]>,
@@ -163,79 +134,8 @@ impl CsvBinding {
                 .map(|i| String::from_utf8_lossy(splitter.cell(i)).into_owned())
                 .collect();
         }
-        let mut cells = Vec::with_capacity(plan.len());
-        let mut warnings = Vec::new();
-        let mut notes = Vec::new();
-        let mut missing = Vec::new();
-        let nearest = |column: &str| {
-            let trimmed = names.iter().map(|n| n.trim());
-            crate::diag::did_you_mean(column, trimmed).map(str::to_string)
-        };
-        for field in plan {
-            if let Shape::Records(_) = field.shape {
-                warnings.push(format!(
-                    "{input}: field `{}` ({}) cannot be read from CSV: it reads as an empty list",
-                    field.name, field.expected
-                ));
-                cells.push(None);
-                continue;
-            }
-            let (found, how) = positions(&names, &field.column);
-            let cell = match (found.as_slice(), field.occurrence) {
-                ([], _) => None,
-                ([one], None | Some(1)) => Some(*one),
-                (many, Some(n)) if (n as usize) <= many.len() && many.len() > 1 => {
-                    Some(many[n as usize - 1])
-                }
-                (many, occurrence) => {
-                    return Err(InputError::RepeatedColumn {
-                        input: input.to_string(),
-                        field: field.name.clone(),
-                        column: field.column.clone(),
-                        positions: many.iter().map(|p| p + 1).collect(),
-                        occurrence,
-                    })
-                }
-            };
-            match (cell, how) {
-                (Some(i), Match::Trimmed) => notes.push(format!(
-                    "{input}: field `{}` reads column `{}` (spaces around the name ignored)",
-                    field.name, names[i]
-                )),
-                (Some(i), Match::Caseless) => warnings.push(format!(
-                    "{input}: field `{}` reads column `{}`, which matches `{}` only when case is ignored",
-                    field.name,
-                    names[i].trim(),
-                    field.column
-                )),
-                _ => {}
-            }
-            if cell.is_none() {
-                if field.may_be_absent() {
-                    let reads_as = if let Shape::List(_) = field.shape {
-                        "an empty list"
-                    } else {
-                        "missing"
-                    };
-                    let hint = match nearest(&field.column) {
-                        Some(n) => format!(" (did you mean `{n}`?)"),
-                        None => String::new(),
-                    };
-                    warnings.push(format!(
-                        "{input}: the header has no column `{}`{hint}: field `{}` reads as {reads_as}",
-                        field.column, field.name
-                    ));
-                } else {
-                    missing.push(MissingColumn {
-                        field: field.name.clone(),
-                        column: field.column.clone(),
-                        nearest: nearest(&field.column),
-                    });
-                }
-            }
-            cells.push(cell);
-        }
-        if !missing.is_empty() {
+        let bound = bind_names(input, &names, plan, Some("CSV"))?;
+        if !bound.missing.is_empty() {
             let one_column = match names.as_slice() {
                 [only] => [';', '\t', '|', ',']
                     .into_iter()
@@ -244,19 +144,19 @@ impl CsvBinding {
             };
             return Err(InputError::MissingColumns {
                 input: input.to_string(),
-                missing,
+                missing: bound.missing,
                 header: names,
                 delimiter: one_column,
             });
         }
         Ok(Bound {
             binding: CsvBinding {
-                cells,
+                cells: bound.columns,
                 header_len: names.len(),
                 delimiter,
             },
-            warnings,
-            notes,
+            warnings: bound.warnings,
+            notes: bound.notes,
         })
     }
 }
@@ -407,7 +307,7 @@ fn split_commas(bytes: &[u8], ends: &mut Vec<usize>, delimiter: u8) -> usize {
 }
 
 /// The items of a list cell: its `;`-separated parts, trimmed, without empty ones.
-fn list_items(cell: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn list_items(cell: &str) -> impl Iterator<Item = &str> {
     let bytes = cell.as_bytes();
     let mut start = 0;
     std::iter::from_fn(move || {

@@ -16,17 +16,30 @@ pub enum Format {
     Ndjson,
     /// RFC 4180 with a header row.
     Csv,
+    /// An Excel workbook: one sheet, its first non-empty row the header (needs a file).
+    Xlsx,
+    /// Apache Parquet: columns by name (needs a file).
+    Parquet,
 }
 
 impl Format {
-    /// `json`, `ndjson`, `jsonl` or `csv` (as in `--input-format`, or a file extension).
+    /// `json`, `ndjson`, `jsonl`, `csv`, `xlsx` or `parquet` (as in `--input-format`, or a file
+    /// extension).
     pub fn from_name(name: &str) -> Option<Format> {
         match name.to_ascii_lowercase().as_str() {
             "json" => Some(Format::Json),
             "ndjson" | "jsonl" => Some(Format::Ndjson),
             "csv" => Some(Format::Csv),
+            "xlsx" => Some(Format::Xlsx),
+            "parquet" => Some(Format::Parquet),
             _ => None,
         }
+    }
+
+    /// Whether the format is read by seeking in a file (a zip archive, a footer at the end)
+    /// rather than as a stream of text.
+    pub fn needs_file(self) -> bool {
+        matches!(self, Format::Xlsx | Format::Parquet)
     }
 
     /// The format a file name implies and whether it is gzip-compressed (`leads.csv.gz`).
@@ -76,6 +89,11 @@ pub struct Input {
     /// Bytes taken from the underlying file or stream so far (compressed bytes for gzip).
     pub(crate) bytes_read: Arc<AtomicU64>,
     pub(crate) total_bytes: Option<u64>,
+    /// For the formats read by seeking ([`Format::needs_file`]): the file or bytes themselves
+    /// (then `reader` is empty).
+    pub(crate) seekable: Option<Seekable>,
+    /// `.xlsx`: the sheet to read (`--sheet`); the first one without it.
+    pub(crate) sheet: Option<String>,
     /// What the command line says of this input over the rules' `input` block.
     pub(crate) overrides: Overrides,
     /// The largest record read (SPEC §13): a larger one is a bad record, and only its first
@@ -85,6 +103,12 @@ pub struct Input {
 
 /// The default of `--max-record-size`: 64 MiB.
 pub const MAX_RECORD_BYTES: usize = 64 << 20;
+
+/// A file, or bytes in memory, for the readers that seek.
+pub(crate) enum Seekable {
+    File(std::fs::File),
+    Bytes(Vec<u8>),
+}
 
 /// Settings of the `input` block that one run overrides (`--csv-delimiter`, `--time-zone`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -127,6 +151,19 @@ impl Input {
             error,
         })?;
         let total = file.metadata().ok().map(|m| m.len());
+        if format.needs_file() {
+            if by_name.is_some_and(|(_, gzip)| gzip) {
+                return Err(InputError::Format {
+                    input: name,
+                    message: "a gzip-compressed spreadsheet or Parquet file cannot be read"
+                        .to_string(),
+                    help: Some("decompress it first (`gunzip`)".to_string()),
+                });
+            }
+            let mut input = Input::seekable(&name, Seekable::File(file), format);
+            input.total_bytes = total;
+            return Ok(input);
+        }
         let mut input = Input::from_reader(&name, file, format)?;
         input.total_bytes = total;
         Ok(input)
@@ -138,6 +175,13 @@ impl Input {
         reader: impl Read + Send + 'static,
         format: Format,
     ) -> Result<Input, InputError> {
+        if format.needs_file() {
+            return Err(InputError::Format {
+                input: name.to_string(),
+                message: "a spreadsheet or Parquet file cannot be read from a stream".to_string(),
+                help: Some("give its path instead of `-` (reading it needs a file)".to_string()),
+            });
+        }
         let bytes_read = Arc::new(AtomicU64::new(0));
         let counted = CountingReader {
             inner: reader,
@@ -159,14 +203,41 @@ impl Input {
             reader,
             bytes_read,
             total_bytes: None,
+            seekable: None,
+            sheet: None,
             overrides: Overrides::default(),
             max_record: MAX_RECORD_BYTES,
         })
     }
 
+    fn seekable(name: &str, seekable: Seekable, format: Format) -> Input {
+        Input {
+            name: name.to_string(),
+            format,
+            reader: Box::new(io::empty()),
+            bytes_read: Arc::new(AtomicU64::new(0)),
+            total_bytes: None,
+            seekable: Some(seekable),
+            sheet: None,
+            overrides: Overrides::default(),
+            max_record: MAX_RECORD_BYTES,
+        }
+    }
+
+    /// Reads the sheet named `sheet` of a workbook (`--sheet`) instead of the first one.
+    pub fn with_sheet(mut self, sheet: Option<String>) -> Input {
+        self.sheet = sheet;
+        self
+    }
+
     /// An input held in memory (tests, embedding).
     pub fn from_bytes(name: &str, bytes: Vec<u8>, format: Format) -> Result<Input, InputError> {
         let total = bytes.len() as u64;
+        if format.needs_file() {
+            let mut input = Input::seekable(name, Seekable::Bytes(bytes), format);
+            input.total_bytes = Some(total);
+            return Ok(input);
+        }
         let mut input = Input::from_reader(name, io::Cursor::new(bytes), format)?;
         input.total_bytes = Some(total);
         Ok(input)
@@ -240,5 +311,8 @@ mod tests {
         assert_eq!(f("x.txt"), None);
         assert_eq!(f("csv"), None);
         assert_eq!(Format::from_name("NDJSON"), Some(Format::Ndjson));
+        assert_eq!(f("Leads.XLSX"), Some((Format::Xlsx, false)));
+        assert_eq!(f("x.parquet"), Some((Format::Parquet, false)));
+        assert!(Format::Xlsx.needs_file() && !Format::Csv.needs_file());
     }
 }

@@ -1,4 +1,5 @@
-//! Schema-directed readers: JSON, NDJSON, CSV (optionally gzip) into columnar batches.
+//! Schema-directed readers: JSON, NDJSON, CSV (optionally gzip), `.xlsx` and `.parquet` into
+//! columnar batches.
 //!
 //! ```text
 //!  Input ──Chunker──▶ Chunk (whole records, raw bytes) ──Decoder──▶ Batch + Rejects
@@ -20,6 +21,10 @@
 //! * [`Reader::next_batch`] (or a pipeline worker) turns a chunk into a [`Batch`] (see [`batch`] for
 //!   the column layout) and the [`Reject`]s of records that do not fit.
 //! * `crate::pipeline` runs decoding and evaluation in parallel, in input order.
+//! * `.xlsx` (`xlsx.rs`) and `.parquet` (`parquet.rs`) are read by libraries that seek in a
+//!   file and hand out typed values: a reading thread of their own (`produce.rs`) decodes them
+//!   straight into batches, which the pipeline then only processes.
+//! * [`infer`] guesses a schema from an export's first rows (`smql init`).
 //!
 //! Conversions follow docs/language.md, "How data is read" and [`convert`]; records that do not fit are rejects, never
 //! guessed; nothing here panics or recurses on input.
@@ -42,13 +47,20 @@ pub mod convert;
 mod csv;
 pub mod dict;
 mod fields;
+mod header;
+pub mod infer;
 mod input;
 mod json;
 mod json_scan;
+#[cfg(feature = "parquet")]
+mod parquet;
+mod produce;
 mod reader;
 mod reject;
 mod split;
 mod text;
+mod typed;
+mod xlsx;
 
 pub use batch::{Batch, Column, ListColumn, RecordsColumn, RowOrigin, Scalar};
 pub use dict::StringDict;

@@ -8,6 +8,7 @@ use super::input::Overrides;
 use super::input::{Format, Input};
 use super::json::JsonDecoder;
 use super::json_scan::JsonScanner;
+use super::produce::Produced;
 use super::reject::{Bad, InputError, Reject};
 use super::split::{BufferPool, Chunk, ChunkSize, Chunker, RecordSpan};
 use crate::ir::Schema;
@@ -33,7 +34,24 @@ pub struct Decoder {
     /// Where finished batches' input buffers go back to the chunker.
     pool: BufferPool,
     /// Finished batches' other buffers, for the next batches.
-    parts: Mutex<Vec<BatchParts>>,
+    parts: Arc<Mutex<Vec<BatchParts>>>,
+}
+
+/// What the reading thread hands to a worker: raw records to decode, or (`.xlsx`, `.parquet`,
+/// see `produce.rs`) a batch decoded already.
+pub(crate) enum Work {
+    Chunk(Chunk),
+    Decoded(Decoded),
+}
+
+impl Work {
+    /// The batch's index in the input.
+    pub fn seq(&self) -> u64 {
+        match self {
+            Work::Chunk(c) => c.seq,
+            Work::Decoded(d) => d.batch.seq,
+        }
+    }
 }
 
 /// Emptied batches kept for reuse: as many as the pipeline has in flight, about.
@@ -55,6 +73,14 @@ impl Decoder {
             if free.len() < PARTS_MAX {
                 free.push(parts);
             }
+        }
+    }
+
+    /// The batch of `work`: its chunk decoded, or the batch it already is.
+    pub(crate) fn decode_work(&self, work: Work) -> Decoded {
+        match work {
+            Work::Chunk(chunk) => self.decode(chunk),
+            Work::Decoded(decoded) => decoded,
         }
     }
 
@@ -83,6 +109,7 @@ impl Decoder {
                     line: span.line,
                     error: format!("the record is {size} bytes, more than `--max-record-size` allows"),
                     raw: String::from_utf8_lossy(&bytes[..bytes.len().min(256)]).into_owned(),
+                    place: None,
                 });
                 continue;
             }
@@ -117,6 +144,7 @@ impl Decoder {
                         line: span.line,
                         error,
                         raw: String::from_utf8_lossy(bytes).into_owned(),
+                        place: None,
                     });
                 }
             }
@@ -172,9 +200,18 @@ impl<'c> Group<'c> {
     }
 }
 
+/// Where a reader's records come from.
+enum Source {
+    /// Raw bytes, split into chunks here and decoded on the workers (boxed: the other variant
+    /// is a channel).
+    Chunks(Box<Chunker>),
+    /// Batches decoded on a reading thread of their own.
+    Decoded(Produced),
+}
+
 /// An input bound to a schema.
 pub struct Reader {
-    chunker: Chunker,
+    source: Source,
     decoder: Arc<Decoder>,
     warnings: Vec<String>,
     notes: Vec<String>,
@@ -217,6 +254,9 @@ impl Reader {
         let format = input.format;
         let bytes_read = input.bytes_read.clone();
         let total_bytes = input.total_bytes;
+        if format.needs_file() {
+            return Reader::decoded_elsewhere(input, schema, plan);
+        }
         let pool = BufferPool::default();
         let mut chunker = Chunker::new(input, size, pool.clone());
         let mut notes = Vec::new();
@@ -252,15 +292,42 @@ impl Reader {
             (None, Vec::new())
         };
         Ok(Reader {
-            chunker,
+            source: Source::Chunks(Box::new(chunker)),
             decoder: Arc::new(Decoder {
                 input: name,
                 schema: schema.clone(),
                 plan,
                 csv,
                 pool,
-                parts: Mutex::default(),
+                parts: Arc::default(),
             }),
+            warnings,
+            notes,
+            bytes_read,
+            total_bytes,
+        })
+    }
+
+    /// A reader of a format decoded on a thread of its own (`produce.rs`).
+    fn decoded_elsewhere(
+        input: Input,
+        schema: &Schema,
+        plan: Vec<FieldPlan>,
+    ) -> Result<Reader, InputError> {
+        let decoder = Arc::new(Decoder {
+            input: input.name.clone(),
+            schema: schema.clone(),
+            plan,
+            csv: None,
+            pool: BufferPool::default(),
+            parts: Arc::default(),
+        });
+        let (bytes_read, total_bytes) = (input.bytes_read.clone(), input.total_bytes);
+        let (produced, warnings, notes) =
+            super::typed::produce(input, schema, &decoder.plan, decoder.parts.clone())?;
+        Ok(Reader {
+            source: Source::Decoded(produced),
+            decoder,
             warnings,
             notes,
             bytes_read,
@@ -304,13 +371,17 @@ impl Reader {
         (self.bytes_read.load(Ordering::Relaxed), self.total_bytes)
     }
 
-    pub(crate) fn next_chunk(&mut self) -> Result<Option<Chunk>, InputError> {
-        self.chunker.next_chunk()
+    pub(crate) fn next_chunk(&mut self) -> Result<Option<Work>, InputError> {
+        match &mut self.source {
+            Source::Chunks(chunker) => Ok(chunker.next_chunk()?.map(Work::Chunk)),
+            Source::Decoded(produced) => Ok(produced.next()?.map(Work::Decoded)),
+        }
     }
 
-    /// The next batch, read and decoded on this thread; `None` at the end of the input.
+    /// The next batch, read and decoded on this thread (`.xlsx`, `.parquet`: on the reading
+    /// thread); `None` at the end of the input.
     pub fn next_batch(&mut self) -> Result<Option<Decoded>, InputError> {
-        Ok(self.next_chunk()?.map(|c| self.decoder.decode(c)))
+        Ok(self.next_chunk()?.map(|w| self.decoder.decode_work(w)))
     }
 
     /// Hands back a batch that is no longer needed, so that its memory is reused for the next

@@ -16,6 +16,10 @@ pub struct Reject {
     pub error: String,
     /// The record's text as in the input (lossy UTF-8, line break removed).
     pub raw: String,
+    /// Where the record is when a line number does not say it: a spreadsheet's
+    /// ``sheet Leads, row 12, column D``, a Parquet file's ``record 17``.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
     /// What would read the record, when a line of the rules would (`missing "null"`, a
     /// `timestamps` layout): the rejects file has it only then.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -23,12 +27,16 @@ pub struct Reject {
 }
 
 impl Reject {
-    /// The full message: ``leads.ndjson: record 17 (line 17): field `visits`: …``.
+    /// The full message: ``leads.ndjson: record 17 (line 17): field `visits`: …``, or with a
+    /// place, ``leads.xlsx, sheet Leads, row 12, column D: field `visits`: …``.
     pub fn describe(&self, input: &str) -> String {
-        format!(
-            "{input}: record {} (line {}): {}",
-            self.record, self.line, self.error
-        )
+        match &self.place {
+            Some(place) => format!("{input}, {place}: {}", self.error),
+            None => format!(
+                "{input}: record {} (line {}): {}",
+                self.record, self.line, self.error
+            ),
+        }
     }
 
     /// One line of the rejects file, with its trailing newline.
@@ -94,6 +102,13 @@ pub enum InputError {
     UnclosedArray { input: String, line: u64 },
     /// JSON array: something other than whitespace follows the closing `]`.
     TrailingData { input: String, line: u64 },
+    /// A spreadsheet or Parquet file that cannot be read as asked: not such a file, no such
+    /// sheet, a column whose type can never fit its field.
+    Format {
+        input: String,
+        message: String,
+        help: Option<String>,
+    },
 }
 
 /// A required field whose column is not in the CSV header.
@@ -188,6 +203,7 @@ impl fmt::Display for InputError {
                     "{input}: line {line}: unexpected data after the JSON array"
                 )
             }
+            InputError::Format { input, message, .. } => write!(f, "{input}: {message}"),
         }
     }
 }
@@ -205,7 +221,8 @@ impl InputError {
             | InputError::Occurrence { input, .. }
             | InputError::NotJson { input, .. }
             | InputError::UnclosedArray { input, .. }
-            | InputError::TrailingData { input, .. } => *input = name.to_string(),
+            | InputError::TrailingData { input, .. }
+            | InputError::Format { input, .. } => *input = name.to_string(),
         }
         self
     }
@@ -214,10 +231,11 @@ impl InputError {
     pub fn help(&self) -> Option<String> {
         match self {
             InputError::UnknownFormat { .. } => Some(
-                "name the file `.json`, `.ndjson`, `.jsonl` or `.csv` (optionally `.gz`), or \
-                 pass `--input-format json|ndjson|csv`"
+                "name the file `.json`, `.ndjson`, `.jsonl` or `.csv` (optionally `.gz`), \
+                 `.xlsx` or `.parquet`, or pass `--input-format json|ndjson|csv|xlsx|parquet`"
                     .to_string(),
             ),
+            InputError::Format { help, .. } => help.clone(),
             InputError::RepeatedColumn {
                 column, positions, ..
             } => {
@@ -307,6 +325,7 @@ mod tests {
             line: 18,
             error: "field `visits`: expected int, found `\"abc\"`".into(),
             raw: "{\"visits\":\"abc\"}".into(),
+            place: None,
         };
         assert_eq!(
             r.describe("leads.ndjson"),
@@ -316,6 +335,25 @@ mod tests {
             r.to_ndjson(),
             "{\"record\":17,\"line\":18,\"error\":\"field `visits`: expected int, found `\\\"abc\\\"`\",\"raw\":\"{\\\"visits\\\":\\\"abc\\\"}\"}\n"
         );
+    }
+
+    #[test]
+    fn a_place_replaces_record_and_line() {
+        let r = Reject {
+            record: 11,
+            line: 12,
+            error: "field `visits`: expected int, found `abc`".into(),
+            raw: "L11,abc".into(),
+            place: Some("sheet Leads, row 12, column D".into()),
+            help: None,
+        };
+        assert_eq!(
+            r.describe("leads.xlsx"),
+            "leads.xlsx, sheet Leads, row 12, column D: field `visits`: expected int, found `abc`"
+        );
+        assert!(r
+            .to_ndjson()
+            .ends_with(",\"place\":\"sheet Leads, row 12, column D\"}\n"));
     }
 
     #[test]

@@ -114,7 +114,7 @@ impl Texts {
     }
 
     /// A local time in the block's zone (UTC without one).
-    fn local(&self, ms: i64) -> Option<i64> {
+    pub(crate) fn local(&self, ms: i64) -> Option<i64> {
         match &self.zone {
             Some(z) => z.instant(ms),
             None => Some(ms),

@@ -214,6 +214,14 @@ impl Chunker {
             let splitter = match self.format {
                 Format::Ndjson => Splitter::Lines(LineSplitter::new()),
                 Format::Csv => Splitter::Csv(CsvSplitter::new()),
+                // Read by seeking, on a thread of their own (`produce.rs`), never split.
+                Format::Xlsx | Format::Parquet => {
+                    return Err(InputError::Format {
+                        input: self.name.clone(),
+                        message: "this format is not read as a stream of records".to_string(),
+                        help: None,
+                    })
+                }
                 Format::Json => loop {
                     let text = &self.buf[..self.filled];
                     let first = text.iter().position(|b| !b.is_ascii_whitespace());
