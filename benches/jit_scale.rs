@@ -138,7 +138,10 @@ fn main() {
         if let [(_, a), (_, b)] = &medians[..] {
             // Sums in a different order differ in the last bits; more is a bug.
             let close = (a.checksum - b.checksum).abs() <= 1e-6 * a.checksum.abs().max(1.0);
-            assert!(close, "the engines disagree at {n} definitions: {a:?} {b:?}");
+            assert!(
+                close,
+                "the engines disagree at {n} definitions: {a:?} {b:?}"
+            );
         }
         let total = |s: &Sample| s.compile_s + s.eval_s;
         let jit_total = medians

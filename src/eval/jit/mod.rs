@@ -66,6 +66,7 @@
 //! as a value) makes [`Jit::compile`] fail with a [`JitError`] naming the construct and its
 //! span; `smql eval` then falls back to the interpreter and says so.
 
+mod chunks;
 mod codegen;
 mod expr;
 mod helpers;
@@ -83,9 +84,8 @@ use crate::ir::Program;
 use crate::source::{SourceMap, Span};
 use cranelift_codegen::ir::{types, AbiParam};
 use cranelift_codegen::settings::{self, Configurable};
-use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
-use cranelift_module::{default_libcall_names, FuncId, Linkage, Module};
+use cranelift_module::{default_libcall_names, FuncId, Module};
 use plan::Plan;
 use runtime::{Buffers, Runtime, Strings};
 use std::ffi::c_void;
@@ -141,6 +141,26 @@ impl fmt::Display for JitError {
 
 impl std::error::Error for JitError {}
 
+/// Limits on the code [`Jit::compile_within`] makes, checked before cranelift compiles it:
+/// compiling costs time linear in the instructions of the kernel, but faster than linear in
+/// those of one function, and a function holds at least one whole definition, score item or
+/// grade arm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    /// Instructions of any one function.
+    pub function_insts: Option<usize>,
+    /// Instructions of the kernel.
+    pub total_insts: Option<usize>,
+}
+
+impl Budget {
+    /// No limit: compile whatever it takes.
+    pub const UNLIMITED: Budget = Budget {
+        function_insts: None,
+        total_insts: None,
+    };
+}
+
 /// `kernel(env, runtime, start, end)`.
 type Kernel = unsafe extern "C" fn(*const u64, *mut c_void, u64, u64);
 
@@ -149,15 +169,18 @@ type Kernel = unsafe extern "C" fn(*const u64, *mut c_void, u64, u64);
 pub struct Jit {
     /// `Some` until dropped (freeing needs ownership).
     module: Option<JITModule>,
-    /// Without and with the explanation columns: the same code apart from their stores.
-    kernel: Kernel,
-    kernel_explain: Kernel,
+    /// Without and with the explanation columns: the same code apart from their stores. Each
+    /// is a sequence of functions run one after the other over the batch ([`chunks`]).
+    kernel: Vec<Kernel>,
+    kernel_explain: Vec<Kernel>,
     /// The plan of `kernel_explain`. The plan of `kernel` is the same but for its slots
     /// (it asks for no explanation column): `plain_slots`.
     plan: Plan,
     plain_slots: Vec<plan::Slot>,
     program: Program,
     compile_time: Duration,
+    /// Cranelift instructions of the kernel without explanations (a measure of its size).
+    insts: usize,
     /// Buffers of finished batches, reused by the next ones (no page faults, no zeroing).
     pool: Mutex<Vec<Buffers>>,
 }
@@ -187,14 +210,28 @@ impl fmt::Debug for Jit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Jit")
             .field("slots", &self.plan.slots.len())
+            .field("functions", &self.kernel.len())
+            .field("insts", &self.insts)
             .field("compile_time", &self.compile_time)
             .finish()
     }
 }
 
 impl Jit {
-    /// Compiles every definition, score, grade and the stage of `program` into one kernel.
+    /// Compiles every definition, score, grade and the stage of `program` into kernels,
+    /// however long that takes.
     pub fn compile(program: &Program) -> Result<Jit, JitError> {
+        Jit::compile_within(program, Budget::UNLIMITED)
+    }
+
+    /// As [`Jit::compile`], but fails (before compiling) when the code would exceed `budget`.
+    pub fn compile_within(program: &Program, budget: Budget) -> Result<Jit, JitError> {
+        Jit::compile_cut(program, budget, cut_insts())
+    }
+
+    /// As [`Jit::compile_within`], cutting the kernels into functions of about `cut`
+    /// instructions.
+    fn compile_cut(program: &Program, budget: Budget, cut: usize) -> Result<Jit, JitError> {
         let started = Instant::now();
         let setting = |e: settings::SetError| JitError::internal(format!("cranelift setting: {e}"));
         let mut flags = settings::builder();
@@ -215,7 +252,7 @@ impl Jit {
             .map_err(|e| JitError::new(format!("the JIT does not support this machine: {e}")))?;
         let call_conv = isa.default_call_conv();
         let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
-        let (ids, plan, plain_slots) = match build(&mut module, program, call_conv) {
+        let built = match build(&mut module, program, call_conv, budget, cut) {
             Ok(built) => built,
             Err(e) => {
                 // SAFETY: nothing of this module was handed out.
@@ -223,22 +260,38 @@ impl Jit {
                 return Err(e);
             }
         };
-        let [plain, explain] = ids.map(|id| {
-            let code = module.get_finalized_function(id);
-            // SAFETY: `code` is a finalized kernel, generated with exactly this signature (four
-            // pointer-sized integer parameters, no result, the platform's C calling convention).
-            unsafe { std::mem::transmute::<*const u8, Kernel>(code) }
+        let [plain, explain] = built.funcs.map(|ids| {
+            ids.into_iter()
+                .map(|id| {
+                    let code = module.get_finalized_function(id);
+                    // SAFETY: `code` is a finalized function of a kernel, generated with
+                    // exactly this signature (four pointer-sized integer parameters, no result,
+                    // the platform's C calling convention).
+                    unsafe { std::mem::transmute::<*const u8, Kernel>(code) }
+                })
+                .collect::<Vec<_>>()
         });
         Ok(Jit {
             module: Some(module),
             kernel: plain,
             kernel_explain: explain,
-            plan,
-            plain_slots,
+            plan: built.plan,
+            plain_slots: built.plain_slots,
             program: program.clone(),
             compile_time: started.elapsed(),
+            insts: built.insts,
             pool: Mutex::new(Vec::new()),
         })
+    }
+
+    /// The number of functions of the kernel (a measure of its size).
+    pub fn functions(&self) -> usize {
+        self.kernel.len()
+    }
+
+    /// The cranelift instructions of the kernel (a measure of its size).
+    pub fn instructions(&self) -> usize {
+        self.insts
     }
 
     /// The program this was compiled from.
@@ -298,22 +351,24 @@ impl Jit {
             .unwrap_or_else(Buffers::empty);
         buffers.prepare(&self.plan, &mut strings, rows, explain);
         let (kernel, slots) = if explain {
-            (self.kernel_explain, &self.plan.slots)
+            (&self.kernel_explain, &self.plan.slots)
         } else {
-            (self.kernel, &self.plain_slots)
+            (&self.kernel, &self.plain_slots)
         };
         let env = buffers
             .env(&self.plan, slots, batch, now, explain)
             .map_err(|e| JitError::internal(format!("cannot set up the kernel: {e}")))?;
         let mut rt = Runtime::new(&self.plan, strings, &env);
         let rt_ptr: *mut Runtime = &mut rt;
-        // SAFETY: `env.slots` holds, slot by slot, what the plan promised `kernel`: pointers
-        // into `batch` (checked to fit the schema above, so every row, offset and item index
-        // the kernel derives is in bounds) and into `buffers` (sized for `rows` rows, memo
-        // tables with `plan::memo_len(dictionary length)` entries, the bound the kernel checks
-        // ids against). `rt` is alive and not otherwise borrowed during the call. The kernel
-        // never unwinds (helpers are total).
-        unsafe { kernel(env.slots.as_ptr(), rt_ptr.cast(), 0, rows as u64) };
+        for function in kernel {
+            // SAFETY: `env.slots` holds, slot by slot, what the plan promised the kernel's
+            // functions: pointers into `batch` (checked to fit the schema above, so every row,
+            // offset and item index they derive is in bounds) and into `buffers` (sized for
+            // `rows` rows, memo tables with `plan::memo_len(dictionary length)` entries, the
+            // bound the kernel checks ids against). `rt` is alive and not otherwise borrowed
+            // during the call. The functions never unwind (helpers are total).
+            unsafe { function(env.slots.as_ptr(), rt_ptr.cast(), 0, rows as u64) };
+        }
         let (strings, mut errors) = rt.into_parts();
         errors.sort_by_key(|(row, _)| *row);
         Ok(BatchResult::new(
@@ -335,46 +390,76 @@ impl Jit {
     }
 }
 
-/// Declares, generates, defines and finalizes the kernels without and with the explanation
-/// columns. Returns their ids, the plan of the second and the slots of the first.
+/// The kernels' function ids (without and with explanations), the plan of the second, the
+/// slots and the size of the first.
+struct Built {
+    funcs: [Vec<FuncId>; 2],
+    plan: Plan,
+    plain_slots: Vec<plan::Slot>,
+    insts: usize,
+}
+
+/// Generates, defines and finalizes the kernels without and with the explanation columns,
+/// the second cut where the first was.
 fn build(
     module: &mut JITModule,
     program: &Program,
     call_conv: cranelift_codegen::isa::CallConv,
-) -> Result<([FuncId; 2], Plan, Vec<plan::Slot>), JitError> {
-    let module_err = |e: cranelift_module::ModuleError| JitError::internal(format!("{e:?}"));
+    budget: Budget,
+    cut: usize,
+) -> Result<Built, JitError> {
     let mut sig = module.make_signature();
     sig.params
         .extend(std::iter::repeat_n(AbiParam::new(types::I64), 4));
-    let mut ctx = module.make_context();
-    let mut fctx = FunctionBuilderContext::new();
     let config = module.target_config();
-    let mut ids = Vec::new();
-    let mut plans = Vec::new();
-    for (name, explain) in [("smql_kernel", false), ("smql_kernel_explain", true)] {
-        let id = module
-            .declare_function(name, Linkage::Local, &sig)
-            .map_err(module_err)?;
-        ctx.func.signature = sig.clone();
-        let mut plan = Plan::default();
-        {
-            let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
-            codegen::Gen::kernel(program, b, &mut plan, call_conv, config, explain)?;
-        }
-        module.define_function(id, &mut ctx).map_err(module_err)?;
-        module.clear_context(&mut ctx);
-        ids.push(id);
-        plans.push(plan);
-    }
-    module.finalize_definitions().map_err(module_err)?;
-    let (Some(plan), Some(plain), &[plain_id, explain_id]) = (plans.pop(), plans.pop(), &ids[..])
-    else {
-        return Err(JitError::internal("two kernels were built"));
+    let mut target = chunks::Target {
+        module,
+        sig: &sig,
+        call_conv,
+        config,
     };
-    if !plain.same_buffers(&plan) {
+    let limits = chunks::Limits {
+        function_insts: budget.function_insts,
+        total_insts: budget.total_insts,
+    };
+    let plain = chunks::build(
+        &mut target,
+        program,
+        "smql_kernel",
+        false,
+        chunks::Cuts::Size(cut),
+        limits,
+    )?;
+    let explain = chunks::build(
+        &mut target,
+        program,
+        "smql_kernel_explain",
+        true,
+        chunks::Cuts::At(&plain.cuts),
+        chunks::Limits::NONE,
+    )?;
+    module
+        .finalize_definitions()
+        .map_err(|e| JitError::internal(format!("{e:?}")))?;
+    if explain.cuts != plain.cuts || !plain.plan.same_buffers(&explain.plan) {
         return Err(JitError::internal(
             "the kernels with and without explanations need different buffers",
         ));
     }
-    Ok(([plain_id, explain_id], plan, plain.slots))
+    Ok(Built {
+        funcs: [plain.funcs, explain.funcs],
+        plan: explain.plan,
+        plain_slots: plain.plan.slots,
+        insts: plain.insts,
+    })
+}
+
+/// How many instructions a function of a kernel holds before the next step goes to a new one:
+/// [`chunks::CUT_INSTS`], or `SMQL_JIT_CUT_INSTS` (for tests: `1` cuts after every step; the
+/// results are the same).
+fn cut_insts() -> usize {
+    std::env::var("SMQL_JIT_CUT_INSTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(chunks::CUT_INSTS)
 }
