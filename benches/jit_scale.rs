@@ -19,8 +19,18 @@
 //! * `eval rows/s`: evaluating every lead on one thread, reading excluded;
 //! * `total`: compile + eval, what the user waits for beyond reading the input,
 //!
+//! all in CPU seconds of the child's thread (the machine is shared), `wall` the same total by
+//! the clock,
 //! and the interpreter's total over the JIT's (above 1: the JIT is faster end to end). The
 //! children also check that both engines give the same score totals.
+//!
+//! ```text
+//! cargo bench --bench jit_scale -- --wide 250,1000,4000      # one definition of N terms
+//! ```
+//!
+//! measures the shape the JIT cannot cut ([`wide_rules`]: one definition, so one function):
+//! its instructions, compile time and peak RSS with the JIT asked for by name, and the engine
+//! the default (`Engine::Auto`, with its budget) picks.
 
 #[allow(dead_code)]
 mod common;
@@ -44,16 +54,7 @@ const DEFAULT_SIZES: [usize; 5] = [250, 500, 1_000, 2_000, 4_000];
 ///
 /// `dI-1 and` is left out every seven definitions, so that chains stay short.
 fn scale_rules(n: usize) -> String {
-    let bench = std::fs::read_to_string(common::manifest_path("benches/bench.smql"))
-        .expect("benches/bench.smql is readable");
-    // The schema block: from `schema {` to the first line that closes it.
-    let start = bench.find("schema {").expect("bench.smql has a schema");
-    let len = bench[start..]
-        .find("\n}")
-        .expect("the schema block is closed");
-    let mut out = String::with_capacity(n * 100);
-    out.push_str(&bench[start..start + len + 2]);
-    out.push('\n');
+    let mut out = schema_block();
     for i in 0..n {
         let _ = write!(out, "d{i} when ");
         if i % 7 != 0 {
@@ -82,12 +83,52 @@ fn scale_rules(n: usize) -> String {
     out
 }
 
-/// One child's measurements.
+/// One definition of `n` terms like those of [`scale_rules`], `or`ed as a balanced tree (the
+/// parser and checker recurse as deep as the tree).
+fn wide_rules(n: usize) -> String {
+    fn terms(lo: usize, hi: usize, out: &mut String) {
+        if hi - lo == 1 {
+            let _ = write!(
+                out,
+                "(visits >= {} and (company_size ?? 0) > {} or downloaded \"c{lo}\")",
+                lo % 13,
+                lo % 500
+            );
+            return;
+        }
+        let mid = lo + (hi - lo) / 2;
+        out.push('(');
+        terms(lo, mid, out);
+        out.push_str(" or ");
+        terms(mid, hi, out);
+        out.push(')');
+    }
+    let mut out = schema_block();
+    out.push_str("wide when ");
+    terms(0, n.max(1), &mut out);
+    out.push('\n');
+    out
+}
+
+/// The `schema { … }` block of `benches/bench.smql`.
+fn schema_block() -> String {
+    let bench = std::fs::read_to_string(common::manifest_path("benches/bench.smql"))
+        .expect("benches/bench.smql is readable");
+    let start = bench.find("schema {").expect("bench.smql has a schema");
+    let len = bench[start..]
+        .find("\n}")
+        .expect("the schema block is closed");
+    format!("{}\n", &bench[start..start + len + 2])
+}
+
+/// One child's measurements, in CPU seconds of its thread (the machine is shared: wall time
+/// measures the neighbours too), but `wall_s`: compile + eval, by the clock.
 #[derive(Debug, Clone, Copy)]
 struct Sample {
     compile_s: f64,
     peak_mb: f64,
     eval_s: f64,
+    wall_s: f64,
     rows: usize,
     checksum: f64,
 }
@@ -108,6 +149,14 @@ fn main() {
         child(&spec);
         return;
     }
+    if let Some(n) = flag("--wide-child") {
+        wide_child(n.parse().expect("--wide-child N"));
+        return;
+    }
+    if let Some(sizes) = flag("--wide") {
+        wide(&sizes);
+        return;
+    }
     let sizes: Vec<usize> = flag("--sizes").map_or(DEFAULT_SIZES.to_vec(), |s| {
         s.split(',')
             .map(|n| n.trim().parse().expect("--sizes N,N,…"))
@@ -118,10 +167,10 @@ fn main() {
     let engines: Vec<String> = flag("--engines").map_or(vec!["jit".into(), "interp".into()], |s| {
         s.split(',').map(String::from).collect()
     });
-    println!("{leads} leads, medians of {runs} runs, one thread, reading excluded");
+    println!("{leads} leads, medians of {runs} runs, one thread, reading excluded; CPU seconds");
     println!(
-        "{:>6} {:>7} {:>10} {:>9} {:>12} {:>9} {:>9}",
-        "defs", "engine", "compile s", "peak MB", "eval rows/s", "total s", "interp/jit"
+        "{:>6} {:>7} {:>10} {:>9} {:>12} {:>9} {:>9} {:>10}",
+        "defs", "engine", "compile s", "peak MB", "eval rows/s", "total s", "wall s", "interp/jit"
     );
     for &n in &sizes {
         let mut medians: Vec<(String, Sample)> = Vec::new();
@@ -154,11 +203,12 @@ fn main() {
                 _ => String::new(),
             };
             println!(
-                "{n:>6} {engine:>7} {:>10.3} {:>9.1} {:>12.0} {:>9.3} {ratio:>9}",
+                "{n:>6} {engine:>7} {:>10.3} {:>9.1} {:>12.0} {:>9.3} {:>9.3} {ratio:>10}",
                 s.compile_s,
                 s.peak_mb,
                 s.rows as f64 / s.eval_s,
-                total(s)
+                total(s),
+                s.wall_s
             );
         }
     }
@@ -183,10 +233,11 @@ fn spawn(n: usize, engine: &str, leads: usize) -> Sample {
         .map(|w| w.parse().expect("the child prints numbers"))
         .collect();
     match f[..] {
-        [compile_s, peak_mb, eval_s, rows, checksum] => Sample {
+        [compile_s, peak_mb, eval_s, wall_s, rows, checksum] => Sample {
             compile_s,
             peak_mb,
             eval_s,
+            wall_s,
             rows: rows as usize,
             checksum,
         },
@@ -205,6 +256,7 @@ fn median_sample(samples: &[Sample]) -> Sample {
         compile_s: med(|s| s.compile_s),
         peak_mb: med(|s| s.peak_mb),
         eval_s: med(|s| s.eval_s),
+        wall_s: med(|s| s.wall_s),
         rows: samples[0].rows,
         checksum: samples[0].checksum,
     }
@@ -228,9 +280,10 @@ fn child(spec: &str) {
         Err(e) => panic!("the generated rules do not check: {:?}", e.diagnostics),
     };
     reset_peak_rss();
-    let started = Instant::now();
+    let (wall, cpu) = (Instant::now(), cpu_s());
     let evaluator = Evaluator::new(&rules, engine).expect("the generated rules compile");
-    let compile_s = started.elapsed().as_secs_f64();
+    let compile_s = cpu_s() - cpu;
+    let mut wall_s = wall.elapsed().as_secs_f64();
     let peak_mb = peak_rss_mb();
 
     let data = common::leads(leads, Format::Ndjson);
@@ -240,7 +293,7 @@ fn child(spec: &str) {
     assert!(rejects.is_empty(), "generated leads were rejected");
     let rows: usize = batches.iter().map(Batch::len).sum();
 
-    let started = Instant::now();
+    let (wall, cpu) = (Instant::now(), cpu_s());
     let mut checksum = 0.0;
     for batch in &batches {
         let outcome = evaluator.eval_batch(batch, common::AS_OF, false);
@@ -250,8 +303,23 @@ fn child(spec: &str) {
             }
         }
     }
-    let eval_s = started.elapsed().as_secs_f64();
-    println!("{compile_s} {peak_mb} {eval_s} {rows} {checksum}");
+    let eval_s = cpu_s() - cpu;
+    wall_s += wall.elapsed().as_secs_f64();
+    println!("{compile_s} {peak_mb} {eval_s} {wall_s} {rows} {checksum}");
+}
+
+/// CPU time of this thread so far, in seconds (`/proc/thread-self/schedstat`: time on a CPU,
+/// in ns; 0 where there is no such file). The kernel brings that count up to date when the
+/// thread yields, else only at its next tick.
+fn cpu_s() -> f64 {
+    std::thread::yield_now();
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
+    let ns: f64 = stat
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0.0);
+    ns / 1e9
 }
 
 /// Resets the process's peak RSS to its current RSS (Linux 4.0 and later; else a no-op, and
@@ -268,4 +336,47 @@ fn peak_rss_mb() -> f64 {
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// `--wide N,N,…`: one line per size, from a child each.
+fn wide(sizes: &str) {
+    println!(
+        "{:>6} {:>9} {:>10} {:>9} {:>8}",
+        "terms", "insts", "compile s", "peak MB", "default"
+    );
+    let exe = std::env::current_exe().expect("the bench knows its own path");
+    for n in sizes.split(',') {
+        let out = Command::new(&exe)
+            .args(["--wide-child", n.trim()])
+            .output()
+            .expect("the bench can run itself");
+        assert!(
+            out.status.success(),
+            "wide child {n} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        print!("{}", String::from_utf8_lossy(&out.stdout));
+    }
+}
+
+/// `--wide-child N`: the JIT asked for by name, then the default engine's choice.
+fn wide_child(n: usize) {
+    let rules = match RuleSet::compile_str("wide.smql", &wide_rules(n)) {
+        Ok(r) => r,
+        Err(e) => panic!("the generated rules do not check: {:?}", e.diagnostics),
+    };
+    reset_peak_rss();
+    let cpu = cpu_s();
+    let jit = smql::eval::jit::Jit::compile(&rules.program).expect("the wide rules compile");
+    let compile_s = cpu_s() - cpu;
+    let peak_mb = peak_rss_mb();
+    let default = Evaluator::new(&rules, Engine::Auto).expect("the default engine never fails");
+    let picked = match default.engine() {
+        smql::EngineKind::Jit => "jit",
+        smql::EngineKind::Interp => "interp",
+    };
+    println!(
+        "{n:>6} {:>9} {compile_s:>10.3} {peak_mb:>9.1} {picked:>8}",
+        jit.instructions()
+    );
 }

@@ -10,11 +10,13 @@
 //! The engines give identical results (a property test checks it); they differ in speed and in
 //! what they can compile. [`Engine::Auto`] compiles with the JIT and falls back to the
 //! interpreter, with a [note](Evaluator::note), when the rules use something the JIT cannot
-//! compile; [`Engine::Jit`] makes that an error instead. A batch the compiled kernel refuses (it
+//! compile, or when compiling them would take long (over the JIT's [`Budget::DEFAULT`], checked
+//! before compiling); [`Engine::Jit`] makes the first an error instead and compiles whatever it
+//! takes. A batch the compiled kernel refuses (it
 //! does not fit the schema: a bug) is evaluated by the interpreter and noted
 //! ([`Evaluator::batch_note`]), never dropped.
 
-use super::jit::{Jit, JitError};
+use super::jit::{Budget, Jit, JitError};
 use super::lead::{Explanation, Lead, Scored};
 use super::outcome::Outcome;
 use super::EvalError;
@@ -28,10 +30,11 @@ use std::sync::{Arc, Mutex};
 /// Which evaluator runs the rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Engine {
-    /// The JIT, or the interpreter (with a note) when the JIT cannot compile the rules.
+    /// The JIT, or the interpreter (with a note) when the JIT cannot compile the rules or they
+    /// are over its [`Budget::DEFAULT`].
     #[default]
     Auto,
-    /// The JIT; rules it cannot compile are an error.
+    /// The JIT, however long compiling takes; rules it cannot compile are an error.
     Jit,
     /// The reference interpreter.
     Interp,
@@ -100,23 +103,32 @@ impl Evaluator {
         sources: SourceMap,
         engine: Engine,
     ) -> Result<Evaluator, EngineError> {
-        let (jit, note) = match engine {
-            Engine::Interp => (None, None),
-            Engine::Jit | Engine::Auto => match Jit::compile(&program) {
-                Ok(jit) => (Some(jit), None),
-                Err(e) => {
-                    let why = e.describe(&sources);
-                    if engine == Engine::Jit {
-                        return Err(EngineError {
-                            message: format!("`--engine jit` cannot compile these rules: {why}"),
-                        });
-                    }
-                    (
-                        None,
-                        Some(format!("evaluating with the interpreter: {why}")),
-                    )
+        let compiled = match engine {
+            Engine::Interp => None,
+            // Asked for by name: compiled however long it takes.
+            Engine::Jit => Some(Jit::compile(&program)),
+            Engine::Auto => Some(Jit::compile_within(&program, Budget::DEFAULT)),
+        };
+        let (jit, note) = match compiled {
+            None => (None, None),
+            Some(Ok(jit)) => (Some(jit), None),
+            Some(Err(e)) => {
+                let why = e.describe(&sources);
+                if engine == Engine::Jit {
+                    return Err(EngineError {
+                        message: format!("`--engine jit` cannot compile these rules: {why}"),
+                    });
                 }
-            },
+                let hint = if e.over_budget {
+                    "; `--engine jit` compiles them anyway"
+                } else {
+                    ""
+                };
+                (
+                    None,
+                    Some(format!("evaluating with the interpreter: {why}{hint}")),
+                )
+            }
         };
         Ok(Evaluator {
             program: Arc::new(program),

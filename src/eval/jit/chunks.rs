@@ -26,11 +26,10 @@
 
 use super::codegen::{Gen, Val, R};
 use super::plan::{DefOut, Kind, OutKind, Plan};
-use super::JitError;
+use super::{Budget, JitError};
 use crate::ir::{Node, Program, ScoreEntry};
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::{types, BlockArg, InstBuilder, Signature, Value};
-use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
+use cranelift_codegen::ir::{types, AbiParam, BlockArg, InstBuilder, Value};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::JITModule;
 use cranelift_module::{FuncId, Linkage, Module};
@@ -161,21 +160,6 @@ pub(super) enum Cuts<'c> {
     At(&'c [usize]),
 }
 
-/// Limits on what the JIT compiles ([`super::Budget`]): checked before a function is
-/// compiled, as cranelift's cost grows with its instructions.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Limits {
-    pub function_insts: Option<usize>,
-    pub total_insts: Option<usize>,
-}
-
-impl Limits {
-    pub const NONE: Limits = Limits {
-        function_insts: None,
-        total_insts: None,
-    };
-}
-
 /// A kernel: its functions in the order to run them, its plan, and where it was cut (step
 /// indices that start a function, the first excepted).
 pub(super) struct Built {
@@ -185,40 +169,37 @@ pub(super) struct Built {
     pub insts: usize,
 }
 
-/// What building a kernel needs from the module.
-pub(super) struct Target<'m> {
-    pub module: &'m mut JITModule,
-    pub sig: &'m Signature,
-    pub call_conv: CallConv,
-    pub config: TargetFrontendConfig,
-}
-
 /// Generates and defines (compiles) the functions of the kernel `name` of `p`.
 pub(super) fn build(
-    t: &mut Target<'_>,
+    module: &mut JITModule,
     p: &Program,
     name: &str,
     explain: bool,
     cuts: Cuts<'_>,
-    limits: Limits,
+    budget: Budget,
 ) -> R<Built> {
     let module_err = |e: cranelift_module::ModuleError| JitError::internal(format!("{e:?}"));
+    let call_conv = module.isa().default_call_conv();
+    let config = module.target_config();
+    let mut sig = module.make_signature();
+    sig.params
+        .extend(std::iter::repeat_n(AbiParam::new(types::I64), 4));
     let steps = steps(p);
     let mut plan = Plan::for_program(p);
     let mut kept = Kept::new(p);
-    let mut ctx = t.module.make_context();
+    let mut ctx = module.make_context();
     let mut fctx = FunctionBuilderContext::new();
     let mut funcs = Vec::new();
     let mut made_cuts = Vec::new();
     let mut total = 0;
     let mut at = 0;
     while at < steps.len() {
-        ctx.func.signature = t.sig.clone();
+        ctx.func.signature = sig.clone();
         // The step that made the most instructions, to name in an error.
         let mut biggest: Option<(Step, usize)> = None;
         let end = {
             let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
-            let mut g = Gen::begin(p, b, &mut plan, &mut kept, t.call_conv, explain, at == 0)?;
+            let mut g = Gen::begin(p, b, &mut plan, &mut kept, call_conv, explain, at == 0)?;
             g.resume()?;
             let mut i = at;
             while i < steps.len() {
@@ -238,25 +219,27 @@ pub(super) fn build(
                 i += 1;
             }
             g.suspend()?;
-            g.end(t.config);
+            g.end(config);
             i
         };
         let insts = ctx.func.dfg.num_insts();
         total += insts;
-        if let Some(max) = limits.function_insts.filter(|&max| insts > max) {
+        if let Some(max) = budget.function_insts.filter(|&max| insts > max) {
             return Err(too_large(p, biggest.map(|(s, _)| s), insts, max));
         }
-        if let Some(max) = limits.total_insts.filter(|&max| total > max) {
-            return Err(JitError::new(format!(
-                "the rules are too large to compile quickly: more than {max} instructions"
-            )));
+        if let Some(max) = budget.total_insts.filter(|&max| total > max) {
+            return Err(JitError {
+                over_budget: true,
+                ..JitError::new(format!(
+                    "the rules are too large to compile quickly (more than {max} instructions)"
+                ))
+            });
         }
-        let id = t
-            .module
-            .declare_function(&format!("{name}_{}", funcs.len()), Linkage::Local, t.sig)
+        let id = module
+            .declare_function(&format!("{name}_{}", funcs.len()), Linkage::Local, &sig)
             .map_err(module_err)?;
-        t.module.define_function(id, &mut ctx).map_err(module_err)?;
-        t.module.clear_context(&mut ctx);
+        module.define_function(id, &mut ctx).map_err(module_err)?;
+        module.clear_context(&mut ctx);
         funcs.push(id);
         if at > 0 {
             made_cuts.push(at);
@@ -292,6 +275,7 @@ fn too_large(p: &Program, step: Option<Step>, insts: usize, max: usize) -> JitEr
             "a rule is too large to compile quickly ({insts} instructions, the budget is {max})"
         ),
         span,
+        over_budget: true,
     }
 }
 

@@ -63,6 +63,7 @@ pub(super) fn unsupported(span: Span, what: &str) -> JitError {
     JitError {
         message: format!("the JIT cannot compile {what}"),
         span: Some(span),
+        over_budget: false,
     }
 }
 

@@ -1,7 +1,7 @@
-//! The cranelift JIT: a rule set compiled to one native kernel over columnar batches.
+//! The cranelift JIT: a rule set compiled to native kernels over columnar batches.
 //!
 //! ```text
-//! Jit::compile(&Program) ──▶ one JITModule, one kernel, finalized once, freed on drop
+//! Jit::compile(&Program) ──▶ one JITModule, one kernel (functions of bounded size), freed on drop
 //! jit.eval_batch(&Batch, now, explain) ──▶ BatchResult: output columns + per-row errors
 //! ```
 //!
@@ -25,11 +25,14 @@
 //!
 //! # The kernel
 //!
-//! `kernel(env: *const u64, rt: *mut Runtime, start: u64, end: u64)`: for each row of the range
-//! it evaluates every definition, score, grade and the stage in `program.order` and stores each
-//! into its output column ([`codegen`] has the shape). `env` is a table of pointers built per
-//! batch ([`plan::Slot`]): column values, presence bytes and list offsets of the batch, memo
-//! tables, literal string ids, constant lists and output columns.
+//! `kernel(env: *const u64, rt: *mut Runtime, start: u64, end: u64)`, a sequence of functions
+//! of that signature run one after the other: for each row of the range they evaluate every
+//! definition, score, grade and the stage in `program.order` and store each into its output
+//! column ([`codegen`] has the shape of one function, [`chunks`] how the program is cut into
+//! functions of bounded size, which keeps compile time and memory linear in the rule set).
+//! `env` is a table of pointers built per batch ([`plan::Slot`]): column values, presence bytes
+//! and list offsets of the batch, memo tables, literal string ids, constant lists and output
+//! columns.
 //!
 //! * **Scalars** are registers: `i64` (int, timestamp, duration), `f64`, `i8` bools, `u32`
 //!   string ids. An optional carries an `i8` presence next to its value.
@@ -53,8 +56,8 @@
 //! * **Explanations**: every score item also stores what decided it (the condition, or the
 //!   per-value) and every decay its `since`; [`BatchResult::why`] rebuilds the interpreter's
 //!   trace from them and renders it with the same [`crate::eval::why_items`]. These stores
-//!   are in a second kernel, `smql_kernel_explain`, run only when an explanation is asked
-//!   for; `smql_kernel` is the same code without them.
+//!   are in a second kernel, `smql_kernel_explain`, compiled and run only when an explanation
+//!   is asked for; `smql_kernel` is the same code without them.
 //!
 //! Inline: comparisons, arithmetic with overflow checks, boolean logic, `min`/`max` with the
 //! NaN rule of [`crate::eval::math`], `floor`/`ceil`/`abs`, `within`, table lookups, loops.
@@ -64,7 +67,9 @@
 //!
 //! What cannot be compiled (an `if` choosing between two different event lists, a record used
 //! as a value) makes [`Jit::compile`] fail with a [`JitError`] naming the construct and its
-//! span; `smql eval` then falls back to the interpreter and says so.
+//! span; `smql eval` then falls back to the interpreter and says so. So does a rule set over
+//! the [`Budget`] of [`Jit::compile_within`] (one rule so big that compiling it would take
+//! long), before any time is spent compiling.
 
 mod chunks;
 mod codegen;
@@ -82,15 +87,14 @@ pub use result::BatchResult;
 use crate::data::{Batch, StringSharing};
 use crate::ir::Program;
 use crate::source::{SourceMap, Span};
-use cranelift_codegen::ir::{types, AbiParam};
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_jit::{JITBuilder, JITModule};
-use cranelift_module::{default_libcall_names, FuncId, Module};
+use cranelift_module::{default_libcall_names, FuncId};
 use plan::Plan;
 use runtime::{Buffers, Runtime, Strings};
 use std::ffi::c_void;
 use std::fmt;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// Why a rule set could not be compiled, or a batch not evaluated.
@@ -100,6 +104,8 @@ pub struct JitError {
     pub message: String,
     /// The construct that could not be compiled.
     pub span: Option<Span>,
+    /// The rules can be compiled, but are over the [`Budget`] they were compiled within.
+    pub over_budget: bool,
 }
 
 impl JitError {
@@ -107,6 +113,7 @@ impl JitError {
         JitError {
             message: message.into(),
             span: None,
+            over_budget: false,
         }
     }
 
@@ -154,6 +161,13 @@ pub struct Budget {
 }
 
 impl Budget {
+    /// What [`crate::Engine::Auto`] compiles: measured with `benches/jit_scale.rs`, a function
+    /// of this size compiles in about TODO ms, and a kernel of this size in about TODO s.
+    pub const DEFAULT: Budget = Budget {
+        function_insts: Some(100_000),
+        total_insts: Some(5_000_000),
+    };
+
     /// No limit: compile whatever it takes.
     pub const UNLIMITED: Budget = Budget {
         function_insts: None,
@@ -167,40 +181,55 @@ type Kernel = unsafe extern "C" fn(*const u64, *mut c_void, u64, u64);
 /// A compiled rule set. Share it between threads: kernels are pure functions of their inputs,
 /// and every call gets its own per-batch state.
 pub struct Jit {
-    /// `Some` until dropped (freeing needs ownership).
-    module: Option<JITModule>,
-    /// Without and with the explanation columns: the same code apart from their stores. Each
-    /// is a sequence of functions run one after the other over the batch ([`chunks`]).
+    /// `Some` until dropped (freeing needs ownership); locked to add the kernel with
+    /// explanations.
+    module: Mutex<Option<JITModule>>,
+    /// Functions run one after the other over the batch ([`chunks`]).
     kernel: Vec<Kernel>,
-    kernel_explain: Vec<Kernel>,
-    /// The plan of `kernel_explain`. The plan of `kernel` is the same but for its slots
-    /// (it asks for no explanation column): `plain_slots`.
+    /// The same code plus the stores of the explanation columns, compiled the first time an
+    /// explanation is asked for (most runs never ask).
+    explaining: OnceLock<Result<Explaining, JitError>>,
+    /// The plan of `kernel`; the kernel with explanations has its own slots, and the rest
+    /// (buffers, columns, error sites) the same.
     plan: Plan,
-    plain_slots: Vec<plan::Slot>,
+    /// Where `kernel` was cut: the kernel with explanations is cut at the same steps.
+    cuts: Vec<usize>,
     program: Program,
     compile_time: Duration,
-    /// Cranelift instructions of the kernel without explanations (a measure of its size).
+    /// Cranelift instructions of `kernel` (a measure of its size).
     insts: usize,
     /// Buffers of finished batches, reused by the next ones (no page faults, no zeroing).
     pool: Mutex<Vec<Buffers>>,
 }
 
+/// The kernel with the explanation columns and its slots.
+struct Explaining {
+    kernel: Vec<Kernel>,
+    slots: Vec<plan::Slot>,
+}
+
 /// Buffers kept for reuse: enough for the batches in flight on a few threads.
 const POOLED: usize = 4;
 
-// SAFETY: after `finalize_definitions` the module is never touched again until `drop` (which
-// has `&mut self`); its code is immutable executable memory. The kernel only reads its
-// arguments and writes the buffers of the call that invoked it, so calling it from several
+// SAFETY: finalized code is immutable executable memory: adding the kernel with explanations
+// (under the module's lock) allocates new pages and leaves those of `kernel` alone, and the
+// module is freed only in `drop` (which has `&mut self`). The functions only read their
+// arguments and write the buffers of the call that invoked them, so calling them from several
 // threads at once is fine.
 unsafe impl Send for Jit {}
-// SAFETY: see `Send`: `&Jit` only gives access to the immutable plan, program and code.
+// SAFETY: see `Send`: `&Jit` gives access to the immutable plan, program and code, and to the
+// module only under its lock.
 unsafe impl Sync for Jit {}
 
 impl Drop for Jit {
     fn drop(&mut self) {
-        if let Some(module) = self.module.take() {
-            // SAFETY: the kernel pointer dies with `self`; no `BatchResult` outlives the `Jit`
-            // (it borrows it), so no code of this module can run after this.
+        let module = match self.module.get_mut() {
+            Ok(module) => module.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
+        if let Some(module) = module {
+            // SAFETY: the function pointers die with `self`; no `BatchResult` outlives the
+            // `Jit` (it borrows it), so no code of this module can run after this.
             unsafe { module.free_memory() };
         }
     }
@@ -233,26 +262,14 @@ impl Jit {
     /// instructions.
     fn compile_cut(program: &Program, budget: Budget, cut: usize) -> Result<Jit, JitError> {
         let started = Instant::now();
-        let setting = |e: settings::SetError| JitError::internal(format!("cranelift setting: {e}"));
-        let mut flags = settings::builder();
-        flags.set("opt_level", "speed").map_err(setting)?;
-        let verify = if cfg!(debug_assertions) {
-            "true"
-        } else {
-            "false"
-        };
-        flags.set("enable_verifier", verify).map_err(setting)?;
-        flags
-            .set("use_colocated_libcalls", "false")
-            .map_err(setting)?;
-        flags.set("is_pic", "false").map_err(setting)?;
-        let isa = cranelift_native::builder()
-            .map_err(|m| JitError::new(format!("the JIT does not support this machine: {m}")))?
-            .finish(settings::Flags::new(flags))
-            .map_err(|e| JitError::new(format!("the JIT does not support this machine: {e}")))?;
-        let call_conv = isa.default_call_conv();
-        let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
-        let built = match build(&mut module, program, call_conv, budget, cut) {
+        let mut module = new_module()?;
+        let cuts = chunks::Cuts::Size(cut);
+        let built = chunks::build(&mut module, program, "smql_kernel", false, cuts, budget)
+            .and_then(|built| {
+                module.finalize_definitions().map_err(module_error)?;
+                Ok(built)
+            });
+        let built = match built {
             Ok(built) => built,
             Err(e) => {
                 // SAFETY: nothing of this module was handed out.
@@ -260,27 +277,47 @@ impl Jit {
                 return Err(e);
             }
         };
-        let [plain, explain] = built.funcs.map(|ids| {
-            ids.into_iter()
-                .map(|id| {
-                    let code = module.get_finalized_function(id);
-                    // SAFETY: `code` is a finalized function of a kernel, generated with
-                    // exactly this signature (four pointer-sized integer parameters, no result,
-                    // the platform's C calling convention).
-                    unsafe { std::mem::transmute::<*const u8, Kernel>(code) }
-                })
-                .collect::<Vec<_>>()
-        });
         Ok(Jit {
-            module: Some(module),
-            kernel: plain,
-            kernel_explain: explain,
+            kernel: functions(&module, &built.funcs),
+            module: Mutex::new(Some(module)),
+            explaining: OnceLock::new(),
             plan: built.plan,
-            plain_slots: built.plain_slots,
+            cuts: built.cuts,
             program: program.clone(),
             compile_time: started.elapsed(),
             insts: built.insts,
             pool: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The kernel with explanations, compiled on first use.
+    fn explaining(&self) -> Result<&Explaining, JitError> {
+        self.explaining
+            .get_or_init(|| self.compile_explaining())
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    fn compile_explaining(&self) -> Result<Explaining, JitError> {
+        let mut module = self
+            .module
+            .lock()
+            .map_err(|_| JitError::internal("the JIT module's lock is poisoned"))?;
+        let module = module
+            .as_mut()
+            .ok_or_else(|| JitError::internal("the JIT module is gone"))?;
+        let cuts = chunks::Cuts::At(&self.cuts);
+        let name = "smql_kernel_explain";
+        let built = chunks::build(module, &self.program, name, true, cuts, Budget::UNLIMITED)?;
+        module.finalize_definitions().map_err(module_error)?;
+        if built.cuts != self.cuts || !self.plan.same_buffers(&built.plan) {
+            return Err(JitError::internal(
+                "the kernels with and without explanations need different buffers",
+            ));
+        }
+        Ok(Explaining {
+            kernel: functions(module, &built.funcs),
+            slots: built.plan.slots,
         })
     }
 
@@ -351,9 +388,10 @@ impl Jit {
             .unwrap_or_else(Buffers::empty);
         buffers.prepare(&self.plan, &mut strings, rows, explain);
         let (kernel, slots) = if explain {
-            (&self.kernel_explain, &self.plan.slots)
+            let explaining = self.explaining()?;
+            (&explaining.kernel, &explaining.slots)
         } else {
-            (&self.kernel, &self.plain_slots)
+            (&self.kernel, &self.plan.slots)
         };
         let env = buffers
             .env(&self.plan, slots, batch, now, explain)
@@ -390,68 +428,46 @@ impl Jit {
     }
 }
 
-/// The kernels' function ids (without and with explanations), the plan of the second, the
-/// slots and the size of the first.
-struct Built {
-    funcs: [Vec<FuncId>; 2],
-    plan: Plan,
-    plain_slots: Vec<plan::Slot>,
-    insts: usize,
+/// A module for the native machine.
+fn new_module() -> Result<JITModule, JitError> {
+    let setting = |e: settings::SetError| JitError::internal(format!("cranelift setting: {e}"));
+    let mut flags = settings::builder();
+    flags.set("opt_level", "speed").map_err(setting)?;
+    let verify = if cfg!(debug_assertions) {
+        "true"
+    } else {
+        "false"
+    };
+    flags.set("enable_verifier", verify).map_err(setting)?;
+    flags
+        .set("use_colocated_libcalls", "false")
+        .map_err(setting)?;
+    flags.set("is_pic", "false").map_err(setting)?;
+    let isa = cranelift_native::builder()
+        .map_err(|m| JitError::new(format!("the JIT does not support this machine: {m}")))?
+        .finish(settings::Flags::new(flags))
+        .map_err(|e| JitError::new(format!("the JIT does not support this machine: {e}")))?;
+    Ok(JITModule::new(JITBuilder::with_isa(
+        isa,
+        default_libcall_names(),
+    )))
 }
 
-/// Generates, defines and finalizes the kernels without and with the explanation columns,
-/// the second cut where the first was.
-fn build(
-    module: &mut JITModule,
-    program: &Program,
-    call_conv: cranelift_codegen::isa::CallConv,
-    budget: Budget,
-    cut: usize,
-) -> Result<Built, JitError> {
-    let mut sig = module.make_signature();
-    sig.params
-        .extend(std::iter::repeat_n(AbiParam::new(types::I64), 4));
-    let config = module.target_config();
-    let mut target = chunks::Target {
-        module,
-        sig: &sig,
-        call_conv,
-        config,
-    };
-    let limits = chunks::Limits {
-        function_insts: budget.function_insts,
-        total_insts: budget.total_insts,
-    };
-    let plain = chunks::build(
-        &mut target,
-        program,
-        "smql_kernel",
-        false,
-        chunks::Cuts::Size(cut),
-        limits,
-    )?;
-    let explain = chunks::build(
-        &mut target,
-        program,
-        "smql_kernel_explain",
-        true,
-        chunks::Cuts::At(&plain.cuts),
-        chunks::Limits::NONE,
-    )?;
-    module
-        .finalize_definitions()
-        .map_err(|e| JitError::internal(format!("{e:?}")))?;
-    if explain.cuts != plain.cuts || !plain.plan.same_buffers(&explain.plan) {
-        return Err(JitError::internal(
-            "the kernels with and without explanations need different buffers",
-        ));
-    }
-    Ok(Built {
-        funcs: [plain.funcs, explain.funcs],
-        plan: explain.plan,
-        plain_slots: plain.plan.slots,
-        insts: plain.insts,
-    })
+fn module_error(e: cranelift_module::ModuleError) -> JitError {
+    JitError::internal(format!("{e:?}"))
+}
+
+/// The finalized functions `ids` of `module`.
+fn functions(module: &JITModule, ids: &[FuncId]) -> Vec<Kernel> {
+    ids.iter()
+        .map(|&id| {
+            let code = module.get_finalized_function(id);
+            // SAFETY: `code` is a finalized function of a kernel, generated with exactly this
+            // signature (four pointer-sized integer parameters, no result, the platform's C
+            // calling convention).
+            unsafe { std::mem::transmute::<*const u8, Kernel>(code) }
+        })
+        .collect()
 }
 
 /// How many instructions a function of a kernel holds before the next step goes to a new one:
