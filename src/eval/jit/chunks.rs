@@ -29,7 +29,9 @@ use super::plan::{DefOut, Kind, OutKind, Plan};
 use super::{Budget, JitError};
 use crate::ir::{Node, Program, ScoreEntry};
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::{types, AbiParam, BlockArg, InstBuilder, Value};
+use cranelift_codegen::ir::{
+    types, AbiParam, BlockArg, Function, InstBuilder, UserFuncName, Value,
+};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::JITModule;
 use cranelift_module::{FuncId, Linkage, Module};
@@ -169,7 +171,8 @@ pub(super) struct Built {
     pub insts: usize,
 }
 
-/// Generates and defines (compiles) the functions of the kernel `name` of `p`.
+/// Generates the functions of the kernel `name` of `p`, checks them against `budget`, then
+/// defines (compiles) them.
 pub(super) fn build(
     module: &mut JITModule,
     p: &Program,
@@ -178,7 +181,6 @@ pub(super) fn build(
     cuts: Cuts<'_>,
     budget: Budget,
 ) -> R<Built> {
-    let module_err = |e: cranelift_module::ModuleError| JitError::internal(format!("{e:?}"));
     let call_conv = module.isa().default_call_conv();
     let config = module.target_config();
     let mut sig = module.make_signature();
@@ -187,42 +189,38 @@ pub(super) fn build(
     let steps = steps(p);
     let mut plan = Plan::for_program(p);
     let mut kept = Kept::new(p);
-    let mut ctx = module.make_context();
     let mut fctx = FunctionBuilderContext::new();
-    let mut funcs = Vec::new();
+    let mut functions = Vec::new();
     let mut made_cuts = Vec::new();
     let mut total = 0;
     let mut at = 0;
     while at < steps.len() {
-        ctx.func.signature = sig.clone();
+        let mut func = Function::with_name_signature(UserFuncName::default(), sig.clone());
         // The step that made the most instructions, to name in an error.
         let mut biggest: Option<(Step, usize)> = None;
-        let end = {
-            let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
-            let mut g = Gen::begin(p, b, &mut plan, &mut kept, call_conv, explain, at == 0)?;
-            g.resume()?;
-            let mut i = at;
-            while i < steps.len() {
-                let cut_here = match cuts {
-                    Cuts::Size(n) => i > at && g.insts() >= n,
-                    Cuts::At(list) => i > at && list.binary_search(&i).is_ok(),
-                };
-                if cut_here {
-                    break;
-                }
-                let before = g.insts();
-                g.step(steps[i])?;
-                let size = g.insts() - before;
-                if biggest.is_none_or(|(_, most)| size > most) {
-                    biggest = Some((steps[i], size));
-                }
-                i += 1;
+        let b = FunctionBuilder::new(&mut func, &mut fctx);
+        let mut g = Gen::begin(p, b, &mut plan, &mut kept, call_conv, explain, at == 0)?;
+        g.resume()?;
+        let mut i = at;
+        while i < steps.len() {
+            let cut_here = match cuts {
+                Cuts::Size(n) => i > at && g.insts() >= n,
+                Cuts::At(list) => i > at && list.binary_search(&i).is_ok(),
+            };
+            if cut_here {
+                break;
             }
-            g.suspend()?;
-            g.end(config);
-            i
-        };
-        let insts = ctx.func.dfg.num_insts();
+            let before = g.insts();
+            g.step(steps[i])?;
+            let size = g.insts() - before;
+            if biggest.is_none_or(|(_, most)| size > most) {
+                biggest = Some((steps[i], size));
+            }
+            i += 1;
+        }
+        g.suspend()?;
+        g.end(config);
+        let insts = func.dfg.num_insts();
         total += insts;
         if let Some(max) = budget.function_insts.filter(|&max| insts > max) {
             return Err(too_large(p, biggest.map(|(s, _)| s), insts, max));
@@ -235,16 +233,23 @@ pub(super) fn build(
                 ))
             });
         }
-        let id = module
-            .declare_function(&format!("{name}_{}", funcs.len()), Linkage::Local, &sig)
-            .map_err(module_err)?;
-        module.define_function(id, &mut ctx).map_err(module_err)?;
-        module.clear_context(&mut ctx);
-        funcs.push(id);
+        functions.push(func);
         if at > 0 {
             made_cuts.push(at);
         }
-        at = end;
+        at = i;
+    }
+    let module_err = |e: cranelift_module::ModuleError| JitError::internal(format!("{e:?}"));
+    let mut ctx = module.make_context();
+    let mut funcs = Vec::with_capacity(functions.len());
+    for (k, func) in functions.into_iter().enumerate() {
+        let id = module
+            .declare_function(&format!("{name}_{k}"), Linkage::Local, &sig)
+            .map_err(module_err)?;
+        ctx.func = func;
+        module.define_function(id, &mut ctx).map_err(module_err)?;
+        module.clear_context(&mut ctx);
+        funcs.push(id);
     }
     Ok(Built {
         funcs,

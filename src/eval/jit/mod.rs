@@ -148,10 +148,10 @@ impl fmt::Display for JitError {
 
 impl std::error::Error for JitError {}
 
-/// Limits on the code [`Jit::compile_within`] makes, checked before cranelift compiles it:
-/// compiling costs time linear in the instructions of the kernel, but faster than linear in
-/// those of one function, and a function holds at least one whole definition, score item or
-/// grade arm.
+/// Limits on the code [`Jit::compile_within`] makes, checked after generating it and before
+/// cranelift compiles any of it: compiling costs time linear in the instructions of the
+/// kernel, but faster than linear in those of one function, and a function holds at least one
+/// whole definition, score item or grade arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Budget {
     /// Instructions of any one function.
