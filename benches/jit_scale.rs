@@ -3,8 +3,9 @@
 //!
 //! ```text
 //! cargo bench --bench jit_scale                                  # N = 250 … 4,000, 100,000 leads, 3 runs
-//! cargo bench --bench jit_scale -- --sizes 250,1000 --leads 20000 --runs 5
+//! cargo bench --bench jit_scale -- --sizes 250,1000 --leads 20000 --runs 5 --interp-leads 20000
 //! cargo bench --bench jit_scale -- --print 1000 > scale-1000.smql   # the rule set itself
+//! cargo bench --bench jit_scale -- --size 1000                     # the size of its kernel
 //! ```
 //!
 //! The rule set of size N ([`scale_rules`]): the schema of `benches/bench.smql`, N boolean
@@ -16,13 +17,17 @@
 //!
 //! * `compile`: `Evaluator::new` (JIT compilation; nothing for the interpreter);
 //! * `peak MB`: the peak RSS of the child while compiling (the checked rules included);
-//! * `eval rows/s`: evaluating every lead on one thread, reading excluded;
-//! * `total`: compile + eval, what the user waits for beyond reading the input,
+//! * `eval rows/s`: evaluating every lead on one thread, reading excluded (the interpreter's
+//!   on the first `--interp-leads`, 10,000 by default: it is slow, and its cost per lead is
+//!   the same for every lead);
+//! * `total`: compile + eval of all the leads (the interpreter's from its rows/s), what the
+//!   user waits for beyond reading the input,
 //!
 //! all in CPU seconds of the child's thread (the machine is shared), `wall` the same total by
 //! the clock,
 //! and the interpreter's total over the JIT's (above 1: the JIT is faster end to end). The
-//! children also check that both engines give the same score totals.
+//! children also check that both engines give the same score totals (over the leads both
+//! evaluated).
 //!
 //! ```text
 //! cargo bench --bench jit_scale -- --wide 250,1000,4000      # one definition of N terms
@@ -34,7 +39,6 @@
 //! more than linear time, every pending operand staying live across the rest; the language
 //! bounds it at 64 brackets.)
 
-#[allow(dead_code)]
 mod common;
 
 use smql::data::{Batch, Format, Input, Reader};
@@ -123,15 +127,29 @@ fn schema_block() -> String {
 }
 
 /// One child's measurements, in CPU seconds of its thread (the machine is shared: wall time
-/// measures the neighbours too), but `wall_s`: compile + eval, by the clock.
+/// measures the neighbours too), and by the clock.
 #[derive(Debug, Clone, Copy)]
 struct Sample {
     compile_s: f64,
+    compile_wall: f64,
     peak_mb: f64,
     eval_s: f64,
-    wall_s: f64,
+    eval_wall: f64,
+    /// The rows evaluated.
     rows: usize,
+    /// The sum of every score of the first rows (as many as every engine evaluated).
     checksum: f64,
+}
+
+impl Sample {
+    /// Compile + eval of `leads` leads, CPU and wall seconds.
+    fn totals(&self, leads: usize) -> (f64, f64) {
+        let scale = leads as f64 / self.rows.max(1) as f64;
+        (
+            self.compile_s + self.eval_s * scale,
+            self.compile_wall + self.eval_wall * scale,
+        )
+    }
 }
 
 fn main() {
@@ -144,6 +162,17 @@ fn main() {
     };
     if let Some(n) = flag("--print") {
         print!("{}", scale_rules(n.parse().expect("--print N")));
+        return;
+    }
+    if let Some(n) = flag("--size") {
+        let rules = RuleSet::compile_str("scale.smql", &scale_rules(n.parse().expect("--size N")))
+            .expect("the generated rules check");
+        let jit = smql::eval::jit::Jit::compile(&rules.program).expect("the rules compile");
+        println!(
+            "{} instructions in {} functions",
+            jit.instructions(),
+            jit.functions()
+        );
         return;
     }
     if let Some(spec) = flag("--child") {
@@ -165,10 +194,16 @@ fn main() {
     });
     let leads: usize = flag("--leads").map_or(100_000, |n| n.parse().expect("--leads N"));
     let runs: usize = flag("--runs").map_or(3, |n| n.parse().expect("--runs N"));
+    let interp_leads: usize = flag("--interp-leads")
+        .map_or(10_000, |n| n.parse().expect("--interp-leads N"))
+        .min(leads);
     let engines: Vec<String> = flag("--engines").map_or(vec!["jit".into(), "interp".into()], |s| {
         s.split(',').map(String::from).collect()
     });
-    println!("{leads} leads, medians of {runs} runs, one thread, reading excluded; CPU seconds");
+    println!(
+        "{leads} leads (the interpreter: {interp_leads}, extrapolated), medians of {runs} runs, \
+         one thread, reading excluded; CPU seconds, and wall"
+    );
     println!(
         "{:>6} {:>7} {:>10} {:>9} {:>12} {:>9} {:>9} {:>10}",
         "defs", "engine", "compile s", "peak MB", "eval rows/s", "total s", "wall s", "interp/jit"
@@ -179,7 +214,12 @@ fn main() {
         // Engines interleaved run by run, so that both see the same machine.
         for _ in 0..runs {
             for (e, engine) in engines.iter().enumerate() {
-                samples[e].push(spawn(n, engine, leads));
+                let evaluated = if engine == "interp" {
+                    interp_leads
+                } else {
+                    leads
+                };
+                samples[e].push(spawn(n, engine, evaluated, interp_leads));
             }
         }
         for (engine, s) in engines.iter().zip(samples) {
@@ -193,33 +233,31 @@ fn main() {
                 "the engines disagree at {n} definitions: {a:?} {b:?}"
             );
         }
-        let total = |s: &Sample| s.compile_s + s.eval_s;
         let jit_total = medians
             .iter()
             .find(|(e, _)| e == "jit")
-            .map(|(_, s)| total(s));
+            .map(|(_, s)| s.totals(leads).0);
         for (engine, s) in &medians {
+            let (total, wall) = s.totals(leads);
             let ratio = match (engine.as_str(), jit_total) {
-                ("interp", Some(j)) => format!("{:.2}", total(s) / j),
+                ("interp", Some(j)) => format!("{:.2}", total / j),
                 _ => String::new(),
             };
             println!(
-                "{n:>6} {engine:>7} {:>10.3} {:>9.1} {:>12.0} {:>9.3} {:>9.3} {ratio:>10}",
+                "{n:>6} {engine:>7} {:>10.3} {:>9.1} {:>12.0} {total:>9.3} {wall:>9.3} {ratio:>10}",
                 s.compile_s,
                 s.peak_mb,
                 s.rows as f64 / s.eval_s,
-                total(s),
-                s.wall_s
             );
         }
     }
 }
 
-/// Runs one child and parses its line.
-fn spawn(n: usize, engine: &str, leads: usize) -> Sample {
+/// Runs one child (`leads` leads, a checksum over the first `checked`) and parses its line.
+fn spawn(n: usize, engine: &str, leads: usize, checked: usize) -> Sample {
     let exe = std::env::current_exe().expect("the bench knows its own path");
     let out = Command::new(exe)
-        .args(["--child", &format!("{n},{engine},{leads}")])
+        .args(["--child", &format!("{n},{engine},{leads},{checked}")])
         .output()
         .expect("the bench can run itself");
     let text = String::from_utf8_lossy(&out.stdout);
@@ -234,11 +272,12 @@ fn spawn(n: usize, engine: &str, leads: usize) -> Sample {
         .map(|w| w.parse().expect("the child prints numbers"))
         .collect();
     match f[..] {
-        [compile_s, peak_mb, eval_s, wall_s, rows, checksum] => Sample {
+        [compile_s, compile_wall, peak_mb, eval_s, eval_wall, rows, checksum] => Sample {
             compile_s,
+            compile_wall,
             peak_mb,
             eval_s,
-            wall_s,
+            eval_wall,
             rows: rows as usize,
             checksum,
         },
@@ -255,22 +294,25 @@ fn median_sample(samples: &[Sample]) -> Sample {
     };
     Sample {
         compile_s: med(|s| s.compile_s),
+        compile_wall: med(|s| s.compile_wall),
         peak_mb: med(|s| s.peak_mb),
         eval_s: med(|s| s.eval_s),
-        wall_s: med(|s| s.wall_s),
+        eval_wall: med(|s| s.eval_wall),
         rows: samples[0].rows,
         checksum: samples[0].checksum,
     }
 }
 
-/// `N,ENGINE,LEADS`: compiles, evaluates, prints `compile_s peak_mb eval_s rows checksum`.
+/// `N,ENGINE,LEADS,CHECKED`: compiles, evaluates, prints
+/// `compile_s compile_wall peak_mb eval_s eval_wall rows checksum`.
 fn child(spec: &str) {
     let parts: Vec<&str> = spec.split(',').collect();
-    let [n, engine, leads] = parts[..] else {
-        panic!("--child N,ENGINE,LEADS");
+    let [n, engine, leads, checked] = parts[..] else {
+        panic!("--child N,ENGINE,LEADS,CHECKED");
     };
     let n: usize = n.parse().expect("N");
     let leads: u64 = leads.parse().expect("LEADS");
+    let checked: usize = checked.parse().expect("CHECKED");
     let engine = match engine {
         "jit" => Engine::Jit,
         "interp" => Engine::Interp,
@@ -284,7 +326,7 @@ fn child(spec: &str) {
     let (wall, cpu) = (Instant::now(), cpu_s());
     let evaluator = Evaluator::new(&rules, engine).expect("the generated rules compile");
     let compile_s = cpu_s() - cpu;
-    let mut wall_s = wall.elapsed().as_secs_f64();
+    let compile_wall = wall.elapsed().as_secs_f64();
     let peak_mb = peak_rss_mb();
 
     let data = common::leads(leads, Format::Ndjson);
@@ -296,17 +338,19 @@ fn child(spec: &str) {
 
     let (wall, cpu) = (Instant::now(), cpu_s());
     let mut checksum = 0.0;
+    let mut first = 0;
     for batch in &batches {
         let outcome = evaluator.eval_batch(batch, common::AS_OF, false);
-        for s in 0..rules.program.scores.len() {
-            for row in outcome.ok_rows() {
+        for row in outcome.ok_rows().filter(|row| first + row < checked) {
+            for s in 0..rules.program.scores.len() {
                 checksum += outcome.score(ScoreId(s as u32), row);
             }
         }
+        first += batch.len();
     }
     let eval_s = cpu_s() - cpu;
-    wall_s += wall.elapsed().as_secs_f64();
-    println!("{compile_s} {peak_mb} {eval_s} {wall_s} {rows} {checksum}");
+    let eval_wall = wall.elapsed().as_secs_f64();
+    println!("{compile_s} {compile_wall} {peak_mb} {eval_s} {eval_wall} {rows} {checksum}");
 }
 
 /// CPU time of this thread so far, in seconds (`/proc/thread-self/schedstat`: time on a CPU,

@@ -268,6 +268,37 @@ stages Lead -> MQL
     }
 
     #[test]
+    fn rules_over_the_budget_run_on_the_interpreter_by_default_with_a_note() {
+        use crate::ir::testkit::*;
+        use crate::ir::{ArithOp, CmpOp, DefId, Node, Ty};
+        // One definition of 8,000 overflow-checked terms `visits * k + k > 7`, `or`ed as a
+        // balanced tree: one function, far over the budget.
+        fn tree(lo: i64, hi: i64) -> crate::ir::Expr {
+            if hi - lo == 1 {
+                let x = arith(ArithOp::MulInt, field(0, Ty::Int), int(lo));
+                let x = arith(ArithOp::AddInt, x, int(lo));
+                return cmp(CmpOp::Gt, x, int(7));
+            }
+            let mid = lo + (hi - lo) / 2;
+            or(tree(lo, mid), tree(mid, hi))
+        }
+        let mut p = program(&[("visits", Ty::Int)]);
+        p.defs.push(def_node("wide", tree(0, 8_000)));
+        p.order.push(Node::Def(DefId(0)));
+        let ev = Evaluator::from_program(p, Engine::Auto).unwrap();
+        assert_eq!(ev.engine(), EngineKind::Interp);
+        let note = ev.note().unwrap_or_default();
+        assert!(note.contains("too large to compile quickly"), "{note}");
+        assert!(
+            note.contains("`--engine jit` compiles them anyway"),
+            "{note}"
+        );
+        let lead = Lead::from_json(&ev, r#"{"visits": 4}"#).unwrap();
+        let outcome = ev.eval_batch(lead.batch(), 0, false);
+        assert_eq!(outcome.def(DefId(0), 0), crate::value::Value::Bool(true));
+    }
+
+    #[test]
     fn engine_choice_is_reported() {
         let rules = rules();
         let jit = Evaluator::new(&rules, Engine::Auto).unwrap();

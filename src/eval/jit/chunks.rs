@@ -225,14 +225,6 @@ pub(super) fn build(
         if let Some(max) = budget.function_insts.filter(|&max| insts > max) {
             return Err(too_large(p, biggest.map(|(s, _)| s), insts, max));
         }
-        if let Some(max) = budget.total_insts.filter(|&max| total > max) {
-            return Err(JitError {
-                over_budget: true,
-                ..JitError::new(format!(
-                    "the rules are too large to compile quickly (more than {max} instructions)"
-                ))
-            });
-        }
         functions.push(func);
         if at > 0 {
             made_cuts.push(at);
