@@ -36,6 +36,7 @@ fn read_pipeline(schema: &Schema, data: &[u8], format: Format, threads: usize) -
         threads,
         on_error: OnError::Skip,
         max_in_flight: 0,
+        max_rejects: None,
     };
     let mut records = 0;
     let result = run(

@@ -105,6 +105,7 @@ fn main() -> Result<(), String> {
         threads: args.threads,
         on_error: OnError::Skip,
         max_in_flight: 0,
+        max_rejects: None,
     };
     let mut piped = Vec::new();
     for _ in 0..args.runs {

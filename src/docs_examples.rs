@@ -15,11 +15,10 @@
 //!
 //! Both: every link to a heading (`[…](#anchor)`, `[…](language.md#anchor)`) finds it.
 
-use crate::diag::{render, Diagnostic, Severity};
+use crate::diag::{render, Code, Diagnostic, Lint, Severity};
 use crate::source::SourceMap;
 use crate::RuleSet;
 use clap::CommandFactory;
-use std::path::Path;
 
 const LANGUAGE: &str = include_str!("../docs/language.md");
 const COMMANDS: &str = include_str!("../docs/commands.md");
@@ -190,7 +189,7 @@ fn check_block(prelude: &str, block: &Block) -> Result<usize, String> {
             run_tests(&rules).map_err(|e| format!("{at}: {e}"))
         }
         (Expect::Warning(code), Ok(rules)) => {
-            let codes: Vec<&str> = rules.warnings.iter().map(|d| d.code).collect();
+            let codes: Vec<&str> = rules.warnings.iter().map(|d| d.code.as_str()).collect();
             if codes.is_empty() || codes.iter().any(|c| c != code) {
                 let text = shown(&rules.warnings.0, &rules.sources);
                 return Err(format!("{at}: expected only `{code}` warnings:\n{text}"));
@@ -203,7 +202,7 @@ fn check_block(prelude: &str, block: &Block) -> Result<usize, String> {
                 .iter()
                 .filter(|d| d.severity == Severity::Error)
                 .collect();
-            if errors.is_empty() || errors.iter().any(|d| d.code != code) {
+            if errors.is_empty() || errors.iter().any(|d| d.code.as_str() != code) {
                 let text = shown(&failed.diagnostics.0, &failed.sources);
                 return Err(format!("{at}: expected only `{code}` errors:\n{text}"));
             }
@@ -248,42 +247,6 @@ fn every_language_example_checks_and_its_tests_pass() {
     assert!(tests >= blocks.len() / 2, "only {tests} tests ran");
 }
 
-/// The codes that the sources define: every `"smql::area::name"` literal outside tests.
-fn codes_in_sources() -> std::collections::BTreeSet<String> {
-    fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                if p.file_name().is_some_and(|n| n != "tests") {
-                    walk(&p, out);
-                }
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                out.push(p);
-            }
-        }
-    }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    walk(&root, &mut files);
-    let code = regex::Regex::new(r#""(smql::[a-z_]+::[a-z_]+)""#).unwrap();
-    let unit_tests = regex::Regex::new(r"#\[cfg\(test\)\]\s*mod \w+ \{").unwrap();
-    let mut out = std::collections::BTreeSet::new();
-    for f in files {
-        let stem = f.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-        if stem.ends_with("tests") || ["testkit", "test_builder", "docs_examples"].contains(&stem) {
-            continue;
-        }
-        let text = std::fs::read_to_string(&f).unwrap();
-        // A file's unit tests are the `#[cfg(test)] mod … { … }` at its end.
-        let text = unit_tests.split(&text).next().unwrap_or("");
-        out.extend(code.captures_iter(text).map(|c| c[1].to_string()));
-    }
-    out
-}
-
 #[test]
 fn the_table_of_codes_lists_every_code_and_lint() {
     let row = regex::Regex::new(r"(?m)^\| `(smql::[a-z_]+::[a-z_]+)` \|").unwrap();
@@ -291,15 +254,15 @@ fn the_table_of_codes_lists_every_code_and_lint() {
         .captures_iter(LANGUAGE)
         .map(|c| c[1].to_string())
         .collect();
-    let defined = codes_in_sources();
-    assert!(defined.len() >= 40, "found only {} codes", defined.len());
+    let defined: std::collections::BTreeSet<String> =
+        Code::ALL.iter().map(|c| c.as_str().to_string()).collect();
     let missing: Vec<_> = defined.difference(&documented).collect();
     let stale: Vec<_> = documented.difference(&defined).collect();
     assert!(
         missing.is_empty() && stale.is_empty(),
         "docs/language.md's table of codes: missing {missing:?}, no longer defined {stale:?}"
     );
-    for (name, _) in crate::check::lints::LINTS {
+    for name in Lint::ALL.map(Lint::name) {
         assert!(
             LANGUAGE.contains(&format!("| `{name}` |")),
             "the lint `{name}` has no row in docs/language.md's table of lints"

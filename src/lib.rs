@@ -76,7 +76,7 @@ pub mod value;
 #[cfg(test)]
 mod docs_examples;
 
-pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use diag::{Code, Diagnostic, Diagnostics, Lint, Severity};
 pub use eval::{Engine, EngineError, EngineKind, EvalError, Evaluator, Lead, LeadError, Scored};
 pub use source::{SourceMap, Span};
 pub use value::Value;

@@ -30,9 +30,8 @@
 //! use smql::data::{ChunkSize, Format, Input, Reader};
 //! use smql::pipeline::{run, Config, Flow, OnError, Processed};
 //! # use smql::ir::{Schema, Field, Ty};
-//! # let field = |name: &str, ty: Ty| Field { name: name.into(), column: name.into(), ty,
-//! #     doc: None, span: smql::Span::new(smql::source::FileId(0), 0, 0) };
-//! let schema = Schema { fields: vec![field("id", Ty::String), field("visits", Ty::Int)], key: None };
+//! # let field = |name: &str, ty: Ty| Field::new(name, name, ty, smql::Span::default());
+//! let schema = Schema::new(vec![field("id", Ty::String), field("visits", Ty::Int)], None);
 //! let input = Input::from_bytes("leads.csv", b"id,visits\na,1\nb,x\nc,3\n".to_vec(), Format::Csv).unwrap();
 //! let reader = Reader::new(input, &schema, ChunkSize::default()).unwrap();
 //! let (mut out, mut rejects) = (Vec::new(), Vec::new());
@@ -52,7 +51,7 @@ use std::fmt;
 use std::io::Write;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-/// What to do with a record that does not fit (SPEC §3.1 `--on-error`).
+/// What to do with a record that does not fit (`--on-error`, docs/language.md, "Bad records").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OnError {
     /// Stop at the first bad record.
@@ -78,6 +77,54 @@ pub struct Config {
     pub on_error: OnError,
     /// Chunks alive at once (0: `2 × threads + 1`).
     pub max_in_flight: usize,
+    /// Under [`OnError::Skip`]: how many records may be rejected before the run fails with
+    /// [`PipelineError::TooManyRejects`] (and, with a bound, a run whose every record is
+    /// rejected fails too); `None`: no bound.
+    pub max_rejects: Option<MaxRejects>,
+}
+
+/// A bound on the rejects of a run (`--max-rejects 100` or `--max-rejects 5%`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MaxRejects {
+    Count(u64),
+    /// A share of the records read, in percent.
+    Percent(f64),
+}
+
+impl MaxRejects {
+    /// `100` or `5%` (`0` and `0%` allowed, `100%` the most).
+    pub fn parse(text: &str) -> Result<MaxRejects, String> {
+        let t = text.trim();
+        let bad =
+            || format!("`{text}` is not a number of records (`100`) or a share of them (`5%`)");
+        match t.strip_suffix('%') {
+            Some(p) => {
+                let v: f64 = p.trim().parse().map_err(|_| bad())?;
+                if !(0.0..=100.0).contains(&v) {
+                    return Err(format!("`{text}` is not a share between 0% and 100%"));
+                }
+                Ok(MaxRejects::Percent(v))
+            }
+            None => t.parse().map(MaxRejects::Count).map_err(|_| bad()),
+        }
+    }
+
+    /// Whether `rejected` of `records` is past the bound.
+    pub fn exceeded(self, rejected: u64, records: u64) -> bool {
+        match self {
+            MaxRejects::Count(n) => rejected > n,
+            MaxRejects::Percent(p) => rejected as f64 * 100.0 > p * records as f64,
+        }
+    }
+}
+
+impl fmt::Display for MaxRejects {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MaxRejects::Count(n) => write!(f, "{n}"),
+            MaxRejects::Percent(p) => write!(f, "{p}%"),
+        }
+    }
 }
 
 impl Default for Config {
@@ -86,6 +133,7 @@ impl Default for Config {
             threads: 0,
             on_error: OnError::Fail,
             max_in_flight: 0,
+            max_rejects: None,
         }
     }
 }
@@ -146,6 +194,16 @@ pub enum PipelineError<E> {
     Input(InputError),
     /// `OnError::Fail`: the first record that did not fit, in input order.
     Rejected { input: String, reject: Reject },
+    /// `OnError::Skip` with [`Config::max_rejects`]: more records were rejected than the bound
+    /// allows (or all of them); the most common reason and how many had it.
+    TooManyRejects {
+        input: String,
+        rejected: u64,
+        records: u64,
+        limit: MaxRejects,
+        reason: String,
+        reason_count: u64,
+    },
     /// `process` or `consume` failed.
     Process(E),
     /// Writing the rejects failed.
@@ -159,6 +217,9 @@ impl<E: fmt::Display> fmt::Display for PipelineError<E> {
         match self {
             PipelineError::Input(e) => e.fmt(f),
             PipelineError::Rejected { input, reject } => f.write_str(&reject.describe(input)),
+            PipelineError::TooManyRejects { .. } => {
+                f.write_str(&self.too_many_rejects().unwrap_or_default())
+            }
             PipelineError::Process(e) => e.fmt(f),
             PipelineError::WriteRejects(e) => write!(f, "cannot write the rejects: {e}"),
             PipelineError::Panicked(m) => write!(f, "internal error: a worker panicked: {m}"),
@@ -167,6 +228,31 @@ impl<E: fmt::Display> fmt::Display for PipelineError<E> {
 }
 
 impl<E: fmt::Debug + fmt::Display> std::error::Error for PipelineError<E> {}
+
+impl<E> PipelineError<E> {
+    /// The message of [`PipelineError::TooManyRejects`].
+    pub fn too_many_rejects(&self) -> Option<String> {
+        let PipelineError::TooManyRejects {
+            input,
+            rejected,
+            records,
+            limit,
+            reason,
+            reason_count,
+        } = self
+        else {
+            return None;
+        };
+        let past = if rejected == records {
+            "every record was rejected".to_string()
+        } else {
+            format!("more than `--max-rejects {limit}`")
+        };
+        Some(format!(
+            "{input}: {rejected} of {records} records rejected ({past}); the most common reason ({reason_count} of them): {reason}"
+        ))
+    }
+}
 
 /// A chunk's outcome, produced on a worker.
 struct Done<T> {
@@ -214,6 +300,7 @@ where
     let process = &process;
 
     let mut summary = Summary::default();
+    let mut reasons = Reasons::default();
     let mut failure: Option<PipelineError<E>> = None;
     let (tx, rx) = std::sync::mpsc::channel::<(u64, WorkResult<T, E>)>();
 
@@ -277,9 +364,10 @@ where
                 }
                 let step = consume_batch(
                     result,
-                    config.on_error,
+                    config,
                     &input_name,
                     &mut summary,
+                    &mut reasons,
                     &mut rejects,
                     &mut consume,
                 );
@@ -299,18 +387,59 @@ where
             }
         }
     });
+    if let (None, Some(limit)) = (&failure, config.max_rejects) {
+        let all = summary.records_in > 0 && summary.rejected == summary.records_in;
+        if config.on_error == OnError::Skip
+            && (all || limit.exceeded(summary.rejected, summary.records_in))
+        {
+            failure = Some(reasons.too_many(&input_name, &summary, limit));
+        }
+    }
     match failure {
         Some(e) => Err(e),
         None => Ok(summary),
     }
 }
 
+/// How often each reason of rejection occurred (the error up to the value it found, so that
+/// `expected int, found "x"` and `…, found "y"` count as one).
+#[derive(Default)]
+struct Reasons {
+    counts: std::collections::HashMap<String, (u64, u64)>,
+}
+
+impl Reasons {
+    fn add(&mut self, r: &Reject) {
+        let reason = r.error.split(", found ").next().unwrap_or(&r.error);
+        let n = self.counts.len() as u64;
+        self.counts.entry(reason.to_string()).or_insert((0, n)).0 += 1;
+    }
+
+    fn too_many<E>(&self, input: &str, summary: &Summary, limit: MaxRejects) -> PipelineError<E> {
+        // The commonest; among equals, the one seen first.
+        let top = self
+            .counts
+            .iter()
+            .max_by_key(|(_, &(count, first))| (count, std::cmp::Reverse(first)));
+        let (reason, count) = top.map_or((String::new(), 0), |(r, &(c, _))| (r.clone(), c));
+        PipelineError::TooManyRejects {
+            input: input.to_string(),
+            rejected: summary.rejected,
+            records: summary.records_in,
+            limit,
+            reason,
+            reason_count: count,
+        }
+    }
+}
+
 /// Accounts for one batch's outcome, in input order.
 fn consume_batch<T, E, C>(
     result: WorkResult<T, E>,
-    on_error: OnError,
+    config: &Config,
     input: &str,
     summary: &mut Summary,
+    reasons: &mut Reasons,
     rejects_out: &mut Option<&mut dyn Write>,
     consume: &mut C,
 ) -> Result<Flow, PipelineError<E>>
@@ -325,7 +454,7 @@ where
     // count a row at most once however many rejects `process` made for it.
     rejects.sort_by_key(|r| r.record);
     rejects.dedup_by_key(|r| r.record);
-    if on_error == OnError::Fail {
+    if config.on_error == OnError::Fail {
         if let Some(first) = rejects.first() {
             return Err(PipelineError::Rejected {
                 input: input.to_string(),
@@ -344,6 +473,13 @@ where
     summary.rejected += rejected;
     summary.records_out += records_in.saturating_sub(rejected);
     summary.batches += 1;
+    rejects.iter().for_each(|r| reasons.add(r));
+    // A count is past its bound as soon as it is: no need to read the rest.
+    if let Some(limit @ MaxRejects::Count(n)) = config.max_rejects {
+        if summary.rejected > n {
+            return Err(reasons.too_many(input, summary, limit));
+        }
+    }
     consume(done.processed.value).map_err(PipelineError::Process)
 }
 

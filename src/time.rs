@@ -2,8 +2,11 @@
 //!
 //! Timestamps are `i64` milliseconds since 1970-01-01T00:00:00Z. The parsers are strict and
 //! hand-written because they sit on the hot path of every reader (millions of calls per run) and
-//! accept exactly the forms of SPEC §3.1; calendar arithmetic uses Howard Hinnant's
+//! accept exactly the forms of docs/language.md, "How data is read"; calendar arithmetic uses Howard Hinnant's
 //! `days_from_civil` / `civil_from_days` algorithms.
+
+pub mod layout;
+pub mod zone;
 
 pub const MS_PER_SEC: i64 = 1_000;
 pub const MS_PER_MIN: i64 = 60 * MS_PER_SEC;
@@ -109,60 +112,118 @@ fn parse_hms(b: &[u8], seconds_required: bool) -> Option<(i64, &[u8])> {
     Some((h as i64 * MS_PER_HOUR + mi as i64 * MS_PER_MIN + ms, rest))
 }
 
-/// A timestamp as SPEC §3.1 reads it from text: RFC 3339 (`2026-11-01T09:30:00Z`, fractions and
-/// offsets allowed), `YYYY-MM-DD HH:MM[:SS]` and `YYYY-MM-DD` (UTC), or a digit string of epoch
-/// milliseconds (optionally signed).
-pub fn parse_timestamp(s: &str) -> Option<i64> {
+/// What the standard readings of docs/language.md, "How data is read" make of a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standard {
+    /// RFC 3339 with its offset, or epoch milliseconds (11 to 13 digits).
+    Instant(i64),
+    /// A civil time without an offset (`YYYY-MM-DD HH:MM[:SS]`, `YYYY-MM-DD`, `YYYYMMDD`), in
+    /// milliseconds since 1970-01-01T00:00 of its zone: UTC unless the `input` block says.
+    Local(i64),
+    /// Ten digits: epoch *seconds*, most likely, which only `format "%s"` reads.
+    EpochSeconds,
+    /// None of the standard forms.
+    No,
+}
+
+/// A timestamp as docs/language.md, "How data is read" reads it from text: RFC 3339
+/// (`2026-11-01T09:30:00Z`, fractions and offsets `+HH:MM`, `+HHMM` or `+HH` allowed),
+/// `YYYY-MM-DD HH:MM[:SS]` and `YYYY-MM-DD` (local), or digits: 8 are `YYYYMMDD`, 11 to 13
+/// (optionally signed) epoch milliseconds, 10 are taken for epoch seconds and refused.
+pub fn read_standard(s: &str) -> Standard {
     let b = s.trim().as_bytes();
     if b.is_empty() {
-        return None;
+        return Standard::No;
     }
-    // Epoch milliseconds: digits with an optional sign (a date always has `-` after the year).
     let unsigned = b
         .strip_prefix(b"-")
         .or_else(|| b.strip_prefix(b"+"))
         .unwrap_or(b);
     if !unsigned.is_empty() && unsigned.iter().all(u8::is_ascii_digit) {
-        return s.trim().parse::<i64>().ok();
+        return match unsigned.len() {
+            11..=13 => s
+                .trim()
+                .parse::<i64>()
+                .map_or(Standard::No, Standard::Instant),
+            8 if unsigned.len() == b.len() => compact_date(b).map_or(Standard::No, Standard::Local),
+            10 => Standard::EpochSeconds,
+            _ => Standard::No,
+        };
     }
     if b.len() < 10 {
+        return Standard::No;
+    }
+    let Some(base) = parse_ymd(&b[..10]).and_then(|day| day.checked_mul(MS_PER_DAY)) else {
+        return Standard::No;
+    };
+    if b.len() == 10 {
+        return Standard::Local(base);
+    }
+    let reading = match b[10] {
+        b'T' | b't' => parse_hms(&b[11..], true).and_then(|(tod, rest)| {
+            let offset = parse_offset(rest)?;
+            base.checked_add(tod)?
+                .checked_sub(offset)
+                .map(Standard::Instant)
+        }),
+        b' ' => parse_hms(&b[11..], false)
+            .filter(|(_, rest)| rest.is_empty())
+            .and_then(|(tod, _)| base.checked_add(tod).map(Standard::Local)),
+        _ => None,
+    };
+    reading.unwrap_or(Standard::No)
+}
+
+/// A JSON integer by the same rule as a digit string (11 to 13 digits are epoch milliseconds).
+pub fn read_standard_int(v: i64) -> Standard {
+    let digits = v.unsigned_abs().checked_ilog10().map_or(1, |d| d + 1);
+    match digits {
+        11..=13 => Standard::Instant(v),
+        8 if v > 0 => compact_date(v.to_string().as_bytes()).map_or(Standard::No, Standard::Local),
+        10 => Standard::EpochSeconds,
+        _ => Standard::No,
+    }
+}
+
+/// `YYYYMMDD` (ISO 8601 basic) → milliseconds of its midnight.
+fn compact_date(b: &[u8]) -> Option<i64> {
+    if b.len() != 8 {
         return None;
     }
-    let day = parse_ymd(&b[..10])?;
-    let base = day.checked_mul(MS_PER_DAY)?;
-    if b.len() == 10 {
-        return Some(base);
+    let (y, m, d) = (
+        digits(&b[0..4])? as i64,
+        digits(&b[4..6])?,
+        digits(&b[6..8])?,
+    );
+    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+        return None;
     }
-    match b[10] {
-        b'T' | b't' => {
-            let (tod, rest) = parse_hms(&b[11..], true)?;
-            let offset = match rest {
-                [b'Z' | b'z'] => 0,
-                [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-                    let h = digits(&[*h1, *h2])? as i64;
-                    let m = digits(&[*m1, *m2])? as i64;
-                    if h > 23 || m > 59 {
-                        return None;
-                    }
-                    let off = h * MS_PER_HOUR + m * MS_PER_MIN;
-                    if *sign == b'+' {
-                        off
-                    } else {
-                        -off
-                    }
-                }
-                _ => return None,
-            };
-            base.checked_add(tod)?.checked_sub(offset)
+    days_from_civil(y, m, d).checked_mul(MS_PER_DAY)
+}
+
+/// `Z`, `+HH:MM`, `+HHMM` or `+HH` (the whole of `rest`) → milliseconds east of UTC.
+fn parse_offset(rest: &[u8]) -> Option<i64> {
+    let (sign, h, m) = match rest {
+        [b'Z' | b'z'] => return Some(0),
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] | [sign @ (b'+' | b'-'), h1, h2, m1, m2] => {
+            (*sign, digits(&[*h1, *h2])?, digits(&[*m1, *m2])?)
         }
-        b' ' => {
-            let (tod, rest) = parse_hms(&b[11..], false)?;
-            if !rest.is_empty() {
-                return None;
-            }
-            base.checked_add(tod)
-        }
-        _ => None,
+        [sign @ (b'+' | b'-'), h1, h2] => (*sign, digits(&[*h1, *h2])?, 0),
+        _ => return None,
+    };
+    if h > 23 || m > 59 {
+        return None;
+    }
+    let off = h as i64 * MS_PER_HOUR + m as i64 * MS_PER_MIN;
+    Some(if sign == b'+' { off } else { -off })
+}
+
+/// A timestamp by the standard readings, a local time read as UTC (`--as-of`, tests); `None`
+/// for anything else (ten digits included).
+pub fn parse_timestamp(s: &str) -> Option<i64> {
+    match read_standard(s) {
+        Standard::Instant(t) | Standard::Local(t) => Some(t),
+        Standard::EpochSeconds | Standard::No => None,
     }
 }
 
@@ -275,11 +336,44 @@ mod tests {
             Some(base + 123)
         );
         assert_eq!(parse_timestamp("1700000000000"), Some(1_700_000_000_000));
-        assert_eq!(parse_timestamp("-5"), Some(-5));
+        assert_eq!(parse_timestamp("-17000000000"), Some(-17_000_000_000));
+        assert_eq!(parse_timestamp("20210105"), parse_timestamp("2021-01-05"));
+        assert_eq!(read_standard("1700000000"), Standard::EpochSeconds);
+        assert_eq!(read_standard_int(1_700_000_000), Standard::EpochSeconds);
         assert_eq!(
-            parse_timestamp("1700000000"),
-            Some(1_700_000_000),
-            "ten digits are still epoch millis"
+            read_standard_int(20_210_105),
+            Standard::Local(parse_date("2021-01-05").unwrap())
+        );
+        assert_eq!(
+            read_standard_int(1_700_000_000_000),
+            Standard::Instant(1_700_000_000_000)
+        );
+        for bad in [
+            "-5",
+            "0",
+            "123456789",
+            "12345678901234",
+            "20211305",
+            "-20210105",
+        ] {
+            assert_eq!(read_standard(bad), Standard::No, "{bad}");
+        }
+        for bad in [0, -1, 86_400_000, 12_345_678_901_234] {
+            assert_eq!(read_standard_int(bad), Standard::No, "{bad}");
+        }
+        let api = base + 20 * MS_PER_HOUR + 36 * MS_PER_MIN + 47_000;
+        assert_eq!(parse_timestamp("2026-11-01T20:36:47.000+0000"), Some(api));
+        assert_eq!(
+            parse_timestamp("2026-11-01T20:36:47+02"),
+            Some(api - 2 * MS_PER_HOUR)
+        );
+        assert_eq!(
+            parse_timestamp("2026-11-01T20:36:47-0130"),
+            Some(api + 90 * MS_PER_MIN)
+        );
+        assert_eq!(
+            read_standard("2026-11-01 09:30"),
+            Standard::Local(base + 9 * MS_PER_HOUR + 30 * MS_PER_MIN)
         );
     }
 

@@ -1,9 +1,9 @@
-//! Function calls (SPEC §5): scalar functions, `date`/`datetime` literals folded to timestamps,
+//! Function calls (docs/language.md, "Operator precedence"): scalar functions, `date`/`datetime` literals folded to timestamps,
 //! and the list aggregates with their `where` scope.
 
-use super::codes;
-use super::cx::{error_expr, mk, Cx, Elem};
+use super::cx::{a_ty, error_expr, mk, Cx, Elem, Scope};
 use super::expr::to_number;
+use crate::diag::Code;
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::ir::{self, AggOp, ExprKind, Func, Ty};
 use crate::source::Span;
@@ -41,13 +41,21 @@ impl Cx<'_> {
         let name = func.name.as_str();
         let Some(&(_, arity, signature)) = SIGNATURES.iter().find(|(n, _, _)| *n == name) else {
             let mut d = Diagnostic::error(
-                codes::UNKNOWN_FUNCTION,
+                Code::CallUnknownFunction,
                 func.span,
                 format!("unknown function `{name}`"),
             );
-            if let Some(s) = did_you_mean(name, SIGNATURES.iter().map(|(n, _, _)| *n)) {
-                d = d.with_help(format!("did you mean `{s}`?"));
-            }
+            d = match did_you_mean(name, SIGNATURES.iter().map(|(n, _, _)| *n)) {
+                Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                None => d.with_help(format!(
+                    "the functions are {}",
+                    SIGNATURES
+                        .iter()
+                        .map(|(n, _, _)| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            };
             self.error(d);
             self.check_args_loosely(args);
             return error_expr(span);
@@ -56,10 +64,11 @@ impl Cx<'_> {
             let plural = if arity == 1 { "" } else { "s" };
             self.error(
                 Diagnostic::error(
-                    codes::ARITY,
+                    Code::CallArity,
                     span,
                     format!(
-                        "`{name}` takes {arity} argument{plural}, found {}",
+                        "`{}`: `{name}` takes {arity} argument{plural}, found {}",
+                        self.text(span),
                         args.len()
                     ),
                 )
@@ -89,9 +98,10 @@ impl Cx<'_> {
     fn scalar_call(&mut self, name: &str, args: &[ast::Expr], span: Span) -> ir::Expr {
         let a = self.value(&args[0]);
         let call = |f, args, ty| mk(ExprKind::Call(f, args), ty, span);
+        let role = format!("the argument of `{name}`");
         match name {
             "lower" | "upper" | "trim" | "domain" => {
-                let a = self.expect(a, Ty::is_stringy, "`string`");
+                let a = self.expect(a, Ty::is_stringy, "a `string`", &role);
                 let f = match name {
                     "lower" => Func::Lower,
                     "upper" => Func::Upper,
@@ -108,7 +118,8 @@ impl Cx<'_> {
                 let a = self.expect(
                     a,
                     |t| t.is_stringy() || matches!(t, Ty::List(_) | Ty::Records(_)),
-                    "`string` or a list",
+                    "a `string` or a list",
+                    &role,
                 );
                 call(f, vec![a], Ty::Int)
             }
@@ -140,8 +151,12 @@ impl Cx<'_> {
                         a,
                         b,
                     ),
-                    (x, y) => {
-                        let msg = format!("`{name}` needs two numbers, timestamps or durations, found `{x}` and `{y}`");
+                    _ => {
+                        let msg = format!(
+                            "`{name}` needs two numbers, two timestamps or two durations, but its arguments are {} and {}",
+                            self.described(&a),
+                            self.described(&b)
+                        );
                         self.mismatch2(msg, &a, &b, None);
                         return error_expr(span);
                     }
@@ -157,12 +172,13 @@ impl Cx<'_> {
                 let a = self.expect(
                     a,
                     |t| matches!(t, Ty::Int | Ty::Number | Ty::Duration),
-                    "`int`, `number` or `duration`",
+                    "an `int`, a `number` or a `duration`",
+                    &role,
                 );
                 call(f, vec![a], ty)
             }
             "round" | "floor" | "ceil" => {
-                let a = self.expect(a, Ty::is_numeric, "`int` or `number`");
+                let a = self.expect(a, Ty::is_numeric, "an `int` or a `number`", &role);
                 let f = match name {
                     "round" => Func::Round,
                     "floor" => Func::Floor,
@@ -171,7 +187,7 @@ impl Cx<'_> {
                 call(f, vec![to_number(a)], Ty::Number)
             }
             _ => {
-                let a = self.expect(a, |t| *t == Ty::Duration, "`duration`");
+                let a = self.expect(a, |t| *t == Ty::Duration, "a `duration`", &role);
                 let f = match name {
                     "days" => Func::Days,
                     "hours" => Func::Hours,
@@ -193,9 +209,12 @@ impl Cx<'_> {
             self.expr(arg);
             self.error(
                 Diagnostic::error(
-                    codes::LITERAL_REQUIRED,
+                    Code::LiteralRequired,
                     arg.span,
-                    format!("`{name}` takes a string literal"),
+                    format!(
+                        "`{name}` takes a string literal, not `{}`",
+                        self.text(arg.span)
+                    ),
                 )
                 .with_help(format!("write the instant in quotes: `{example}`")),
             );
@@ -220,7 +239,7 @@ impl Cx<'_> {
                 };
                 self.error(
                     Diagnostic::error(
-                        codes::LITERAL_INVALID,
+                        Code::LiteralInvalid,
                         arg.span,
                         format!("invalid {name} `{text}`"),
                     )
@@ -243,9 +262,13 @@ impl Cx<'_> {
             Ty::Records(r) => Elem::Record(r.clone()),
             Ty::Error => return error_expr(span),
             t => {
-                let msg = format!("`{name}` needs a list, found `{t}`");
+                let msg = format!(
+                    "`{name}` needs a list, but `{}` is {}",
+                    self.text(list.span),
+                    a_ty(t)
+                );
                 self.error(
-                    Diagnostic::error(codes::MISMATCH, list.span, msg)
+                    Diagnostic::error(Code::TypeMismatch, list.span, msg)
                         .label(format!("this has type `{t}`")),
                 );
                 return error_expr(span);
@@ -255,9 +278,9 @@ impl Cx<'_> {
         if cond_ast.is_none() && name != "count" {
             self.error(
                 Diagnostic::error(
-                    codes::ARITY,
+                    Code::CallArity,
                     args[0].span,
-                    format!("`{name}` needs a condition"),
+                    format!("`{name}({list_text})` needs a condition"),
                 )
                 .with_help(format!("write `{name}({list_text} where …)`")),
             );
@@ -271,9 +294,12 @@ impl Cx<'_> {
             if at.is_none() {
                 self.error(
                     Diagnostic::error(
-                        codes::MISMATCH,
+                        Code::TypeMismatch,
                         list.span,
-                        format!("`{name}` needs records with a timestamp field `at`"),
+                        format!(
+                            "`{name}` needs records with a timestamp field `at`, but `{list_text}` is {}",
+                            a_ty(&list.ty)
+                        ),
                     )
                     .label(format!("this has type `{}`", list.ty))
                     .with_help("declare the list as `list of { …, at: timestamp }`"),
@@ -284,7 +310,10 @@ impl Cx<'_> {
             None
         };
         let cond = cond_ast.map(|c| {
-            self.elems.push(elem);
+            self.elems.push(Scope {
+                elem,
+                list: list_text.clone(),
+            });
             let c = self.cond(c);
             self.elems.pop();
             Box::new(c)
@@ -328,9 +357,12 @@ impl Cx<'_> {
             ast::ExprKind::Duration(_) => {
                 self.error(
                     Diagnostic::error(
-                        codes::LITERAL_INVALID,
+                        Code::LiteralInvalid,
                         arg.span,
-                        "the half-life must be longer than zero",
+                        format!(
+                            "the half-life `{}` of `decayed_count` must be longer than zero",
+                            self.text(arg.span)
+                        ),
                     )
                     .with_help("write a positive duration such as `14d`"),
                 );
@@ -340,9 +372,12 @@ impl Cx<'_> {
                 self.expr(arg);
                 self.error(
                     Diagnostic::error(
-                        codes::LITERAL_REQUIRED,
+                        Code::LiteralRequired,
                         arg.span,
-                        "the half-life of `decayed_count` must be a duration literal",
+                        format!(
+                            "the half-life of `decayed_count` must be a duration literal, not `{}`",
+                            self.text(arg.span)
+                        ),
                     )
                     .with_help("write it as `14d`, `12h` or `2w`"),
                 );

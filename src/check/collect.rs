@@ -1,6 +1,6 @@
-//! Declarations of every file gathered into one namespace (SPEC §1: order does not matter).
+//! Declarations of every file gathered into one namespace (docs/language.md, "Rule sets and files": order does not matter).
 
-use super::codes;
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::source::Span;
 use crate::syntax::ast;
@@ -16,6 +16,7 @@ pub(crate) use crate::ir::Name as Symbol;
 #[derive(Default)]
 pub(crate) struct Decls<'a> {
     pub schema: Option<&'a ast::Schema>,
+    pub input: Option<&'a ast::Input>,
     pub defs: Vec<&'a ast::Def>,
     pub scores: Vec<&'a ast::Score>,
     pub grades: Vec<&'a ast::Grade>,
@@ -24,12 +25,6 @@ pub(crate) struct Decls<'a> {
     pub slas: Vec<&'a ast::Sla>,
     pub tests: Vec<&'a ast::Test>,
 }
-
-/// Reserved everywhere (SPEC §11): never a declared name.
-pub(crate) const RESERVED: &[&str] = &[
-    "and", "or", "not", "in", "is", "present", "missing", "contains", "matches", "starts", "ends",
-    "with", "within", "where", "when", "if", "then", "else", "true", "false", "now", "it", "lead",
-];
 
 impl<'a> Decls<'a> {
     /// Sorts the items of every file by kind; reports a second `schema`, `stages` or `detours`.
@@ -41,13 +36,26 @@ impl<'a> Decls<'a> {
                     None => d.schema = Some(s),
                     Some(first) => diags.push(
                         Diagnostic::error(
-                            codes::SCHEMA_DUPLICATE,
+                            Code::SchemaDuplicate,
                             s.keyword,
-                            "a rule set has exactly one `schema`",
+                            "a second `schema`: a rule set has exactly one",
                         )
                         .label("second schema")
                         .with_secondary(first.keyword, "first schema here")
                         .with_help("merge the fields into one `schema` block"),
+                    ),
+                },
+                ast::Item::Input(b) => match d.input {
+                    None => d.input = Some(b),
+                    Some(first) => diags.push(
+                        Diagnostic::error(
+                            Code::InputDuplicate,
+                            b.keyword,
+                            "a second `input` block: a rule set has at most one",
+                        )
+                        .label("second block")
+                        .with_secondary(first.keyword, "first block here")
+                        .with_help("merge the lines into one `input` block"),
                     ),
                 },
                 ast::Item::Def(x) => d.defs.push(x),
@@ -71,9 +79,9 @@ impl<'a> Decls<'a> {
 
 fn second_decl(what: &str, second: Span, first: Span) -> Diagnostic {
     Diagnostic::error(
-        codes::STAGE_DUPLICATE,
+        Code::StageDuplicate,
         second,
-        format!("a rule set has at most one `{what}` declaration"),
+        format!("a second `{what}` declaration: a rule set has at most one"),
     )
     .label("second declaration")
     .with_secondary(first, "first declared here")
@@ -84,6 +92,9 @@ fn second_decl(what: &str, second: Span, first: Span) -> Diagnostic {
 #[derive(Default)]
 pub(crate) struct Namespace {
     map: HashMap<String, (Symbol, Span)>,
+    /// The first stage when it is left undefined: its name means "the lead is on the path"
+    /// (`stage >= "Lead"`), which is not a symbol of its own.
+    pub on_path: Option<String>,
 }
 
 impl Namespace {
@@ -94,10 +105,10 @@ impl Namespace {
         decls.sort_by_key(|(_, span, _)| *span);
         let mut ns = Namespace::default();
         for (name, span, sym) in decls {
-            if RESERVED.contains(&name) {
+            if crate::syntax::words::is_reserved(name) {
                 diags.push(
                     Diagnostic::error(
-                        codes::RESERVED,
+                        Code::NameReserved,
                         span,
                         format!("`{name}` is a reserved word and cannot be a name"),
                     )
@@ -140,7 +151,7 @@ impl Namespace {
 /// "declared twice" with both places (the second label may be in another file).
 pub(crate) fn duplicate(name: &str, second: Span, first: Span) -> Diagnostic {
     Diagnostic::error(
-        codes::DUPLICATE,
+        Code::NameDuplicate,
         second,
         format!("the name `{name}` is declared twice"),
     )

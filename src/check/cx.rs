@@ -1,9 +1,9 @@
 //! The checking context: what names mean, `where` scopes, proven-present places, diagnostics.
 
-use super::codes;
 use super::collect::{Namespace, Symbol};
 use super::narrow::Place;
-use crate::diag::{did_you_mean, Diagnostic};
+use crate::diag::Code;
+use crate::diag::{did_you_mean, quote, Diagnostic};
 use crate::ir::{self, ExprKind, RecordType, Ty};
 use crate::source::{SourceMap, Span};
 use crate::syntax::ast;
@@ -15,6 +15,12 @@ use std::sync::Arc;
 pub(crate) enum Elem {
     Scalar(Ty),
     Record(Arc<RecordType>),
+}
+
+/// An enclosing `where`: its element, and the text of its list for messages.
+pub(crate) struct Scope {
+    pub elem: Elem,
+    pub list: String,
 }
 
 pub(crate) struct Cx<'a> {
@@ -33,8 +39,8 @@ pub(crate) struct Cx<'a> {
     /// reported as unknown (the syntax error is).
     pub broken: HashSet<String>,
     pub diags: Vec<Diagnostic>,
-    /// Enclosing `where` elements, outermost first.
-    pub elems: Vec<Elem>,
+    /// Enclosing `where` scopes, outermost first.
+    pub elems: Vec<Scope>,
     /// Places proven present at the point being checked.
     pub present: Vec<Place>,
 }
@@ -59,14 +65,12 @@ impl<'a> Cx<'a> {
 
     /// The source text of a span, shortened for messages.
     pub fn text(&self, span: Span) -> String {
-        let t = self.sources.slice(span).trim();
-        let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
-        if t.chars().count() > 40 {
-            let short: String = t.chars().take(37).collect();
-            format!("{short}...")
-        } else {
-            t
-        }
+        quote(self.sources.slice(span))
+    }
+
+    /// "`visits` (an `int`)": an expression as written, with its type.
+    pub fn described(&self, e: &ir::Expr) -> String {
+        format!("`{}` ({})", self.text(e.span), a_ty(&e.ty))
     }
 
     /// The type a read of `place` has here: its declared type, narrowed when proven present.
@@ -84,18 +88,19 @@ impl<'a> Cx<'a> {
             .iter()
             .enumerate()
             .rev()
-            .find_map(|(depth, e)| match e {
+            .find_map(|(depth, s)| match &s.elem {
                 Elem::Record(r) => r.field(&id.name).map(|i| (depth, i)),
                 Elem::Scalar(_) => None,
             });
         match (elem_hit, self.ns.get(&id.name)) {
             (Some(_), Some(_)) => {
                 let mut d = Diagnostic::error(
-                    codes::AMBIGUOUS,
+                    Code::NameAmbiguous,
                     id.span,
                     format!(
-                        "`{}` is both a field of the element and a lead name",
-                        id.name
+                        "inside `where`, `{}` is both a field of the elements of `{}` and a lead name",
+                        id.name,
+                        self.elems.last().map_or("", |s| s.list.as_str())
                     ),
                 )
                 .label("ambiguous inside `where`")
@@ -111,8 +116,28 @@ impl<'a> Cx<'a> {
             }
             (Some((depth, index)), None) => self.elem_field(depth, index as u32, id.span),
             (None, Some(sym)) => self.symbol(sym, id.span),
+            (None, None) if self.ns.on_path.as_deref() == Some(id.name.as_str()) => {
+                self.on_path(id)
+            }
             (None, None) => self.unknown(id),
         }
+    }
+
+    /// The undefined first stage's name: `stage >= "FIRST"` (docs/language.md, "Stages and
+    /// detours"), true for every lead on the path and false for a detour.
+    fn on_path(&mut self, id: &ast::Ident) -> ir::Expr {
+        let stage = ast::Expr {
+            kind: ast::ExprKind::Name(ast::Ident {
+                name: "stage".into(),
+                span: id.span,
+            }),
+            span: id.span,
+        };
+        let first = ast::Expr {
+            kind: ast::ExprKind::Str(id.name.clone()),
+            span: id.span,
+        };
+        self.compare(ast::BinOp::Ge, &stage, &first, id.span)
     }
 
     /// `lead.name`: a lead name, whatever the enclosing `where`s hold.
@@ -123,6 +148,11 @@ impl<'a> Cx<'a> {
                 e.span = span;
                 e
             }
+            None if self.ns.on_path.as_deref() == Some(id.name.as_str()) => {
+                let mut e = self.on_path(id);
+                e.span = span;
+                e
+            }
             None => self.unknown(id),
         }
     }
@@ -130,10 +160,11 @@ impl<'a> Cx<'a> {
     /// `it.name`: a field of the innermost record element.
     pub fn it_field(&mut self, id: &ast::Ident, span: Span) -> ir::Expr {
         let Some(inner) = self.elems.last() else {
-            self.error(it_outside_where(span));
+            self.error(it_outside_where(span, &self.text(span)));
             return error_expr(span);
         };
-        match inner {
+        let list = inner.list.clone();
+        match &inner.elem {
             Elem::Record(r) => match r.field(&id.name) {
                 Some(i) => {
                     let depth = self.elems.len() - 1;
@@ -143,10 +174,14 @@ impl<'a> Cx<'a> {
                 }
                 None => {
                     let mut d = Diagnostic::error(
-                        codes::UNKNOWN,
+                        Code::NameUnknown,
                         id.span,
-                        format!("the element has no field `{}`", id.name),
-                    );
+                        format!(
+                            "`it.{}`: the elements of `{list}` have no field `{}`",
+                            id.name, id.name
+                        ),
+                    )
+                    .label("not a field of the element");
                     let names = r.fields.iter().map(|f| f.name.as_str());
                     d = match did_you_mean(&id.name, names) {
                         Some(s) => d.with_help(format!("did you mean `{s}`?")),
@@ -157,9 +192,13 @@ impl<'a> Cx<'a> {
                 }
             },
             Elem::Scalar(ty) => {
-                let msg = format!("the element is a `{ty}`, it has no fields");
+                let msg = format!(
+                    "`it.{}`: the elements of `{list}` are `{ty}` values, which have no fields",
+                    id.name
+                );
                 self.error(
-                    Diagnostic::error(codes::MISMATCH, span, msg)
+                    Diagnostic::error(Code::TypeMismatch, span, msg)
+                        .label(format!("`it` is {} here", a_ty(ty)))
                         .with_help("write `it` for the element itself"),
                 );
                 error_expr(span)
@@ -169,17 +208,21 @@ impl<'a> Cx<'a> {
 
     /// `it`: the innermost element, when it is a scalar.
     pub fn it(&mut self, span: Span) -> ir::Expr {
-        match self.elems.last() {
-            None => {
-                self.error(it_outside_where(span));
-                error_expr(span)
-            }
-            Some(Elem::Scalar(ty)) => mk(ExprKind::Elem { level: 0 }, ty.clone(), span),
-            Some(Elem::Record(r)) => {
+        let Some(scope) = self.elems.last() else {
+            self.error(it_outside_where(span, &self.text(span)));
+            return error_expr(span);
+        };
+        match &scope.elem {
+            Elem::Scalar(ty) => mk(ExprKind::Elem { level: 0 }, ty.clone(), span),
+            Elem::Record(r) => {
                 let first = r.fields.first().map_or("at", |f| f.name.as_str());
                 let help = format!("use one of its fields, such as `it.{first}`");
+                let msg = format!(
+                    "`it` is a whole record of `{}` here, not a value",
+                    scope.list
+                );
                 self.error(
-                    Diagnostic::error(codes::MISMATCH, span, "`it` is a whole record here")
+                    Diagnostic::error(Code::TypeMismatch, span, msg)
                         .label("a record is not a value")
                         .with_help(help),
                 );
@@ -189,7 +232,7 @@ impl<'a> Cx<'a> {
     }
 
     fn elem_field(&self, depth: usize, index: u32, span: Span) -> ir::Expr {
-        let ty = match &self.elems[depth] {
+        let ty = match &self.elems[depth].elem {
             Elem::Record(r) => r.fields[index as usize].ty.clone(),
             Elem::Scalar(_) => Ty::Error,
         };
@@ -237,13 +280,13 @@ impl<'a> Cx<'a> {
             return error_expr(id.span);
         }
         let mut candidates: Vec<&str> = self.ns.names().collect();
-        for e in &self.elems {
-            if let Elem::Record(r) = e {
+        for s in &self.elems {
+            if let Elem::Record(r) = &s.elem {
                 candidates.extend(r.fields.iter().map(|f| f.name.as_str()));
             }
         }
         let mut d = Diagnostic::error(
-            codes::UNKNOWN,
+            Code::NameUnknown,
             id.span,
             format!("unknown name `{}`", id.name),
         )
@@ -252,17 +295,33 @@ impl<'a> Cx<'a> {
             d = d.with_help(format!("did you mean `{s}`?"));
         } else if id.name == "stage" {
             d = d.with_help("`stage` exists once the rule set declares `stages A -> B -> …`");
+        } else {
+            d = d.with_help(format!(
+                "declare it as a field of the schema (`{0}: int`) or define it (`{0} when …`, `{0} = …`)",
+                id.name
+            ));
         }
         self.error(d);
         error_expr(id.span)
     }
 }
 
-fn it_outside_where(span: Span) -> Diagnostic {
+/// "an `int`", "a `string`": a type with its article, for messages.
+pub(crate) fn a_ty(ty: &Ty) -> String {
+    let t = quote(&ty.to_string());
+    let article = if t.starts_with("int") { "an" } else { "a" };
+    format!("{article} `{t}`")
+}
+
+fn it_outside_where(span: Span, text: &str) -> Diagnostic {
     Diagnostic::error(
-        codes::WHERE_MISPLACED,
+        Code::WhereMisplaced,
         span,
-        "`it` is only defined inside `where`",
+        if text == "it" {
+            "`it` is only defined inside `where`".to_string()
+        } else {
+            format!("`{text}` is outside `where`: `it` is only defined inside one")
+        },
     )
     .with_help("use `it` in the condition of `count(L where …)`, `any(…)`, `all(…)` and the like")
 }

@@ -1,9 +1,9 @@
-//! Definitions, scores and grades (SPEC §4, §6), lowered one declaration at a time.
+//! Definitions, scores and grades (docs/language.md, "Definitions", "Scores" and "Grades"), lowered one declaration at a time.
 
-use super::codes;
 use super::collect::Decls;
 use super::cx::{error_expr, Cx};
 use super::expr::to_number;
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::ir::{self, EnumType, Ty};
 use crate::source::Span;
@@ -11,8 +11,16 @@ use crate::syntax::ast;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-fn allow(attrs: &ast::Attrs) -> Vec<String> {
-    attrs.allow.iter().map(|a| a.name.clone()).collect()
+/// The allowances above a declaration, each with the span of its name.
+pub(crate) fn allow(attrs: &ast::Attrs) -> Vec<ir::Allow> {
+    attrs
+        .allow
+        .iter()
+        .map(|a| ir::Allow {
+            lint: a.name.clone(),
+            span: a.span,
+        })
+        .collect()
 }
 
 pub(crate) fn lower_def(cx: &mut Cx, d: &ast::Def) -> ir::Def {
@@ -25,9 +33,14 @@ pub(crate) fn lower_def(cx: &mut Cx, d: &ast::Def) -> ir::Def {
     if let Ty::Records(_) = expr.ty {
         cx.error(
             Diagnostic::error(
-                codes::MISMATCH,
+                Code::TypeMismatch,
                 d.expr.span,
-                format!("a definition cannot hold records (`{}`)", expr.ty),
+                format!(
+                    "`{}` cannot hold records, but `{}` is a `{}`",
+                    d.name.name,
+                    cx.text(d.expr.span),
+                    expr.ty
+                ),
             )
             .with_help(
                 "use the list field itself, or aggregate it: `count(…)`, `latest(… where …)`",
@@ -45,10 +58,11 @@ pub(crate) fn lower_def(cx: &mut Cx, d: &ast::Def) -> ir::Def {
     }
 }
 
-fn item_expr(i: &ast::ScoreItem) -> &ast::Expr {
+fn item_expr(i: &ast::ScoreItem) -> Option<&ast::Expr> {
     match &i.rule {
-        ast::ScoreRule::When(c) => c,
-        ast::ScoreRule::Per { x, .. } => x,
+        ast::ScoreRule::Always => None,
+        ast::ScoreRule::When(c) => Some(c),
+        ast::ScoreRule::Per { x, .. } => Some(x),
     }
 }
 
@@ -57,8 +71,8 @@ pub(crate) fn score_exprs(s: &ast::Score) -> Vec<&ast::Expr> {
     let mut out = Vec::new();
     for line in &s.lines {
         match line {
-            ast::ScoreLine::Item(i) => out.push(item_expr(i)),
-            ast::ScoreLine::Group { items, .. } => out.extend(items.iter().map(item_expr)),
+            ast::ScoreLine::Item(i) => out.extend(item_expr(i)),
+            ast::ScoreLine::Group { items, .. } => out.extend(items.iter().filter_map(item_expr)),
             ast::ScoreLine::Decay { every, since, .. } => {
                 out.push(every);
                 out.push(since);
@@ -70,21 +84,22 @@ pub(crate) fn score_exprs(s: &ast::Score) -> Vec<&ast::Expr> {
 }
 
 pub(crate) fn lower_score(cx: &mut Cx, s: &ast::Score) -> ir::Score {
+    let score = s.name.name.as_str();
     let mut entries = Vec::new();
     let mut at_least: Option<(f64, Span)> = None;
     let mut at_most: Option<(f64, Span)> = None;
     let mut decay: Option<(ir::Decay, Span)> = None;
     for line in &s.lines {
         match line {
-            ast::ScoreLine::Item(i) => entries.push(ir::ScoreEntry::Item(score_item(cx, i))),
+            ast::ScoreLine::Item(i) => entries.push(ir::ScoreEntry::Item(score_item(cx, score, i))),
             ast::ScoreLine::Group {
                 name,
                 up_to,
                 items,
                 span,
             } => {
-                check_cap(cx, up_to);
-                let items = items.iter().map(|i| score_item(cx, i)).collect();
+                check_cap(cx, score, up_to);
+                let items = items.iter().map(|i| score_item(cx, score, i)).collect();
                 entries.push(ir::ScoreEntry::Group {
                     name: name.value.clone(),
                     cap: up_to.value,
@@ -92,19 +107,23 @@ pub(crate) fn lower_score(cx: &mut Cx, s: &ast::Score) -> ir::Score {
                     span: *span,
                 });
             }
-            ast::ScoreLine::AtLeast(a) => set_once(cx, &mut at_least, "at least", a.value, a.span),
-            ast::ScoreLine::AtMost(a) => set_once(cx, &mut at_most, "at most", a.value, a.span),
+            ast::ScoreLine::AtLeast(a) => {
+                set_once(cx, score, &mut at_least, "at least", a.value, a.span)
+            }
+            ast::ScoreLine::AtMost(a) => {
+                set_once(cx, score, &mut at_most, "at most", a.value, a.span)
+            }
             ast::ScoreLine::Decay {
                 rate,
                 every,
                 since,
                 span,
             } => {
-                let d = lower_decay(cx, rate, every, since);
+                let d = lower_decay(cx, score, rate, every, since);
                 match (&decay, d) {
                     (Some((_, first)), _) => {
                         let first = *first;
-                        cx.error(second_line("decay", *span, first));
+                        cx.error(second_line(score, "decay", *span, first));
                     }
                     (None, Some(d)) => decay = Some((d, *span)),
                     (None, None) => {}
@@ -116,9 +135,9 @@ pub(crate) fn lower_score(cx: &mut Cx, s: &ast::Score) -> ir::Score {
         if lo > hi {
             cx.error(
                 Diagnostic::error(
-                    codes::LITERAL_INVALID,
+                    Code::LiteralInvalid,
                     lo_span,
-                    format!("`at least {lo}` is above `at most {hi}`"),
+                    format!("in `score {score}`, `at least {lo}` is above `at most {hi}`"),
                 )
                 .with_secondary(hi_span, "the upper bound")
                 .with_help("swap the two bounds"),
@@ -137,45 +156,65 @@ pub(crate) fn lower_score(cx: &mut Cx, s: &ast::Score) -> ir::Score {
     }
 }
 
-fn set_once(cx: &mut Cx, slot: &mut Option<(f64, Span)>, what: &str, value: f64, span: Span) {
+fn set_once(
+    cx: &mut Cx,
+    score: &str,
+    slot: &mut Option<(f64, Span)>,
+    what: &str,
+    value: f64,
+    span: Span,
+) {
     match slot {
         Some((_, first)) => {
             let first = *first;
-            cx.error(second_line(what, span, first));
+            cx.error(second_line(score, what, span, first));
         }
         None => *slot = Some((value, span)),
     }
 }
 
-fn second_line(what: &str, span: Span, first: Span) -> Diagnostic {
+fn second_line(score: &str, what: &str, span: Span, first: Span) -> Diagnostic {
     Diagnostic::error(
-        codes::SCORE_DUPLICATE_LINE,
+        Code::ScoreDuplicateLine,
         span,
-        format!("a score has at most one `{what}` line"),
+        format!("`score {score}` has a second `{what}` line: a score has at most one"),
     )
     .label("second line")
     .with_secondary(first, "first here")
     .with_help("keep one of them")
 }
 
-fn check_cap(cx: &mut Cx, cap: &ast::Amount) {
+fn check_cap(cx: &mut Cx, score: &str, cap: &ast::Amount) {
     if cap.value < 0.0 || !cap.value.is_finite() {
+        let message = format!(
+            "the cap `up to {}` in `score {score}` is negative",
+            cx.text(cap.span)
+        );
         cx.error(
-            Diagnostic::error(codes::LITERAL_INVALID, cap.span, "a cap cannot be negative")
+            Diagnostic::error(Code::LiteralInvalid, cap.span, message)
                 .with_help("`up to N` limits points to the range -N..N; write a positive N"),
         );
     }
 }
 
-fn score_item(cx: &mut Cx, item: &ast::ScoreItem) -> ir::ScoreItem {
+/// The explanation text of a bare `+P` item (`base: +9` in `--explain`).
+pub(crate) const BASE_SOURCE: &str = "base";
+
+fn score_item(cx: &mut Cx, score: &str, item: &ast::ScoreItem) -> ir::ScoreItem {
     cx.present.clear();
     let (rule, rule_span) = match &item.rule {
+        ast::ScoreRule::Always => (ir::Rule::Always, item.points.span),
         ast::ScoreRule::When(c) => (ir::Rule::When(cx.cond(c)), c.span),
         ast::ScoreRule::Per { x, up_to } => {
             let e = cx.value(x);
-            let e = cx.expect(e, Ty::is_numeric, "`int` or `number`");
+            let e = cx.expect(
+                e,
+                Ty::is_numeric,
+                "an `int` or a `number`",
+                "what a `per` item counts",
+            );
             if let Some(cap) = up_to {
-                check_cap(cx, cap);
+                check_cap(cx, score, cap);
             }
             let span = up_to.map_or(x.span, |c| x.span.to(c.span));
             (
@@ -191,6 +230,8 @@ fn score_item(cx: &mut Cx, item: &ast::ScoreItem) -> ir::ScoreItem {
     // Explanations quote the rule as written after the points: `visits >= 3`, or for a `per`
     // item `per form_fills up to 15` (without `per` it would read as a condition).
     let source = match rule {
+        // A bare item has no rule text: explanations call it what it is.
+        ir::Rule::Always => BASE_SOURCE.into(),
         ir::Rule::When(_) => text.into(),
         ir::Rule::Per { .. } => format!("per {text}").into(),
     };
@@ -204,6 +245,7 @@ fn score_item(cx: &mut Cx, item: &ast::ScoreItem) -> ir::ScoreItem {
 
 fn lower_decay(
     cx: &mut Cx,
+    score: &str,
     rate: &ast::Amount,
     every: &ast::Expr,
     since: &ast::Expr,
@@ -212,9 +254,12 @@ fn lower_decay(
     if !(rate.value > 0.0 && rate.value <= 1.0) {
         cx.error(
             Diagnostic::error(
-                codes::LITERAL_INVALID,
+                Code::LiteralInvalid,
                 rate.span,
-                "a decay rate is a fraction between 0% and 100%",
+                format!(
+                    "the decay rate `{}` of `score {score}` is not between 0% and 100%",
+                    cx.text(rate.span)
+                ),
             )
             .with_help("write the share lost per period, such as `decay 10% every 30d since …`"),
         );
@@ -225,9 +270,12 @@ fn lower_decay(
         ast::ExprKind::Duration(_) => {
             cx.error(
                 Diagnostic::error(
-                    codes::LITERAL_INVALID,
+                    Code::LiteralInvalid,
                     every.span,
-                    "the decay period must be longer than zero",
+                    format!(
+                        "the decay period `{}` of `score {score}` must be longer than zero",
+                        cx.text(every.span)
+                    ),
                 )
                 .with_help("write a positive duration such as `30d`"),
             );
@@ -237,9 +285,12 @@ fn lower_decay(
             cx.expr(every);
             cx.error(
                 Diagnostic::error(
-                    codes::LITERAL_REQUIRED,
+                    Code::LiteralRequired,
                     every.span,
-                    "the decay period must be a duration literal",
+                    format!(
+                        "the decay period of `score {score}` must be a duration literal, not `{}`",
+                        cx.text(every.span)
+                    ),
                 )
                 .with_help("write it as `30d`, `2w` or `12h`"),
             );
@@ -248,7 +299,12 @@ fn lower_decay(
     };
     cx.present.clear();
     let since = cx.value(since);
-    let since = cx.expect(since, |t| *t == Ty::Timestamp, "`timestamp`");
+    let since = cx.expect(
+        since,
+        |t| *t == Ty::Timestamp,
+        "a `timestamp`",
+        "the `since` of a decay",
+    );
     match every_ms {
         Some(every_ms) if ok => Some(ir::Decay {
             rate: rate.value,
@@ -290,7 +346,7 @@ pub(crate) fn lower_grade(cx: &mut Cx, g: &ast::Grade, index: usize, syntax_ok: 
     if g.otherwise.is_none() && syntax_ok {
         cx.error(
             Diagnostic::error(
-                codes::GRADE_MISSING_ELSE,
+                Code::GradeMissingElse,
                 g.name.span,
                 format!("grade `{}` has no `else` arm", g.name.name),
             )
@@ -328,7 +384,7 @@ pub(crate) fn check_unique_titles(decls: &Decls, diags: &mut Vec<Diagnostic>) {
         if let Some(first) = seen.get(&(kind, name.value.as_str())) {
             diags.push(
                 Diagnostic::error(
-                    codes::DUPLICATE,
+                    Code::NameDuplicate,
                     name.span,
                     format!("two {kind}s are named {:?}", name.value),
                 )

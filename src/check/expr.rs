@@ -1,9 +1,9 @@
 //! Typing and lowering of expressions: literals, names, logic with narrowing, arithmetic, `if`,
 //! `??` and list literals. Comparisons and tests are in `ops`, calls in `calls`.
 
-use super::codes;
-use super::cx::{error_expr, mk, Cx};
+use super::cx::{a_ty, error_expr, mk, Cx};
 use super::narrow::facts;
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::ir::{self, ArithOp, ExprKind, Ty};
 use crate::syntax::ast::{self, BinOp, PathRoot, UnOp};
@@ -73,16 +73,20 @@ impl Cx<'_> {
             } => self.if_expr(cond, then, otherwise, span),
             A::Call { func, args } => self.call(func, args, span),
             A::Where { .. } => {
+                let text = self.text(span);
                 self.error(
                     Diagnostic::error(
-                        codes::WHERE_MISPLACED,
+                        Code::WhereMisplaced,
                         span,
-                        "`where` is only allowed as the first argument of an aggregate",
+                        format!(
+                            "`{text}` is outside an aggregate: `where` is only allowed as the first argument of one"
+                        ),
                     )
-                    .with_help(
-                        "write it inside `count(…)`, `any(…)`, `all(…)`, `earliest(…)`, \
-                         `latest(…)` or `decayed_count(…)`",
-                    ),
+                    .label("`where` outside an aggregate")
+                    .with_help(format!(
+                        "wrap it in an aggregate, such as `count({text})` or `any({text})`; the others are \
+                         `all(…)`, `earliest(…)`, `latest(…)` and `decayed_count(…)`"
+                    )),
                 );
                 error_expr(span)
             }
@@ -98,7 +102,15 @@ impl Cx<'_> {
     /// A condition: a present `bool`.
     pub fn cond(&mut self, e: &ast::Expr) -> ir::Expr {
         let x = self.value(e);
-        self.expect(x, |t| *t == Ty::Bool, "`bool`")
+        if x.ty.is_error() || x.ty == Ty::Bool {
+            return x;
+        }
+        let mut d = self.mismatch(&x, "a `bool`", "a condition");
+        if let Some(help) = condition_help(&self.text(x.span), &x.ty) {
+            d = d.with_help(help);
+        }
+        self.error(d);
+        ir::Expr { ty: Ty::Error, ..x }
     }
 
     /// Reports a `T?` (and types it as an error, so nothing cascades).
@@ -107,42 +119,56 @@ impl Cx<'_> {
             return e;
         };
         let text = self.text(e.span);
-        let subject = if text.contains(' ') {
-            format!("({text})")
-        } else {
-            text.clone()
-        };
+        let subject = grouped(&text);
         let default = default_literal(inner);
         self.error(
-            Diagnostic::error(codes::OPTIONAL, e.span, format!("`{text}` may be missing"))
-                .label(format!("has type `{}`", e.ty))
-                .with_help(format!(
-                    "write `{subject} is present and …` or give a default: `{subject} ?? {default}`"
-                )),
+            Diagnostic::error(
+                Code::TypeOptional,
+                e.span,
+                format!("`{text}` may be missing (it is {})", a_ty(&e.ty)),
+            )
+            .label(format!("has type `{}`", e.ty))
+            .with_help(format!(
+                "write `{subject} is present and …` or give a default: `{subject} ?? {default}`"
+            )),
         );
         ir::Expr { ty: Ty::Error, ..e }
     }
 
-    /// `e` when its type passes `ok`, else a mismatch error (`want` names the expected type, with
-    /// backticks: "`bool`").
-    pub fn expect(&mut self, e: ir::Expr, ok: impl Fn(&Ty) -> bool, want: &str) -> ir::Expr {
+    /// `e` when its type passes `ok`, else a mismatch error: "`visits` is an `int`, but `role`
+    /// must be `want`" (`want` with its article and backticks: "a `string`").
+    pub fn expect(
+        &mut self,
+        e: ir::Expr,
+        ok: impl Fn(&Ty) -> bool,
+        want: &str,
+        role: &str,
+    ) -> ir::Expr {
         if e.ty.is_error() || ok(&e.ty) {
             return e;
         }
-        self.error(
-            Diagnostic::error(
-                codes::MISMATCH,
-                e.span,
-                format!("expected {want}, found `{}`", e.ty),
-            )
-            .label(format!("this has type `{}`", e.ty)),
-        );
+        let d = self.mismatch(&e, want, role);
+        self.error(d);
         ir::Expr { ty: Ty::Error, ..e }
     }
 
-    /// A mismatch between two operands: the primary label on `b`, a secondary one on `a`.
-    pub fn mismatch2(&mut self, message: String, a: &ir::Expr, b: &ir::Expr, help: Option<&str>) {
-        let mut d = Diagnostic::error(codes::MISMATCH, b.span, message)
+    fn mismatch(&self, e: &ir::Expr, want: &str, role: &str) -> Diagnostic {
+        Diagnostic::error(
+            Code::TypeMismatch,
+            e.span,
+            format!(
+                "`{}` is {}, but {role} must be {want}",
+                self.text(e.span),
+                a_ty(&e.ty)
+            ),
+        )
+        .label(format!("this has type `{}`", e.ty))
+    }
+
+    /// A mismatch between two operands: the primary label on `b`, a secondary one on `a`. The
+    /// message names both (see [`Cx::described`]).
+    pub fn mismatch2(&mut self, message: String, a: &ir::Expr, b: &ir::Expr, help: Option<String>) {
+        let mut d = Diagnostic::error(Code::TypeMismatch, b.span, message)
             .label(format!("this has type `{}`", b.ty))
             .with_secondary(a.span, format!("this has type `{}`", a.ty));
         if let Some(h) = help {
@@ -210,7 +236,7 @@ impl Cx<'_> {
             let text = self.text(l.span);
             self.error(
                 Diagnostic::warning(
-                    codes::NOT_OPTIONAL,
+                    Code::TypeNotOptional,
                     l.span,
                     format!("`{text}` is never missing here, so `??` has no effect"),
                 )
@@ -279,14 +305,21 @@ impl Cx<'_> {
             (Ty::List(x), Ty::List(_)) if x.is_error() => (a, b, wrap(tb)),
             (Ty::List(_), Ty::List(y)) if y.is_error() => (a, b, wrap(ta)),
             _ => {
-                let help = (ta.is_numeric() && tb.is_numeric())
-                    .then_some("give the `int` a default first, such as `x ?? 0`");
-                self.mismatch2(
-                    format!("{what} have different types: `{}` and `{}`", a.ty, b.ty),
-                    &a,
-                    &b,
-                    help,
+                let help = if ta.is_numeric() && tb.is_numeric() {
+                    let int = if a.ty.is_optional() { &a } else { &b };
+                    format!(
+                        "give the `int?` a default first: `{} ?? 0`",
+                        self.text(int.span)
+                    )
+                } else {
+                    format!("{what} must have one type")
+                };
+                let message = format!(
+                    "{what} have different types: {} and {}",
+                    self.described(&a),
+                    self.described(&b)
                 );
+                self.mismatch2(message, &a, &b, Some(help));
                 (a, b, Ty::Error)
             }
         }
@@ -297,7 +330,8 @@ impl Cx<'_> {
         let x = self.expect(
             x,
             |t| matches!(t, Ty::Int | Ty::Number | Ty::Duration),
-            "`int`, `number` or `duration`",
+            "an `int`, a `number` or a `duration`",
+            "the operand of `-`",
         );
         let ty = x.ty.clone();
         mk(ExprKind::Neg(Box::new(x)), ty, span)
@@ -345,29 +379,29 @@ impl Cx<'_> {
                 (ArithOp::Concat, String, l, r)
             }
             _ => {
+                let (lt, rt) = (self.text(l.span), self.text(r.span));
                 let help = match (op, &l.ty, &r.ty) {
                     (BinOp::Add, Duration, Timestamp) => {
-                        Some("write the timestamp first: `t + 14d`")
+                        Some(format!("write the timestamp first: `{rt} + {lt}`"))
                     }
-                    (BinOp::Add, Timestamp, Timestamp) => {
-                        Some("subtract timestamps to get a duration: `t2 - t1`")
+                    (BinOp::Add, Timestamp, Timestamp) => Some(format!(
+                        "subtract timestamps to get a duration: `{lt} - {rt}`"
+                    )),
+                    (BinOp::Div, Duration, _) => Some(format!(
+                        "convert the duration to a number first: `days({lt})`, `hours({lt})` or `minutes({lt})`"
+                    )),
+                    (_, x, String) | (_, String, x) if x.is_numeric() && number_in_quotes(&l, &r).is_some() => {
+                        number_in_quotes(&l, &r).map(|n| format!("write the number without quotes: `{n}`"))
                     }
-                    (BinOp::Div, Duration, _) => {
-                        Some("convert the duration first: `days(d)`, `hours(d)` or `minutes(d)`")
-                    }
-                    _ => None,
+                    _ => Some(arith_help(op).to_string()),
                 };
-                self.mismatch2(
-                    format!(
-                        "cannot apply `{}` to `{}` and `{}`",
-                        op.as_str(),
-                        l.ty,
-                        r.ty
-                    ),
-                    &l,
-                    &r,
-                    help,
+                let message = format!(
+                    "cannot apply `{}` to {} and {}",
+                    op.as_str(),
+                    self.described(&l),
+                    self.described(&r)
                 );
+                self.mismatch2(message, &l, &r, help);
                 return error_expr(span);
             }
         };
@@ -385,7 +419,8 @@ impl Cx<'_> {
             let e = self.expect(
                 e,
                 |t| !matches!(t, Ty::List(_) | Ty::Records(_)),
-                "a scalar",
+                "a single value",
+                "a list element",
             );
             if !e.ty.is_error() {
                 ty = match ty {
@@ -394,16 +429,16 @@ impl Cx<'_> {
                     Some(t) if t.is_numeric() && e.ty.is_numeric() => Some(Ty::Number),
                     Some(t) if t.is_stringy() && e.ty.is_stringy() => Some(Ty::String),
                     Some(t) => {
+                        let message = format!(
+                            "the list `{}` mixes types: `{}` is {}, the elements before it are `{t}` values",
+                            self.text(span),
+                            self.text(e.span),
+                            a_ty(&e.ty)
+                        );
                         self.error(
-                            Diagnostic::error(
-                                codes::MISMATCH,
-                                e.span,
-                                format!(
-                                    "a list holds values of one type: expected `{t}`, found `{}`",
-                                    e.ty
-                                ),
-                            )
-                            .label(format!("this has type `{}`", e.ty)),
+                            Diagnostic::error(Code::TypeMismatch, e.span, message)
+                                .label(format!("this has type `{}`", e.ty))
+                                .with_help("a list holds values of one type"),
                         );
                         mixed = true;
                         Some(t)
@@ -446,6 +481,58 @@ pub(crate) fn string_literal(e: &ir::Expr) -> Option<&str> {
 
 pub(crate) fn is_str_literal(e: &ir::Expr) -> bool {
     string_literal(e).is_some()
+}
+
+/// What an arithmetic operator applies to, for the help of a mismatch.
+fn arith_help(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Add => {
+            "`+` adds numbers, durations, or a duration to a timestamp, and joins strings"
+        }
+        BinOp::Sub => {
+            "`-` subtracts numbers, durations, or a duration from a timestamp, and gives the \
+             duration between two timestamps"
+        }
+        BinOp::Mul => "`*` multiplies numbers, or a duration by a number",
+        _ => "`/` divides numbers",
+    }
+}
+
+/// The number inside a string literal on either side (`"3"` next to an `int`), for the help
+/// "write the number without quotes".
+pub(crate) fn number_in_quotes<'e>(a: &'e ir::Expr, b: &'e ir::Expr) -> Option<&'e str> {
+    [a, b]
+        .into_iter()
+        .filter_map(string_literal)
+        .map(str::trim)
+        .find(|s| s.parse::<f64>().is_ok_and(f64::is_finite))
+}
+
+/// `(a + b)` for a text with spaces, so that a help's example reads as intended.
+pub(crate) fn grouped(text: &str) -> String {
+    if text.contains(' ') && !(text.starts_with('(') && text.ends_with(')')) {
+        format!("({text})")
+    } else {
+        text.to_string()
+    }
+}
+
+/// How to turn `text`, of type `ty`, into a condition: "compare it: `visits > 0`".
+fn condition_help(text: &str, ty: &Ty) -> Option<String> {
+    let x = grouped(text);
+    Some(match ty {
+        Ty::Int | Ty::Number => format!("compare it: `{x} > 0`"),
+        Ty::String => format!("compare it: `{x} == \"…\"`, or search it: `{x} contains \"…\"`"),
+        Ty::Enum(e) => match e.values.first() {
+            Some(v) => format!("compare it: `{x} == {v:?}`"),
+            None => return None,
+        },
+        Ty::Timestamp => format!("compare it: `{x} within 30d` or `{x} > date(\"2026-01-01\")`"),
+        Ty::Duration => format!("compare it: `{x} > 1h`"),
+        Ty::List(_) => format!("test it: `{x} contains …` or `count({text}) > 0`"),
+        Ty::Records(_) => format!("test its elements: `any({text} where …)`"),
+        _ => return None,
+    })
 }
 
 /// A default a user could write for a missing value of this type, for help texts.

@@ -1,8 +1,8 @@
-//! Tests (SPEC §10): `as of`, `given` values converted as data would be (§3.1), `expect`s.
+//! Tests (docs/language.md, "Tests"): `as of`, `given` values converted as data would be (docs/language.md, "How data is read"), `expect`s.
 
-use super::codes;
-use super::cx::Cx;
+use super::cx::{a_ty, Cx};
 use crate::data::convert::convert_text;
+use crate::diag::Code;
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::ir::{self, ExprKind, RecordType, Ty};
 use crate::source::Span;
@@ -19,9 +19,12 @@ pub(crate) fn lower_test(cx: &mut Cx, t: &ast::Test) -> ir::Test {
         if let Some(first) = seen.get(g.name.name.as_str()) {
             cx.error(
                 Diagnostic::error(
-                    codes::TEST_GIVEN,
+                    Code::TestGiven,
                     g.name.span,
-                    format!("`{}` is given twice", g.name.name),
+                    format!(
+                        "`{}` is given twice in test {:?}",
+                        g.name.name, t.name.value
+                    ),
                 )
                 .label("given again here")
                 .with_secondary(*first, "first given here")
@@ -34,9 +37,12 @@ pub(crate) fn lower_test(cx: &mut Cx, t: &ast::Test) -> ir::Test {
             if !cx.quiet_unknowns {
                 let names = cx.fields.iter().map(|f| f.name.as_str());
                 let mut d = Diagnostic::error(
-                    codes::TEST_GIVEN,
+                    Code::TestGiven,
                     g.name.span,
-                    format!("`{}` is not a field of the schema", g.name.name),
+                    format!(
+                        "test {:?} gives `{}`, which is not a field of the schema",
+                        t.name.value, g.name.name
+                    ),
                 )
                 .label("not in the schema");
                 d = match did_you_mean(&g.name.name, names) {
@@ -48,7 +54,13 @@ pub(crate) fn lower_test(cx: &mut Cx, t: &ast::Test) -> ir::Test {
             continue;
         };
         let ty = cx.fields[index].ty.clone();
-        match convert(cx, &g.value, &ty) {
+        match convert(
+            cx,
+            &g.value,
+            &ty,
+            &g.name.name,
+            &format!("`{}`", g.name.name),
+        ) {
             Ok(v) => lead[index] = v,
             Err(d) => {
                 let d = if d.primary.text.is_none() && d.primary.span == g.value.span {
@@ -73,7 +85,7 @@ pub(crate) fn lower_test(cx: &mut Cx, t: &ast::Test) -> ir::Test {
         })
         .collect();
     ir::Test {
-        allow: t.attrs.allow.iter().map(|a| a.name.clone()).collect(),
+        allow: super::decls::allow(&t.attrs),
         name: t.name.value.clone(),
         as_of,
         lead,
@@ -92,9 +104,9 @@ fn as_of(cx: &mut Cx, e: &ast::Expr) -> Option<i64> {
         _ => {
             cx.error(
                 Diagnostic::error(
-                    codes::LITERAL_REQUIRED,
+                    Code::LiteralRequired,
                     e.span,
-                    "`as of` must be a constant timestamp",
+                    format!("`as of {}` must be a constant timestamp", cx.text(e.span)),
                 )
                 .with_help("write `as of date(\"2026-11-01\")` or `as of datetime(\"2026-11-01T09:30:00Z\")`"),
             );
@@ -103,7 +115,7 @@ fn as_of(cx: &mut Cx, e: &ast::Expr) -> Option<i64> {
     }
 }
 
-/// The zero value of a field that a test leaves out (SPEC §10).
+/// The zero value of a field that a test leaves out (docs/language.md, "Tests").
 pub(crate) fn zero(ty: &Ty) -> Value {
     match ty {
         Ty::Int => Value::Int(0),
@@ -118,19 +130,23 @@ pub(crate) fn zero(ty: &Ty) -> Value {
     }
 }
 
-/// A `given` value as data would be read (§3.1).
-fn convert(cx: &Cx, v: &DataLit, ty: &Ty) -> Result<Value, Box<Diagnostic>> {
+/// A `given` value as data would be read (docs/language.md, "How data is read"). `field` is the schema field, `place` what the
+/// value is given for, in messages: "`visits`", "an element of `tags`", "`events.at`".
+fn convert(
+    cx: &Cx,
+    v: &DataLit,
+    ty: &Ty,
+    field: &str,
+    place: &str,
+) -> Result<Value, Box<Diagnostic>> {
     let found = || cx.text(v.span);
     let mismatch = |help: Option<String>| -> Box<Diagnostic> {
         let d = Diagnostic::error(
-            codes::TEST_GIVEN,
+            Code::TestGiven,
             v.span,
-            format!("expected `{ty}`, found `{}`", found()),
+            format!("`{}` does not fit {place}, {}", found(), a_ty(ty)),
         );
-        Box::new(match help {
-            Some(h) => d.with_help(h),
-            None => d,
-        })
+        Box::new(d.with_help(help.unwrap_or_else(|| value_help(ty))))
     };
     match (&v.kind, ty) {
         (_, Ty::Error) => Ok(Value::Missing),
@@ -138,21 +154,11 @@ fn convert(cx: &Cx, v: &DataLit, ty: &Ty) -> Result<Value, Box<Diagnostic>> {
         (DataLitKind::Missing, _) => Err(mismatch(Some(
             "`missing` is only for optional (`T?`) fields".into(),
         ))),
-        (_, Ty::Optional(inner)) => convert(cx, v, inner),
-        (DataLitKind::Str(s), Ty::List(_) | Ty::Records(_)) => Err(mismatch(Some(format!(
-            "write a list: `[{s:?}]`"
-        )))),
-        (DataLitKind::Str(s), t) => convert_text(t, s).map_err(|_| {
-            let help = match t {
-                Ty::Timestamp => Some("write an RFC 3339 instant (`\"2026-11-01T09:30:00Z\"`), a day (`\"2026-11-01\"`) or epoch milliseconds".into()),
-                Ty::Enum(e) => Some(format!(
-                    "the values are {}",
-                    e.values.iter().map(|v| format!("`{v:?}`")).collect::<Vec<_>>().join(", ")
-                )),
-                _ => None,
-            };
-            mismatch(help)
-        }),
+        (_, Ty::Optional(inner)) => convert(cx, v, inner, field, place),
+        (DataLitKind::Str(s), Ty::List(_) | Ty::Records(_)) => {
+            Err(mismatch(Some(format!("write a list: `[{s:?}]`"))))
+        }
+        (DataLitKind::Str(s), t) => convert_text(t, s).map_err(|_| mismatch(None)),
         (DataLitKind::Int(i), Ty::Int) => Ok(Value::Int(*i)),
         (DataLitKind::Int(i), Ty::Number) => Ok(Value::Number(*i as f64)),
         (DataLitKind::Number(x), Ty::Number) => Ok(Value::Number(*x)),
@@ -162,14 +168,14 @@ fn convert(cx: &Cx, v: &DataLit, ty: &Ty) -> Result<Value, Box<Diagnostic>> {
         (DataLitKind::List(items), Ty::List(elem)) => {
             let values = items
                 .iter()
-                .map(|i| convert(cx, i, elem))
+                .map(|i| convert(cx, i, elem, field, &format!("an element of `{field}`")))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(Value::List(Arc::from(values)))
         }
         (DataLitKind::List(items), Ty::Records(r)) => {
             let values = items
                 .iter()
-                .map(|i| record(cx, i, r))
+                .map(|i| record(cx, i, r, field))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(Value::List(Arc::from(values)))
         }
@@ -179,15 +185,44 @@ fn convert(cx: &Cx, v: &DataLit, ty: &Ty) -> Result<Value, Box<Diagnostic>> {
     }
 }
 
+/// How to write a `given` value of type `ty`.
+fn value_help(ty: &Ty) -> String {
+    match ty {
+        Ty::Int => "write a whole number, such as `3`".into(),
+        Ty::Number => "write a number, such as `2.5` or `40%`".into(),
+        Ty::String => "write text in double quotes, such as `\"…\"`".into(),
+        Ty::Bool => "write `true` or `false`".into(),
+        Ty::Timestamp => "write an RFC 3339 instant (`\"2026-11-01T09:30:00Z\"`), a day \
+                          (`\"2026-11-01\"`) or epoch milliseconds"
+            .into(),
+        Ty::Duration => "write a duration in quotes, such as `\"14d\"`, or milliseconds".into(),
+        Ty::Enum(e) => format!(
+            "the values are {}",
+            e.values
+                .iter()
+                .map(|v| format!("`{v:?}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Ty::List(_) => "write a list, such as `[\"a\", \"b\"]`".into(),
+        Ty::Records(_) => "write a list of records, such as `[{ … }]`".into(),
+        Ty::Optional(t) => value_help(t),
+        Ty::Error => String::new(),
+    }
+}
+
 /// `{ name: value, … }` for a `list of { … }` field; fields left out take zero values.
-fn record(cx: &Cx, v: &DataLit, r: &RecordType) -> Result<Value, Box<Diagnostic>> {
+fn record(cx: &Cx, v: &DataLit, r: &RecordType, field: &str) -> Result<Value, Box<Diagnostic>> {
     let DataLitKind::Record(entries) = &v.kind else {
         let first = r.fields.first().map_or("at", |f| f.name.as_str());
         return Err(Box::new(
             Diagnostic::error(
-                codes::TEST_GIVEN,
+                Code::TestGiven,
                 v.span,
-                format!("expected a record, found `{}`", cx.text(v.span)),
+                format!(
+                    "`{}` is not a record, but the elements of `{field}` are records",
+                    cx.text(v.span)
+                ),
             )
             .with_help(format!("write each element as `{{ {first}: … }}`")),
         ));
@@ -198,9 +233,9 @@ fn record(cx: &Cx, v: &DataLit, r: &RecordType) -> Result<Value, Box<Diagnostic>
         if let Some(first) = seen.get(name.name.as_str()) {
             return Err(Box::new(
                 Diagnostic::error(
-                    codes::TEST_GIVEN,
+                    Code::TestGiven,
                     name.span,
-                    format!("`{}` is given twice in this record", name.name),
+                    format!("`{}` is given twice in a record of `{field}`", name.name),
                 )
                 .with_secondary(*first, "first given here"),
             ));
@@ -208,16 +243,25 @@ fn record(cx: &Cx, v: &DataLit, r: &RecordType) -> Result<Value, Box<Diagnostic>
         seen.insert(&name.name, name.span);
         let Some(i) = r.field(&name.name) else {
             let mut d = Diagnostic::error(
-                codes::TEST_GIVEN,
+                Code::TestGiven,
                 name.span,
-                format!("the record has no field `{}`", name.name),
+                format!("the records of `{field}` have no field `{}`", name.name),
             );
-            if let Some(s) = did_you_mean(&name.name, r.fields.iter().map(|f| f.name.as_str())) {
-                d = d.with_help(format!("did you mean `{s}`?"));
-            }
+            d = match did_you_mean(&name.name, r.fields.iter().map(|f| f.name.as_str())) {
+                Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                None => d.with_help(format!(
+                    "their fields are {}",
+                    r.fields
+                        .iter()
+                        .map(|f| format!("`{}`", f.name))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            };
             return Err(Box::new(d));
         };
-        values[i] = convert(cx, value, &r.fields[i].ty)?;
+        let place = format!("`{field}.{}`", name.name);
+        values[i] = convert(cx, value, &r.fields[i].ty, field, &place)?;
     }
     Ok(Value::Record(Arc::from(values)))
 }

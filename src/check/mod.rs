@@ -6,7 +6,8 @@
 //! ([`expr`], [`ops`], [`calls`], with narrowing in [`narrow`]) declaration by declaration
 //! ([`decls`], [`sla`], [`givens`]). Lints run only on a program without errors.
 //!
-//! Every diagnostic carries one of these stable codes:
+//! Its diagnostics carry one of these stable codes (`crate::diag::Code`), or `smql::lint::NAME`
+//! for a lint's warning (see [`lints`]):
 //!
 //! | code | meaning |
 //! |---|---|
@@ -14,7 +15,7 @@
 //! | `smql::name::duplicate` | a name (or field, enum value, SLA or test name) declared twice |
 //! | `smql::name::cycle` | definitions, scores, grades or `stage` that depend on themselves |
 //! | `smql::name::ambiguous` | inside `where`, a bare name that is an element field and a lead name |
-//! | `smql::name::reserved` | a reserved word (§11) used as a declared name |
+//! | `smql::name::reserved` | a reserved word (`crate::syntax::words::RESERVED`) used as a declared name |
 //! | `smql::type::mismatch` | an operand or argument of the wrong type |
 //! | `smql::type::optional` | a `T?` used where a `T` is needed, without proof it is present |
 //! | `smql::type::not_optional` | (warning) `??` whose left side can never be missing |
@@ -27,7 +28,12 @@
 //! | `smql::schema::duplicate` | a second `schema` |
 //! | `smql::schema::key` | a second `key`, or a key that is not a required `string`/`int` |
 //! | `smql::schema::list` | an invalid `list of` type (nested, optional, records inside) |
-//! | `smql::schema::column` | two fields read the same input column, or `from` inside a record |
+//! | `smql::schema::column` | two fields read the same input column, `from` inside a record, or `(0)` |
+//! | `smql::schema::format` | `format` on a field that is not a timestamp, or inside a record |
+//! | `smql::input::duplicate` | a second `input` block, or a line of it given twice |
+//! | `smql::input::invalid` | a bad `input` value: delimiter, `numbers` example, `missing`, `currency` or `footer` text |
+//! | `smql::input::time_zone` | a `time zone` that is not in the IANA database |
+//! | `smql::input::layout` | a timestamp layout that cannot be read (the label is at the bad specifier) |
 //! | `smql::stage::not_segment` | a stage or detour that is not a boolean definition |
 //! | `smql::stage::duplicate` | a second `stages`/`detours`, or a name listed twice |
 //! | `smql::stage::no_path` | `detours` without `stages` |
@@ -37,6 +43,7 @@
 //! | `smql::sla::unexpected_line` | an SLA line that does not belong to its kind, or a repeated line |
 //! | `smql::test::given` | a `given` field that is not in the schema, or a value that does not fit |
 //! | `smql::where::misplaced` | `where` outside an aggregate's first argument, or `it` outside `where` |
+//! | `smql::lint::unknown_lint` | (warning) `# smql: allow(NAME)` where NAME is not a lint |
 
 mod calls;
 mod collect;
@@ -44,6 +51,7 @@ mod cx;
 mod decls;
 mod expr;
 mod givens;
+mod input;
 pub mod lints;
 mod narrow;
 mod ops;
@@ -56,37 +64,6 @@ mod stages;
 use crate::diag::Diagnostics;
 use crate::ir::Program;
 use crate::source::SourceMap;
-
-/// Stable diagnostic codes of the checker (see the module documentation).
-pub(crate) mod codes {
-    pub const UNKNOWN: &str = "smql::name::unknown";
-    pub const DUPLICATE: &str = "smql::name::duplicate";
-    pub const CYCLE: &str = "smql::name::cycle";
-    pub const AMBIGUOUS: &str = "smql::name::ambiguous";
-    pub const RESERVED: &str = "smql::name::reserved";
-    pub const MISMATCH: &str = "smql::type::mismatch";
-    pub const OPTIONAL: &str = "smql::type::optional";
-    pub const NOT_OPTIONAL: &str = "smql::type::not_optional";
-    pub const ENUM_VALUE: &str = "smql::type::enum_value";
-    pub const UNKNOWN_FUNCTION: &str = "smql::call::unknown_function";
-    pub const ARITY: &str = "smql::call::arity";
-    pub const LITERAL_INVALID: &str = "smql::literal::invalid";
-    pub const LITERAL_REQUIRED: &str = "smql::literal::required";
-    pub const SCHEMA_MISSING: &str = "smql::schema::missing";
-    pub const SCHEMA_DUPLICATE: &str = "smql::schema::duplicate";
-    pub const SCHEMA_KEY: &str = "smql::schema::key";
-    pub const SCHEMA_LIST: &str = "smql::schema::list";
-    pub const SCHEMA_COLUMN: &str = "smql::schema::column";
-    pub const STAGE_NOT_SEGMENT: &str = "smql::stage::not_segment";
-    pub const STAGE_DUPLICATE: &str = "smql::stage::duplicate";
-    pub const STAGE_NO_PATH: &str = "smql::stage::no_path";
-    pub const SCORE_DUPLICATE_LINE: &str = "smql::score::duplicate_line";
-    pub const GRADE_MISSING_ELSE: &str = "smql::grade::missing_else";
-    pub const SLA_MISSING_LINE: &str = "smql::sla::missing_line";
-    pub const SLA_UNEXPECTED_LINE: &str = "smql::sla::unexpected_line";
-    pub const TEST_GIVEN: &str = "smql::test::given";
-    pub const WHERE_MISPLACED: &str = "smql::where::misplaced";
-}
 
 /// The outcome of checking: the program when there were no errors, and every diagnostic.
 #[derive(Debug, Clone, Default)]
@@ -126,5 +103,7 @@ pub fn check(sources: &SourceMap) -> Checked {
     }
 }
 
+#[cfg(test)]
+mod message_tests;
 #[cfg(test)]
 mod unit_tests;

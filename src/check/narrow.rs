@@ -1,4 +1,4 @@
-//! Narrowing of optionals (SPEC §2): which values a condition proves present.
+//! Narrowing of optionals (docs/language.md, "Types"): which values a condition proves present.
 //!
 //! A condition is read on the lowered IR: `x is present` proves `x` when true, `x is missing`
 //! proves it when false, `not` swaps the two, `a and b` proves what either proves when true (and

@@ -1,9 +1,9 @@
 //! Comparisons and tests: `==`…`>=`, `in`, `L "lit"`, `contains`, `starts with`, `ends with`,
-//! `matches`, `within`; enum literals checked against their enum (SPEC §2, §5).
+//! `matches`, `within`; enum literals checked against their enum (docs/language.md, "Types" and "Expressions").
 
-use super::codes;
-use super::cx::{mk, Cx};
-use super::expr::{is_str_literal, string_literal, to_number};
+use super::cx::{a_ty, mk, Cx};
+use super::expr::{grouped, is_str_literal, number_in_quotes, string_literal, to_number};
+use crate::diag::Code;
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::ir::{self, CmpOp, EnumType, ExprKind, Pattern, Quant, Ty};
 use crate::source::Span;
@@ -35,47 +35,70 @@ impl Cx<'_> {
                 r = to_number(r);
             }
             (Ty::Enum(e), Ty::String) if is_str_literal(&r) => {
-                r = self.enum_literal(&e, &l, r, ordering);
+                r = self.enum_literal(&e, &l, r, Some(op));
             }
             (Ty::String, Ty::Enum(e)) if is_str_literal(&l) => {
-                l = self.enum_literal(&e, &r, l, ordering);
+                l = self.enum_literal(&e, &r, l, Some(op));
             }
             (x, y) if x.is_stringy() && y.is_stringy() => {
                 if ordering && (matches!(x, Ty::Enum(_)) || matches!(y, Ty::Enum(_))) {
-                    self.mismatch2(
-                        format!("cannot order `{x}` against `{y}`"),
-                        &l,
-                        &r,
-                        Some("values of one enum (or `stage`) are ordered; compare with one of its values, such as `stage >= \"MQL\"`"),
+                    let (enum_side, other) = if matches!(x, Ty::Enum(_)) {
+                        (&l, &r)
+                    } else {
+                        (&r, &l)
+                    };
+                    let example = match &enum_side.ty {
+                        Ty::Enum(e) => e.values.first().cloned().unwrap_or_default(),
+                        _ => String::new(),
+                    };
+                    let message = format!(
+                        "cannot order {} against {}: only values of one enum are ordered",
+                        self.described(enum_side),
+                        self.described(other)
                     );
+                    let help = format!(
+                        "compare it with one of its values in quotes: `{} {} {example:?}`",
+                        grouped(&self.text(enum_side.span)),
+                        op.as_str()
+                    );
+                    self.mismatch2(message, &l, &r, Some(help));
                 }
             }
             (Ty::Bool, Ty::Bool) => {
                 if ordering {
-                    self.mismatch2(
-                        format!("`bool` values have no order (`{}`)", op.as_str()),
-                        &l,
-                        &r,
-                        Some("use `==` or `!=`"),
+                    let message = format!(
+                        "cannot order `{}` and `{}` with `{}`: `bool` values have no order",
+                        self.text(l.span),
+                        self.text(r.span),
+                        op.as_str()
                     );
+                    self.mismatch2(message, &l, &r, Some("use `==` or `!=`".into()));
                 }
             }
             (x, y) => {
-                self.mismatch2(format!("cannot compare `{x}` with `{y}`"), &l, &r, None);
+                let message = format!(
+                    "cannot compare {} with {}",
+                    self.described(&l),
+                    self.described(&r)
+                );
+                let help = compare_help(&l, &x, &r, &y);
+                self.mismatch2(message, &l, &r, help);
             }
         }
         done(l, r)
     }
 
     /// Checks a string literal against the enum `e` that `subject` has, and gives it the enum
-    /// type. For an ordering of `stage`, a detour has no position and is rejected too.
+    /// type. `op` is the comparison, if any: for an ordering of `stage`, a detour has no position
+    /// and is rejected too.
     pub fn enum_literal(
         &mut self,
         e: &Arc<EnumType>,
         subject: &ir::Expr,
         lit: ir::Expr,
-        ordering: bool,
+        op: Option<BinOp>,
     ) -> ir::Expr {
+        let ordering = op.is_some_and(|op| !matches!(op, BinOp::Eq | BinOp::Ne));
         let Some(s) = string_literal(&lit) else {
             return lit;
         };
@@ -84,11 +107,14 @@ impl Cx<'_> {
             Some(i) => {
                 if let Some(n) = e.stage_path_len.filter(|n| ordering && i >= *n) {
                     let path = e.values[..n].join(" -> ");
+                    let op = op.map_or("", BinOp::as_str);
                     self.error(
                         Diagnostic::error(
-                            codes::ENUM_VALUE,
+                            Code::TypeEnumValue,
                             lit.span,
-                            format!("the detour `{s}` has no position on the stage path"),
+                            format!(
+                                "cannot order `{subject_text}` against the detour `{s:?}` with `{op}`: a detour has no position on the stage path"
+                            ),
                         )
                         .label("a detour is not before or after anything")
                         .with_help(format!(
@@ -118,9 +144,17 @@ impl Cx<'_> {
                 };
                 self.error(
                     Diagnostic::error(
-                        codes::ENUM_VALUE,
+                        Code::TypeEnumValue,
                         lit.span,
-                        format!("`{s:?}` is not a value of `{subject_text}`"),
+                        // `stage` names its type itself; other subjects are followed by it.
+                        if e.stage_path_len.is_some() {
+                            format!("`{s:?}` is not a value of `{subject_text}`")
+                        } else {
+                            format!(
+                                "`{s:?}` is not a value of `{subject_text}`, {}",
+                                a_ty(&subject.ty)
+                            )
+                        },
                     )
                     .label("not one of its values")
                     .with_secondary(subject.span, format!("this has type `{}`", subject.ty))
@@ -148,7 +182,7 @@ impl Cx<'_> {
         match (&x.ty, want) {
             (Ty::Int, Ty::Number) => Ok(to_number(x)),
             (Ty::String, Ty::Enum(e)) if is_str_literal(&x) => {
-                Ok(self.enum_literal(e, subject, x, false))
+                Ok(self.enum_literal(e, subject, x, None))
             }
             (a, b) if a.is_stringy() && b.is_stringy() => Ok(x),
             _ => Err(x),
@@ -179,7 +213,8 @@ impl Cx<'_> {
 
     /// Makes `x` and the elements of `list` agree (for `in` and `contains`).
     fn fit_member(&mut self, x: ir::Expr, list: ir::Expr, op: &str) -> (ir::Expr, ir::Expr) {
-        let list = self.expect_list(list, op);
+        let side = if op == "in" { "right" } else { "left" };
+        let list = self.expect_list(list, op, side);
         let Ty::List(elem) = list.ty.clone() else {
             return (x, list);
         };
@@ -200,15 +235,14 @@ impl Cx<'_> {
                 match self.fit_scalar(item, &target, &x) {
                     Ok(i) => out.push(i),
                     Err(i) => {
-                        self.mismatch2(
-                            format!(
-                                "`{op}` compares `{}` with a list element of type `{}`",
-                                x.ty, i.ty
-                            ),
-                            &x,
-                            &i,
-                            None,
+                        let message = format!(
+                            "`{op}` compares {} with the list element {}",
+                            self.described(&x),
+                            self.described(&i)
                         );
+                        let help = number_in_quotes(&x, &i)
+                            .map(|n| format!("write the number without quotes: `{n}`"));
+                        self.mismatch2(message, &x, &i, help);
                         out.push(i);
                     }
                 }
@@ -223,29 +257,30 @@ impl Cx<'_> {
         match self.fit_scalar(x, &elem, &list) {
             Ok(x) => (x, list),
             Err(x) => {
-                self.mismatch2(
-                    format!("`{op}` needs a value of type `{elem}` for a `{}`", list.ty),
-                    &list,
-                    &x,
-                    None,
+                let message = format!(
+                    "{} cannot be an element of {}, whose elements are `{elem}` values",
+                    self.described(&x),
+                    self.described(&list)
                 );
+                self.mismatch2(message, &list, &x, None);
                 (x, list)
             }
         }
     }
 
-    /// A list of values (not records).
-    fn expect_list(&mut self, list: ir::Expr, op: &str) -> ir::Expr {
+    /// A list of values (not records), on the `side` ("left", "right") of `op`.
+    fn expect_list(&mut self, list: ir::Expr, op: &str, side: &str) -> ir::Expr {
         match &list.ty {
             Ty::List(_) | Ty::Error => list,
             Ty::Records(_) => {
                 let text = self.text(list.span);
                 self.error(
                     Diagnostic::error(
-                        codes::MISMATCH,
+                        Code::TypeMismatch,
                         list.span,
                         format!("`{op}` needs a list of values, but `{text}` holds records"),
                     )
+                    .label(format!("this has type `{}`", list.ty))
                     .with_help(format!("test its elements with `any({text} where …)`")),
                 );
                 ir::Expr {
@@ -253,7 +288,15 @@ impl Cx<'_> {
                     ..list
                 }
             }
-            _ => self.expect(list, |_| false, "a list"),
+            _ => {
+                let role = format!("the {side} side of `{op}`");
+                let want = if op == "contains" {
+                    "a list or a `string`"
+                } else {
+                    "a list"
+                };
+                self.expect(list, |_| false, want, &role)
+            }
         }
     }
 
@@ -264,9 +307,13 @@ impl Cx<'_> {
             let text = self.text(l.span);
             self.error(
                 Diagnostic::error(
-                    codes::MISMATCH,
+                    Code::TypeMismatch,
                     l.span,
-                    format!("`{text} {:?}` needs a list, found `{}`", value.value, l.ty),
+                    format!(
+                        "`{text} {:?}` tests a list, but `{text}` is {}",
+                        value.value,
+                        a_ty(&l.ty)
+                    ),
                 )
                 .label(format!("this has type `{}`", l.ty))
                 .with_help(format!(
@@ -326,12 +373,18 @@ impl Cx<'_> {
             }
             t if t.is_stringy() || t.is_error() => {
                 let a = if quant == Quant::One {
-                    self.expect(a, Ty::is_stringy, "`string`")
+                    self.expect(
+                        a,
+                        Ty::is_stringy,
+                        "a `string`",
+                        "the text that `contains` looks for",
+                    )
                 } else {
                     self.expect(
                         a,
                         |t| matches!(t, Ty::List(e) if e.is_stringy() || e.is_error()),
-                        "`list of string`",
+                        "a `list of string`",
+                        "the texts that `contains any` and `contains all` look for",
                     )
                 };
                 bool_expr(ExprKind::TextContains {
@@ -341,7 +394,7 @@ impl Cx<'_> {
                 })
             }
             _ => {
-                let s = self.expect_list(s, "contains");
+                let s = self.expect_list(s, "contains", "left");
                 bool_expr(ExprKind::TextContains {
                     subject: Box::new(s),
                     quant,
@@ -353,7 +406,7 @@ impl Cx<'_> {
 
     /// The list argument of `contains any/all` on a list with elements `elem`.
     fn fit_list(&mut self, a: ir::Expr, elem: &Ty, subject: &ir::Expr) -> ir::Expr {
-        let a = self.expect_list(a, "contains");
+        let a = self.expect_list(a, "contains", "right");
         let Ty::List(ae) = a.ty.clone() else {
             return a;
         };
@@ -363,12 +416,14 @@ impl Cx<'_> {
                 match self.fit_scalar(item, elem, subject) {
                     Ok(i) => out.push(i),
                     Err(i) => {
-                        self.mismatch2(
-                            format!("`contains` looks for `{elem}` values, found `{}`", i.ty),
-                            subject,
-                            &i,
-                            None,
+                        let message = format!(
+                            "`contains` looks for {} in {}, whose elements are `{elem}` values",
+                            self.described(&i),
+                            self.described(subject)
                         );
+                        let help = number_in_quotes(subject, &i)
+                            .map(|n| format!("write the number without quotes: `{n}`"));
+                        self.mismatch2(message, subject, &i, help);
                         out.push(i);
                     }
                 }
@@ -381,22 +436,33 @@ impl Cx<'_> {
         }
         let fits = *ae == *elem || ae.is_error() || (ae.is_stringy() && elem.is_stringy());
         if !fits {
-            self.mismatch2(
-                format!("`contains` looks for `{elem}` values, found `{}`", a.ty),
-                subject,
-                &a,
-                None,
+            let message = format!(
+                "`contains` looks for the elements of {} in {}, whose elements are `{elem}` values",
+                self.described(&a),
+                self.described(subject)
             );
+            self.mismatch2(message, subject, &a, None);
         }
         a
     }
 
     /// `s starts with x` (`start`) or `s ends with x`: case-insensitive text tests.
     pub fn text_test(&mut self, start: bool, s: &ast::Expr, x: &ast::Expr, span: Span) -> ir::Expr {
+        let op = if start { "starts with" } else { "ends with" };
         let s = self.value(s);
-        let s = self.expect(s, Ty::is_stringy, "`string`");
+        let s = self.expect(
+            s,
+            Ty::is_stringy,
+            "a `string`",
+            &format!("the left side of `{op}`"),
+        );
         let x = self.value(x);
-        let x = self.expect(x, Ty::is_stringy, "`string`");
+        let x = self.expect(
+            x,
+            Ty::is_stringy,
+            "a `string`",
+            &format!("the right side of `{op}`"),
+        );
         let kind = if start {
             ExprKind::StartsWith(Box::new(s), Box::new(x))
         } else {
@@ -408,13 +474,21 @@ impl Cx<'_> {
     /// `s matches "regex"`: the pattern is a literal, compiled now.
     pub fn matches(&mut self, s: &ast::Expr, p: &ast::Expr, span: Span) -> ir::Expr {
         let s = self.value(s);
-        let s = self.expect(s, Ty::is_stringy, "`string`");
+        let s = self.expect(
+            s,
+            Ty::is_stringy,
+            "a `string`",
+            "the left side of `matches`",
+        );
         let ast::ExprKind::Str(source) = &p.kind else {
             self.error(
                 Diagnostic::error(
-                    codes::LITERAL_REQUIRED,
+                    Code::LiteralRequired,
                     p.span,
-                    "the pattern of `matches` must be a string literal",
+                    format!(
+                        "the pattern of `matches` must be a string literal, not `{}`",
+                        self.text(p.span)
+                    ),
                 )
                 .with_help(
                     "write the pattern in quotes, such as `title matches \"^(vp|head)\"`; it is compiled when the rules are checked",
@@ -432,8 +506,12 @@ impl Cx<'_> {
             }
             Err(e) => {
                 self.error(
-                    Diagnostic::error(codes::LITERAL_INVALID, p.span, "invalid regular expression")
-                        .with_help(regex_error_text(&e)),
+                    Diagnostic::error(
+                        Code::LiteralInvalid,
+                        p.span,
+                        format!("invalid regular expression `{}`", self.text(p.span)),
+                    )
+                    .with_help(regex_error_text(&e)),
                 );
                 mk(ExprKind::Const(Value::Bool(false)), Ty::Bool, span)
             }
@@ -443,10 +521,50 @@ impl Cx<'_> {
     /// `t within d`.
     pub fn within(&mut self, t: &ast::Expr, d: &ast::Expr, span: Span) -> ir::Expr {
         let t = self.value(t);
-        let t = self.expect(t, |t| *t == Ty::Timestamp, "`timestamp`");
+        let t = self.expect(
+            t,
+            |t| *t == Ty::Timestamp,
+            "a `timestamp`",
+            "the left side of `within`",
+        );
         let d = self.value(d);
-        let d = self.expect(d, |t| *t == Ty::Duration, "`duration`");
+        let d = self.expect(
+            d,
+            |t| *t == Ty::Duration,
+            "a `duration`",
+            "the right side of `within`",
+        );
         mk(ExprKind::Within(Box::new(t), Box::new(d)), Ty::Bool, span)
+    }
+}
+
+/// How to fix a comparison of two types that never compare: a number, date or boolean written
+/// as a string, a duration without its unit.
+fn compare_help(l: &ir::Expr, x: &Ty, r: &ir::Expr, y: &Ty) -> Option<String> {
+    let literal = string_literal(l)
+        .or_else(|| string_literal(r))
+        .map(str::trim);
+    let other = if string_literal(l).is_some() { y } else { x };
+    match (other, literal) {
+        (t, Some(_)) if t.is_numeric() => {
+            number_in_quotes(l, r).map(|n| format!("write the number without quotes: `{n}`"))
+        }
+        (Ty::Timestamp, Some(s)) if crate::time::parse_date(s).is_some() => {
+            Some(format!("write a date: `date({s:?})`"))
+        }
+        (Ty::Timestamp, Some(s)) if crate::time::parse_datetime(s).is_some() => {
+            Some(format!("write an instant: `datetime({s:?})`"))
+        }
+        (Ty::Bool, Some(s @ ("true" | "false"))) => Some(format!("write `{s}` without quotes")),
+        _ => match (x, y) {
+            (Ty::Duration, t) | (t, Ty::Duration) if t.is_numeric() => {
+                Some("give the number a unit to make it a duration: `30m`, `2h`, `3d`".into())
+            }
+            (Ty::Timestamp, Ty::Duration) | (Ty::Duration, Ty::Timestamp) => {
+                Some("to test how long ago a timestamp was, write `t within 30d`".into())
+            }
+            _ => None,
+        },
     }
 }
 

@@ -1,12 +1,12 @@
-//! Dependencies among definitions, scores, grades and `stage`: cycles (SPEC §4) and the
+//! Dependencies among definitions, scores, grades and `stage`: cycles (docs/language.md, "Definitions") and the
 //! evaluation order (dependencies first).
 //!
 //! Dependencies are read from the AST before typing, so value definitions can be typed in
 //! order. Inside `where`, a bare name that is a field of the record element is not a lead name
 //! (if it is both, the checker reports the ambiguity later).
 
-use super::codes;
 use super::collect::{Namespace, Symbol};
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::ir::{self, Node, RecordType, Ty};
 use crate::source::Span;
@@ -57,6 +57,7 @@ impl<'a> DepWalker<'a> {
             Some(Symbol::Score(id)) => Node::Score(id),
             Some(Symbol::Grade(id)) => Node::Grade(id),
             Some(Symbol::Stage) => Node::Stage,
+            None if self.ns.on_path.as_deref() == Some(name) => Node::Stage,
             Some(Symbol::Field(_)) | None => return,
         };
         if let Some(&i) = self.index.get(&node) {
@@ -228,14 +229,14 @@ pub(crate) fn order(nodes: &[NodeInfo], diags: &mut Vec<Diagnostic>) -> Ordered 
 /// other member.
 fn cycle_error(nodes: &[NodeInfo], comp: &[usize]) -> Diagnostic {
     let Some(&start) = comp.iter().min_by_key(|&&i| (nodes[i].span, i)) else {
-        return Diagnostic::error(codes::CYCLE, Span::default(), "cycle");
+        return Diagnostic::error(Code::NameCycle, Span::default(), "cycle");
     };
     let path = cycle_path(nodes, comp, start);
     let names: Vec<&str> = path.iter().map(|&i| nodes[i].name.as_str()).collect();
     let listed = names.join(" → ");
     let first = names.get(1).copied().unwrap_or(names[0]);
     let mut d = Diagnostic::error(
-        codes::CYCLE,
+        Code::NameCycle,
         nodes[start].span,
         format!("`{}` depends on itself: `{listed}`", nodes[start].name),
     )

@@ -1,11 +1,11 @@
 //! Checking a whole rule set: namespace, schema, order, then every declaration, into a
 //! [`Program`].
 
-use super::codes;
 use super::collect::{Decls, Namespace, Symbol};
 use super::cx::Cx;
 use super::order::{self, DepWalker, NodeInfo};
 use super::{schema, stages};
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir::{self, DefId, FieldId, GradeId, Node, Program, ScoreId, Ty};
 use crate::source::{SourceMap, Span};
@@ -22,13 +22,16 @@ pub(crate) fn check_files(
 ) -> Option<Program> {
     let mut diags = Vec::new();
     let decls = Decls::gather(files, &mut diags);
+    let input = super::input::lower(decls.input, &mut diags);
     let schema = match decls.schema {
-        Some(s) => schema::lower(s, &mut diags),
+        Some(s) => schema::lower(s, input, &mut diags),
         None => {
-            if let Some((file, _)) = sources.files().next() {
+            // A `schema` block with a syntax error is reported as such, not also as missing.
+            let broken_schema = !syntax_ok && schema_in_text(sources);
+            if let Some((file, _)) = sources.files().next().filter(|_| !broken_schema) {
                 diags.push(
                     Diagnostic::error(
-                        codes::SCHEMA_MISSING,
+                        Code::SchemaMissing,
                         Span::new(file, 0, 0),
                         "the rule set has no `schema`",
                     )
@@ -37,10 +40,7 @@ pub(crate) fn check_files(
                     ),
                 );
             }
-            ir::Schema {
-                fields: Vec::new(),
-                key: None,
-            }
+            ir::Schema::new(Vec::new(), None)
         }
     };
     let ns = namespace(&decls, &mut diags);
@@ -132,9 +132,9 @@ pub(crate) fn check_files(
     }
     let stages = match (decls.stages, stage_steps, stage_ty) {
         (Some(s), Some((path, detours)), Some(ty)) => {
-            let mut allow: Vec<String> = s.attrs.allow.iter().map(|a| a.name.clone()).collect();
+            let mut allow = super::decls::allow(&s.attrs);
             if let Some(d) = decls.detours {
-                allow.extend(d.attrs.allow.iter().map(|a| a.name.clone()));
+                allow.extend(super::decls::allow(&d.attrs));
             }
             // The doc of `stages`, and of `detours` when it has its own.
             let doc = [Some(&s.attrs), decls.detours.map(|d| &d.attrs)]
@@ -186,7 +186,12 @@ fn namespace(decls: &Decls, diags: &mut Vec<Diagnostic>) -> Namespace {
     if let Some(s) = decls.stages {
         names.push(("stage", s.span, Symbol::Stage));
     }
-    Namespace::build(names, diags)
+    let mut ns = Namespace::build(names, diags);
+    let first = decls.stages.and_then(|s| s.path.first());
+    ns.on_path = first
+        .filter(|f| ns.get(&f.name).is_none() && !crate::syntax::words::is_reserved(&f.name))
+        .map(|f| f.name.clone());
+    ns
 }
 
 /// The dependency graph: one node per definition, score, grade and the stage.
@@ -249,6 +254,16 @@ fn info(node: Node, name: &ast::Ident) -> NodeInfo {
         span: name.span,
         deps: Vec::new(),
     }
+}
+
+/// Whether some line of the sources starts a `schema` block (whose declaration did not parse).
+fn schema_in_text(sources: &SourceMap) -> bool {
+    sources.files().any(|(_, file)| {
+        file.text.lines().any(|line| {
+            line.strip_prefix("schema")
+                .is_some_and(|rest| rest.trim_start().starts_with('{'))
+        })
+    })
 }
 
 /// Names that some line of the sources seems to declare (`NAME when`, `NAME =`, `score NAME`,

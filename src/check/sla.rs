@@ -1,7 +1,7 @@
-//! SLAs (SPEC §8): the kind is told from the lines; each kind has its own set of lines.
+//! SLAs (docs/language.md, "SLAs"): the kind is told from the lines; each kind has its own set of lines.
 
-use super::codes;
 use super::cx::Cx;
+use crate::diag::Code;
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::ir::{self, Period, SlaKind, Ty};
 use crate::syntax::ast::{self, SlaLineKind};
@@ -50,23 +50,6 @@ impl Kind {
     }
 }
 
-fn keyword(k: &SlaLineKind) -> &'static str {
-    match k {
-        SlaLineKind::Owner(_) => "owner",
-        SlaLineKind::For(_) => "for",
-        SlaLineKind::From(_) => "from",
-        SlaLineKind::Until(_) => "until",
-        SlaLineKind::Within(_) => "within",
-        SlaLineKind::Target(_) => "target",
-        SlaLineKind::Require(_) => "require",
-        SlaLineKind::Count(_) => "count",
-        SlaLineKind::By(_) => "by",
-        SlaLineKind::Per(_) => "per",
-        SlaLineKind::AtLeast(_) => "at least",
-        SlaLineKind::AtMost(_) => "at most",
-    }
-}
-
 /// Which kind a line alone tells, if any (`owner`, `for`, `target` are shared).
 fn tells(k: &SlaLineKind) -> Option<Kind> {
     match k {
@@ -88,7 +71,7 @@ pub(crate) fn lower_sla(cx: &mut Cx, s: &ast::Sla) -> Option<ir::Sla> {
     let Some(kind) = s.lines.iter().find_map(|l| tells(&l.kind)) else {
         cx.error(
             Diagnostic::error(
-                codes::SLA_MISSING_LINE,
+                Code::SlaMissingLine,
                 s.name.span,
                 format!("cannot tell what kind of SLA {:?} is", s.name.value),
             )
@@ -104,13 +87,17 @@ pub(crate) fn lower_sla(cx: &mut Cx, s: &ast::Sla) -> Option<ir::Sla> {
     let mut lines: HashMap<&'static str, &ast::SlaLine> = HashMap::new();
     let mut ok = true;
     for line in &s.lines {
-        let kw = keyword(&line.kind);
+        let kw = line.kind.keyword();
         if !kind.lines().contains(&kw) {
             cx.error(
                 Diagnostic::error(
-                    codes::SLA_UNEXPECTED_LINE,
+                    Code::SlaUnexpectedLine,
                     line.keyword,
-                    format!("`{kw}` does not belong in a {} SLA", kind.name()),
+                    format!(
+                        "`{kw}` does not belong in SLA {:?}, which is a {} SLA",
+                        s.name.value,
+                        kind.name()
+                    ),
                 )
                 .label(format!("this SLA is a {} SLA", kind.name()))
                 .with_help(kind.help()),
@@ -119,9 +106,9 @@ pub(crate) fn lower_sla(cx: &mut Cx, s: &ast::Sla) -> Option<ir::Sla> {
         } else if let Some(first) = lines.get(kw) {
             cx.error(
                 Diagnostic::error(
-                    codes::SLA_UNEXPECTED_LINE,
+                    Code::SlaUnexpectedLine,
                     line.keyword,
-                    format!("`{kw}` is given twice"),
+                    format!("SLA {:?} has a second `{kw}` line", s.name.value),
                 )
                 .label("second line")
                 .with_secondary(first.keyword, "first here")
@@ -145,9 +132,14 @@ pub(crate) fn lower_sla(cx: &mut Cx, s: &ast::Sla) -> Option<ir::Sla> {
         let list: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
         cx.error(
             Diagnostic::error(
-                codes::SLA_MISSING_LINE,
+                Code::SlaMissingLine,
                 s.name.span,
-                format!("this {} SLA is missing {}", kind.name(), and_list(&list)),
+                format!(
+                    "the {} SLA {:?} is missing {}",
+                    kind.name(),
+                    s.name.value,
+                    and_list(&list)
+                ),
             )
             .with_help(kind.help()),
         );
@@ -178,7 +170,8 @@ pub(crate) fn lower_sla(cx: &mut Cx, s: &ast::Sla) -> Option<ir::Sla> {
                 Some(cx.expect(
                     x,
                     |t| *t.base() == Ty::Timestamp,
-                    "`timestamp` or `timestamp?`",
+                    "a `timestamp` or a `timestamp?`",
+                    &format!("the `{}` line of an SLA", k.keyword()),
                 ))
             }
             _ => None,
@@ -246,9 +239,12 @@ fn within(cx: &mut Cx, e: &ast::Expr) -> Option<i64> {
         _ => {
             cx.error(
                 Diagnostic::error(
-                    codes::LITERAL_INVALID,
+                    Code::LiteralInvalid,
                     e.span,
-                    "`within` takes a positive duration literal",
+                    format!(
+                        "`within` takes a positive duration literal, not `{}`",
+                        cx.text(e.span)
+                    ),
                 )
                 .with_help("write the deadline as `within 1h`, `within 2d` or `within 1w`"),
             );
@@ -273,9 +269,12 @@ fn target(cx: &mut Cx, e: &ast::Expr) -> Option<f64> {
         _ => {
             cx.error(
                 Diagnostic::error(
-                    codes::LITERAL_INVALID,
+                    Code::LiteralInvalid,
                     e.span,
-                    "a target is a share between 0% and 100%",
+                    format!(
+                        "the target `{}` is not a share between 0% and 100%",
+                        cx.text(e.span)
+                    ),
                 )
                 .with_help("write it as a percent: `target 95%`"),
             );
@@ -290,9 +289,12 @@ fn count_literal(cx: &mut Cx, e: &ast::Expr) -> Option<f64> {
         _ => {
             cx.error(
                 Diagnostic::error(
-                    codes::LITERAL_INVALID,
+                    Code::LiteralInvalid,
                     e.span,
-                    "a volume bound is a literal number of leads",
+                    format!(
+                        "the volume bound `{}` is not a literal number of leads",
+                        cx.text(e.span)
+                    ),
                 )
                 .with_help("write it as `at least 25` or `at most 500`"),
             );
@@ -320,7 +322,7 @@ fn period(cx: &mut Cx, id: &ast::Ident) -> Option<Period> {
     };
     cx.error(
         Diagnostic::error(
-            codes::LITERAL_INVALID,
+            Code::LiteralInvalid,
             id.span,
             format!("unknown period `{}`", id.name),
         )

@@ -1,9 +1,9 @@
-//! Lifecycle stages (SPEC §7): the `stage` type and the definitions behind each step.
+//! Lifecycle stages (docs/language.md, "Stages and detours"): the `stage` type and the definitions behind each step.
 
-use super::codes;
 use super::collect::{Decls, Namespace, Symbol};
 use super::cx::Cx;
-use crate::diag::{did_you_mean, Diagnostic};
+use crate::diag::Code;
+use crate::diag::{did_you_mean, quote, Diagnostic};
 use crate::ir::{EnumType, StageStep, Ty};
 use crate::source::Span;
 use crate::syntax::ast;
@@ -23,9 +23,17 @@ pub(crate) fn step_names<'a>(decls: &Decls<'a>) -> impl Iterator<Item = &'a ast:
 pub(crate) fn stage_type(decls: &Decls, ns: &Namespace, diags: &mut Vec<Diagnostic>) -> Option<Ty> {
     let Some(stages) = decls.stages else {
         if let Some(d) = decls.detours {
+            let names: Vec<&str> = d.names.iter().map(|n| n.name.as_str()).collect();
             diags.push(
-                Diagnostic::error(codes::STAGE_NO_PATH, d.span, "`detours` without `stages`")
-                    .with_help("declare the path first: `stages Lead -> MQL -> SQL`"),
+                Diagnostic::error(
+                    Code::StageNoPath,
+                    d.span,
+                    format!(
+                        "`{}` without a `stages` path for the detours to leave",
+                        quote(&format!("detours {}", names.join(", ")))
+                    ),
+                )
+                .with_help("declare the path first: `stages Lead -> MQL -> SQL`"),
             );
         }
         return None;
@@ -37,12 +45,13 @@ pub(crate) fn stage_type(decls: &Decls, ns: &Namespace, diags: &mut Vec<Diagnost
         let is_detour = i >= path_len;
         if let Some(&(first, first_detour)) = seen.get(name.name.as_str()) {
             let msg = if first_detour == is_detour {
-                format!("`{}` is listed twice", name.name)
+                let list = if is_detour { "detours" } else { "stages" };
+                format!("`{}` is listed twice in `{list}`", name.name)
             } else {
                 format!("`{}` is both a stage of the path and a detour", name.name)
             };
             diags.push(
-                Diagnostic::error(codes::STAGE_DUPLICATE, name.span, msg)
+                Diagnostic::error(Code::StageDuplicate, name.span, msg)
                     .label("listed again here")
                     .with_secondary(first, "first listed here")
                     .with_help("a stage is on the path or a detour, once"),
@@ -86,9 +95,14 @@ pub(crate) fn lower_steps(cx: &mut Cx, decls: &Decls) -> (Vec<StageStep>, Vec<St
                     let help = format!("define it as a segment: `{} when …`", name.name);
                     cx.error(
                         Diagnostic::error(
-                            codes::STAGE_NOT_SEGMENT,
+                            Code::StageNotSegment,
                             name.span,
-                            format!("stage `{}` must be a boolean definition", name.name),
+                            format!(
+                                "stage `{}` must be a boolean definition, but `{}` is {}",
+                                name.name,
+                                name.name,
+                                super::cx::a_ty(&ty)
+                            ),
                         )
                         .with_secondary(
                             cx.ns.span_of(&name.name).unwrap_or(name.span),
@@ -108,7 +122,7 @@ pub(crate) fn lower_steps(cx: &mut Cx, decls: &Decls) -> (Vec<StageStep>, Vec<St
                 };
                 cx.error(
                     Diagnostic::error(
-                        codes::STAGE_NOT_SEGMENT,
+                        Code::StageNotSegment,
                         name.span,
                         format!(
                             "stage `{}` must be a boolean definition, but it is {what}",
@@ -129,7 +143,7 @@ pub(crate) fn lower_steps(cx: &mut Cx, decls: &Decls) -> (Vec<StageStep>, Vec<St
             None if i == 0 => None,
             None => {
                 let mut d = Diagnostic::error(
-                    codes::STAGE_NOT_SEGMENT,
+                    Code::StageNotSegment,
                     name.span,
                     format!("stage `{}` is not defined", name.name),
                 )

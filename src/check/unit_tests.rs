@@ -65,6 +65,8 @@ fn field(n: &str, t: TypeExpr) -> FieldDecl {
         ty: t,
         key: None,
         from: None,
+        occurrence: None,
+        format: None,
         span: sp(),
     }
 }
@@ -133,7 +135,7 @@ fn run(mut items: Vec<Item>) -> (Option<ir::Program>, Vec<Diagnostic>) {
 }
 
 fn codes(items: Vec<Item>) -> Vec<&'static str> {
-    run(items).1.iter().map(|d| d.code).collect()
+    run(items).1.iter().map(|d| d.code.as_str()).collect()
 }
 
 fn clean(items: Vec<Item>) -> ir::Program {
@@ -236,7 +238,7 @@ fn if_branches_narrow_and_join() {
 fn coalesce_of_a_required_value_warns() {
     let (p, d) = run(vec![val("x", bin(BinOp::Coalesce, name("visits"), int(0)))]);
     assert_eq!(d.len(), 1);
-    assert_eq!(d[0].code, "smql::type::not_optional");
+    assert_eq!(d[0].code.as_str(), "smql::type::not_optional");
     assert!(!d[0].is_error());
     assert!(p.is_some());
 }
@@ -304,7 +306,10 @@ fn cycles_are_reported_once_and_order_is_topological() {
         val("b", bin(Add, name("a"), int(1))),
         when("c", bin(Gt, name("a"), int(1))),
     ]);
-    let cycles: Vec<_> = d.iter().filter(|d| d.code == "smql::name::cycle").collect();
+    let cycles: Vec<_> = d
+        .iter()
+        .filter(|d| d.code.as_str() == "smql::name::cycle")
+        .collect();
     assert_eq!(cycles.len(), 1, "{d:#?}");
     assert_eq!(d.len(), 1, "{d:#?}");
     assert!(
@@ -406,7 +411,7 @@ fn duplicate_names_point_at_both() {
         when("a", bin(BinOp::Gt, name("visits"), int(2))),
     ]);
     assert_eq!(d.len(), 1);
-    assert_eq!(d[0].code, "smql::name::duplicate");
+    assert_eq!(d[0].code.as_str(), "smql::name::duplicate");
     assert_eq!(d[0].secondary.len(), 1);
 }
 

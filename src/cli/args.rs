@@ -29,6 +29,37 @@ pub fn parse_threads(text: &str) -> Result<NonZeroUsize, String> {
         .map_err(|_| format!("`{text}` is not a positive number of threads"))
 }
 
+/// `--max-rejects` when not given: a share of the records, in percent.
+pub const DEFAULT_MAX_REJECTS: f64 = 10.0;
+
+/// `--max-rejects N|P%`.
+pub fn parse_max_rejects(text: &str) -> Result<eval::MaxRejects, String> {
+    eval::MaxRejects::parse(text)
+}
+
+/// `--csv-delimiter C`: one ASCII character (`\t` or `tab` for a tab).
+pub fn parse_delimiter(text: &str) -> Result<u8, String> {
+    match text {
+        "\\t" | "tab" => Ok(b'\t'),
+        _ => match text.as_bytes() {
+            [c] if c.is_ascii() && !matches!(c, b'"' | b'\n' | b'\r') => Ok(*c),
+            _ => Err(format!(
+                "`{text}` is not a delimiter: give one character such as `;`, `|` or `\\t`"
+            )),
+        },
+    }
+}
+
+/// `--time-zone NAME`: an IANA time zone of the bundled database.
+pub fn parse_time_zone(text: &str) -> Result<String, String> {
+    match time::zone::Zone::new(text) {
+        Ok(_) => Ok(text.to_string()),
+        Err(e) => Err(format!(
+            "{e} (such as `America/New_York`, `Europe/Berlin` or `UTC`)"
+        )),
+    }
+}
+
 /// `--engine`: the evaluator to use; both give identical results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Engine {
@@ -134,6 +165,15 @@ pub struct DataOptions {
     /// With `--on-error skip`: write each rejected record and its reason here (NDJSON)
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
+    /// With `--on-error skip`: fail (exit 2, nothing written to `-o`) when more records than this are rejected, a count (`100`) or a share (`5%`); default `10%`, and a file whose every record is rejected always fails
+    #[arg(long, value_name = "N|P%", value_parser = parse_max_rejects)]
+    pub max_rejects: Option<eval::MaxRejects>,
+    /// CSV cell separator, over the rules' `input` block (`;`, `|`, `\t`); default: `,`, or what the header shows
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub csv_delimiter: Option<u8>,
+    /// Time zone of timestamps written without an offset (an IANA name such as `America/New_York`), over the rules' `input` block; default UTC
+    #[arg(long, value_name = "ZONE", value_parser = parse_time_zone)]
+    pub time_zone: Option<String>,
 }
 
 impl DataOptions {
@@ -141,6 +181,9 @@ impl DataOptions {
     pub fn validate(&self, data: &DataSource) -> Result<(), String> {
         if self.rejects.is_some() && self.on_error != OnError::Skip {
             return Err("`--rejects` needs `--on-error skip`".to_string());
+        }
+        if self.max_rejects.is_some() && self.on_error != OnError::Skip {
+            return Err("`--max-rejects` needs `--on-error skip`".to_string());
         }
         if *data == DataSource::Stdin && self.input_format.is_none() {
             return Err(
@@ -200,6 +243,14 @@ impl RunArgs {
             explain,
             threads: self.eval.threads,
             on_error: self.data.on_error.into(),
+            max_rejects: match self.data.on_error {
+                OnError::Skip => Some(
+                    self.data
+                        .max_rejects
+                        .unwrap_or(eval::MaxRejects::Percent(DEFAULT_MAX_REJECTS)),
+                ),
+                OnError::Fail => None,
+            },
         }
     }
 }

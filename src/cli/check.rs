@@ -1,6 +1,6 @@
 //! `smql check PATHS…`: parse, resolve, type-check and lint; print the diagnostics.
 //!
-//! Human output goes to stderr (it is diagnostics, SPEC §9); the machine formats go to stdout (or
+//! Human output goes to stderr (it is diagnostics, docs/commands.md); the machine formats go to stdout (or
 //! `-o FILE`), where CI tools read them. The exit code is 1 when there is an error, or a warning
 //! under `--deny-warnings`.
 
@@ -138,8 +138,11 @@ mod tests {
     fn diags(errors: usize, warnings: usize) -> Vec<Diagnostic> {
         let span = Span::default();
         (0..errors)
-            .map(|_| Diagnostic::error("smql::x", span, "e"))
-            .chain((0..warnings).map(|_| Diagnostic::warning("smql::lint::y", span, "w")))
+            .map(|_| Diagnostic::error(crate::diag::Code::TypeMismatch, span, "e"))
+            .chain(
+                (0..warnings)
+                    .map(|_| Diagnostic::warning(crate::diag::Code::UnknownLint, span, "w")),
+            )
             .collect()
     }
 

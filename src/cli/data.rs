@@ -11,22 +11,42 @@ use crate::data::{DataSource, Input, Reader};
 use crate::eval::{Evaluator, Observers, Outcome, RunOptions};
 use crate::pipeline::{Flow, PipelineError, Processed, Summary};
 
-/// Opens `data` for the evaluator's schema; prints reader warnings (missing optional CSV
-/// columns) unless `quiet`.
+/// Opens `data` for the evaluator's schema; prints reader notes and warnings (a detected
+/// delimiter, missing optional CSV columns) unless `quiet`.
 pub(crate) fn open_reader(
     evaluator: &Evaluator,
     data: &DataSource,
     options: &DataOptions,
     quiet: bool,
 ) -> Result<Reader, Failure> {
-    let input = Input::open_source(data, options.input_format.map(Into::into))?;
-    let reader = evaluator.open(input)?;
-    if !quiet {
-        for w in reader.warnings() {
-            eprintln!("warning: {w}");
-        }
-    }
+    let reader = evaluator.open(open_input(data, options)?)?;
+    say_what_the_header_said(&reader, quiet);
     Ok(reader)
+}
+
+/// Opens `data` with the command line's overrides of the rules' `input` block.
+pub(crate) fn open_input(data: &DataSource, options: &DataOptions) -> Result<Input, Failure> {
+    let mut input = Input::open_source(data, options.input_format.map(Into::into))?;
+    if let Some(d) = options.csv_delimiter {
+        input = input.with_delimiter(d);
+    }
+    if let Some(z) = &options.time_zone {
+        input = input.with_time_zone(z).map_err(Failure::usage)?;
+    }
+    Ok(input)
+}
+
+/// The reader's notes and warnings about the input, on stderr unless `quiet`.
+pub(crate) fn say_what_the_header_said(reader: &Reader, quiet: bool) {
+    if quiet {
+        return;
+    }
+    for n in reader.notes() {
+        eprintln!("note: {n}");
+    }
+    for w in reader.warnings() {
+        eprintln!("warning: {w}");
+    }
 }
 
 /// Evaluates every record of `data` with the library ([`Evaluator::run`]): `process` makes a
@@ -79,9 +99,24 @@ pub(crate) fn open_rejects(data: &DataOptions) -> Result<Option<AtomicFile>, Fai
 /// or the error that stopped it.
 pub(crate) fn finish<E: Into<Failure>>(
     outcome: Result<Summary, PipelineError<E>>,
-    rejects: Option<AtomicFile>,
+    mut rejects: Option<AtomicFile>,
     quiet: bool,
 ) -> Result<Summary, Failure> {
+    let too_many = matches!(outcome, Err(PipelineError::TooManyRejects { .. }));
+    if let (true, Some(file)) = (too_many, rejects.take_if(|_| too_many)) {
+        // The results are not written, but the rejects are what the user needs now.
+        let path = file.path().display().to_string();
+        file.commit().map_err(Failure::usage)?;
+        let e = outcome.err().map(Failure::from);
+        return Err(match e {
+            Some(Failure::Usage { message, help }) => Failure::Usage {
+                message: format!("{message} (the rejected records are in `{path}`)"),
+                help,
+            },
+            Some(other) => other,
+            None => Failure::usage("too many rejects"),
+        });
+    }
     let summary = outcome?;
     if let Some(file) = rejects {
         let path = file.path().display().to_string();

@@ -74,9 +74,17 @@ impl<E: Into<Failure>> From<PipelineError<E>> for Failure {
         match e {
             PipelineError::Process(e) => e.into(),
             PipelineError::Input(e) => e.into(),
-            PipelineError::Rejected { input, reject } => Failure::with_help(
-                reject.describe(&input),
-                "fix the record, or pass `--on-error skip --rejects FILE` to leave bad records out and keep them aside",
+            PipelineError::Rejected { input, reject } => {
+                let skip = "pass `--on-error skip --rejects FILE` to leave bad records out and keep them aside";
+                let help = match &reject.help {
+                    Some(h) => format!("{h}; or {skip}"),
+                    None => format!("fix the record, or {skip}"),
+                };
+                Failure::with_help(reject.describe(&input), help)
+            }
+            e @ PipelineError::TooManyRejects { .. } => Failure::with_help(
+                e.too_many_rejects().unwrap_or_default(),
+                "the rejects file (`--rejects FILE`) has each record with its reason; fix the export or the schema, or raise the bound with `--max-rejects N|P%`",
             ),
             PipelineError::WriteRejects(e) => Failure::write("the rejects", e),
             PipelineError::Panicked(m) => {

@@ -8,7 +8,7 @@ use super::error::Failure;
 use super::exit;
 use super::output_file::Sink;
 use super::rules::load_evaluator;
-use crate::output::rows::{default_columns, select_columns, RowStream, RowWriter};
+use crate::output::rows::{default_columns, select_columns, RowOptions, RowStream, RowWriter};
 use crate::output::Format;
 use crate::pipeline::{Flow, Processed};
 
@@ -47,6 +47,9 @@ pub struct EvalArgs {
     /// Add, per score, the items that fired (`SCORE_why` in CSV, `"why"` in JSON)
     #[arg(long)]
     pub explain: bool,
+    /// CSV: write text cells that start with `=`, `+`, `-` or `@` so that a spreadsheet shows them as text instead of running them as formulas (a leading `'`)
+    #[arg(long)]
+    pub csv_safe: bool,
 }
 
 impl EvalArgs {
@@ -78,7 +81,11 @@ pub(crate) fn run(args: &EvalArgs) -> Result<u8, Failure> {
         Some(names) => select_columns(program, &names).map_err(Failure::usage)?,
         None => default_columns(program),
     };
-    let writer = RowWriter::new(program, args.format.into(), columns, args.explain);
+    let options = RowOptions {
+        explain: args.explain,
+        csv_safe: args.csv_safe,
+    };
+    let writer = RowWriter::new(program, args.format.into(), columns, options);
     let mut rows = RowStream::start(&writer, Sink::open(run.output.as_deref())?)?;
     data::evaluate(
         &evaluator,

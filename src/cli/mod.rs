@@ -44,7 +44,7 @@ pub use test::TestArgs;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
-/// Exit codes, the same for every command (SPEC §9).
+/// Exit codes, the same for every command (docs/commands.md).
 pub mod exit {
     /// Success.
     pub const OK: u8 = 0;
@@ -78,6 +78,9 @@ pub enum Command {
     #[command(override_usage = "smql explain [OPTIONS] --lead <KEY> <PATHS>... <DATA>")]
     Explain(ExplainArgs),
     /// What a rule change does to the data: stage transitions, grade changes, score deltas
+    #[command(
+        override_usage = "smql diff [OPTIONS] <OLD> <NEW> <DATA>\n       smql diff [OPTIONS] --base <REV> <PATHS>... <DATA>"
+    )]
     Diff(DiffArgs),
     /// SLA table: met, breached, pending, compliance, target, pass/fail
     #[command(override_usage = "smql sla [OPTIONS] <PATHS>... <DATA>")]
@@ -95,7 +98,7 @@ pub fn main() -> ExitCode {
         Ok(cli) => run(cli),
         Err(e) => {
             // clap prints usage errors to stderr and `--help`/`--version` to stdout; its exit
-            // code is 2 for usage errors and 0 for help and version, as SPEC §9 wants.
+            // code is 2 for usage errors and 0 for help and version, as docs/commands.md wants.
             let _ = e.print();
             ExitCode::from(if e.use_stderr() {
                 exit::USAGE
@@ -110,11 +113,11 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Check(a) => check::run(&a),
-        Command::Fmt(a) => return fmt::run(&a),
+        Command::Fmt(a) => fmt::run_fmt(&a),
         Command::Test(a) => test::run(&a),
         Command::Eval(a) => eval::run(&a),
         Command::Explain(a) => explain::run(&a),
-        Command::Diff(a) => diff::run(&a),
+        Command::Diff(a) => diff::run_diff(&a),
         Command::Sla(a) => sla::run(&a),
         Command::Report(a) => report::run(&a),
         Command::Doc(a) => doc::run(&a),
@@ -189,9 +192,13 @@ mod tests {
         let Command::Diff(a) = cli.command else {
             panic!("not diff")
         };
-        assert_eq!(a.old, std::path::PathBuf::from("old/"));
-        assert_eq!(a.data(), DataSource::Stdin);
-        assert!(Cli::try_parse_from(["smql", "diff", "old/", "new/"]).is_err());
+        let paths: Vec<&str> = a.inputs.iter().map(|p| p.to_str().unwrap()).collect();
+        assert_eq!(paths, ["old/", "new/", "-"]);
+        let cli = Cli::try_parse_from(["smql", "diff", "--base", "main", "r/", "d.csv"]).unwrap();
+        let Command::Diff(a) = cli.command else {
+            panic!("not diff")
+        };
+        assert_eq!(a.base.as_deref(), Some("main"));
     }
 
     #[test]

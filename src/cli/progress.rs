@@ -1,4 +1,4 @@
-//! Progress on stderr for long runs (SPEC: more than about a second, on a terminal).
+//! Progress on stderr for long runs (docs/commands.md, "Progress": after about a second, on a terminal).
 
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};

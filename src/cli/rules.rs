@@ -13,6 +13,16 @@ use crate::RuleSet;
 /// unreadable paths give exit 2. Warnings of a clean rule set are printed unless `quiet`.
 pub(crate) fn load_rules(paths: &[PathBuf], quiet: bool) -> Result<RuleSet, Failure> {
     let sources = crate::SourceMap::load_paths(paths).map_err(Failure::usage)?;
+    check_sources(sources, "", quiet)
+}
+
+/// Checks a rule set read already; `which` (`"old "`, `"new "` or `""`) says which one in the
+/// summary line of its errors.
+pub(crate) fn check_sources(
+    sources: crate::SourceMap,
+    which: &str,
+    quiet: bool,
+) -> Result<RuleSet, Failure> {
     let (color, width) = (stderr_wants_color(), terminal_width());
     match RuleSet::compile(sources) {
         Ok(rules) => {
@@ -31,7 +41,7 @@ pub(crate) fn load_rules(paths: &[PathBuf], quiet: bool) -> Result<RuleSet, Fail
             }
             let errors = diags.iter().filter(|d| d.is_error()).count();
             let noun = if errors == 1 { "error" } else { "errors" };
-            eprintln!("error: the rules have {errors} {noun}; nothing was evaluated");
+            eprintln!("error: the {which}rules have {errors} {noun}; nothing was evaluated");
             Err(Failure::Reported(exit::FAILURE))
         }
     }

@@ -358,6 +358,7 @@ impl Batch {
     /// A reject for row `row` (e.g. an integer overflow while evaluating it).
     pub fn reject(&self, row: usize, error: impl Into<String>) -> super::Reject {
         super::Reject {
+            help: None,
             record: self.record_number(row),
             line: self.line(row),
             error: error.into(),

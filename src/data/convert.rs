@@ -1,4 +1,4 @@
-//! SPEC §3.1 conversions from text (a CSV cell, a JSON string, a `given` value) to a typed value.
+//! The conversions of docs/language.md, "How data is read", from text (a CSV cell, a JSON string, a `given` value) to a typed value.
 //!
 //! One definition shared by every reader and by `test` givens, so the same text always means the
 //! same value.

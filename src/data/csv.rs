@@ -1,11 +1,14 @@
 //! CSV records into column builders. The header is matched to the schema once; each record is
 //! unescaped by `csv-core` (the engine of the `csv` crate) into a reused buffer, and its cells are
 //! converted in place: no allocation per record or per cell.
+//!
+//! Header names match a field's column exactly; failing that, after trimming spaces (a note), then
+//! ignoring case (a warning). A name the header repeats is told apart by the field's `(N)`.
 
 use super::batch::{BatchBuilder, Column};
-use super::fields::{end_list, push_value, FieldPlan, Got, Shape};
-use super::reject::{InputError, MissingColumn};
-use csv_core::{ReadRecordResult, Reader};
+use super::fields::{end_list, push_value, FieldPlan, Got, Shape, Unfit};
+use super::reject::{Bad, InputError, MissingColumn};
+use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
 use wide::u8x16;
 
 /// Which cell feeds each field.
@@ -14,6 +17,14 @@ pub(crate) struct CsvBinding {
     /// Per schema field: the cell index, or `None` (the field reads as missing / empty).
     cells: Vec<Option<usize>>,
     header_len: usize,
+    delimiter: u8,
+}
+
+/// A binding and what the header made worth saying.
+pub(crate) struct Bound {
+    pub binding: CsvBinding,
+    pub warnings: Vec<String>,
+    pub notes: Vec<String>,
 }
 
 /// Splits one CSV record (without its line break) into unescaped cells.
@@ -24,9 +35,9 @@ pub(crate) struct CellSplitter {
 }
 
 impl CellSplitter {
-    pub fn new() -> CellSplitter {
+    pub fn new(delimiter: u8) -> CellSplitter {
         CellSplitter {
-            reader: Reader::new(),
+            reader: ReaderBuilder::new().delimiter(delimiter).build(),
             out: Vec::new(),
             ends: vec![0; 32],
         }
@@ -85,18 +96,68 @@ impl CellSplitter {
     }
 }
 
+/// The separator a header uses when it has no `,`: `;` (Excel in a decimal-comma locale) or
+/// a tab, whichever it has more of, outside quotes.
+pub(crate) fn detect_delimiter(header: &[u8]) -> Option<u8> {
+    let (mut commas, mut semicolons, mut tabs, mut quoted) = (0, 0, 0, false);
+    for &b in header {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => commas += 1,
+            b';' if !quoted => semicolons += 1,
+            b'\t' if !quoted => tabs += 1,
+            _ => {}
+        }
+    }
+    match (commas, semicolons, tabs) {
+        (0, s, t) if s > 0 && s >= t => Some(b';'),
+        (0, _, t) if t > 0 => Some(b'\t'),
+        _ => None,
+    }
+}
+
+/// How a header name matched a field's column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Match {
+    Exact,
+    Trimmed,
+    Caseless,
+}
+
+/// The header positions whose name is `column`: exact matches, else trimmed, else ignoring
+/// case.
+fn positions(names: &[String], column: &str) -> (Vec<usize>, Match) {
+    let find = |eq: &dyn Fn(&str) -> bool| -> Vec<usize> {
+        (0..names.len()).filter(|&i| eq(&names[i])).collect()
+    };
+    let exact = find(&|n| n == column);
+    if !exact.is_empty() {
+        return (exact, Match::Exact);
+    }
+    let trimmed = find(&|n| n.trim() == column.trim());
+    if !trimmed.is_empty() {
+        return (trimmed, Match::Trimmed);
+    }
+    let folded = column.trim().to_lowercase();
+    (
+        find(&|n| n.trim().to_lowercase() == folded),
+        Match::Caseless,
+    )
+}
+
 impl CsvBinding {
     /// Matches the header to the schema. A required scalar field without a column is an error;
     /// optional and list fields without one, and every `list of {…}` field, read as missing /
     /// empty, with one warning each.
-    pub fn new(
+    pub fn bind(
         input: &str,
         header: Option<&[u8]>,
         plan: &[FieldPlan],
-    ) -> Result<(CsvBinding, Vec<String>), InputError> {
+        delimiter: u8,
+    ) -> Result<Bound, InputError> {
         let mut names = Vec::new();
         if let Some(bytes) = header {
-            let mut splitter = CellSplitter::new();
+            let mut splitter = CellSplitter::new(delimiter);
             let n = splitter.split(bytes).unwrap_or(0);
             names = (0..n)
                 .map(|i| String::from_utf8_lossy(splitter.cell(i)).into_owned())
@@ -104,7 +165,12 @@ impl CsvBinding {
         }
         let mut cells = Vec::with_capacity(plan.len());
         let mut warnings = Vec::new();
+        let mut notes = Vec::new();
         let mut missing = Vec::new();
+        let nearest = |column: &str| {
+            let trimmed = names.iter().map(|n| n.trim());
+            crate::diag::did_you_mean(column, trimmed).map(str::to_string)
+        };
         for field in plan {
             if let Shape::Records(_) = field.shape {
                 warnings.push(format!(
@@ -114,46 +180,84 @@ impl CsvBinding {
                 cells.push(None);
                 continue;
             }
-            let found = names.iter().position(|n| *n == field.column);
-            if found.is_none() {
+            let (found, how) = positions(&names, &field.column);
+            let cell = match (found.as_slice(), field.occurrence) {
+                ([], _) => None,
+                ([one], None | Some(1)) => Some(*one),
+                (many, Some(n)) if (n as usize) <= many.len() && many.len() > 1 => {
+                    Some(many[n as usize - 1])
+                }
+                (many, occurrence) => {
+                    return Err(InputError::RepeatedColumn {
+                        input: input.to_string(),
+                        field: field.name.clone(),
+                        column: field.column.clone(),
+                        positions: many.iter().map(|p| p + 1).collect(),
+                        occurrence,
+                    })
+                }
+            };
+            match (cell, how) {
+                (Some(i), Match::Trimmed) => notes.push(format!(
+                    "{input}: field `{}` reads column `{}` (spaces around the name ignored)",
+                    field.name, names[i]
+                )),
+                (Some(i), Match::Caseless) => warnings.push(format!(
+                    "{input}: field `{}` reads column `{}`, which matches `{}` only when case is ignored",
+                    field.name,
+                    names[i].trim(),
+                    field.column
+                )),
+                _ => {}
+            }
+            if cell.is_none() {
                 if field.may_be_absent() {
                     let reads_as = if let Shape::List(_) = field.shape {
                         "an empty list"
                     } else {
                         "missing"
                     };
+                    let hint = match nearest(&field.column) {
+                        Some(n) => format!(" (did you mean `{n}`?)"),
+                        None => String::new(),
+                    };
                     warnings.push(format!(
-                        "{input}: the header has no column `{}`: field `{}` reads as {reads_as}",
+                        "{input}: the header has no column `{}`{hint}: field `{}` reads as {reads_as}",
                         field.column, field.name
                     ));
                 } else {
                     missing.push(MissingColumn {
                         field: field.name.clone(),
                         column: field.column.clone(),
-                        nearest: crate::diag::did_you_mean(
-                            &field.column,
-                            names.iter().map(String::as_str),
-                        )
-                        .map(str::to_string),
+                        nearest: nearest(&field.column),
                     });
                 }
             }
-            cells.push(found);
+            cells.push(cell);
         }
         if !missing.is_empty() {
+            let one_column = match names.as_slice() {
+                [only] => [';', '\t', '|', ',']
+                    .into_iter()
+                    .find(|&d| d as u32 != u32::from(delimiter) && only.contains(d)),
+                _ => None,
+            };
             return Err(InputError::MissingColumns {
                 input: input.to_string(),
                 missing,
                 header: names,
+                delimiter: one_column,
             });
         }
-        Ok((
-            CsvBinding {
+        Ok(Bound {
+            binding: CsvBinding {
                 cells,
                 header_len: names.len(),
+                delimiter,
             },
             warnings,
-        ))
+            notes,
+        })
     }
 }
 
@@ -187,10 +291,11 @@ impl<'p> CsvDecoder<'p> {
         may_quote: bool,
         truncated: bool,
         b: &mut BatchBuilder,
-    ) -> Result<(), String> {
+    ) -> Result<(), Bad> {
+        let delimiter = self.binding.delimiter;
         if let (Some(text), false, false) = (text, truncated, may_quote) {
-            // No quotes: the cells are the text between commas, as they are.
-            let n = split_commas(text.as_bytes(), &mut self.ends);
+            // No quotes: the cells are the text between delimiters, as they are.
+            let n = split_commas(text.as_bytes(), &mut self.ends, delimiter);
             if n == self.binding.header_len {
                 let ends = &self.ends;
                 let cell = |k: usize| {
@@ -204,24 +309,33 @@ impl<'p> CsvDecoder<'p> {
             return Err(format!(
                 "invalid UTF-8 at byte {} of the record",
                 e.valid_up_to() + 1
-            ));
+            )
+            .into());
         }
         if truncated {
-            return Err("the input ends inside a quoted cell (a `\"` is not closed)".to_string());
+            return Err("the input ends inside a quoted cell (a `\"` is not closed)"
+                .to_string()
+                .into());
         }
-        let splitter = self.splitter.get_or_insert_with(CellSplitter::new);
+        let splitter = self
+            .splitter
+            .get_or_insert_with(|| CellSplitter::new(delimiter));
         let Some(n) = splitter.split(bytes) else {
-            return Err("malformed CSV record".to_string());
+            return Err("malformed CSV record".to_string().into());
         };
         if n != self.binding.header_len {
-            return Err(format!(
+            let error = format!(
                 "expected {} cells (as in the header), found {n}",
                 self.binding.header_len
-            ));
+            );
+            let help = (n == 1 && self.binding.header_len > 1)
+                .then(|| footer_help(splitter.cell(0)))
+                .flatten();
+            return Err(Bad { error, help });
         }
         // Unquoting removes only ASCII, so cell boundaries are character boundaries.
         let Some(text) = splitter.text(n) else {
-            return Err("invalid UTF-8 in the record's cells".to_string());
+            return Err("invalid UTF-8 in the record's cells".to_string().into());
         };
         let splitter = &*splitter;
         let cell = |k: usize| text.get(splitter.cell_range(k)).unwrap_or("");
@@ -229,11 +343,31 @@ impl<'p> CsvDecoder<'p> {
     }
 }
 
-/// Splits a record without quotes at its commas: afterwards cell `k` is
+/// A row of one cell in a file of many columns, such as a report's `Grand Totals (5700
+/// records)`: the `footer` line that ends the records there.
+fn footer_help(cell: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(cell);
+    let words: String = text
+        .trim()
+        .split(|c: char| c == '(' || c == ':' || c.is_ascii_digit())
+        .next()
+        .unwrap_or("")
+        .trim()
+        .chars()
+        .take(30)
+        .collect();
+    (!words.is_empty()).then(|| {
+        format!(
+            "if the records end here (a report's footer, totals or a notice), add `footer {words:?}` to the rule set's `input` block"
+        )
+    })
+}
+
+/// Splits a record without quotes at its delimiters: afterwards cell `k` is
 /// `bytes[ends[k - 1] + 1 .. ends[k]]` (from 0 for the first), and the number of cells is
 /// returned. Sixteen bytes at a time (SIMD), with few branches (they would mispredict on every
 /// cell).
-fn split_commas(bytes: &[u8], ends: &mut Vec<usize>) -> usize {
+fn split_commas(bytes: &[u8], ends: &mut Vec<usize>, delimiter: u8) -> usize {
     // Room for a cell per byte, plus the slack of the unconditional writes below.
     if ends.len() < bytes.len() + 2 {
         ends.resize(bytes.len() + 2, 0);
@@ -244,7 +378,9 @@ fn split_commas(bytes: &[u8], ends: &mut Vec<usize>) -> usize {
         let Ok(block) = <[u8; 16]>::try_from(block) else {
             break;
         };
-        let mut commas = u8x16::new(block).simd_eq(u8x16::splat(b',')).to_bitmask();
+        let mut commas = u8x16::new(block)
+            .simd_eq(u8x16::splat(delimiter))
+            .to_bitmask();
         let count = commas.count_ones() as usize;
         // Two writes whether or not there are commas (an unused one is overwritten later).
         ends[n] = i + commas.trailing_zeros() as usize;
@@ -261,7 +397,7 @@ fn split_commas(bytes: &[u8], ends: &mut Vec<usize>) -> usize {
         i += 16;
     }
     for (k, &c) in bytes[i..].iter().enumerate() {
-        if c == b',' {
+        if c == delimiter {
             ends[n] = i + k;
             n += 1;
         }
@@ -305,7 +441,7 @@ fn fill<'t>(
     binding: &CsvBinding,
     cell: impl Fn(usize) -> &'t str,
     b: &mut BatchBuilder,
-) -> Result<(), String> {
+) -> Result<(), Bad> {
     for (i, field) in plan.iter().enumerate() {
         let col = &mut b.columns[i];
         let Some(cell_index) = binding.cells[i] else {
@@ -314,35 +450,55 @@ fn fill<'t>(
         };
         let cell = cell(cell_index);
         match (&field.shape, col) {
+            (Shape::Scalar { optional, .. }, col) if field.is_missing_text(cell) => {
+                if !*optional {
+                    let got = Got::Cell(cell);
+                    return Err(Bad {
+                        error: format!(
+                            "{}: {}",
+                            field.label("column"),
+                            Unfit::MissingText.message(&field.expected, got)
+                        ),
+                        help: Some(format!(
+                            "make the field optional to read it as missing: `{}: {}?`",
+                            field.name, field.expected
+                        )),
+                    });
+                }
+                col.push_missing_or_empty();
+            }
             (Shape::Scalar { ty, optional }, col) => {
-                push_value(col, ty, *optional, Got::Cell(cell), &mut b.dict).map_err(|u| {
-                    format!(
+                push_value(col, ty, *optional, Got::Cell(cell), &mut b.dict).map_err(|u| Bad {
+                    error: format!(
                         "{}: {}",
                         field.label("column"),
                         u.message(&field.expected, Got::Cell(cell))
-                    )
+                    ),
+                    help: u.help(ty, Got::Cell(cell)),
                 })?;
             }
+            (Shape::List(_), col) if field.is_missing_text(cell) => col.push_missing_or_empty(),
             (Shape::List(ty), Column::List(list)) => {
                 for (k, part) in list_items(cell).enumerate() {
                     push_value(&mut list.items, ty, false, Got::Cell(part), &mut b.dict).map_err(
-                        |u| {
-                            format!(
+                        |u| Bad {
+                            error: format!(
                                 "{}: item {}: {}",
                                 field.label("column"),
                                 k + 1,
                                 u.message(&field.item_expected, Got::Cell(part))
-                            )
+                            ),
+                            help: u.help(ty, Got::Cell(part)),
                         },
                     )?;
                 }
                 let len = list.items.len();
                 end_list(&mut list.offsets, len).map_err(|u| {
-                    format!(
+                    Bad::from(format!(
                         "{}: {}",
                         field.label("column"),
                         u.message(&field.expected, Got::Cell(cell))
-                    )
+                    ))
                 })?;
             }
             // `list of {…}` is never bound to a cell (see `CsvBinding::new`).
@@ -359,7 +515,7 @@ mod tests {
     #[test]
     fn commas_split_like_csv_core() {
         let mut ends = Vec::new();
-        let mut splitter = CellSplitter::new();
+        let mut splitter = CellSplitter::new(b',');
         for record in [
             "",
             ",",
@@ -374,7 +530,7 @@ mod tests {
             "L00000001,yara.tanaka1@gmail.com,Yara,partner,NL,healthcare,CEO,,1303000,",
             "é,ü,日本語,a b ,",
         ] {
-            let n = split_commas(record.as_bytes(), &mut ends);
+            let n = split_commas(record.as_bytes(), &mut ends, b',');
             let ours: Vec<&[u8]> = (0..n)
                 .map(|k| {
                     let start = if k == 0 { 0 } else { ends[k - 1] + 1 };

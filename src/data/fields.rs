@@ -1,19 +1,22 @@
 //! The schema as the readers use it ([`FieldPlan`]), and the one place where a value found in
-//! data (a JSON value or a CSV cell) is converted and appended to its column, following SPEC §3.1
+//! data (a JSON value or a CSV cell) is converted and appended to its column, following docs/language.md, "How data is read"
 //! and `convert.rs`.
 
 use super::batch::Column;
 use super::convert::{parse_bool, parse_duration, parse_int, parse_number};
 use super::dict::{DictFull, StringDict};
 use super::reject::{found_json_string, shorten, FOUND_MAX};
+use super::text::{help_for, HelpKind, Miss, MissingTexts, Texts};
 use crate::ir::{EnumType, Schema, Ty};
+use crate::time::{read_standard, read_standard_int, Standard};
 use std::sync::Arc;
 
-/// A scalar type as stored (strings and enums both become dictionary ids).
+/// A scalar type as stored (strings and enums both become dictionary ids). Numbers and
+/// timestamps carry the `input` block's conversions for them, if it has any.
 #[derive(Debug, Clone)]
 pub(crate) enum ScalarTy {
-    Int,
-    Number,
+    Int(Option<Arc<Texts>>),
+    Number(Option<Arc<Texts>>),
     Bool,
     Str,
     /// A string that no evaluation looks up or compares by id (see [`FieldPlan::share_strings`]):
@@ -23,20 +26,29 @@ pub(crate) enum ScalarTy {
     /// (`StringDict::intern_adaptive`, with the field's adaptive slot).
     AdaptiveStr(u16),
     Enum(Arc<EnumType>),
-    Timestamp,
+    Timestamp(Option<Arc<Texts>>),
     Duration,
 }
 
 impl ScalarTy {
-    fn of(ty: &Ty) -> ScalarTy {
+    fn of(ty: &Ty, texts: &Option<Arc<Texts>>) -> ScalarTy {
         match ty.base() {
-            Ty::Int => ScalarTy::Int,
-            Ty::Number => ScalarTy::Number,
+            Ty::Int => ScalarTy::Int(texts.clone()),
+            Ty::Number => ScalarTy::Number(texts.clone()),
             Ty::Bool => ScalarTy::Bool,
-            Ty::Timestamp => ScalarTy::Timestamp,
+            Ty::Timestamp => ScalarTy::Timestamp(texts.clone()),
             Ty::Duration => ScalarTy::Duration,
             Ty::Enum(e) => ScalarTy::Enum(e.clone()),
             _ => ScalarTy::Str,
+        }
+    }
+
+    /// Which help a bad value of this type may get.
+    pub fn help_kind(&self) -> HelpKind {
+        match self {
+            ScalarTy::Int(_) | ScalarTy::Number(_) => HelpKind::Number,
+            ScalarTy::Timestamp(_) => HelpKind::Timestamp,
+            _ => HelpKind::Other,
         }
     }
 }
@@ -82,23 +94,36 @@ pub(crate) struct FieldPlan {
     pub expected: String,
     /// The item type of a list, for messages.
     pub item_expected: String,
+    /// `from "…" (N)`: which column of the header with that name (CSV).
+    pub occurrence: Option<u32>,
+    /// The `input` block's `missing` texts (top-level fields only: a record's fields in a
+    /// `list of { … }` are read as they are).
+    pub missing: Option<Arc<MissingTexts>>,
 }
 
 impl FieldPlan {
     pub fn for_schema(schema: &Schema) -> Vec<FieldPlan> {
+        let shared = Texts::new(&schema.input, &[]);
+        let missing = MissingTexts::new(&schema.input);
         schema
             .fields
             .iter()
             .map(|f| {
+                let texts = if f.format.is_empty() {
+                    shared.clone()
+                } else {
+                    Texts::new(&schema.input, &f.format)
+                };
+                let of = |ty: &Ty| ScalarTy::of(ty, &texts);
                 let (shape, item_expected) = match &f.ty {
-                    Ty::List(item) => (Shape::List(ScalarTy::of(item)), item.to_string()),
+                    Ty::List(item) => (Shape::List(of(item)), item.to_string()),
                     Ty::Records(rt) => (
                         Shape::Records(
                             rt.fields
                                 .iter()
                                 .map(|rf| ItemField {
                                     name: rf.name.clone(),
-                                    ty: ScalarTy::of(&rf.ty),
+                                    ty: of(&rf.ty),
                                     optional: rf.ty.is_optional(),
                                     expected: rf.ty.to_string(),
                                 })
@@ -108,7 +133,7 @@ impl FieldPlan {
                     ),
                     ty => (
                         Shape::Scalar {
-                            ty: ScalarTy::of(ty),
+                            ty: of(ty),
                             optional: ty.is_optional(),
                         },
                         String::new(),
@@ -120,6 +145,8 @@ impl FieldPlan {
                     shape,
                     expected: f.ty.to_string(),
                     item_expected,
+                    occurrence: f.occurrence,
+                    missing: missing.clone(),
                 }
             })
             .collect()
@@ -160,6 +187,12 @@ impl FieldPlan {
                 ..
             }
         )
+    }
+
+    /// Whether `s` is one of the `missing` texts.
+    #[inline]
+    pub fn is_missing_text(&self, s: &str) -> bool {
+        self.missing.as_ref().is_some_and(|m| m.contains(s))
     }
 
     /// How messages name the field: ``field `x` `` or ``field `x` (column `X`)``.
@@ -211,6 +244,10 @@ impl Got<'_> {
 pub(crate) enum Unfit {
     /// Not a value of the expected type.
     Type,
+    /// A timestamp of ten digits (epoch seconds, most likely).
+    EpochSeconds,
+    /// A `missing` text for a required field.
+    MissingText,
     /// The batch ran out of `u32` ids or offsets (over 4 GiB of strings or list items).
     TooLarge,
 }
@@ -219,8 +256,41 @@ impl Unfit {
     /// The message tail after the field's name.
     pub fn message(self, expected: &str, got: Got<'_>) -> String {
         match self {
-            Unfit::Type => format!("expected {expected}, found {}", got.describe()),
+            Unfit::Type | Unfit::EpochSeconds => {
+                format!("expected {expected}, found {}", got.describe())
+            }
+            Unfit::MissingText => format!(
+                "expected {expected}, found {}, which the `input` block's `missing` says is no value",
+                got.describe()
+            ),
             Unfit::TooLarge => "the record is too large (over 4 GiB of strings or items)".into(),
+        }
+    }
+
+    /// What would read the value, when the `input` block has a line for it.
+    pub fn help(self, ty: &ScalarTy, got: Got<'_>) -> Option<String> {
+        let text = match got {
+            Got::Str(s) | Got::Cell(s) => s.to_string(),
+            Got::I64(v) => v.to_string(),
+            Got::U64(v) => v.to_string(),
+            _ => return None,
+        };
+        match self {
+            Unfit::Type => help_for(ty.help_kind(), &text, Miss::Type),
+            Unfit::EpochSeconds => help_for(ty.help_kind(), &text, Miss::EpochSeconds),
+            Unfit::MissingText => {
+                Some("make the field optional (`T?`) to read the value as missing".into())
+            }
+            Unfit::TooLarge => None,
+        }
+    }
+}
+
+impl From<Miss> for Unfit {
+    fn from(m: Miss) -> Unfit {
+        match m {
+            Miss::Type => Unfit::Type,
+            Miss::EpochSeconds => Unfit::EpochSeconds,
         }
     }
 }
@@ -241,11 +311,11 @@ pub(crate) fn push_value(
         Got::Str(s) | Got::Cell(s) => push_text(col, ty, s, dict),
         Got::I64(v) => push_int(col, ty, v),
         Got::U64(v) => match ty {
-            ScalarTy::Number => push_f64(col, v as f64),
+            ScalarTy::Number(_) => push_f64(col, v as f64),
             _ => push_int(col, ty, i64::try_from(v).map_err(|_| Unfit::Type)?),
         },
         Got::F64(v) => match ty {
-            ScalarTy::Number if v.is_finite() => push_f64(col, v),
+            ScalarTy::Number(_) if v.is_finite() => push_f64(col, v),
             _ => Err(Unfit::Type),
         },
         Got::Bool(b) => match (ty, col) {
@@ -259,11 +329,17 @@ pub(crate) fn push_value(
     }
 }
 
-/// A JSON integer into a column of `ty`.
+/// A JSON integer into a column of `ty` (a timestamp by the digit rule of `time::read_standard`).
 fn push_int(col: &mut Column, ty: &ScalarTy, v: i64) -> Result<(), Unfit> {
     match ty {
-        ScalarTy::Int | ScalarTy::Timestamp | ScalarTy::Duration => push_i64(col, v),
-        ScalarTy::Number => push_f64(col, v as f64),
+        ScalarTy::Int(_) | ScalarTy::Duration => push_i64(col, v),
+        ScalarTy::Timestamp(None) => match read_standard_int(v) {
+            Standard::Instant(ms) | Standard::Local(ms) => push_i64(col, ms),
+            Standard::EpochSeconds => Err(Unfit::EpochSeconds),
+            Standard::No => Err(Unfit::Type),
+        },
+        ScalarTy::Timestamp(Some(t)) => push_i64(col, t.timestamp_int(v)?),
+        ScalarTy::Number(_) => push_f64(col, v as f64),
         _ => Err(Unfit::Type),
     }
 }
@@ -302,11 +378,19 @@ fn plain_int(s: &str) -> Option<i64> {
 /// Text (a JSON string or a CSV cell) as a value of `ty`, as `convert::convert_text` reads it.
 fn push_text(col: &mut Column, ty: &ScalarTy, s: &str, dict: &mut StringDict) -> Result<(), Unfit> {
     match ty {
-        ScalarTy::Int => push_i64(
+        ScalarTy::Int(texts) => push_i64(
             col,
-            plain_int(s).or_else(|| parse_int(s)).ok_or(Unfit::Type)?,
+            plain_int(s)
+                .or_else(|| parse_int(s))
+                .or_else(|| parse_int(&texts.as_ref()?.plain_number(s)?))
+                .ok_or(Unfit::Type)?,
         ),
-        ScalarTy::Number => push_f64(col, parse_number(s).ok_or(Unfit::Type)?),
+        ScalarTy::Number(texts) => push_f64(
+            col,
+            parse_number(s)
+                .or_else(|| parse_number(&texts.as_ref()?.plain_number(s)?))
+                .ok_or(Unfit::Type)?,
+        ),
         ScalarTy::Bool => match (
             match s {
                 "true" => Some(true),
@@ -321,7 +405,8 @@ fn push_text(col: &mut Column, ty: &ScalarTy, s: &str, dict: &mut StringDict) ->
             }
             _ => Err(Unfit::Type),
         },
-        ScalarTy::Timestamp => push_i64(col, parse_timestamp(s).ok_or(Unfit::Type)?),
+        ScalarTy::Timestamp(None) => push_i64(col, parse_timestamp(s)?),
+        ScalarTy::Timestamp(Some(t)) => push_i64(col, t.timestamp(s)?),
         ScalarTy::Duration => push_i64(col, parse_duration(s).ok_or(Unfit::Type)?),
         ScalarTy::Str => push_str(col, s, dict, StringDict::intern),
         ScalarTy::UnsharedStr => push_str(col, s, dict, StringDict::push_unshared),
@@ -336,15 +421,13 @@ fn push_text(col: &mut Column, ty: &ScalarTy, s: &str, dict: &mut StringDict) ->
     }
 }
 
-/// `time::parse_timestamp`, plus the one shape it misses: a 10-digit string of epoch
-/// milliseconds (it takes every 10-character string for a `YYYY-MM-DD` date).
-fn parse_timestamp(s: &str) -> Option<i64> {
-    crate::time::parse_timestamp(s).or_else(|| {
-        let t = s.trim();
-        (t.len() == 10 && t.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| parse_int(t))
-            .flatten()
-    })
+/// A timestamp by the standard readings alone (a local time is UTC).
+fn parse_timestamp(s: &str) -> Result<i64, Unfit> {
+    match read_standard(s) {
+        Standard::Instant(ms) | Standard::Local(ms) => Ok(ms),
+        Standard::EpochSeconds => Err(Unfit::EpochSeconds),
+        Standard::No => Err(Unfit::Type),
+    }
 }
 
 fn push_i64(col: &mut Column, v: i64) -> Result<(), Unfit> {
@@ -407,7 +490,7 @@ mod tests {
     fn one(ty: &Ty, got: Got<'_>) -> Result<crate::value::Value, Unfit> {
         let mut c = col(ty);
         let mut d = StringDict::new();
-        let sty = ScalarTy::of(ty);
+        let sty = ScalarTy::of(ty, &None);
         push_value(&mut c, &sty, ty.is_optional(), got, &mut d)?;
         Ok(c.value(0, &d))
     }
@@ -515,11 +598,13 @@ mod tests {
             one(t, Got::Cell("1793525400000")),
             Ok(V::Timestamp(nine_thirty))
         );
+        assert_eq!(one(t, Got::Cell("1000000000")), Err(Unfit::EpochSeconds));
+        assert_eq!(one(t, Got::I64(1_000_000_000)), Err(Unfit::EpochSeconds));
         assert_eq!(
-            one(t, Got::Cell("1000000000")),
-            Ok(V::Timestamp(1_000_000_000))
+            one(t, Got::Cell("20210105")),
+            Ok(V::Timestamp(1_609_804_800_000))
         );
-        assert_eq!(one(t, Got::I64(-1)), Ok(V::Timestamp(-1)));
+        assert_eq!(one(t, Got::I64(-1)), Err(Unfit::Type));
         assert_eq!(one(t, Got::F64(1.5e12)), Err(Unfit::Type));
         assert_eq!(one(t, Got::Str("yesterday")), Err(Unfit::Type));
         assert_eq!(one(t, Got::Str("2026-13-01")), Err(Unfit::Type));

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-/// An input format (SPEC §3.1).
+/// An input format (docs/language.md, "How data is read").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// A JSON array of objects, or NDJSON: decided by the first non-space byte.
@@ -76,6 +76,16 @@ pub struct Input {
     /// Bytes taken from the underlying file or stream so far (compressed bytes for gzip).
     pub(crate) bytes_read: Arc<AtomicU64>,
     pub(crate) total_bytes: Option<u64>,
+    /// What the command line says of this input over the rules' `input` block.
+    pub(crate) overrides: Overrides,
+}
+
+/// Settings of the `input` block that one run overrides (`--csv-delimiter`, `--time-zone`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    pub delimiter: Option<u8>,
+    /// An IANA name (checked by [`Input::with_time_zone`]).
+    pub time_zone: Option<String>,
 }
 
 impl Input {
@@ -143,6 +153,7 @@ impl Input {
             reader,
             bytes_read,
             total_bytes: None,
+            overrides: Overrides::default(),
         })
     }
 
@@ -161,6 +172,20 @@ impl Input {
 
     pub fn format(&self) -> Format {
         self.format
+    }
+
+    /// Reads CSV cells separated by `delimiter`, whatever the rules' `input` block says.
+    pub fn with_delimiter(mut self, delimiter: u8) -> Input {
+        self.overrides.delimiter = Some(delimiter);
+        self
+    }
+
+    /// Reads timestamps without an offset as local time in the IANA zone `name`, whatever the
+    /// rules' `input` block says; an error if there is no such zone.
+    pub fn with_time_zone(mut self, name: &str) -> Result<Input, String> {
+        crate::time::zone::Zone::new(name)?;
+        self.overrides.time_zone = Some(name.to_string());
+        Ok(self)
     }
 }
 

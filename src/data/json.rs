@@ -13,6 +13,7 @@
 use super::batch::{BatchBuilder, Column};
 use super::dict::StringDict;
 use super::fields::{end_list, push_value, FieldPlan, Got, ItemField, ScalarTy, Shape, Unfit};
+use super::reject::Bad;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
@@ -36,20 +37,24 @@ impl<'p> JsonDecoder<'p> {
 
     /// Appends one record (its text) to `b`'s columns, or explains why it does not fit (then the
     /// columns may hold part of it: the caller rolls back). `line` is where the record starts.
-    pub fn decode(&mut self, bytes: &[u8], line: u64, b: &mut BatchBuilder) -> Result<(), String> {
+    pub fn decode(&mut self, bytes: &[u8], line: u64, b: &mut BatchBuilder) -> Result<(), Bad> {
         let text = match std::str::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
                 return Err(format!(
                     "invalid UTF-8 at byte {} of the record",
                     e.valid_up_to() + 1
-                ))
+                )
+                .into())
             }
         };
         if text.trim().is_empty() {
-            return Err("empty array element (a stray or trailing comma?)".to_string());
+            return Err("empty array element (a stray or trailing comma?)"
+                .to_string()
+                .into());
         }
         let mut error = None;
+        let mut help = None;
         self.seen.iter_mut().for_each(|s| *s = false);
         let mut de = serde_json::Deserializer::from_str(text);
         let seed = RecordSeed {
@@ -58,6 +63,7 @@ impl<'p> JsonDecoder<'p> {
             cx: Cx {
                 dict: &mut b.dict,
                 error: &mut error,
+                help: &mut help,
                 item_seen: &mut self.item_seen,
             },
             seen: &mut self.seen,
@@ -65,7 +71,10 @@ impl<'p> JsonDecoder<'p> {
         };
         match seed.deserialize(&mut de).and_then(|()| de.end()) {
             Ok(()) => Ok(()),
-            Err(e) => Err(error.unwrap_or_else(|| describe_serde_error(&e, text, line))),
+            Err(e) => Err(Bad {
+                error: error.unwrap_or_else(|| describe_serde_error(&e, text, line)),
+                help,
+            }),
         }
     }
 }
@@ -98,6 +107,8 @@ fn describe_serde_error(e: &serde_json::Error, text: &str, line: u64) -> String 
 struct Cx<'a> {
     dict: &'a mut StringDict,
     error: &'a mut Option<String>,
+    /// What would read the value, when a line of the `input` block would.
+    help: &'a mut Option<String>,
     item_seen: &'a mut Vec<bool>,
 }
 
@@ -222,7 +233,18 @@ impl<'de> DeserializeSeed<'de> for FieldSeed<'_, '_> {
 impl FieldSeed<'_, '_> {
     fn accept<E: de::Error>(self, got: Got<'_>) -> Result<(), E> {
         let f = self.field;
+        let missing_text = matches!(got, Got::Str(s) if f.is_missing_text(s));
         let result = match (&f.shape, got) {
+            (
+                Shape::Scalar {
+                    optional: false, ..
+                },
+                _,
+            ) if missing_text => Err(Unfit::MissingText),
+            (_, _) if missing_text => {
+                self.column.push_missing_or_empty();
+                Ok(())
+            }
             (Shape::Scalar { ty, optional }, got) => {
                 push_value(self.column, ty, *optional, got, self.cx.dict)
             }
@@ -233,6 +255,14 @@ impl FieldSeed<'_, '_> {
             (Shape::List(_) | Shape::Records(_), _) => Err(Unfit::Type),
         };
         result.map_err(|u| {
+            *self.cx.help = match (&f.shape, u) {
+                (_, Unfit::MissingText) => Some(format!(
+                    "make the field optional to read it as missing: `{}: {}?`",
+                    f.name, f.expected
+                )),
+                (Shape::Scalar { ty, .. }, u) => u.help(ty, got),
+                _ => None,
+            };
             let msg = format!("{}: {}", f.label("key"), u.message(&f.expected, got));
             self.cx.fail(msg)
         })
@@ -380,6 +410,7 @@ impl<'de> DeserializeSeed<'de> for ScalarSeed<'_, '_> {
 impl ScalarSeed<'_, '_> {
     fn accept<E: de::Error>(self, got: Got<'_>) -> Result<(), E> {
         push_value(self.column, self.ty, self.optional, got, self.cx.dict).map_err(|u| {
+            *self.cx.help = u.help(self.ty, got);
             let msg = format!(
                 "{}: {}",
                 self.place.describe(),

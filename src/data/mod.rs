@@ -21,15 +21,14 @@
 //!   the column layout) and the [`Reject`]s of records that do not fit.
 //! * `crate::pipeline` runs decoding and evaluation in parallel, in input order.
 //!
-//! Conversions follow SPEC §3.1 and [`convert`]; records that do not fit are rejects, never
+//! Conversions follow docs/language.md, "How data is read" and [`convert`]; records that do not fit are rejects, never
 //! guessed; nothing here panics or recurses on input.
 //!
 //! ```
 //! use smql::data::{ChunkSize, Format, Input, Reader};
 //! # use smql::ir::{Schema, Field, Ty};
-//! # let field = |name: &str, ty: Ty| Field { name: name.into(), column: name.into(), ty,
-//! #     doc: None, span: smql::Span::new(smql::source::FileId(0), 0, 0) };
-//! let schema = Schema { fields: vec![field("id", Ty::String), field("visits", Ty::Int)], key: None };
+//! # let field = |name: &str, ty: Ty| Field::new(name, name, ty, smql::Span::default());
+//! let schema = Schema::new(vec![field("id", Ty::String), field("visits", Ty::Int)], None);
 //! let text = b"{\"id\": \"a\", \"visits\": 3}\n{\"id\": \"b\", \"visits\": \"x\"}\n".to_vec();
 //! let input = Input::from_bytes("leads.ndjson", text, Format::Ndjson).unwrap();
 //! let (batches, rejects) = Reader::new(input, &schema, ChunkSize::default()).unwrap().read_all().unwrap();
@@ -49,11 +48,12 @@ mod json_scan;
 mod reader;
 mod reject;
 mod split;
+mod text;
 
 pub use batch::{Batch, Column, ListColumn, RecordsColumn, RowOrigin, Scalar};
 pub use dict::StringDict;
 pub use fields::StringSharing;
-pub use input::{DataSource, Format, Input};
+pub use input::{DataSource, Format, Input, Overrides};
 pub use reader::{Decoded, Decoder, Reader};
 pub use reject::{shorten, InputError, MissingColumn, Reject};
 pub use split::ChunkSize;

@@ -2,12 +2,13 @@
 //! into batches (sequentially with [`Reader::next_batch`], or in parallel via `crate::pipeline`).
 
 use super::batch::{Batch, BatchBuilder, BatchParts, RowOrigin};
-use super::csv::{CsvBinding, CsvDecoder};
+use super::csv::{detect_delimiter, CsvBinding, CsvDecoder};
 use super::fields::{FieldPlan, StringSharing};
+use super::input::Overrides;
 use super::input::{Format, Input};
 use super::json::JsonDecoder;
 use super::json_scan::JsonScanner;
-use super::reject::{InputError, Reject};
+use super::reject::{Bad, InputError, Reject};
 use super::split::{BufferPool, Chunk, ChunkSize, Chunker, RecordSpan};
 use crate::ir::Schema;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -80,7 +81,7 @@ impl Decoder {
                     let may_quote = group.has_quote && memchr::memchr(b'"', bytes).is_some();
                     csv.decode(bytes, record_text, may_quote, span.truncated, &mut b)
                 }
-                (None, Some(t)) if scanner.decode(t, &mut b) => Ok(()),
+                (None, Some(t)) if scanner.decode(t, &mut b) => Ok::<(), Bad>(()),
                 (None, _) => {
                     b.rollback();
                     json.decode(bytes, span.line, &mut b)
@@ -94,9 +95,10 @@ impl Decoder {
                     raw_start: span.start,
                     raw_end: span.end,
                 }),
-                Err(error) => {
+                Err(Bad { error, help }) => {
                     b.rollback();
                     rejects.push(Reject {
+                        help,
                         record,
                         line: span.line,
                         error,
@@ -161,6 +163,7 @@ pub struct Reader {
     chunker: Chunker,
     decoder: Arc<Decoder>,
     warnings: Vec<String>,
+    notes: Vec<String>,
     bytes_read: Arc<AtomicU64>,
     total_bytes: Option<u64>,
 }
@@ -169,7 +172,9 @@ impl Reader {
     /// Binds `input` to `schema`. For CSV this reads the header: a missing column for a required
     /// field is an error here, before any row is read.
     pub fn new(input: Input, schema: &Schema, size: ChunkSize) -> Result<Reader, InputError> {
-        Reader::with_plan(input, schema, size, FieldPlan::for_schema(schema))
+        let schema = effective(schema, &input.overrides);
+        let plan = FieldPlan::for_schema(&schema);
+        Reader::with_plan(input, &schema, size, plan)
     }
 
     /// As [`Reader::new`], storing the strings of each string field as `sharing` says (by
@@ -182,9 +187,10 @@ impl Reader {
         size: ChunkSize,
         sharing: &[StringSharing],
     ) -> Result<Reader, InputError> {
-        let mut plan = FieldPlan::for_schema(schema);
+        let schema = effective(schema, &input.overrides);
+        let mut plan = FieldPlan::for_schema(&schema);
         FieldPlan::share_strings(&mut plan, sharing);
-        Reader::with_plan(input, schema, size, plan)
+        Reader::with_plan(input, &schema, size, plan)
     }
 
     fn with_plan(
@@ -199,15 +205,36 @@ impl Reader {
         let total_bytes = input.total_bytes;
         let pool = BufferPool::default();
         let mut chunker = Chunker::new(input, size, pool.clone());
+        let mut notes = Vec::new();
         let (csv, warnings) = if format == Format::Csv {
             let header = chunker.header()?;
-            let (binding, warnings) = CsvBinding::new(
-                &name,
-                header.as_ref().map(|(b, s)| &b[s.start..s.end]),
-                &plan,
-            )?;
-            (Some(binding), warnings)
+            let header = header.as_ref().map(|(b, s)| &b[s.start..s.end]);
+            let delimiter = match (schema.input.delimiter, header.and_then(detect_delimiter)) {
+                (Some(d), _) => d,
+                (None, Some(d)) => {
+                    notes.push(format!(
+                        "{name}: the header has no `,` but has `{}`: cells are read as separated by `{}` (say so with `delimiter {:?}` in the `input` block)",
+                        (d as char).escape_default(),
+                        (d as char).escape_default(),
+                        (d as char).to_string()
+                    ));
+                    d
+                }
+                (None, None) => b',',
+            };
+            chunker.set_csv(delimiter, &schema.input.footer);
+            let bound = CsvBinding::bind(&name, header, &plan, delimiter)?;
+            notes.extend(bound.notes);
+            (Some(bound.binding), bound.warnings)
         } else {
+            if let Some(f) = plan.iter().find(|f| f.occurrence.is_some_and(|n| n > 1)) {
+                return Err(InputError::Occurrence {
+                    input: name,
+                    field: f.name.clone(),
+                    column: f.column.clone(),
+                    occurrence: f.occurrence.unwrap_or(1),
+                });
+            }
             (None, Vec::new())
         };
         Ok(Reader {
@@ -221,6 +248,7 @@ impl Reader {
                 parts: Mutex::default(),
             }),
             warnings,
+            notes,
             bytes_read,
             total_bytes,
         })
@@ -239,6 +267,12 @@ impl Reader {
     /// line each, for the caller to print.
     pub fn warnings(&self) -> &[String] {
         &self.warnings
+    }
+
+    /// What the reader decided about the input that the user may want to know, one line each
+    /// (a delimiter detected from the header, a column matched after trimming its name).
+    pub fn notes(&self) -> &[String] {
+        &self.notes
     }
 
     /// The name of the input, for messages.
@@ -281,4 +315,19 @@ impl Reader {
         }
         Ok((batches, rejects))
     }
+}
+
+/// The schema with the command line's overrides of its `input` block, if any.
+fn effective<'s>(schema: &'s Schema, o: &Overrides) -> std::borrow::Cow<'s, Schema> {
+    if *o == Overrides::default() {
+        return std::borrow::Cow::Borrowed(schema);
+    }
+    let mut s = schema.clone();
+    if let Some(d) = o.delimiter {
+        s.input.delimiter = Some(d);
+    }
+    if let Some(z) = &o.time_zone {
+        s.input.time_zone = Some(z.clone());
+    }
+    std::borrow::Cow::Owned(s)
 }

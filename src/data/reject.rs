@@ -16,6 +16,10 @@ pub struct Reject {
     pub error: String,
     /// The record's text as in the input (lossy UTF-8, line break removed).
     pub raw: String,
+    /// What would read the record, when a line of the rules would (`missing "null"`, a
+    /// `timestamps` layout): the rejects file has it only then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
 }
 
 impl Reject {
@@ -35,6 +39,19 @@ impl Reject {
     }
 }
 
+/// Why a record does not fit, with what would read it when a line of the rules would.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Bad {
+    pub error: String,
+    pub help: Option<String>,
+}
+
+impl From<String> for Bad {
+    fn from(error: String) -> Bad {
+        Bad { error, help: None }
+    }
+}
+
 /// An input that cannot be read (as opposed to one bad record): the run stops whatever
 /// `--on-error` says, because records could be lost without anyone knowing which.
 #[derive(Debug)]
@@ -51,6 +68,25 @@ pub enum InputError {
         input: String,
         missing: Vec<MissingColumn>,
         header: Vec<String>,
+        /// The header looks like one column holding this separator.
+        delimiter: Option<char>,
+    },
+    /// CSV: a field reads a name the header has more than once, without `(N)` to tell which,
+    /// or with an N past them.
+    RepeatedColumn {
+        input: String,
+        field: String,
+        column: String,
+        /// 1-based positions of the columns with that name.
+        positions: Vec<usize>,
+        occurrence: Option<u32>,
+    },
+    /// JSON: `(N)` past 1, which names a repeated column, and only a CSV header repeats one.
+    Occurrence {
+        input: String,
+        field: String,
+        column: String,
+        occurrence: u32,
     },
     /// JSON: the input starts with something other than `[` or `{`.
     NotJson { input: String, found: String },
@@ -106,6 +142,38 @@ impl fmt::Display for InputError {
                     )
                 }
             },
+            InputError::RepeatedColumn {
+                input,
+                field,
+                column,
+                positions,
+                occurrence,
+            } => {
+                let at: Vec<String> = positions.iter().map(|p| p.to_string()).collect();
+                match occurrence {
+                    None => write!(
+                        f,
+                        "{input}: the header has {} columns named `{column}` (columns {}): field `{field}` must say which",
+                        positions.len(),
+                        at.join(", ")
+                    ),
+                    Some(n) => write!(
+                        f,
+                        "{input}: field `{field}` reads column {n} named `{column}`, but the header has {} (columns {})",
+                        positions.len(),
+                        at.join(", ")
+                    ),
+                }
+            }
+            InputError::Occurrence {
+                input,
+                field,
+                column,
+                occurrence,
+            } => write!(
+                f,
+                "{input}: field `{field}` reads column {occurrence} named `{column}`, but a JSON record has one value per key"
+            ),
             InputError::NotJson { input, found } => write!(
                 f,
                 "{input}: expected a JSON array `[` or an object `{{` per line, found `{found}`"
@@ -133,6 +201,8 @@ impl InputError {
             InputError::Io { input, .. }
             | InputError::UnknownFormat { input }
             | InputError::MissingColumns { input, .. }
+            | InputError::RepeatedColumn { input, .. }
+            | InputError::Occurrence { input, .. }
             | InputError::NotJson { input, .. }
             | InputError::UnclosedArray { input, .. }
             | InputError::TrailingData { input, .. } => *input = name.to_string(),
@@ -148,6 +218,31 @@ impl InputError {
                  pass `--input-format json|ndjson|csv`"
                     .to_string(),
             ),
+            InputError::RepeatedColumn {
+                column, positions, ..
+            } => {
+                let ways: Vec<String> = (1..=positions.len())
+                    .map(|n| format!("`from {column:?} ({n})`"))
+                    .collect();
+                Some(format!(
+                    "exports repeat a name for an associated record's column (the contact's, then the company's): {}",
+                    ways.join(", ")
+                ))
+            }
+            InputError::Occurrence { .. } => {
+                Some("remove `(N)` from the field: it tells repeated CSV columns apart".into())
+            }
+            InputError::MissingColumns {
+                missing,
+                header,
+                delimiter: Some(d),
+                ..
+            } if header.len() <= 1 && !missing.is_empty() => Some(format!(
+                "the header looks like one column holding `{}` separators: add `delimiter {:?}` to the rule set's `input` block (or pass `--csv-delimiter {}`)",
+                d.escape_default(),
+                d.to_string(),
+                if *d == '\t' { "'\\t'".to_string() } else { format!("'{d}'") }
+            )),
             InputError::MissingColumns {
                 missing, header, ..
             } => {
@@ -207,6 +302,7 @@ mod tests {
     #[test]
     fn reject_describes_and_serializes() {
         let r = Reject {
+            help: None,
             record: 17,
             line: 18,
             error: "field `visits`: expected int, found `\"abc\"`".into(),
@@ -232,6 +328,7 @@ mod tests {
                 nearest: Some("Visits".into()),
             }],
             header: vec!["id".into(), "Visits".into()],
+            delimiter: None,
         };
         assert_eq!(
             e.to_string(),

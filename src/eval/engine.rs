@@ -20,7 +20,7 @@ use super::jit::{Budget, Jit, JitError};
 use super::lead::{Explanation, Lead, Scored};
 use super::outcome::Outcome;
 use super::EvalError;
-use crate::data::{Batch, ChunkSize, Input, InputError, Reader};
+use crate::data::{Batch, ChunkSize, Input, InputError, Reader, StringSharing};
 use crate::ir::Program;
 use crate::source::SourceMap;
 use crate::RuleSet;
@@ -172,14 +172,31 @@ impl Evaluator {
     /// (the JIT compares some fields' strings by id and needs them shared; the others are stored
     /// without a lookup).
     pub fn open(&self, input: Input) -> Result<Reader, InputError> {
+        self.open_for(&[self], input)
+    }
+
+    /// A reader of `input` whose batches every one of `evaluators` can evaluate (they share
+    /// this evaluator's schema): each field's strings stored shared if any of them needs it.
+    pub fn open_for(&self, evaluators: &[&Evaluator], input: Input) -> Result<Reader, InputError> {
         let schema = &self.program.schema;
-        match &self.jit {
-            Some(jit) => Reader::sharing_strings_of(
-                input,
-                schema,
-                ChunkSize::default(),
-                &jit.string_sharing(),
-            ),
+        let mut sharing: Option<Vec<StringSharing>> = None;
+        for ev in evaluators {
+            let Some(jit) = &ev.jit else {
+                // The interpreter reads strings by text; shared ones cost only the lookup.
+                return Reader::new(input, schema, ChunkSize::default());
+            };
+            let theirs = jit.string_sharing();
+            sharing = Some(match sharing {
+                None => theirs,
+                Some(ours) => ours
+                    .into_iter()
+                    .zip(theirs)
+                    .map(|(a, b)| most_shared(a, b))
+                    .collect(),
+            });
+        }
+        match sharing {
+            Some(s) => Reader::sharing_strings_of(input, schema, ChunkSize::default(), &s),
             None => Reader::new(input, schema, ChunkSize::default()),
         }
     }
@@ -219,6 +236,16 @@ impl Evaluator {
     pub fn explain(&self, lead: &Lead, now: i64) -> Result<Explanation, EvalError> {
         let outcome = self.eval_batch(lead.batch(), now, true);
         outcome.explanation(0)
+    }
+}
+
+/// What both of two readers of a field's strings need.
+fn most_shared(a: StringSharing, b: StringSharing) -> StringSharing {
+    use StringSharing::*;
+    match (a, b) {
+        (Shared, _) | (_, Shared) => Shared,
+        (Adaptive, _) | (_, Adaptive) => Adaptive,
+        (Unshared, Unshared) => Unshared,
     }
 }
 

@@ -437,7 +437,7 @@ impl<'a> Ctx<'a> {
                     EvalError::new(span, format!("duration overflow in `abs({d}ms)`"))
                 })?)
             }
-            // `f64::round` rounds half away from zero, as the SPEC asks.
+            // `f64::round` rounds half away from zero, as docs/language.md says.
             Func::Round => Value::Number(self.eval_num(arg(0)?)?.round()),
             Func::Floor => Value::Number(self.eval_num(arg(0)?)?.floor()),
             Func::Ceil => Value::Number(self.eval_num(arg(0)?)?.ceil()),

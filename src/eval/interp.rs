@@ -124,6 +124,7 @@ fn eval_item(
     tracing: bool,
 ) -> Result<(f64, Option<ItemTrace>), EvalError> {
     let (points, fired, per) = match &item.rule {
+        Rule::Always => (item.points, true, None),
         Rule::When(c) => {
             let held = ctx.eval_bool(c)?;
             (if held { item.points } else { 0.0 }, held, None)

@@ -32,7 +32,7 @@ pub use expr::eval_expr;
 pub use interp::eval_lead;
 pub use lead::{Explanation, Lead, LeadError, Scored};
 pub use outcome::{Cells, Outcome, Row, Source};
-pub use run::{Observers, OnError, RunOptions};
+pub use run::{MaxRejects, Observers, OnError, RunOptions};
 pub use test_runner::{run_test, run_tests, TestOutcome};
 pub use trace::WhyItem;
 #[doc(hidden)]

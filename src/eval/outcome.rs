@@ -159,6 +159,39 @@ impl<'a> Outcome<'a> {
         }
     }
 
+    /// The position of grade `id`'s label at row `row` among the grade's labels.
+    pub fn grade_index(&self, id: GradeId, row: usize) -> u32 {
+        match &self.rows {
+            Rows::Jit(r) => r.grade(id, row).0,
+            Rows::Interp(_) => self
+                .values(row)
+                .and_then(|v| v.grades.get(id.0 as usize))
+                .map_or(0, |g| g.index),
+        }
+    }
+
+    /// The position of row `row`'s stage among the stage names (the path, then the detours);
+    /// `None` when the lead reached no stage.
+    pub fn stage_index(&self, row: usize) -> Option<u32> {
+        match &self.rows {
+            Rows::Jit(r) => {
+                let (positions, names) = r.stage_column();
+                positions
+                    .get(row)
+                    .copied()
+                    .filter(|&p| (p as usize) < names.len())
+            }
+            Rows::Interp(_) => {
+                let name = self.stage(row)?;
+                let names = match self.program.stages.as_ref().map(|s| s.ty.base()) {
+                    Some(crate::ir::Ty::Enum(e)) => &e.values,
+                    _ => return None,
+                };
+                names.iter().position(|n| n == name).map(|p| p as u32)
+            }
+        }
+    }
+
     /// The stage of row `row`; `None` when the lead reached none (or no `stages` is declared).
     pub fn stage(&self, row: usize) -> Option<&str> {
         match &self.rows {

@@ -16,10 +16,10 @@ use crate::value::Value;
 use std::io::Write;
 use std::num::NonZeroUsize;
 
-pub use crate::pipeline::OnError;
+pub use crate::pipeline::{MaxRejects, OnError};
 
 /// How to evaluate an input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RunOptions {
     /// The evaluation instant, epoch ms.
     pub now: i64,
@@ -29,6 +29,8 @@ pub struct RunOptions {
     pub threads: Option<NonZeroUsize>,
     /// Stop at the first bad record, or skip it (and count it, and write it to the rejects).
     pub on_error: OnError,
+    /// Under [`OnError::Skip`], how many rejects fail the run (`None`: no bound).
+    pub max_rejects: Option<MaxRejects>,
 }
 
 impl RunOptions {
@@ -39,6 +41,7 @@ impl RunOptions {
             explain: false,
             threads: None,
             on_error: OnError::Fail,
+            max_rejects: None,
         }
     }
 
@@ -47,6 +50,7 @@ impl RunOptions {
             threads: self.threads.map_or(0, NonZeroUsize::get),
             on_error: self.on_error,
             max_in_flight: 0,
+            max_rejects: self.max_rejects,
         }
     }
 }

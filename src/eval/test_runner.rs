@@ -1,4 +1,4 @@
-//! Running one `test` block (SPEC §10): evaluate its lead, check each `expect`, and explain
+//! Running one `test` block (docs/language.md, "Tests"): evaluate its lead, check each `expect`, and explain
 //! failures with the value of every name in the failing expression.
 
 use super::{eval_expr, Evaluator, Lead, LeadValues};

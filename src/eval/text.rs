@@ -1,11 +1,11 @@
 //! Text operations: case-insensitive search with Unicode simple case folding, and the string
-//! functions of SPEC §5. Both engines use these (the JIT runs them once per distinct dictionary
+//! functions of docs/language.md, "Functions". Both engines use these (the JIT runs them once per distinct dictionary
 //! string), so there is one definition of "case-insensitive".
 //!
 //! Simple case folding (Unicode `CaseFolding.txt`, statuses C and S) maps every character to one
 //! character, so `contains`/`starts with`/`ends with` on folded text behave like the same tests
 //! on the original text, character by character. Full folding (status F, e.g. `ß` → `ss`) is not
-//! used: the SPEC asks for simple folding, and it is what `regex`'s `(?i)` does too, so `(?i)`
+//! used: the language asks for simple folding, and it is what `regex`'s `(?i)` does too, so `(?i)`
 //! patterns and `contains` agree. Turkic mappings (status T) are not used either: `İ` and `ı`
 //! fold to themselves.
 //!

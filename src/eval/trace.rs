@@ -137,7 +137,7 @@ impl WhyItem {
     }
 }
 
-/// Exactly what `--explain` prints for one score (SPEC §9): every item that fired as
+/// Exactly what `--explain` prints for one score (docs/commands.md): every item that fired as
 /// `(source text, points)` in declaration order (items of a group included, each with its own
 /// points), then each adjustment that changed the total, as `(description, change)`:
 /// `group "content" capped at 16` (points removed by the cap), `at least 0` / `at most 100`

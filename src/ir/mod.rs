@@ -6,6 +6,7 @@
 //! [`ExprKind::ToNumber`], every literal argument (`date`, `datetime`, regex) is already
 //! validated and folded. Evaluation never meets a type question or an unguarded missing value.
 
+pub mod input;
 pub mod types;
 
 #[cfg(test)]
@@ -13,6 +14,7 @@ pub(crate) mod testkit;
 
 use crate::source::Span;
 use crate::value::Value;
+pub use input::{InputSpec, NumberMarks};
 pub use types::{EnumType, RecordField, RecordType, Ty};
 
 use std::collections::HashMap;
@@ -164,6 +166,9 @@ pub struct Schema {
     pub fields: Vec<Field>,
     /// The `key` field, if any (else outputs use the 1-based record number as `record`).
     pub key: Option<FieldId>,
+    /// How the export is written (the `input` block): kept with the fields because every
+    /// reader of the schema needs it, and only readers do.
+    pub input: InputSpec,
 }
 
 #[derive(Debug, Clone)]
@@ -171,13 +176,43 @@ pub struct Field {
     pub name: String,
     /// Input key or column: the `from "…"` name, else `name`.
     pub column: String,
+    /// `from "…" (N)`: the Nth column of the CSV header named `column` (from 1); `None` when
+    /// the name must appear once.
+    pub occurrence: Option<u32>,
+    /// `format "…"`: the field's own timestamp layouts (checked), which replace the `input`
+    /// block's `timestamps` for it; empty without `format`.
+    pub format: Vec<String>,
     /// Scalar, `T?`, `List`, or `Records`.
     pub ty: Ty,
     pub doc: Option<String>,
     pub span: Span,
 }
 
+impl Field {
+    /// A field read from the column `column`, without `(N)` or `format`.
+    pub fn new(name: &str, column: &str, ty: Ty, span: Span) -> Field {
+        Field {
+            name: name.to_string(),
+            column: column.to_string(),
+            occurrence: None,
+            format: Vec::new(),
+            ty,
+            doc: None,
+            span,
+        }
+    }
+}
+
 impl Schema {
+    /// A schema of `fields` read with the default conversions (no `input` block).
+    pub fn new(fields: Vec<Field>, key: Option<FieldId>) -> Schema {
+        Schema {
+            fields,
+            key,
+            input: InputSpec::default(),
+        }
+    }
+
     pub fn field_named(&self, name: &str) -> Option<FieldId> {
         self.fields
             .iter()
@@ -189,10 +224,19 @@ impl Schema {
 // ---------------------------------------------------------------------------------------------
 // Definitions, scores, grades, stages
 
+/// One name of a `# smql: allow(NAME, …)` line above a declaration, with the span of NAME (an
+/// unknown name is reported there).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allow {
+    /// The name as written; it may name no lint.
+    pub lint: String,
+    pub span: Span,
+}
+
 #[derive(Debug, Clone)]
 pub struct Def {
     /// Lints silenced by `# smql: allow(NAME)` above the declaration.
-    pub allow: Vec<String>,
+    pub allow: Vec<Allow>,
     pub name: String,
     /// `NAME when …` (a boolean segment) rather than `NAME = …`.
     pub is_segment: bool,
@@ -204,7 +248,7 @@ pub struct Def {
 #[derive(Debug, Clone)]
 pub struct Score {
     /// Lints silenced by `# smql: allow(NAME)` above the declaration.
-    pub allow: Vec<String>,
+    pub allow: Vec<Allow>,
     pub name: String,
     pub entries: Vec<ScoreEntry>,
     pub at_least: Option<f64>,
@@ -242,6 +286,8 @@ pub struct ScoreItem {
 
 #[derive(Debug, Clone)]
 pub enum Rule {
+    /// A bare `+P`: every lead gets the points (a base score).
+    Always,
     /// Boolean condition.
     When(Expr),
     /// `x` has type `number` (ints wrapped in `ToNumber`).
@@ -260,7 +306,7 @@ pub struct Decay {
 #[derive(Debug, Clone)]
 pub struct Grade {
     /// Lints silenced by `# smql: allow(NAME)` above the declaration.
-    pub allow: Vec<String>,
+    pub allow: Vec<Allow>,
     pub name: String,
     pub arms: Vec<GradeArm>,
     pub otherwise: String,
@@ -280,7 +326,7 @@ pub struct GradeArm {
 #[derive(Debug, Clone)]
 pub struct Stages {
     /// Lints silenced by `# smql: allow(NAME)` above the declaration.
-    pub allow: Vec<String>,
+    pub allow: Vec<Allow>,
     pub path: Vec<StageStep>,
     pub detours: Vec<StageStep>,
     /// `Ty::Enum` with `stage_path_len`; `stage` has this type, optional when the first stage has
@@ -348,11 +394,11 @@ pub enum Period {
 #[derive(Debug, Clone)]
 pub struct Test {
     /// Lints silenced by `# smql: allow(NAME)` above the declaration.
-    pub allow: Vec<String>,
+    pub allow: Vec<Allow>,
     pub name: String,
     /// Fixed `now`, epoch milliseconds.
     pub as_of: Option<i64>,
-    /// One value per schema field, in schema order: given values converted per §3.1, zero values
+    /// One value per schema field, in schema order: given values converted as data is (docs/language.md, "How data is read"), zero values
     /// (`0`, `0.0`, `""`, `false`, `[]`, missing, epoch, zero duration, first enum value) for the rest.
     pub lead: Vec<Value>,
     pub expects: Vec<Expect>,

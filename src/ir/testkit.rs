@@ -154,13 +154,7 @@ pub(crate) fn record(items: Vec<Value>) -> Value {
 /// Schema fields read from the columns of their own names.
 pub(crate) fn fields(spec: &[(&str, Ty)]) -> Vec<Field> {
     spec.iter()
-        .map(|(name, ty)| Field {
-            name: name.to_string(),
-            column: name.to_string(),
-            ty: ty.clone(),
-            doc: None,
-            span: sp(),
-        })
+        .map(|(name, ty)| Field::new(name, name, ty.clone(), sp()))
         .collect()
 }
 
@@ -172,7 +166,7 @@ pub(crate) fn program(spec: &[(&str, Ty)]) -> Program {
 /// A program with these schema fields and nothing else.
 pub(crate) fn program_of(fields: Vec<Field>) -> Program {
     Program {
-        schema: Schema { fields, key: None },
+        schema: Schema::new(fields, None),
         defs: Vec::new(),
         scores: Vec::new(),
         grades: Vec::new(),

@@ -1,4 +1,4 @@
-//! Types of SMQL values (SPEC §2).
+//! Types of SMQL values (docs/language.md, "Types").
 
 use std::fmt;
 use std::sync::Arc;

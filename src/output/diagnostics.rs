@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value as Json};
 
-use crate::diag::{locate, Diagnostic, Label, Location, Severity};
+use crate::diag::{locate, Code, Diagnostic, Label, Location, Severity};
 use crate::source::SourceMap;
 
 fn severity_name(s: Severity) -> &'static str {
@@ -40,7 +40,7 @@ pub fn to_json(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
                 .chain(d.secondary.iter().map(|l| label_json(sources, l, false)))
                 .collect();
             json!({
-                "code": d.code,
+                "code": d.code.as_str(),
                 "severity": severity_name(d.severity),
                 "message": d.message,
                 "file": loc.file,
@@ -93,7 +93,7 @@ pub fn to_github(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
             "::{} file={},line={line},col={column},endLine={end_line},endColumn={end_column},title={}::{}\n",
             severity_name(d.severity),
             github_escape_property(&file),
-            github_escape_property(d.code),
+            github_escape_property(d.code.as_str()),
             github_escape_data(&message),
         ));
     }
@@ -149,7 +149,7 @@ fn sarif_location(sources: &SourceMap, label: &Label) -> Json {
 /// A SARIF 2.1.0 log with one run: tool `smql`, one rule per code present (in order of first
 /// appearance), one result per diagnostic.
 pub fn to_sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
-    let mut rule_ids: Vec<&str> = Vec::new();
+    let mut rule_ids: Vec<Code> = Vec::new();
     let mut rules = Vec::new();
     let mut results = Vec::new();
     for d in diagnostics {
@@ -158,8 +158,8 @@ pub fn to_sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
             None => {
                 rule_ids.push(d.code);
                 rules.push(json!({
-                    "id": d.code,
-                    "name": d.lint_name().unwrap_or(d.code),
+                    "id": d.code.as_str(),
+                    "name": d.lint_name().unwrap_or(d.code.as_str()),
                     "defaultConfiguration": { "level": severity_name(d.severity) },
                 }));
                 rule_ids.len() - 1
@@ -171,7 +171,7 @@ pub fn to_sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
             text.push_str(help);
         }
         let mut result = json!({
-            "ruleId": d.code,
+            "ruleId": d.code.as_str(),
             "ruleIndex": rule_index,
             "level": severity_name(d.severity),
             "message": { "text": text },
@@ -223,7 +223,7 @@ mod tests {
         let a = sources.add("rules/scoring.smql", "MQL when visit >= 3\n");
         let b = sources.add("rules/my schema.smql", "schema {\n  visits: int\n}\n");
         let error = Diagnostic::error(
-            "smql::name::unknown",
+            Code::NameUnknown,
             Span::new(a, 9, 14),
             "unknown name `visit`",
         )
@@ -231,7 +231,7 @@ mod tests {
         .with_secondary(Span::new(b, 11, 17), "a field `visits` is declared here")
         .with_help("did you mean `visits`?");
         let lint = Diagnostic::warning(
-            "smql::lint::always_true",
+            Code::Lint(crate::diag::Lint::AlwaysTrue),
             Span::new(a, 9, 19),
             "condition always holds: 100%, really,\ntwo lines",
         );

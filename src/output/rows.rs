@@ -57,6 +57,15 @@ fn unknown_name(program: &Program, name: &str) -> String {
     message
 }
 
+/// How rows are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RowOptions {
+    /// Each row also says why each of its scores came out as it did (`--explain`).
+    pub explain: bool,
+    /// CSV: text cells a spreadsheet would run as a formula are written as text (`--csv-safe`).
+    pub csv_safe: bool,
+}
+
 /// One rendered batch: its rows' bytes and how many rows they are.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
@@ -73,13 +82,14 @@ pub struct RowWriter {
 }
 
 impl RowWriter {
-    /// With `explain`, each row also says why each of its scores came out as it did.
+    /// Rows of `columns` in `format`, as `options` ask.
     pub fn new(
         program: &Program,
         format: Format,
         columns: Vec<(String, Source)>,
-        explain: bool,
+        options: RowOptions,
     ) -> RowWriter {
+        let explain = options.explain;
         // `--explain` explains the scores that are output: all of them by default, the selected
         // ones with `--select`.
         let why_scores: Vec<ScoreId> = if explain {
@@ -108,7 +118,7 @@ impl RowWriter {
             .map(|s| program.score(*s).name.clone())
             .collect();
         RowWriter {
-            layout: Layout::new(format, layout_columns, why_names),
+            layout: Layout::new(format, layout_columns, why_names).csv_safe(options.csv_safe),
             sources: columns.into_iter().map(|(_, s)| s).collect(),
             why_scores,
         }

@@ -8,7 +8,8 @@
 
 use super::number::write_number;
 use super::value::{
-    write_csv_cell, write_csv_field, write_json_cell, write_json_number, write_json_str, Cell,
+    write_csv_cell, write_csv_field, write_csv_text, write_json_cell, write_json_number,
+    write_json_str, Cell,
 };
 use crate::value::Value;
 
@@ -54,6 +55,8 @@ pub struct Layout {
     why_scores: Vec<String>,
     /// `"name":` of every column, escaped once.
     json_keys: Vec<Vec<u8>>,
+    /// CSV: guard text cells against spreadsheet formulas (`--csv-safe`).
+    csv_safe: bool,
 }
 
 impl Layout {
@@ -74,7 +77,15 @@ impl Layout {
             columns,
             why_scores,
             json_keys,
+            csv_safe: false,
         }
+    }
+
+    /// With `safe`, CSV text cells that a spreadsheet would run as a formula are written as
+    /// text (see [`super::value::write_csv_text`]).
+    pub fn csv_safe(mut self, safe: bool) -> Layout {
+        self.csv_safe = safe;
+        self
     }
 
     pub fn format(&self) -> Format {
@@ -157,6 +168,7 @@ impl Layout {
                 values.get(i).unwrap_or(&Cell::Missing),
                 &column.record_fields,
                 &mut scratch,
+                self.csv_safe,
             );
         }
         for i in 0..self.why_scores.len() {
@@ -175,7 +187,7 @@ impl Layout {
                 }
                 write_number(&mut scratch, item.points);
             }
-            write_csv_field(out, &scratch);
+            write_csv_text(out, &scratch, self.csv_safe);
         }
         out.push(b'\n');
     }

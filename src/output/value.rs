@@ -66,16 +66,42 @@ pub fn write_csv_field(out: &mut Vec<u8>, field: &[u8]) {
     out.push(b'"');
 }
 
-/// A cell as CSV: text quoted as RFC 4180 needs, lists `;`-joined, events as JSON.
+/// Text in a CSV cell. With `safe` (`--csv-safe`), text that a spreadsheet would run as a
+/// formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`
+/// and quotes, as OWASP advises against CSV injection; other text is as [`write_csv_field`].
+pub fn write_csv_text(out: &mut Vec<u8>, text: &[u8], safe: bool) {
+    if safe
+        && matches!(
+            text.first(),
+            Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+        )
+    {
+        out.extend_from_slice(b"\"'");
+        for &b in text {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        write_csv_field(out, text);
+    }
+}
+
+/// A cell as CSV: text quoted as RFC 4180 needs (and guarded against formulas when `safe`),
+/// lists `;`-joined, events as JSON. Numbers, booleans, timestamps and durations are written
+/// as they are: a spreadsheet reads `-5` as the number it is.
 pub fn write_csv_cell(
     out: &mut Vec<u8>,
     cell: &Cell<'_>,
     record_fields: &[String],
     scratch: &mut Vec<u8>,
+    safe: bool,
 ) {
     match cell {
-        Cell::Str(s) => write_csv_field(out, s.as_bytes()),
-        Cell::Value(v) => write_csv_value(out, v, record_fields, scratch),
+        Cell::Str(s) => write_csv_text(out, s.as_bytes(), safe),
+        Cell::Value(v) => write_csv_value(out, v, record_fields, scratch, safe),
         scalar => write_cell_text(out, scalar),
     }
 }
@@ -89,6 +115,7 @@ fn write_csv_value(
     value: &Value,
     record_fields: &[String],
     scratch: &mut Vec<u8>,
+    safe: bool,
 ) {
     match value {
         Value::List(items) => {
@@ -104,14 +131,14 @@ fn write_csv_value(
                     write_scalar_text(scratch, item);
                 }
             }
-            write_csv_field(out, scratch);
+            write_csv_text(out, scratch, safe);
         }
         Value::Record(_) => {
             scratch.clear();
             write_json_value(scratch, value, record_fields);
             write_csv_field(out, scratch);
         }
-        scalar => write_csv_cell(out, &Cell::from(scalar), record_fields, scratch),
+        scalar => write_csv_cell(out, &Cell::from(scalar), record_fields, scratch, safe),
     }
 }
 
@@ -294,6 +321,62 @@ pub fn record_fields(ty: &Ty) -> Vec<String> {
 mod tests {
     use super::*;
     use std::sync::Arc;
+
+    fn csv(text: &str, safe: bool) -> String {
+        let mut out = Vec::new();
+        write_csv_text(&mut out, text.as_bytes(), safe);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn csv_safe_keeps_formulas_from_running() {
+        for hostile in [
+            "=HYPERLINK(\"http://x\")",
+            "+1+2",
+            "-2+3",
+            "@SUM(A1)",
+            "\tcmd",
+            "\r=1",
+        ] {
+            let cell = csv(hostile, true);
+            assert!(cell.starts_with("\"'"), "{hostile:?} → {cell:?}");
+            // Read back by an RFC 4180 parser: the text, with the leading quote.
+            let mut r = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(cell.as_bytes());
+            let rec = r.records().next().unwrap().unwrap();
+            assert_eq!(&rec[0], format!("'{hostile}"));
+        }
+        assert_eq!(csv("=1", false), "=1", "opt-in only");
+        assert_eq!(csv("a,b", true), "\"a,b\"");
+        assert_eq!(csv("plain", true), "plain");
+        // Numbers are not text: `-5` stays a number.
+        let mut out = Vec::new();
+        write_csv_cell(&mut out, &Cell::Number(-5.0), &[], &mut Vec::new(), true);
+        assert_eq!(out, b"-5");
+    }
+
+    #[test]
+    fn hostile_strings_stay_valid_json() {
+        for hostile in [
+            "a\"b",
+            "back\\slash",
+            "</script><script>alert(1)</script>",
+            "\u{0}\u{1}\u{1f}\u{7f}",
+            "line\nbreak\r\ttab",
+            "\u{2028}\u{2029}",
+            "emoji 🎉 and ß",
+        ] {
+            let mut out = Vec::new();
+            write_json_str(&mut out, hostile);
+            let back: String = serde_json::from_slice(&out).expect("valid JSON");
+            assert_eq!(back, hostile);
+            assert!(
+                !out.iter().any(|&b| b < 0x20),
+                "no raw control bytes: {out:?}"
+            );
+        }
+    }
 
     #[test]
     fn values_print_for_people() {

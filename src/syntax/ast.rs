@@ -36,6 +36,7 @@ pub struct Attrs {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     Schema(Schema),
+    Input(Input),
     Def(Def),
     Score(Score),
     Grade(Grade),
@@ -49,6 +50,7 @@ impl Item {
     pub fn span(&self) -> Span {
         match self {
             Item::Schema(x) => x.span,
+            Item::Input(x) => x.span,
             Item::Def(x) => x.span,
             Item::Score(x) => x.span,
             Item::Grade(x) => x.span,
@@ -62,6 +64,7 @@ impl Item {
     pub fn attrs(&self) -> &Attrs {
         match self {
             Item::Schema(x) => &x.attrs,
+            Item::Input(x) => &x.attrs,
             Item::Def(x) => &x.attrs,
             Item::Score(x) => &x.attrs,
             Item::Grade(x) => &x.attrs,
@@ -85,7 +88,8 @@ pub struct Schema {
     pub span: Span,
 }
 
-/// `name: TYPE [key] [from "…"]`, also used for the fields of `list of { … }`.
+/// `name: TYPE [key] [from "…" [(N)]] [format "…", …]`, also used for the fields of
+/// `list of { … }`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldDecl {
     pub attrs: Attrs,
@@ -94,7 +98,75 @@ pub struct FieldDecl {
     /// Span of the `key` marker.
     pub key: Option<Span>,
     pub from: Option<StrLit>,
+    /// `(N)` after `from "…"`: which of the header's columns of that name.
+    pub occurrence: Option<Occurrence>,
+    pub format: Option<FieldFormat>,
     pub span: Span,
+}
+
+/// `(2)` after a `from` name; the span covers the parentheses.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Occurrence {
+    pub value: u64,
+    pub span: Span,
+}
+
+/// `format "%d.%m.%Y", …`: the field's own timestamp layouts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldFormat {
+    /// The `format` keyword.
+    pub keyword: Span,
+    pub layouts: Vec<StrLit>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input
+
+/// `input { … }`: how the export the schema reads is written (docs/language.md, "Your CRM's
+/// export").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Input {
+    pub attrs: Attrs,
+    /// The `input` keyword.
+    pub keyword: Span,
+    pub lines: Vec<InputLine>,
+    pub span: Span,
+}
+
+/// One line of `input`: its keyword and its strings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputLine {
+    pub key: InputKey,
+    /// The keyword (`time zone` is two words).
+    pub keyword: Span,
+    pub values: Vec<StrLit>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InputKey {
+    Delimiter,
+    TimeZone,
+    Timestamps,
+    Missing,
+    Numbers,
+    Currency,
+    Footer,
+}
+
+impl InputKey {
+    /// The keyword as written.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            InputKey::Delimiter => "delimiter",
+            InputKey::TimeZone => "time zone",
+            InputKey::Timestamps => "timestamps",
+            InputKey::Missing => "missing",
+            InputKey::Numbers => "numbers",
+            InputKey::Currency => "currency",
+            InputKey::Footer => "footer",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -189,6 +261,8 @@ pub struct ScoreItem {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ScoreRule {
+    /// Nothing after the points: every lead gets them (`+9`, a base score).
+    Always,
     /// `when COND`
     When(Expr),
     /// `per X [up to N]`
@@ -262,6 +336,26 @@ pub enum SlaLineKind {
     AtMost(Expr),
 }
 
+impl SlaLineKind {
+    /// The line's keyword as written (`at least`).
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            SlaLineKind::Owner(_) => "owner",
+            SlaLineKind::For(_) => "for",
+            SlaLineKind::From(_) => "from",
+            SlaLineKind::Until(_) => "until",
+            SlaLineKind::Within(_) => "within",
+            SlaLineKind::Target(_) => "target",
+            SlaLineKind::Require(_) => "require",
+            SlaLineKind::Count(_) => "count",
+            SlaLineKind::By(_) => "by",
+            SlaLineKind::Per(_) => "per",
+            SlaLineKind::AtLeast(_) => "at least",
+            SlaLineKind::AtMost(_) => "at most",
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Tests
 
@@ -289,7 +383,7 @@ pub struct Expect {
     pub span: Span,
 }
 
-/// A value written as data would be (§10): converted by the §3.1 rules against the schema.
+/// A value written as data would be (docs/language.md, "Tests"): converted by the rules of docs/language.md, "How data is read" against the schema.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DataLit {
     pub kind: DataLitKind,

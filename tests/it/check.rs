@@ -31,7 +31,11 @@ fn rendered(sources: &SourceMap, checked: &Checked) -> String {
 }
 
 fn codes(checked: &Checked) -> Vec<&'static str> {
-    checked.diagnostics.iter().map(|d| d.code).collect()
+    checked
+        .diagnostics
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect()
 }
 
 /// Each fixture must produce exactly the listed codes, in order; the rendering is snapshotted.
@@ -247,10 +251,13 @@ fn reference_example_checks() {
     assert_eq!(stages.path.len(), 4);
     assert!(stages.path[0].def.is_none(), "`Lead` is left undefined");
     let customer = program.defs.iter().find(|d| d.name == "Customer");
-    assert_eq!(
-        customer.map(|d| d.allow.clone()),
-        Some(vec!["stage_skip".to_string()])
-    );
+    let allow = customer.map(|d| d.allow.clone()).unwrap_or_default();
+    // The allowance keeps the span of its name.
+    let allowed: Vec<(&str, &str)> = allow
+        .iter()
+        .map(|a| (a.lint.as_str(), sources.slice(a.span)))
+        .collect();
+    assert_eq!(allowed, [("stage_skip", "stage_skip")]);
 }
 
 /// A generated rule set of 2,000 definitions in a chain, with scores and grades over them.
@@ -369,8 +376,111 @@ fn a_declaration_with_a_syntax_error_is_not_also_unknown() {
     let unknown: Vec<_> = checked
         .diagnostics
         .iter()
-        .filter(|d| d.code == "smql::name::unknown")
+        .filter(|d| d.code.as_str() == "smql::name::unknown")
         .collect();
     assert_eq!(unknown.len(), 1, "{text}");
     assert!(unknown[0].message.contains("nope"), "{text}");
+}
+
+#[test]
+fn input_duplicate() {
+    expect_codes("input_duplicate.smql", &["smql::input::duplicate"]);
+}
+
+#[test]
+fn input_invalid() {
+    expect_codes("input_invalid.smql", &["smql::input::invalid"]);
+}
+
+#[test]
+fn input_time_zone() {
+    expect_codes("input_time_zone.smql", &["smql::input::time_zone"]);
+}
+
+#[test]
+fn input_layout() {
+    expect_codes("input_layout.smql", &["smql::input::layout"]);
+}
+
+#[test]
+fn schema_format() {
+    expect_codes("schema_format.smql", &["smql::schema::format"]);
+}
+
+/// The `input` block, `(N)`, `format`, a bare score item and the undefined first stage used as
+/// a name all check and lower.
+#[test]
+fn the_input_block_and_its_companions_check_clean() {
+    use smql::ir::{ExprKind, Rule};
+    let sources = load(&["input_ok.smql"]);
+    let checked = check(&sources);
+    assert!(
+        checked.diagnostics.is_empty(),
+        "{}",
+        rendered(&sources, &checked)
+    );
+    let p = checked.program.expect("program");
+    let input = &p.schema.input;
+    assert_eq!(input.delimiter, Some(b';'));
+    assert_eq!(input.time_zone.as_deref(), Some("America/New_York"));
+    assert_eq!(input.timestamps, ["%m/%d/%Y %I:%M %p", "%m/%d/%y %H:%M"]);
+    assert_eq!(input.missing, ["null", "None", "[not provided]"]);
+    assert_eq!(input.currency, ["$", "R$"]);
+    assert_eq!(input.footer, ["Grand Totals"]);
+    let marks = input.numbers.expect("numbers");
+    assert_eq!((marks.group, marks.decimal), (Some('.'), ','));
+    let field = |n: &str| &p.schema.fields[p.schema.field_named(n).expect("field").0 as usize];
+    assert_eq!(field("created").occurrence, Some(1));
+    assert_eq!(field("company_created").occurrence, Some(2));
+    assert_eq!(field("closed").format, ["%d.%m.%Y"]);
+    assert_eq!(field("visits").occurrence, None);
+    let on_path = p.defs.iter().find(|d| d.name == "on_path").expect("def");
+    assert!(
+        matches!(&on_path.expr.kind, ExprKind::Cmp(_, a, _) if matches!(a.kind, ExprKind::Stage)),
+        "{:?}",
+        on_path.expr.kind
+    );
+    let score = &p.scores[0];
+    let smql::ir::ScoreEntry::Item(base) = &score.entries[0] else {
+        panic!("an item");
+    };
+    assert!(matches!(base.rule, Rule::Always));
+    assert_eq!((base.points, &*base.source), (9.0, "base"));
+}
+
+#[test]
+fn a_broken_schema_is_one_error_not_also_a_missing_schema() {
+    let mut sources = SourceMap::new();
+    sources.add(
+        "reserved.smql",
+        "schema {\n  id: string key\n  missing: int\n}\n\nhot when id == \"a\"\n",
+    );
+    let checked = check(&sources);
+    let text = rendered(&sources, &checked);
+    assert_eq!(codes(&checked), ["smql::syntax::reserved_word"], "{text}");
+}
+
+#[test]
+fn an_undefined_first_stage_is_a_name_for_being_on_the_path() {
+    let mut sources = SourceMap::new();
+    sources.add(
+        "stages.smql",
+        "schema {\n  id: string key\n  visits: int\n}\n\nstages Lead -> MQL\ndetours Out\nMQL when visits >= 3\nOut when visits < 0\nactive when Lead and visits > 0\n\ntest \"a lead on the path\" {\n  given { visits: 1 }\n  expect Lead\n  expect active\n}\n\ntest \"a detour is not on the path\" {\n  given { visits: -1 }\n  expect not Lead\n}\n",
+    );
+    let checked = check(&sources);
+    let text = rendered(&sources, &checked);
+    assert!(checked.diagnostics.is_empty(), "{text}");
+    let dir = std::env::temp_dir().join(format!("smql-on-path-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch");
+    let file = dir.join("stages.smql");
+    let (_, source) = sources.files().next().expect("a file");
+    std::fs::write(&file, &source.text).expect("write");
+    for engine in ["jit", "interp"] {
+        let out =
+            crate::support::smql(&["test", file.to_str().expect("utf-8"), "--engine", engine]);
+        let stdout = crate::support::text(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{engine}: {stdout}");
+        assert!(stdout.contains("2 passed, 0 failed"), "{engine}: {stdout}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

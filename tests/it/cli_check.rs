@@ -277,6 +277,85 @@ fn github_output_has_one_annotation_each() {
     );
 }
 
+/// A GitHub annotation shows the message and the help, not the source: each names what it is
+/// about as written on its lines (not only types), and these say it in full.
+#[test]
+fn github_annotations_name_the_expression() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let cases: [(&str, &[&str]); 5] = [
+        (
+            "check/type_mismatch.smql",
+            &["cannot apply `+` to `visits` (an `int`) and `country` (a `string`)"],
+        ),
+        (
+            "check/several_errors.smql",
+            &[
+                "unknown name `visit`%0Ahelp: did you mean `visits`?",
+                "`company_size` may be missing (it is an `int?`)",
+                "`\"payed\"` is not a value of `source`",
+                "cannot apply `/` to `visits` (an `int`) and `\"2\"` (a `string`)\
+                 %0Ahelp: write the number without quotes: `2`",
+            ],
+        ),
+        (
+            "lints/unsatisfiable.smql",
+            &["`Confused` can never hold: `visits` cannot be both greater than 5 and less than 3"],
+        ),
+        (
+            "lints/duplicate_item.smql",
+            &["duplicate score item `+20 when downloaded \"pricing\"` in `score engagement`"],
+        ),
+        (
+            "syntax/unexpected__condition.smql",
+            &["`and` after `visits >= 3` needs a condition"],
+        ),
+    ];
+    let types = ["int", "number", "string", "bool", "timestamp", "duration"];
+    for (name, expected) in cases {
+        let path = fixtures.join(name);
+        let file = path.to_string_lossy().into_owned();
+        let source = std::fs::read_to_string(&path).expect("read fixture");
+        let lines: Vec<String> = source
+            .lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
+        let text = stdout(&smql(&["check", "--format", "github", &file]));
+        assert!(!text.is_empty(), "{name}: no annotation");
+        // A missing schema is about text that is not there.
+        let about_text = |a: &&str| !a.contains("title=smql%3A%3Aschema%3A%3Amissing::");
+        for annotation in text.lines().filter(about_text) {
+            let line_of = |key: &str| -> usize {
+                let prefix = format!("{key}=");
+                annotation
+                    .split([',', ' '])
+                    .find_map(|p| p.strip_prefix(prefix.as_str()))
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or_else(|| panic!("no {key} in {annotation}"))
+            };
+            let (first, last) = (line_of("line"), line_of("endLine"));
+            let message = annotation.splitn(3, "::").nth(2).unwrap_or_default();
+            let message = message.split("%0Ahelp:").next().unwrap_or_default();
+            // Some quoted text (not a type name) comes from the annotated lines.
+            let quoted = message
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(|q| q.trim_end_matches('…'))
+                .filter(|q| !types.contains(q));
+            let named = quoted
+                .clone()
+                .any(|q| lines[first - 1..last].iter().any(|l| l.contains(q)));
+            assert!(
+                named,
+                "{name}: {annotation} quotes nothing of lines {first}..={last}"
+            );
+        }
+        for phrase in expected {
+            assert!(text.contains(phrase), "{name}: no `{phrase}` in\n{text}");
+        }
+    }
+}
+
 #[test]
 fn sarif_output_has_results_rules_and_levels() {
     let dir = scratch("sarif");

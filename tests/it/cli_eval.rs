@@ -118,6 +118,8 @@ fn skip_writes_the_rest_and_keeps_rejects_with_their_reasons() {
             "id,engagement,size",
             "--on-error",
             "skip",
+            "--max-rejects",
+            "1",
             "--rejects",
             "rejects.ndjson",
             "-o",
@@ -179,6 +181,8 @@ fn an_integer_overflow_is_an_error_for_that_lead_only() {
             "id,big",
             "--on-error",
             "skip",
+            "--max-rejects",
+            "50%",
         ],
     );
     assert_eq!(out.status.code(), Some(0));
@@ -266,4 +270,41 @@ fn a_csv_without_a_required_column_names_the_nearest_one() {
         err.contains("visits") && err.contains("did you mean `visit`"),
         "{err}"
     );
+}
+
+#[test]
+fn csv_safe_writes_formulas_as_text() {
+    let dir = std::env::temp_dir().join(format!("smql-csv-safe-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("r.smql"),
+        "schema {\n  id:     string key\n  note:   string\n  visits: int\n}\n\nscore s {\n  -5 when visits > 0\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("d.csv"),
+        "id,note,visits\n=cmd|' /C calc'!A0,@SUM(1),1\nplain,-2+3,0\n",
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["eval", "r.smql", "d.csv", "--select", "id,note,s"];
+        args.extend_from_slice(extra);
+        crate::support::smql_in(&dir, &args)
+    };
+    let plain = crate::support::text(&run(&[]).stdout);
+    assert!(
+        plain.contains("\n=cmd|' /C calc'!A0,@SUM(1),-5\n"),
+        "{plain}"
+    );
+    let safe = crate::support::text(&run(&["--csv-safe"]).stdout);
+    assert!(
+        safe.contains("\n\"'=cmd|' /C calc'!A0\",\"'@SUM(1)\",-5\n"),
+        "{safe}"
+    );
+    assert!(
+        safe.contains("\nplain,\"'-2+3\",0\n"),
+        "the score stays a number: {safe}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -52,6 +52,7 @@ fn run_mode(
         threads: 2,
         on_error,
         max_in_flight: 0,
+        max_rejects: None,
     };
     let mut ids = Vec::new();
     let mut rejects = Vec::new();

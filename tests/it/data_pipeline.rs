@@ -80,6 +80,7 @@ fn output_order_is_input_order_with_tiny_batches_and_many_threads() {
             threads,
             on_error: OnError::Fail,
             max_in_flight: 0,
+            max_rejects: None,
         };
         let summary = run(
             reader_for(&text, 7),
@@ -108,6 +109,7 @@ fn records_in_equal_records_out_plus_rejected_on_a_mixed_file() {
         threads: 3,
         on_error: OnError::Skip,
         max_in_flight: 4,
+        max_rejects: None,
     };
     let summary = run(
         reader_for(&text, 64),
@@ -172,6 +174,7 @@ fn fail_stops_at_the_first_bad_record_in_input_order() {
             threads: 4,
             on_error: OnError::Fail,
             max_in_flight: 0,
+            max_rejects: None,
         };
         let err = run(
             reader_for(&text, 50),
@@ -359,6 +362,7 @@ fn memory_is_bounded_by_batches_in_flight_not_by_the_file() {
         threads: 2,
         on_error: OnError::Fail,
         max_in_flight: 3,
+        max_rejects: None,
     };
     let mut consumed = 0u64;
     let mut ahead_max = 0u64;

@@ -203,7 +203,7 @@ fn records_lists_read_from_json_and_are_empty_from_csv_with_a_warning() {
             ]),
         ),
     ]);
-    let text = r#"{"id":"a","events":[{"type":"visit","at":"2026-01-01","extra":[1]},{"at":0,"type":"form","n":3}]}
+    let text = r#"{"id":"a","events":[{"type":"visit","at":"2026-01-01","extra":[1]},{"at":1700000000000,"type":"form","n":3}]}
 {"id":"b"}
 {"id":"c","events":null}
 "#;
@@ -217,7 +217,7 @@ fn records_lists_read_from_json_and_are_empty_from_csv_with_a_warning() {
         Value::List(
             vec![
                 rec("visit", 1_767_225_600_000, Value::Missing),
-                rec("form", 0, Value::Int(3))
+                rec("form", 1_700_000_000_000, Value::Int(3))
             ]
             .into()
         )
@@ -242,7 +242,7 @@ fn records_lists_read_from_json_and_are_empty_from_csv_with_a_warning() {
 #[test]
 fn csv_header_missing_required_column_names_the_nearest() {
     let schema = small_schema();
-    let text = "id,source,Visits,tags,paid,at\n";
+    let text = "id,source,Visit,tags,paid,at\n";
     let input =
         Input::from_bytes("leads.csv", text.as_bytes().to_vec(), Format::Csv).expect("input");
     let Err(e) = Reader::new(input, &schema, ChunkSize::default()) else {
@@ -256,8 +256,8 @@ fn csv_header_missing_required_column_names_the_nearest() {
     assert_eq!(
         e.help().as_deref(),
         Some(
-            "the header's columns are `id`, `source`, `Visits`, `tags`, `paid`, `at`; did you \
-             mean `Visits` for `visits`?; if the column has another name, write `from \"NAME\"` \
+            "the header's columns are `id`, `source`, `Visit`, `tags`, `paid`, `at`; did you \
+             mean `Visit` for `visits`?; if the column has another name, write `from \"NAME\"` \
              on the field"
         )
     );

@@ -169,6 +169,8 @@ fn overflow_rejects_are_the_same_rows_and_messages() {
             engine,
             "--on-error",
             "skip",
+            "--max-rejects",
+            "100%",
             "--rejects",
             rejects.to_str().expect("utf-8"),
             "--quiet",
@@ -226,7 +228,7 @@ fn uncompilable_rules_fall_back_or_fail_when_jit_is_asked_for() {
     std::fs::write(dir.join("r.smql"), UNCOMPILABLE).expect("writable");
     std::fs::write(
         dir.join("d.ndjson"),
-        "{\"id\":\"1\",\"flag\":true,\"a\":[{\"kind\":\"x\",\"at\":0}],\"b\":[]}\n",
+        "{\"id\":\"1\",\"flag\":true,\"a\":[{\"kind\":\"x\",\"at\":\"2025-12-01\"}],\"b\":[]}\n",
     )
     .expect("writable");
     let rules = dir.join("r.smql");

@@ -550,7 +550,11 @@ impl Gen<'_> {
 
     fn item(&mut self, out: &mut String, indent: &str, depth: u32) {
         let points = self.t.one(&["+10", "-2.5", "+0.5", "+3"]);
-        if self.t.pick(3) == 0 {
+        let kind = self.t.pick(6);
+        if kind == 0 {
+            // A bare item: a base score every lead gets.
+            out.push_str(&format!("{indent}{points}\n"));
+        } else if kind <= 2 {
             let x = self.num_or_int(depth);
             let cap = self.t.one(&["", " up to 12", " up to 0.5"]);
             out.push_str(&format!("{indent}{points} per {x}{cap}\n"));
@@ -654,10 +658,13 @@ fn data(t: &mut Tape, rows: usize) -> String {
         1_793_491_200_000,
         -62_135_596_800_000,
         253_402_300_799_999,
-        i64::MAX,
-        i64::MIN,
+        253_402_214_400_000,
+        -62_135_596_799_999,
         1_793_400_000_000,
-    ];
+    ]
+    // As data writes them: a JSON integer is epoch milliseconds only with 11 to 13 digits, so
+    // the instants near the epoch and the far ones (years 1 and 9999) are RFC 3339 text.
+    .map(smql::time::format_timestamp);
     let durs = [
         0i64,
         1,
@@ -692,9 +699,9 @@ fn data(t: &mut Tape, rows: usize) -> String {
         if t.pick(3) != 0 {
             put("flag2", (t.pick(2) == 0).into());
         }
-        put("created", instants[t.pick(instants.len())].into());
+        put("created", instants[t.pick(instants.len())].clone().into());
         if t.pick(3) != 0 {
-            put("at2", instants[t.pick(instants.len())].into());
+            put("at2", instants[t.pick(instants.len())].clone().into());
         }
         put("d", durs[t.pick(durs.len())].into());
         let tags: Vec<String> = (0..t.pick(4)).map(|_| pick_str(t)).collect();
@@ -705,7 +712,7 @@ fn data(t: &mut Tape, rows: usize) -> String {
             .map(|_| {
                 let mut e = serde_json::Map::new();
                 e.insert("kind".into(), pick_str(t).into());
-                e.insert("at".into(), instants[t.pick(instants.len())].into());
+                e.insert("at".into(), instants[t.pick(instants.len())].clone().into());
                 if t.pick(2) == 0 {
                     e.insert("v".into(), ints[t.pick(ints.len())].into());
                 }

@@ -1,4 +1,4 @@
-//! The lints of SPEC §9 from source text: one fixture per lint (rendered into snapshots), near
+//! The lints of docs/commands.md from source text: one fixture per lint (rendered into snapshots), near
 //! misses that must not warn, allowances, and the reference example.
 
 use smql::check::check;
@@ -38,7 +38,7 @@ fn warnings(sources: &SourceMap) -> Vec<Diagnostic> {
 fn rendered(name: &str) -> (Vec<&'static str>, String) {
     let sources = fixture(name);
     let ws = warnings(&sources);
-    let codes = ws.iter().map(|d| d.code).collect();
+    let codes = ws.iter().map(|d| d.code.as_str()).collect();
     let text = ws
         .iter()
         .map(|d| render(d, &sources, false, 80))
@@ -177,7 +177,7 @@ fn acme_has_no_warnings_and_needs_its_allowance() {
 
     let stripped = load(true);
     let ws = warnings(&stripped);
-    let codes: Vec<&str> = ws.iter().map(|d| d.code).collect();
+    let codes: Vec<&str> = ws.iter().map(|d| d.code.as_str()).collect();
     let text: Vec<String> = ws
         .iter()
         .map(|d| render(d, &stripped, false, 100))

@@ -123,7 +123,7 @@ fn every_syntax_error_renders_as_a_snapshot() {
         if kind == "recovery" {
             assert!(diagnostics.len() >= 2, "{stem}: {diagnostics:?}");
         } else {
-            let codes: Vec<_> = diagnostics.iter().map(|d| d.code).collect();
+            let codes: Vec<_> = diagnostics.iter().map(|d| d.code.as_str()).collect();
             assert_eq!(codes, [format!("smql::syntax::{kind}")], "{stem}");
         }
         let rendered: Vec<String> = diagnostics

@@ -2,7 +2,8 @@
 //! `unreachable_arm`.
 
 use super::terms::canonical;
-use super::{allow_help, Cx, Verdict};
+use super::{allow_help, item_text, Cx, Verdict};
+use crate::diag::{quote, Lint};
 use crate::ir::{DefId, Node, Rule, ScoreEntry, ScoreItem, SlaKind, Ty};
 
 /// Boolean definitions, dependencies first, so a definition that expands a flagged one is
@@ -30,14 +31,14 @@ pub(super) fn definitions(cx: &mut Cx) {
         }
         let (lint, message, label, help) = match cx.judge(&def.expr) {
             Verdict::Never(dnf) => (
-                "unsatisfiable",
-                format!("condition can never hold: {}", cx.why_never(&dnf)),
+                Lint::Unsatisfiable,
+                format!("`{}` can never hold: {}", def.name, cx.why_never(&dnf)),
                 "this never holds",
                 format!("no lead can ever be `{}`", def.name),
             ),
             Verdict::Always(neg) => (
-                "always_true",
-                format!("condition always holds: {}", cx.why_always(&neg)),
+                Lint::AlwaysTrue,
+                format!("`{}` always holds, {}", def.name, cx.why_always(&neg)),
                 "this always holds",
                 format!("every lead is `{}`", def.name),
             ),
@@ -70,35 +71,39 @@ pub(super) fn scores(cx: &mut Cx) {
 }
 
 /// The items of one score or one group: dead items, always-true conditions, duplicates.
-fn items_of(cx: &mut Cx, items: &[&ScoreItem], allow: &[String], what: &str) {
+fn items_of(cx: &mut Cx, items: &[&ScoreItem], allow: &[crate::ir::Allow], what: &str) {
     let mut dead = vec![false; items.len()];
     for (i, item) in items.iter().enumerate() {
+        let text = item_text(item);
         let diag = match &item.rule {
             _ if item.points == 0.0 => Some((
-                "dead_item",
-                "score item can never add points: it is worth 0 points".to_string(),
+                Lint::DeadItem,
+                format!("score item `{text}` can never add points: it is worth 0 points"),
                 "adds 0",
                 "remove the item or give it points".to_string(),
             )),
             Rule::Per {
                 up_to: Some(cap), ..
             } if *cap == 0.0 => Some((
-                "dead_item",
-                "score item can never add points: it is capped `up to 0`".to_string(),
+                Lint::DeadItem,
+                format!("score item `{text}` can never add points: it is capped `up to 0`"),
                 "adds at most 0",
                 "remove the item or raise its cap".to_string(),
             )),
-            Rule::Per { .. } => None,
+            Rule::Per { .. } | Rule::Always => None,
             Rule::When(cond) => match cx.judge(cond) {
                 Verdict::Never(dnf) => Some((
-                    "dead_item",
-                    format!("score item can never fire: {}", cx.why_never(&dnf)),
+                    Lint::DeadItem,
+                    format!("score item `{text}` can never fire: {}", cx.why_never(&dnf)),
                     "this never holds",
                     "remove the item or fix its condition".to_string(),
                 )),
                 Verdict::Always(neg) => Some((
-                    "always_true",
-                    format!("condition always holds: {}", cx.why_always(&neg)),
+                    Lint::AlwaysTrue,
+                    format!(
+                        "the condition of score item `{text}` always holds, {}",
+                        cx.why_always(&neg)
+                    ),
                     "this always holds",
                     "every lead gets these points".to_string(),
                 )),
@@ -106,7 +111,7 @@ fn items_of(cx: &mut Cx, items: &[&ScoreItem], allow: &[String], what: &str) {
             },
         };
         if let Some((lint, message, label, help)) = diag {
-            dead[i] = lint == "dead_item";
+            dead[i] = lint == Lint::DeadItem;
             let d = Cx::warning(lint, item.span, message)
                 .label(label)
                 .with_help(format!("{help}; {}", allow_help(lint, what)));
@@ -122,21 +127,22 @@ fn items_of(cx: &mut Cx, items: &[&ScoreItem], allow: &[String], what: &str) {
         };
         let (first, again) = (items[i], items[j]);
         let message = if first.source == again.source {
-            format!("duplicate score item `{}`", again.source)
+            format!("duplicate score item `{}` in {what}", item_text(again))
         } else {
             format!(
-                "duplicate score item: `{}` has the same condition as `{}`",
-                again.source, first.source
+                "duplicate score item in {what}: `{}` has the same condition as `{}`",
+                item_text(again),
+                item_text(first)
             )
         };
-        let d = Cx::warning("duplicate_item", again.span, message)
+        let d = Cx::warning(Lint::DuplicateItem, again.span, message)
             .label("scored again here")
             .with_secondary(first.span, "first scored here")
             .with_help(format!(
                 "a lead that matches gets the points of both items; merge them into one; {}",
-                allow_help("duplicate_item", what)
+                allow_help(Lint::DuplicateItem, what)
             ));
-        cx.warn("duplicate_item", allow, d);
+        cx.warn(Lint::DuplicateItem, allow, d);
     }
 }
 
@@ -167,20 +173,29 @@ pub(super) fn grades(cx: &mut Cx) {
         let what = format!("`grade {}`", grade.name);
         let mut never = vec![false; grade.arms.len()];
         for (i, arm) in grade.arms.iter().enumerate() {
+            let arm_text = quote(&format!("{:?} when {}", arm.label, cx.text(&arm.cond)));
             let (lint, message, label) = match cx.judge(&arm.cond) {
                 Verdict::Never(dnf) => (
-                    "unsatisfiable",
-                    format!("condition can never hold: {}", cx.why_never(&dnf)),
+                    Lint::Unsatisfiable,
+                    format!(
+                        "grade arm `{arm_text}` of `{}` can never hold: {}",
+                        grade.name,
+                        cx.why_never(&dnf)
+                    ),
                     "this never holds",
                 ),
                 Verdict::Always(neg) => (
-                    "always_true",
-                    format!("condition always holds: {}", cx.why_always(&neg)),
+                    Lint::AlwaysTrue,
+                    format!(
+                        "grade arm `{arm_text}` of `{}` always holds, {}, so no later arm is ever chosen",
+                        grade.name,
+                        cx.why_always(&neg)
+                    ),
                     "this always holds, so no later arm is ever chosen",
                 ),
                 Verdict::Unknown => continue,
             };
-            never[i] = lint == "unsatisfiable";
+            never[i] = lint == Lint::Unsatisfiable;
             let d = Cx::warning(lint, arm.cond.span, message)
                 .label(label)
                 .with_help(allow_help(lint, &what));
@@ -205,22 +220,22 @@ pub(super) fn grades(cx: &mut Cx) {
                 Some(j) => {
                     let by = &grade.arms[j];
                     Cx::warning(
-                        "unreachable_arm",
+                        Lint::UnreachableArm,
                         arm.span,
                         format!(
-                            "grade arm `{:?}` can never be chosen: every lead it matches gets `{:?}` first",
-                            arm.label, by.label
+                            "grade arm `{:?}` of `{}` can never be chosen: every lead it matches gets `{:?}` first",
+                            arm.label, grade.name, by.label
                         ),
                     )
                     .with_secondary(by.span, format!("`{:?}` covers it", by.label))
                 }
                 None => {
                     let mut d = Cx::warning(
-                        "unreachable_arm",
+                        Lint::UnreachableArm,
                         arm.span,
                         format!(
-                            "grade arm `{:?}` can never be chosen: every lead it matches gets an earlier grade first",
-                            arm.label
+                            "grade arm `{:?}` of `{}` can never be chosen: every lead it matches gets an earlier grade first",
+                            arm.label, grade.name
                         ),
                     );
                     for j in covering_arms(cx, grade, i) {
@@ -232,9 +247,9 @@ pub(super) fn grades(cx: &mut Cx) {
             };
             d = d.label(label).with_help(format!(
                 "move the arm above the arms that cover it, or narrow their conditions; {}",
-                allow_help("unreachable_arm", &what)
+                allow_help(Lint::UnreachableArm, &what)
             ));
-            cx.warn("unreachable_arm", &grade.allow, d);
+            cx.warn(Lint::UnreachableArm, &grade.allow, d);
         }
     }
 }
@@ -283,9 +298,14 @@ pub(super) fn slas(cx: &mut Cx) {
         };
         if let Verdict::Never(dnf) = cx.judge(population) {
             let d = Cx::warning(
-                "unsatisfiable",
+                Lint::Unsatisfiable,
                 population.span,
-                format!("condition can never hold: {}", cx.why_never(&dnf)),
+                format!(
+                    "SLA {:?} never counts a lead: its population `{}` can never hold, as {}",
+                    sla.name,
+                    cx.text(population),
+                    cx.why_never(&dnf)
+                ),
             )
             .label("no lead is ever in this population")
             .with_help(format!("the SLA `{}` never counts a lead", sla.name));
@@ -306,20 +326,24 @@ pub(super) fn slas(cx: &mut Cx) {
         }
         let d = match (holds, fails) {
             (Some(h), _) if h.is_false() && h.dropped > 0 => Cx::warning(
-                "unsatisfiable",
+                Lint::Unsatisfiable,
                 require.span,
                 format!(
-                    "`require` can never hold for a lead of this SLA: {}",
+                    "`require {}` can never hold for a lead of SLA {:?}: {}",
+                    cx.text(require),
+                    sla.name,
                     cx.why_never(&h)
                 ),
             )
             .label("never holds for the population")
             .with_help(format!("every lead breaches `{}`", sla.name)),
             (_, Some(f)) if f.is_false() && f.dropped > 0 => Cx::warning(
-                "always_true",
+                Lint::AlwaysTrue,
                 require.span,
                 format!(
-                    "`require` always holds for a lead of this SLA: {}",
+                    "`require {}` always holds for a lead of SLA {:?}, {}",
+                    cx.text(require),
+                    sla.name,
                     cx.why_always(&f)
                 ),
             )

@@ -1,4 +1,4 @@
-//! Lints of SPEC §9 over the typed IR. Each warns only where it can prove its claim.
+//! Lints of docs/commands.md over the typed IR. Each warns only where it can prove its claim.
 //!
 //! | lint | claim, and how it is proven |
 //! |---|---|
@@ -28,31 +28,17 @@ mod sets;
 mod stages;
 mod terms;
 
-use crate::diag::Diagnostic;
-use crate::ir::{DefId, Expr, ExprKind, Program};
+use crate::diag::{quote, Code, Diagnostic, Lint};
+use crate::ir::{Allow, DefId, Expr, ExprKind, Program};
 use crate::source::{SourceMap, Span};
 use logic::{Conflict, Dnf, Logic};
 use std::collections::BTreeSet;
-
-/// Every lint name, with its diagnostic code.
-pub const LINTS: [(&str, &str); 7] = [
-    ("unsatisfiable", "smql::lint::unsatisfiable"),
-    ("always_true", "smql::lint::always_true"),
-    ("unreachable_arm", "smql::lint::unreachable_arm"),
-    ("dead_item", "smql::lint::dead_item"),
-    ("stage_skip", "smql::lint::stage_skip"),
-    ("duplicate_item", "smql::lint::duplicate_item"),
-    ("test_needs_as_of", "smql::lint::test_needs_as_of"),
-];
-
-pub const UNKNOWN_LINT: &str = "smql::lint::unknown_lint";
 
 /// Runs every lint over a checked program. Warnings only, in source order.
 pub fn lint(program: &Program, sources: &SourceMap) -> Vec<Diagnostic> {
     let mut cx = Cx {
         logic: Logic::new(terms::Terms::new(program, sources)),
         program,
-        sources,
         flagged: BTreeSet::new(),
         out: Vec::new(),
     };
@@ -64,7 +50,7 @@ pub fn lint(program: &Program, sources: &SourceMap) -> Vec<Diagnostic> {
     now::test_needs_as_of(&mut cx);
     allow::unknown_lints(&mut cx);
     let mut out = cx.out;
-    out.sort_by(|a, b| (a.primary.span, a.code).cmp(&(b.primary.span, b.code)));
+    out.sort_by_key(|d| (d.primary.span, d.code));
     out
 }
 
@@ -72,7 +58,6 @@ pub fn lint(program: &Program, sources: &SourceMap) -> Vec<Diagnostic> {
 struct Cx<'a> {
     logic: Logic<'a>,
     program: &'a Program,
-    sources: &'a SourceMap,
     /// Boolean definitions that never or always hold: conditions expanding them are not reported
     /// again (the definition carries the one warning).
     flagged: BTreeSet<DefId>,
@@ -89,22 +74,15 @@ enum Verdict {
 }
 
 impl<'a> Cx<'a> {
-    fn code(lint: &str) -> &'static str {
-        LINTS
-            .iter()
-            .find(|(n, _)| *n == lint)
-            .map_or(UNKNOWN_LINT, |(_, c)| c)
-    }
-
     /// Pushes a warning for `lint` unless `allow` silences it.
-    fn warn(&mut self, lint: &str, allow: &[String], diag: Diagnostic) {
-        if !allow.iter().any(|a| a == lint) {
+    fn warn(&mut self, lint: Lint, allow: &[Allow], diag: Diagnostic) {
+        if !allows(allow, lint) {
             self.out.push(diag);
         }
     }
 
-    fn warning(lint: &str, span: Span, message: String) -> Diagnostic {
-        Diagnostic::warning(Cx::code(lint), span, message)
+    fn warning(lint: Lint, span: Span, message: String) -> Diagnostic {
+        Diagnostic::warning(Code::Lint(lint), span, message)
     }
 
     /// Whether the condition never or always holds. Literal `true`/`false` are deliberate and
@@ -156,16 +134,22 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// Why the negation is empty, for a condition that always holds.
+    /// Why the negation is empty, for a condition that always holds: "whatever the value of
+    /// `visits`", "for every lead".
     fn why_always(&self, neg: &Dnf) -> String {
         let terms: BTreeSet<_> = neg.conflicts.iter().map(|c| c.term).collect();
         match (terms.len(), terms.first()) {
             (1, Some(&t)) if neg.conflicts.len() == neg.dropped => format!(
-                "it holds for every value of `{}`",
+                "whatever the value of `{}`",
                 self.logic.terms.info(t).display
             ),
-            _ => "it holds for every lead".to_string(),
+            _ => "for every lead".to_string(),
         }
+    }
+
+    /// The text of a condition, shortened for a message.
+    fn text(&self, e: &Expr) -> String {
+        quote(&self.logic.terms.display(e))
     }
 
     fn clash(&self, c: &Conflict) -> String {
@@ -181,7 +165,27 @@ impl<'a> Cx<'a> {
     }
 }
 
-fn allow_help(lint: &str, what: &str) -> String {
+/// Whether the allowances name `lint`.
+fn allows(allow: &[Allow], lint: Lint) -> bool {
+    allow.iter().any(|a| a.lint == lint.name())
+}
+
+/// A score item as written, shortened: `+5 when visits > 3`, `+2 per opens up to 10`.
+fn item_text(item: &crate::ir::ScoreItem) -> String {
+    let p = item.points;
+    let points = if p.fract() == 0.0 && p.abs() < 1e15 {
+        format!("{:+}", p as i64)
+    } else {
+        format!("{p:+}")
+    };
+    match item.rule {
+        crate::ir::Rule::Always => points,
+        crate::ir::Rule::When(_) => quote(&format!("{points} when {}", item.source)),
+        crate::ir::Rule::Per { .. } => quote(&format!("{points} {}", item.source)),
+    }
+}
+
+fn allow_help(lint: Lint, what: &str) -> String {
     format!("if this is intended, add `# smql: allow({lint})` above {what}")
 }
 

@@ -5,6 +5,7 @@
 //! its first such `expect`, naming the name it goes through and where the time comes in.
 
 use super::{allow_help, Cx};
+use crate::diag::Lint;
 use crate::ir::{AggOp, Expr, ExprKind, Node, Program, Rule, ScoreEntry};
 use std::collections::HashMap;
 
@@ -26,7 +27,7 @@ pub(super) fn test_needs_as_of(cx: &mut Cx) {
             continue;
         };
         let d = Cx::warning(
-            "test_needs_as_of",
+            Lint::TestNeedsAsOf,
             expect.span,
             format!(
                 "test `{}` depends on the current time but has no `as of`",
@@ -38,9 +39,9 @@ pub(super) fn test_needs_as_of(cx: &mut Cx) {
             "{}, so its result changes from day to day; fix the time with a line like \
              `as of date(\"2026-11-01\")`; {}",
             cause.root,
-            allow_help("test_needs_as_of", "the test")
+            allow_help(Lint::TestNeedsAsOf, "the test")
         ));
-        cx.warn("test_needs_as_of", &test.allow, d);
+        cx.warn(Lint::TestNeedsAsOf, &test.allow, d);
     }
 }
 
@@ -143,6 +144,7 @@ impl NowMemo<'_> {
                     let mut found = None;
                     for item in score.entries.iter().flat_map(entry_items) {
                         let e = match &item.rule {
+                            Rule::Always => continue,
                             Rule::When(c) => c,
                             Rule::Per { x, .. } => x,
                         };

@@ -11,6 +11,7 @@
 use super::sets::{float_of_key, IntSet, TermSet, Vals};
 use super::terms::{Domain, Freedom, OrdKind, TermInfo};
 use super::{allow_help, Cx};
+use crate::diag::Lint;
 use crate::time::{format_duration, format_timestamp};
 
 pub(super) fn stage_skip(cx: &mut Cx) {
@@ -24,7 +25,7 @@ pub(super) fn stage_skip(cx: &mut Cx) {
             continue;
         };
         let def = program.def(def);
-        if stages.allow.iter().any(|a| a == "stage_skip") {
+        if super::allows(&stages.allow, Lint::StageSkip) {
             continue;
         }
         let prev_expr = &program.def(prev_def).expr;
@@ -40,7 +41,7 @@ pub(super) fn stage_skip(cx: &mut Cx) {
             continue;
         };
         let d = Cx::warning(
-            "stage_skip",
+            Lint::StageSkip,
             def.expr.span,
             format!(
                 "stage `{}` can be reached without `{}`: its definition can hold while `{}` does not",
@@ -57,9 +58,9 @@ pub(super) fn stage_skip(cx: &mut Cx) {
             prev.name,
             step.name,
             prev.name,
-            allow_help("stage_skip", &format!("`{}`", step.name))
+            allow_help(Lint::StageSkip, &format!("`{}`", step.name))
         ));
-        cx.warn("stage_skip", &def.allow, d);
+        cx.warn(Lint::StageSkip, &def.allow, d);
     }
 }
 

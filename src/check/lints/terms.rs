@@ -236,7 +236,7 @@ impl<'a> Terms<'a> {
                 if text.is_empty() {
                     canonical(e)
                 } else {
-                    text.split_whitespace().collect::<Vec<_>>().join(" ")
+                    crate::diag::quote(text)
                 }
             }
         }

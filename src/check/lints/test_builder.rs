@@ -160,16 +160,24 @@ pub(super) fn schema() -> B {
 pub(super) fn with_defs(b: &mut B, defs: Vec<(&str, Expr, &[&str])>) -> Program {
     let mut out: Vec<Def> = defs
         .iter()
-        .map(|(n, x, allow)| Def {
-            allow: allow.iter().map(|a| a.to_string()).collect(),
+        .map(|(n, x, _)| Def {
+            allow: Vec::new(),
             is_segment: true,
             ..def_node(n, x.clone())
         })
         .collect();
     let names = out.clone();
-    for d in &mut out {
-        if !d.allow.is_empty() {
-            b.line(&format!("# smql: allow({})", d.allow.join(", ")));
+    for (d, (_, _, allow)) in out.iter_mut().zip(&defs) {
+        if !allow.is_empty() {
+            let line = b.line(&format!("# smql: allow({})", allow.join(", ")));
+            let mut at = line.start as usize + "# smql: allow(".len();
+            for name in allow.iter() {
+                d.allow.push(Allow {
+                    lint: name.to_string(),
+                    span: Span::new(FileId(0), at, at + name.len()),
+                });
+                at += name.len() + ", ".len();
+            }
         }
         let start = b.text.len();
         b.text += &format!("{} when ", d.name);

@@ -12,7 +12,7 @@ fn run(b: &B, p: &Program) -> Vec<Diagnostic> {
 }
 
 fn codes(ds: &[Diagnostic]) -> Vec<&str> {
-    ds.iter().map(|d| d.code).collect()
+    ds.iter().map(|d| d.code.as_str()).collect()
 }
 
 #[test]
@@ -27,7 +27,7 @@ fn contradictory_bounds_are_unsatisfiable() {
     assert_eq!(codes(&ds), ["smql::lint::unsatisfiable"]);
     assert_eq!(
         ds[0].message,
-        "condition can never hold: `visits` cannot be both greater than 5 and less than 3"
+        "`Hot` can never hold: `visits` cannot be both greater than 5 and less than 3"
     );
     assert_eq!(
         b.sources().slice(ds[0].primary.span),
@@ -113,7 +113,7 @@ fn always_true_only_where_proven() {
     assert_eq!(codes(&ds), ["smql::lint::always_true"; 2]);
     assert_eq!(
         ds[0].message,
-        "condition always holds: it holds for every value of `visits`"
+        "`I` always holds, whatever the value of `visits`"
     );
     assert!(ds[1].message.contains("`source`"), "{}", ds[1].message);
 }
@@ -164,7 +164,7 @@ fn definitions_are_expanded_without_cascades() {
     assert_eq!(codes(&ds), ["smql::lint::unsatisfiable"; 2], "{ds:#?}");
     assert_eq!(
         ds[0].message,
-        "condition can never hold: `visits` cannot be both at least 3 (in `MQL`) and less than 2"
+        "`Cold` can never hold: `visits` cannot be both at least 3 (in `MQL`) and less than 2"
     );
     assert!(ds[1].message.contains("greater than 5"));
 }
@@ -189,7 +189,7 @@ fn optional_default_and_presence() {
     );
     assert_eq!(
         ds[1].message,
-        "condition can never hold: `size` cannot be both present and missing"
+        "`B` can never hold: `size` cannot be both present and missing"
     );
 }
 
@@ -207,7 +207,7 @@ fn opaque_terms_and_members() {
     assert_eq!(codes(&ds), ["smql::lint::unsatisfiable"]);
     assert_eq!(
         ds[0].message,
-        "condition can never hold: `downloaded in \"pricing\"` cannot be both true and false"
+        "`A` can never hold: `downloaded in \"pricing\"` cannot be both true and false"
             .replace("downloaded in \"pricing\"", "\"pricing\" in downloaded")
     );
 }
@@ -219,8 +219,9 @@ fn score(b: &mut B, items: Vec<(f64, Rule)>, allow: &[&str]) -> Score {
     for (points, mut rule) in items {
         let item_start = b.text.len();
         b.text += &format!("  {points:+} when ");
-        let (Rule::When(c) | Rule::Per { x: c, .. }) = &mut rule;
-        b.place(c, &[]);
+        if let Rule::When(c) | Rule::Per { x: c, .. } = &mut rule {
+            b.place(c, &[]);
+        }
         let span = Span::new(FileId(0), item_start, b.text.len());
         b.text += "\n";
         out.push(ScoreItem {
@@ -236,7 +237,13 @@ fn score(b: &mut B, items: Vec<(f64, Rule)>, allow: &[&str]) -> Score {
     }
     b.text += "}\n";
     Score {
-        allow: allow.iter().map(|a| a.to_string()).collect(),
+        allow: allow
+            .iter()
+            .map(|a| Allow {
+                lint: a.to_string(),
+                span: Span::default(),
+            })
+            .collect(),
         name: "s".into(),
         entries: out.into_iter().map(ScoreEntry::Item).collect(),
         at_least: None,
@@ -287,7 +294,7 @@ fn score_items_dead_duplicate_and_always() {
     );
     assert_eq!(
         ds[1].message,
-        "duplicate score item: `visits > 2` has the same condition as `visits >= 3`"
+        "duplicate score item in `score s`: `+4 when visits > 2` has the same condition as `+10 when visits >= 3`"
     );
     assert_eq!(ds[1].secondary.len(), 1);
     assert!(ds[2].message.contains("up to 0"));
@@ -359,7 +366,7 @@ fn grade_arms_covered_by_earlier_ones() {
     );
     assert_eq!(
         ds[0].message,
-        "grade arm `\"B\"` can never be chosen: every lead it matches gets `\"A\"` first"
+        "grade arm `\"B\"` of `g` can never be chosen: every lead it matches gets `\"A\"` first"
     );
     assert_eq!(
         b.sources().slice(ds[0].secondary[0].span),

@@ -164,6 +164,22 @@ impl<'p> JsonScanner<'p> {
         dict: &mut StringDict,
     ) -> Scan<()> {
         match (&field.shape, column) {
+            (Shape::Scalar { ty, optional }, column)
+                if field.missing.is_some() && c.peek() == Some(b'"') =>
+            {
+                c.pos += 1;
+                let s = c.string(&mut self.scratch)?;
+                if !field.is_missing_text(s) {
+                    return push_value(column, ty, *optional, Got::Str(s), dict).ok();
+                }
+                // A `missing` text: missing, or (for a required field) a bad record, which the
+                // general path explains.
+                if !*optional {
+                    return None;
+                }
+                column.push_missing_or_empty();
+                Some(())
+            }
             (Shape::Scalar { ty, optional }, column) => {
                 self.scalar_into(c, ty, *optional, column, dict)
             }

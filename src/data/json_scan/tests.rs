@@ -8,12 +8,13 @@ use crate::ir::{Field, RecordField, RecordType, Schema, Ty};
 use std::sync::Arc;
 
 fn schema() -> Schema {
-    let field = |name: &str, column: &str, ty: Ty| Field {
-        name: name.into(),
-        column: column.into(),
-        ty,
-        doc: None,
-        span: crate::Span::new(crate::source::FileId(0), 0, 0),
+    let field = |name: &str, column: &str, ty: Ty| {
+        Field::new(
+            name,
+            column,
+            ty,
+            crate::Span::new(crate::source::FileId(0), 0, 0),
+        )
     };
     let events = Ty::Records(Arc::new(RecordType {
         fields: vec![
@@ -27,8 +28,8 @@ fn schema() -> Schema {
             },
         ],
     }));
-    Schema {
-        fields: vec![
+    Schema::new(
+        vec![
             field("id", "id", Ty::String),
             field("visits", "visits", Ty::Int),
             field("size", "Company Size", Ty::Int.optional()),
@@ -38,8 +39,8 @@ fn schema() -> Schema {
             field("seen_at", "seen_at", Ty::Timestamp.optional()),
             field("events", "events", events),
         ],
-        key: None,
-    }
+        None,
+    )
 }
 
 fn origin() -> crate::data::RowOrigin {
@@ -66,7 +67,9 @@ fn both(record: &str) -> (Option<Vec<crate::value::Value>>, Result<(), String>) 
         .decode(record, &mut fast_b)
         .then(|| finish_one(fast_b).lead(0));
     let mut slow_b = BatchBuilder::new(&schema, 4);
-    let slow = JsonDecoder::new(&plan).decode(record.as_bytes(), 1, &mut slow_b);
+    let slow = JsonDecoder::new(&plan)
+        .decode(record.as_bytes(), 1, &mut slow_b)
+        .map_err(|b| b.error);
     if let (Some(fast), Ok(())) = (&fast, &slow) {
         assert_eq!(*fast, finish_one(slow_b).lead(0), "{record}");
     }
@@ -239,7 +242,7 @@ fn one_scanner_across_records_agrees_with_serde() {
         let slow = JsonDecoder::new(&plan).decode(record.as_bytes(), 1, &mut slow_b);
         match (fast, slow) {
             (Some(fast), Ok(())) => assert_eq!(fast, finish_one(slow_b).lead(0), "{record}"),
-            (Some(_), Err(e)) => panic!("fast path accepted {record} ({e})"),
+            (Some(_), Err(e)) => panic!("fast path accepted {record} ({})", e.error),
             (None, _) => {}
         }
     }

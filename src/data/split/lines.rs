@@ -64,12 +64,18 @@ impl LineSplitter {
 
 /// CSV: a record ends at `\n` or `\r` outside quotes; a quote opens a quoted cell only at the
 /// start of a cell, and `""` inside one is a quote (csv-core's rules). Empty lines are skipped.
+/// A record that starts with a `footer` text ends the records: it and what follows are not
+/// records.
 pub(super) struct CsvSplitter {
     pub(super) pos: usize,
     pub(super) rec_start: usize,
     line: u64,
     rec_line: u64,
     quoted: bool,
+    pub(super) delimiter: u8,
+    pub(super) footer: Vec<Vec<u8>>,
+    /// A footer row was found: no more records.
+    pub(super) ended: bool,
 }
 
 impl CsvSplitter {
@@ -80,11 +86,14 @@ impl CsvSplitter {
             line: 1,
             rec_line: 1,
             quoted: false,
+            delimiter: b',',
+            footer: Vec::new(),
+            ended: false,
         }
     }
 
     pub(super) fn scan(&mut self, buf: &[u8], eof: bool, out: &mut Vec<RecordSpan>, max: usize) {
-        while out.len() < max {
+        while out.len() < max && !self.ended {
             if self.quoted {
                 match memchr(b'"', &buf[self.pos..]) {
                     Some(i) => {
@@ -111,7 +120,7 @@ impl CsvSplitter {
                         self.line += count_newlines(&buf[self.pos..]);
                         self.pos = buf.len();
                         if eof {
-                            self.emit(buf.len(), out, true);
+                            self.emit(buf, buf.len(), out, true);
                             self.rec_start = buf.len();
                         }
                         return;
@@ -123,9 +132,9 @@ impl CsvSplitter {
                         let p = self.pos + i;
                         self.pos = p + 1;
                         if buf[p] == b'"' {
-                            self.quoted = p == self.rec_start || buf[p - 1] == b',';
+                            self.quoted = p == self.rec_start || buf[p - 1] == self.delimiter;
                         } else {
-                            self.emit(p, out, false);
+                            self.emit(buf, p, out, false);
                             if buf[p] == b'\n' {
                                 self.line += 1;
                             }
@@ -136,7 +145,7 @@ impl CsvSplitter {
                     None => {
                         self.pos = buf.len();
                         if eof {
-                            self.emit(buf.len(), out, false);
+                            self.emit(buf, buf.len(), out, false);
                             self.rec_start = buf.len();
                         }
                         return;
@@ -146,8 +155,12 @@ impl CsvSplitter {
         }
     }
 
-    fn emit(&self, end: usize, out: &mut Vec<RecordSpan>, truncated: bool) {
+    fn emit(&mut self, buf: &[u8], end: usize, out: &mut Vec<RecordSpan>, truncated: bool) {
         if end > self.rec_start {
+            if !self.footer.is_empty() && self.is_footer(&buf[self.rec_start..end]) {
+                self.ended = true;
+                return;
+            }
             out.push(RecordSpan {
                 start: self.rec_start,
                 end,
@@ -155,6 +168,14 @@ impl CsvSplitter {
                 truncated,
             });
         }
+    }
+
+    /// Whether a record starts with a footer text (after spaces and an opening quote).
+    fn is_footer(&self, record: &[u8]) -> bool {
+        let start = record.iter().take_while(|&&b| b == b' ').count();
+        let rest = &record[start..];
+        let rest = rest.strip_prefix(b"\"").unwrap_or(rest);
+        self.footer.iter().any(|f| rest.starts_with(f))
     }
 }
 

@@ -234,6 +234,14 @@ impl Chunker {
         Ok(chunk.and_then(|c| c.records.first().map(|r| (c.bytes, *r))))
     }
 
+    /// CSV, after the header: the separator of the records, and the texts whose row ends them.
+    pub fn set_csv(&mut self, delimiter: u8, footer: &[String]) {
+        if let Some(Splitter::Csv(s)) = &mut self.splitter {
+            s.delimiter = delimiter;
+            s.footer = footer.iter().map(|f| f.as_bytes().to_vec()).collect();
+        }
+    }
+
     /// The next chunk, `None` at the end of the input.
     pub fn next_chunk(&mut self) -> Result<Option<Chunk>, InputError> {
         self.next_records(self.size.records)
@@ -264,6 +272,9 @@ impl Chunker {
             if let Err(e) = splitter.scan(buf, eof, &mut spans, max) {
                 *pending = Some(e.in_input(name));
             }
+            // After a footer row the input is over, whatever follows.
+            let ended = matches!(splitter, Splitter::Csv(s) if s.ended);
+            let eof = eof || ended;
             let cut = splitter.cut_point();
             let full = spans.len() >= max || (cut >= max_bytes && !spans.is_empty());
             if full || eof || pending.is_some() {
@@ -274,7 +285,7 @@ impl Chunker {
                         None => Ok(None),
                     };
                 }
-                if pending.is_some() {
+                if pending.is_some() || ended {
                     self.finished = true;
                 }
                 splitter.rebase(cut);
@@ -397,7 +408,7 @@ mod tests {
             while rdr.read_byte_record(&mut rec).unwrap_or(false) {
                 theirs.push(rec.iter().map(|f| f.to_vec()).collect::<Vec<_>>());
             }
-            let mut cells = crate::data::csv::CellSplitter::new();
+            let mut cells = crate::data::csv::CellSplitter::new(b',');
             let ours: Vec<Vec<Vec<u8>>> = split_all(&text, Format::Csv, 2)
                 .iter()
                 .map(|r| {

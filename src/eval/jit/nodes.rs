@@ -132,6 +132,7 @@ impl Gen<'_> {
         let points = self.b.ins().f64const(item.points);
         let zero = self.b.ins().f64const(0.0);
         let (contribution, explained) = match &item.rule {
+            Rule::Always => (points, self.b.ins().f64const(1.0)),
             Rule::When(c) => {
                 let held = self.bool(c)?;
                 let one = self.b.ins().f64const(1.0);

@@ -311,6 +311,7 @@ impl<'a> BatchResult<'a> {
 /// held; `per`: the per-value), exactly as `interp::eval_item` computes them.
 fn item_trace(item: &ScoreItem, input: f64) -> (f64, ItemTrace) {
     let (points, fired, per) = match &item.rule {
+        Rule::Always => (item.points, true, None),
         Rule::When(_) => {
             let held = input != 0.0;
             (if held { item.points } else { 0.0 }, held, None)

@@ -1,10 +1,10 @@
-//! SLA computation (SPEC §8): per-lead accumulation, merging of partial results, and the report.
+//! SLA computation (docs/language.md, "SLAs"): per-lead accumulation, merging of partial results, and the report.
 //!
 //! Batches are evaluated in parallel, each into its own [`SlaAccumulator`]; the accumulators are
 //! then [`merge`](SlaAccumulator::merge)d (in input order, though the counts do not depend on
 //! it) and [`finish`](SlaAccumulator::finish)ed into one [`SlaResult`] per SLA.
 //!
-//! Decisions where SPEC §8 is silent:
+//! Decisions the language leaves open (documented in docs/language.md, "SLAs"):
 //! - A deadline exactly `within` is met (`until - from <= within`); a missing `until` is breached
 //!   only once `now - from` is strictly more than `within`.
 //! - Compliance is `met / (met + breached)`; with nothing met or breached it is `None` (JSON

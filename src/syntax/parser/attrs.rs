@@ -2,7 +2,8 @@
 //! or a schema field. To the grammar they are comments; they attach by position.
 
 use super::build::Ctx;
-use super::{codes, Rule, SmqlParser};
+use super::{Rule, SmqlParser};
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::source::Span;
 use crate::syntax::ast::{Attrs, Ident};
@@ -58,9 +59,9 @@ impl Ctx<'_> {
             Err(_) => {
                 self.error(
                     Diagnostic::error(
-                        codes::INVALID_ALLOW,
+                        Code::SyntaxInvalidAllow,
                         Span::new(self.file, at, at + line.len()),
-                        "this `# smql:` line is not a lint allowance",
+                        format!("`{}` is not a lint allowance", crate::diag::quote(line)),
                     )
                     .label("expected `# smql: allow(NAME, …)`")
                     .with_help(

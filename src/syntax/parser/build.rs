@@ -1,7 +1,8 @@
 //! Declarations: pest pairs → AST items (expressions are in `expr.rs`).
 
 use super::literal;
-use super::{codes, Rule};
+use super::Rule;
+use crate::diag::Code;
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::source::{FileId, Span};
 use crate::syntax::ast::*;
@@ -115,6 +116,7 @@ impl Ctx<'_> {
         let attrs = self.attrs_above(span.start as usize);
         Some(match decl.as_rule() {
             Rule::schema => Item::Schema(self.schema(decl, attrs)),
+            Rule::input => Item::Input(self.input(decl, attrs)),
             Rule::score => Item::Score(self.score(decl, attrs)),
             Rule::grade => Item::Grade(self.grade(decl, attrs)),
             Rule::stages => Item::Stages(Stages {
@@ -166,6 +168,8 @@ impl Ctx<'_> {
             },
             key: None,
             from: None,
+            occurrence: None,
+            format: None,
             span,
         };
         for p in pair.into_inner() {
@@ -174,12 +178,75 @@ impl Ctx<'_> {
                 Rule::type_expr => field.ty = self.type_expr(p),
                 Rule::kw_key => field.key = Some(self.span(&p)),
                 Rule::from_field => {
-                    field.from = significant(p).next().map(|s| self.str_lit(s));
+                    for part in significant(p) {
+                        match part.as_rule() {
+                            Rule::occurrence => {
+                                let span = self.span(&part);
+                                let value = part
+                                    .into_inner()
+                                    .next()
+                                    .and_then(|n| {
+                                        let span = self.span(&n);
+                                        self.ok(literal::int(n.as_str(), span))
+                                    })
+                                    .map_or(1, |n| n.unsigned_abs());
+                                field.occurrence = Some(Occurrence { value, span });
+                            }
+                            _ => field.from = Some(self.str_lit(part)),
+                        }
+                    }
+                }
+                Rule::format_field => {
+                    let mut inner = p.into_inner();
+                    let keyword = inner.next().map_or(span, |k| self.span(&k));
+                    field.format = Some(FieldFormat {
+                        keyword,
+                        layouts: inner.map(|s| self.str_lit(s)).collect(),
+                    });
                 }
                 _ => {}
             }
         }
         field
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Input
+
+    fn input(&self, pair: Pair<'_, Rule>, attrs: Attrs) -> Input {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let keyword = inner.next().map_or(span, |k| self.span(&k));
+        let lines = inner
+            .filter(|p| p.as_rule() == Rule::input_line)
+            .filter_map(|line| {
+                let line_span = self.span(&line);
+                let mut parts = line.into_inner();
+                let kw = parts.next()?;
+                let keyword = self.span(&kw);
+                let key = match kw.into_inner().next()?.as_rule() {
+                    Rule::kw_delimiter => InputKey::Delimiter,
+                    Rule::time_zone => InputKey::TimeZone,
+                    Rule::kw_timestamps => InputKey::Timestamps,
+                    Rule::kw_missing => InputKey::Missing,
+                    Rule::kw_numbers => InputKey::Numbers,
+                    Rule::kw_currency => InputKey::Currency,
+                    _ => InputKey::Footer,
+                };
+                Some(InputLine {
+                    key,
+                    keyword,
+                    values: parts.map(|s| self.str_lit(s)).collect(),
+                    span: line_span,
+                })
+            })
+            .collect();
+        Input {
+            attrs,
+            keyword,
+            lines,
+            span,
+        }
     }
 
     fn type_expr(&self, pair: Pair<'_, Rule>) -> TypeExpr {
@@ -246,7 +313,7 @@ impl Ctx<'_> {
         };
         self.error(
             Diagnostic::error(
-                codes::UNKNOWN_TYPE,
+                Code::SyntaxUnknownType,
                 self.span(&pair),
                 format!("unknown type `{name}`"),
             )
@@ -335,7 +402,13 @@ impl Ctx<'_> {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
         let points = self.amount(inner.next()?);
-        let rule_pair = inner.next()?;
+        let Some(rule_pair) = inner.next() else {
+            return Some(ScoreItem {
+                points,
+                rule: ScoreRule::Always,
+                span,
+            });
+        };
         let rule = match rule_pair.as_rule() {
             Rule::when_rule => ScoreRule::When(self.expr(significant(rule_pair).next()?)),
             _ => {
@@ -374,7 +447,7 @@ impl Ctx<'_> {
             if let Some(previous) = &otherwise {
                 self.error(
                     Diagnostic::error(
-                        codes::UNEXPECTED,
+                        Code::SyntaxUnexpected,
                         line_span,
                         format!("grade `{}` has a line after its `else` line", name.name),
                     )
@@ -397,7 +470,7 @@ impl Ctx<'_> {
         if otherwise.is_none() {
             self.error(
                 Diagnostic::error(
-                    codes::MISSING_ELSE,
+                    Code::SyntaxMissingElse,
                     name.span,
                     format!("grade `{}` has no `else` line", name.name),
                 )
@@ -485,7 +558,7 @@ impl Ctx<'_> {
                     if let Some(first) = &test.as_of {
                         self.error(
                             Diagnostic::error(
-                                codes::UNEXPECTED,
+                                Code::SyntaxUnexpected,
                                 line_span,
                                 format!("test \"{}\" has a second `as of` line", test.name.value),
                             )

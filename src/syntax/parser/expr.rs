@@ -1,4 +1,4 @@
-//! Expressions: pest pairs → `ast::Expr`, with precedence from a Pratt table (SPEC §5).
+//! Expressions: pest pairs → `ast::Expr`, with precedence from a Pratt table (docs/language.md, "Operator precedence").
 
 use super::build::Ctx;
 use super::literal;
@@ -8,7 +8,7 @@ use pest::iterators::Pair;
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 use std::sync::LazyLock;
 
-/// Lowest precedence first, as SPEC §5 lists it; `where` binds loosest of all, so that in
+/// Lowest precedence first, as docs/language.md, "Operator precedence", lists it; `where` binds loosest of all, so that in
 /// `count(L where a and b)` the condition is `a and b`.
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
     use Assoc::{Left, Right};

@@ -9,12 +9,12 @@
 //! that a missing `}` only costs the declaration it belongs to. Lines that start with a binary
 //! operator or a closing bracket stay with the declaration above, whose error then explains them.
 //!
-//! It also makes newlines inside `(` and `[` whitespace (SPEC §1) by blanking them, with the
+//! It also makes newlines inside `(` and `[` whitespace (docs/language.md, "Rule sets and files") by blanking them, with the
 //! comments there, in a copy of the text of the same length: spans stay byte-exact.
 
-use super::codes;
-use crate::diag::Diagnostic;
+use crate::diag::{quote, Code, Diagnostic, QUOTE_MAX};
 use crate::source::{FileId, Span};
+use crate::syntax::words;
 
 /// One declaration's byte range, and whether its text is fit for pest.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,10 +114,7 @@ impl Scanner<'_> {
         let leading = code.get(..word_end).unwrap_or("");
         let belongs_above = code
             .starts_with(['}', ')', ']', '+', '*', '/', '=', '<', '>', '?', '!'])
-            || [
-                "where", "and", "or", "in", "contains", "matches", "starts", "ends", "within",
-            ]
-            .contains(&leading);
+            || words::INFIX_WORDS.contains(&leading);
         let complete = self.open.is_empty() && !self.continues;
         let resync = first == 0 && !belongs_above && starts_declaration(line);
         if self.chunks.is_empty() || (complete && !belongs_above) || resync {
@@ -147,7 +144,7 @@ impl Scanner<'_> {
         // One lexical error per declaration: after the first, the rest is likely its echo.
         if let Some(&(b, at)) = self.open.last().filter(|_| chunk.ok) {
             chunk.ok = false;
-            let d = unclosed(Span::new(self.file, at, at + 1), b);
+            let d = unclosed(Span::new(self.file, at, at + 1), b, &around(self.text, at));
             self.diagnostics.push(d);
         }
         self.open.clear();
@@ -212,9 +209,12 @@ impl Scanner<'_> {
                 b'(' | b'[' | b'{' => {
                     if self.open.len() == MAX_DEPTH {
                         let d = Diagnostic::error(
-                            codes::TOO_DEEP,
+                            Code::SyntaxTooDeep,
                             self.span(i, i + 1),
-                            format!("brackets nested more than {MAX_DEPTH} deep"),
+                            format!(
+                                "brackets nested more than {MAX_DEPTH} deep in `{}`",
+                                quote(line_of(self.text, i))
+                            ),
                         )
                         .label("one level too many")
                         .with_help("split the expression into several definitions");
@@ -259,9 +259,9 @@ impl Scanner<'_> {
 
     fn unterminated(&mut self, at: usize, line_end: usize) {
         let d = Diagnostic::error(
-            codes::UNTERMINATED_STRING,
+            Code::SyntaxUnterminatedString,
             self.span(at, line_end),
-            "unterminated string",
+            format!("unterminated string `{}`", quote(&self.text[at..line_end])),
         )
         .label("this string has no closing `\"`")
         .with_help("close it with `\"` on the same line; write `\\\"` for a quote inside a string");
@@ -279,19 +279,25 @@ impl Scanner<'_> {
             Some(pos) => {
                 // Brackets opened after the matching one were never closed: report the innermost.
                 if let Some(&(inner, inner_at)) = self.open[pos + 1..].last() {
-                    let d = unclosed(self.span(inner_at, inner_at + 1), inner).with_secondary(
-                        self.span(at, at + 1),
-                        format!("`{}` found here", b as char),
-                    );
+                    let line = around(self.text, inner_at);
+                    let d = unclosed(self.span(inner_at, inner_at + 1), inner, &line)
+                        .with_secondary(
+                            self.span(at, at + 1),
+                            format!("`{}` found here", b as char),
+                        );
                     self.report(d);
                 }
                 self.open.truncate(pos);
             }
             None => {
                 let d = Diagnostic::error(
-                    codes::UNEXPECTED,
+                    Code::SyntaxUnexpected,
                     self.span(at, at + 1),
-                    format!("`{}` closes nothing", b as char),
+                    format!(
+                        "`{}` closes nothing in `{}`",
+                        b as char,
+                        around(self.text, at)
+                    ),
                 )
                 .label(format!("no `{}` is open here", opener as char))
                 .with_help(format!(
@@ -306,7 +312,26 @@ impl Scanner<'_> {
     }
 }
 
-fn unclosed(span: Span, b: u8) -> Diagnostic {
+/// The line of byte `at`, trimmed.
+fn line_of(text: &str, at: usize) -> &str {
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    text[start..end].trim()
+}
+
+/// The line around the bracket at byte `at`, for a message: the whole line when it is short,
+/// else from the bracket on.
+fn around(text: &str, at: usize) -> String {
+    let line = line_of(text, at);
+    if line.chars().count() <= QUOTE_MAX {
+        line.to_string()
+    } else {
+        let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        quote(&format!("…{}", text[at..end].trim_end()))
+    }
+}
+
+fn unclosed(span: Span, b: u8, line: &str) -> Diagnostic {
     let closer = match b {
         b'(' => ')',
         b'[' => ']',
@@ -317,9 +342,13 @@ fn unclosed(span: Span, b: u8) -> Diagnostic {
     } else {
         format!("add the missing `{closer}`")
     };
-    Diagnostic::error(codes::UNCLOSED, span, format!("unclosed `{}`", b as char))
-        .label(format!("this `{}` is never closed", b as char))
-        .with_help(help)
+    Diagnostic::error(
+        Code::SyntaxUnclosed,
+        span,
+        format!("unclosed `{}` in `{line}`", b as char),
+    )
+    .label(format!("this `{}` is never closed", b as char))
+    .with_help(help)
 }
 
 /// Length of the string literal at the start of `bytes` (which begins with `"`), quotes
@@ -336,36 +365,11 @@ fn string_end(bytes: &[u8]) -> Option<usize> {
     None
 }
 
-/// Does a line whose last token is `token` continue on the next line (SPEC §1)?
+/// Does a line whose last token is `token` continue on the next line (docs/language.md, "Rule sets and files")?
 fn continues_line(token: &str) -> bool {
-    matches!(
-        token,
-        "where"
-            | "and"
-            | "or"
-            | "not"
-            | "in"
-            | "contains"
-            | "any"
-            | "all"
-            | "with"
-            | "matches"
-            | "within"
-            | "+"
-            | "-"
-            | "*"
-            | "/"
-            | "=="
-            | "!="
-            | "<"
-            | "<="
-            | ">"
-            | ">="
-            | "??"
-            | ","
-            | "->"
-            | "="
-    )
+    words::CONTINUING_WORDS.contains(&token)
+        || words::INFIX_SYMBOLS.contains(&token)
+        || [",", "->", "="].contains(&token)
 }
 
 /// Does this column-0 line unmistakably start a declaration?
@@ -384,7 +388,7 @@ fn starts_declaration(line: &str) -> bool {
             && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
     };
     match first {
-        "schema" => second.starts_with('{'),
+        "schema" | "input" => second.starts_with('{'),
         "score" | "grade" => is_name(second) && line.trim_end().ends_with('{'),
         "stages" | "detours" => is_name(second.trim_end_matches(',')),
         "sla" | "test" => second.starts_with('"'),
@@ -421,7 +425,7 @@ mod tests {
         assert!(!l.chunks[0].ok);
         assert!(l.chunks[1].ok);
         assert_eq!(l.diagnostics.len(), 1);
-        assert_eq!(l.diagnostics[0].code, codes::UNCLOSED);
+        assert_eq!(l.diagnostics[0].code, Code::SyntaxUnclosed);
         assert_eq!(l.diagnostics[0].primary.span, Span::new(FileId(0), 8, 9));
     }
 
@@ -437,7 +441,7 @@ mod tests {
     fn finds_unterminated_strings_and_stray_closers() {
         let l = layout(FileId(0), "a = \"abc\nb = 1)\nc = 2\n");
         let codes: Vec<_> = l.diagnostics.iter().map(|d| d.code).collect();
-        assert_eq!(codes, [codes::UNTERMINATED_STRING]);
+        assert_eq!(codes, [Code::SyntaxUnterminatedString]);
         assert_eq!(l.chunks.iter().filter(|c| c.ok).count(), 2);
         assert!(l.chunks[1].stray_closer.is_some());
     }

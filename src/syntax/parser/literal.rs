@@ -3,13 +3,12 @@
 //! The grammar accepts the shape of a literal; these functions compute its value and report what
 //! the shape cannot express (an integer that does not fit, an unknown duration unit, a bad escape).
 
-use super::codes;
-use crate::diag::Diagnostic;
+use crate::diag::{quote, Code, Diagnostic};
 use crate::source::Span;
 
 pub(super) type Result<T> = std::result::Result<T, Box<Diagnostic>>;
 
-fn error(code: &'static str, span: Span, message: impl Into<String>) -> Box<Diagnostic> {
+fn error(code: Code, span: Span, message: impl Into<String>) -> Box<Diagnostic> {
     Box::new(Diagnostic::error(code, span, message))
 }
 
@@ -18,7 +17,7 @@ pub(super) fn int(text: &str, span: Span) -> Result<i64> {
     let digits: String = text.chars().filter(|c| *c != '_').collect();
     digits.parse::<i64>().map_err(|_| {
         error(
-            codes::NUMBER_OVERFLOW,
+            Code::SyntaxNumberOverflow,
             span,
             format!("`{text}` is too large for an integer"),
         )
@@ -37,7 +36,7 @@ pub(super) fn number(text: &str, span: Span) -> Result<f64> {
     match digits.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
         _ => Err(error(
-            codes::NUMBER_OVERFLOW,
+            Code::SyntaxNumberOverflow,
             span,
             format!("`{text}` is too large for a number"),
         )
@@ -94,7 +93,7 @@ pub(super) fn duration(text: &str, span: Span) -> Result<i64> {
             None => help.to_string(),
         };
         return Err(error(
-            codes::INVALID_DURATION,
+            Code::SyntaxInvalidDuration,
             span,
             format!("unknown duration unit `{unit}` in `{text}`"),
         )
@@ -103,7 +102,7 @@ pub(super) fn duration(text: &str, span: Span) -> Result<i64> {
     };
     if digits.contains('.') {
         return Err(error(
-            codes::INVALID_DURATION,
+            Code::SyntaxInvalidDuration,
             span,
             format!("`{text}` is not a whole number of `{unit}`"),
         )
@@ -113,7 +112,7 @@ pub(super) fn duration(text: &str, span: Span) -> Result<i64> {
     let n = int(digits, span)?;
     n.checked_mul(factor).ok_or_else(|| {
         error(
-            codes::NUMBER_OVERFLOW,
+            Code::SyntaxNumberOverflow,
             span,
             format!("duration `{text}` is too long"),
         )
@@ -167,9 +166,9 @@ pub(super) fn string(raw: &str, span: Span) -> Result<String> {
                         let len = 2 + end.map_or(0, |e| e + 1);
                         let shown = &body[i..i + len];
                         return Err(error(
-                            codes::INVALID_ESCAPE,
+                            Code::SyntaxInvalidEscape,
                             escape_span(len),
-                            format!("invalid unicode escape `{shown}`"),
+                            format!("invalid unicode escape `{shown}` in `{}`", quote(raw)),
                         )
                         .label_boxed("not a character code")
                         .help_boxed(
@@ -182,9 +181,9 @@ pub(super) fn string(raw: &str, span: Span) -> Result<String> {
                 let shown = other.map_or(String::new(), |(_, c)| c.to_string());
                 let len = 1 + other.map_or(0, |(_, c)| c.len_utf8());
                 return Err(error(
-                    codes::INVALID_ESCAPE,
+                    Code::SyntaxInvalidEscape,
                     escape_span(len),
-                    format!("unknown escape `\\{shown}` in a string"),
+                    format!("unknown escape `\\{shown}` in `{}`", quote(raw)),
                 )
                 .label_boxed("not an escape")
                 .help_boxed(format!(
@@ -226,7 +225,7 @@ mod tests {
         assert_eq!(int("1_000", sp(5)).ok(), Some(1000));
         assert_eq!(int("9223372036854775807", sp(19)).ok(), Some(i64::MAX));
         let e = int("9223372036854775808", sp(19)).err();
-        assert_eq!(e.map(|d| d.code), Some(codes::NUMBER_OVERFLOW));
+        assert_eq!(e.map(|d| d.code), Some(Code::SyntaxNumberOverflow));
         assert_eq!(number("2.5", sp(3)).ok(), Some(2.5));
         assert_eq!(number_or_percent("95%", sp(3)).ok(), Some(0.95));
         assert_eq!(number_or_percent("12.5%", sp(5)).ok(), Some(0.125));
@@ -245,9 +244,9 @@ mod tests {
         assert_eq!(d("2w"), Some(2 * 604_800_000));
         assert_eq!(d("250ms"), Some(250));
         let code = |t: &str| duration(t, sp(t.len())).err().map(|e| e.code);
-        assert_eq!(code("30x"), Some(codes::INVALID_DURATION));
-        assert_eq!(code("1.5h"), Some(codes::INVALID_DURATION));
-        assert_eq!(code("99999999999999999w"), Some(codes::NUMBER_OVERFLOW));
+        assert_eq!(code("30x"), Some(Code::SyntaxInvalidDuration));
+        assert_eq!(code("1.5h"), Some(Code::SyntaxInvalidDuration));
+        assert_eq!(code("99999999999999999w"), Some(Code::SyntaxNumberOverflow));
     }
 
     #[test]
@@ -259,7 +258,7 @@ mod tests {
         );
         assert_eq!(s(r#""caf\u{e9}!""#).ok().as_deref(), Some("café!"));
         let e = s(r#""ab\qc""#).err();
-        assert_eq!(e.as_ref().map(|d| d.code), Some(codes::INVALID_ESCAPE));
+        assert_eq!(e.as_ref().map(|d| d.code), Some(Code::SyntaxInvalidEscape));
         // The label covers `\q`: file offset 10 + quote + "ab".
         assert_eq!(e.map(|d| d.primary.span.range()), Some(13..15));
         let e = s(r#""\u{zz}""#).err();

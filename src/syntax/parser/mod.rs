@@ -3,6 +3,23 @@
 //! A file is first cut into declarations by a small lexical pass (`layout`), then each
 //! declaration is parsed on its own with the grammar of record (`grammar/smql.pest`), so that
 //! every independent syntax error of a file is reported, once.
+//!
+//! Syntax errors carry one of these stable codes (`crate::diag::Code`):
+//!
+//! | code | meaning |
+//! |---|---|
+//! | `smql::syntax::unexpected` | something other than what the construct expects (the message says what was expected) |
+//! | `smql::syntax::unclosed` | `(`, `[` or `{` without its closing bracket |
+//! | `smql::syntax::unterminated_string` | a string literal with no closing `"` on its line |
+//! | `smql::syntax::invalid_escape` | an unknown escape (`\q`) or a bad `\u{…}` in a string |
+//! | `smql::syntax::reserved_word` | a reserved word (`crate::syntax::words::RESERVED`) where a name is due |
+//! | `smql::syntax::missing_else` | a grade without its `else` line |
+//! | `smql::syntax::missing_sign` | a score item whose points have no `+` or `-` |
+//! | `smql::syntax::number_overflow` | an integer or duration literal that does not fit in 64 bits |
+//! | `smql::syntax::invalid_duration` | a duration with an unknown unit or a fraction (`30x`, `1.5h`) |
+//! | `smql::syntax::unknown_type` | a schema type that does not exist (`strin`) |
+//! | `smql::syntax::too_deep` | brackets nested deeper than the parser accepts (64 levels) |
+//! | `smql::syntax::invalid_allow` | a `# smql:` comment line that is not `# smql: allow(NAME, …)` |
 
 mod attrs;
 mod build;
@@ -18,34 +35,6 @@ use crate::diag::Diagnostic;
 use crate::source::{FileId, SourceMap};
 use pest::Parser;
 use std::cell::RefCell;
-
-/// The stable codes of syntax errors.
-pub mod codes {
-    /// Something other than what the construct expects (the message says what was expected).
-    pub const UNEXPECTED: &str = "smql::syntax::unexpected";
-    /// `(`, `[` or `{` without its closing bracket.
-    pub const UNCLOSED: &str = "smql::syntax::unclosed";
-    /// A string literal with no closing `"` on its line.
-    pub const UNTERMINATED_STRING: &str = "smql::syntax::unterminated_string";
-    /// An unknown escape (`\q`) or a bad `\u{…}` in a string.
-    pub const INVALID_ESCAPE: &str = "smql::syntax::invalid_escape";
-    /// A reserved word (SPEC §11) used as a name.
-    pub const RESERVED_WORD: &str = "smql::syntax::reserved_word";
-    /// A grade without its `else` line.
-    pub const MISSING_ELSE: &str = "smql::syntax::missing_else";
-    /// A score item whose points have no `+` or `-`.
-    pub const MISSING_SIGN: &str = "smql::syntax::missing_sign";
-    /// An integer or duration literal that does not fit in 64 bits.
-    pub const NUMBER_OVERFLOW: &str = "smql::syntax::number_overflow";
-    /// A duration with an unknown unit or a fraction (`30x`, `1.5h`).
-    pub const INVALID_DURATION: &str = "smql::syntax::invalid_duration";
-    /// A schema type that does not exist (`strin`).
-    pub const UNKNOWN_TYPE: &str = "smql::syntax::unknown_type";
-    /// Brackets nested deeper than the parser accepts (64 levels).
-    pub const TOO_DEEP: &str = "smql::syntax::too_deep";
-    /// A `# smql:` comment line that is not `# smql: allow(NAME, …)`.
-    pub const INVALID_ALLOW: &str = "smql::syntax::invalid_allow";
-}
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/smql.pest"]

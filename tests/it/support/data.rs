@@ -11,13 +11,7 @@ pub fn field(name: &str, ty: Ty) -> Field {
 }
 
 pub fn field_from(name: &str, column: &str, ty: Ty) -> Field {
-    Field {
-        name: name.to_string(),
-        column: column.to_string(),
-        ty,
-        doc: None,
-        span: Span::default(),
-    }
+    Field::new(name, column, ty, Span::default())
 }
 
 pub fn one_of(values: &[&str]) -> Ty {
@@ -44,7 +38,7 @@ pub fn list(ty: Ty) -> Ty {
 }
 
 pub fn schema(fields: Vec<Field>) -> Schema {
-    Schema { fields, key: None }
+    Schema::new(fields, None)
 }
 
 pub const SOURCES: [&str; 7] = [

@@ -102,7 +102,7 @@ Customer when closed
     assert_eq!(sources.slice(attrs.allow[1].span), "unsatisfiable");
     assert_eq!(
         codes_of("# smql: allow stage_skip\nx when y\n"),
-        [codes::INVALID_ALLOW]
+        [Code::SyntaxInvalidAllow]
     );
 }
 
@@ -137,6 +137,7 @@ grade fit_grade {
         .iter()
         .map(|l| match l {
             ScoreLine::Item(i) => match &i.rule {
+                ScoreRule::Always => format!("{} always", i.points.value),
                 ScoreRule::When(c) => format!("{} when {}", i.points.value, sexp(c)),
                 ScoreRule::Per { x, up_to } => {
                     format!(
@@ -181,15 +182,15 @@ grade fit_grade {
 
     assert_eq!(
         codes_of("grade g {\n  \"A\" when x\n}\n"),
-        [codes::MISSING_ELSE]
+        [Code::SyntaxMissingElse]
     );
     assert_eq!(
         codes_of("grade g {\n  else \"D\"\n  \"A\" when x\n}\n"),
-        [codes::UNEXPECTED]
+        [Code::SyntaxUnexpected]
     );
     assert_eq!(
         codes_of("score s {\n  10 when x\n}\n"),
-        [codes::MISSING_SIGN]
+        [Code::SyntaxMissingSign]
     );
 }
 
@@ -365,7 +366,10 @@ fn schema_types() {
     assert!(
         matches!(&schema.fields[4].ty.kind, TypeExprKind::List(t) if matches!(t.kind, TypeExprKind::OneOf(ref v) if v.len() == 2))
     );
-    assert_eq!(codes_of("schema {\n  a: strin\n}\n"), [codes::UNKNOWN_TYPE]);
+    assert_eq!(
+        codes_of("schema {\n  a: strin\n}\n"),
+        [Code::SyntaxUnknownType]
+    );
 }
 
 #[test]

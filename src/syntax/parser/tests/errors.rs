@@ -4,8 +4,11 @@ use super::*;
 
 #[test]
 fn reserved_words_cannot_be_names() {
-    assert_eq!(codes_of("when = 3\n"), [codes::RESERVED_WORD]);
-    assert_eq!(codes_of("schema {\n  in: int\n}\n"), [codes::RESERVED_WORD]);
+    assert_eq!(codes_of("when = 3\n"), [Code::SyntaxReservedWord]);
+    assert_eq!(
+        codes_of("schema {\n  in: int\n}\n"),
+        [Code::SyntaxReservedWord]
+    );
     let (_, _, d) = parse("lead when x\n");
     assert_eq!(
         d[0].message,
@@ -23,11 +26,14 @@ fn every_independent_error_is_reported_once() {
     assert_eq!(
         found,
         [
-            (codes::UNEXPECTED, "expected a condition after `when`"),
-            (codes::UNEXPECTED, "expected `{` after the score name"),
-            (codes::UNCLOSED, "unclosed `(`"),
-            (codes::UNCLOSED, "unclosed `[`"),
-            (codes::UNEXPECTED, "`)` closes nothing"),
+            (
+                Code::SyntaxUnexpected,
+                "expected a condition after `MQL when`"
+            ),
+            (Code::SyntaxUnexpected, "expected `{` after `score s`"),
+            (Code::SyntaxUnclosed, "unclosed `(` in `\"A\" when (a`"),
+            (Code::SyntaxUnclosed, "unclosed `[` in `y = [1, 2`"),
+            (Code::SyntaxUnexpected, "`)` closes nothing in `z = 1)`"),
         ]
     );
     // `x = 1` still parses.
@@ -40,7 +46,7 @@ fn every_independent_error_is_reported_once() {
 #[test]
 fn odd_inputs() {
     let deep = format!("x = {}1{}\n", "(".repeat(5000), ")".repeat(5000));
-    assert_eq!(codes_of(&deep), [codes::TOO_DEEP]);
+    assert_eq!(codes_of(&deep), [Code::SyntaxTooDeep]);
     let nested = format!("x = {}1{}\n", "(".repeat(60), ")".repeat(60));
     assert!(codes_of(&nested).is_empty());
     // Declarations need not start in column 0.
@@ -66,10 +72,36 @@ fn message(text: &str) -> (String, Option<String>) {
 
 #[test]
 fn messages_speak_the_language() {
-    let cases: [(&str, &str, Option<&str>); 14] = [
+    let cases: [(&str, &str, Option<&str>); 19] = [
+        // A dangling operator names the operand it follows.
+        (
+            "MQL when visits >= 3 and downloaded \"pricing\" and\n",
+            "`and` after `downloaded \"pricing\"` needs a condition",
+            Some("write a condition after `and`, on this line or the next, or remove the `and`"),
+        ),
+        (
+            "x = a +\n",
+            "`+` after `a` needs an expression",
+            Some("write an expression after `+`, on this line or the next, or remove the `+`"),
+        ),
+        (
+            "MQL when title starts with\n",
+            "`starts with` after `title` needs an expression",
+            Some("write an expression after `starts with`, on this line or the next, or remove the `starts with`"),
+        ),
+        (
+            "MQL when (a or b) and\n",
+            "`and` after `(a or b)` needs a condition",
+            Some("write a condition after `and`, on this line or the next, or remove the `and`"),
+        ),
+        (
+            "score s {\n  +5 when count(events where it.type == \"demo\") >=\n}\n",
+            "`>=` after `count(events where it.type == \"demo\")` needs an expression",
+            Some("write an expression after `>=`, on this line or the next, or remove the `>=`"),
+        ),
         (
             "scor engagement {\n  +1 when a\n}\n",
-            "expected `when` or `=` after the name `scor`",
+            "expected `when` or `=` after the name `scor`, found `engagement`",
             Some("did you mean `score`?"),
         ),
         (
@@ -79,19 +111,19 @@ fn messages_speak_the_language() {
         ),
         (
             "test \"t\" {\n  as of\n}\n",
-            "expected an expression after `of`",
+            "expected an expression after `as of`",
             None,
         ),
         (
             "schema {\n  a: one of (\"x\" \"y\")\n}\n",
-            "expected `)` or `,` after `\"x\"`",
+            "expected `)` or `,` after `\"x\"`, found `\"y\"`",
             None,
         ),
         ("stages A ->\n", "expected a stage name after `->`", None),
         ("detours A,\n", "expected a detour name after `,`", None),
         (
             "score s {\n  +1 per x up to y\n}\n",
-            "expected a number after `to`",
+            "expected a number after `up to`, found `y`",
             None,
         ),
         (
@@ -101,22 +133,22 @@ fn messages_speak_the_language() {
         ),
         (
             "score s {\n  group content up to 5 {\n    +1 when a\n  }\n}\n",
-            "expected a string in double quotes after `group`",
+            "expected a string in double quotes after `group`, found `content`",
             Some("text is written in double quotes: `\"content\"`"),
         ),
         (
             "score s {\n  +5 country\n}\n",
-            "expected `when` or `per` after the points `+5`",
+            "expected `when`, `per` or `}` after the points `+5`, found `country`",
             None,
         ),
         (
             "MQL when a is\n",
-            "expected `present` or `missing` after `is`",
+            "expected `present` or `missing` after `a is`",
             None,
         ),
         (
             "x = a.b\n",
-            "expected an operator or a new line after `a`",
+            "expected an operator or a new line after `a`, found `.`",
             Some("a dot only follows `it` or `lead`: `it.at`, `lead.visits`"),
         ),
         (

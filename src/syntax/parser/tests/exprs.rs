@@ -101,13 +101,16 @@ fn literals() {
     );
     assert_eq!(
         codes_of("x = 99999999999999999999\n"),
-        [codes::NUMBER_OVERFLOW]
+        [Code::SyntaxNumberOverflow]
     );
-    assert_eq!(codes_of("x = 30x\n"), [codes::INVALID_DURATION]);
-    assert_eq!(codes_of("x = 1.5h\n"), [codes::INVALID_DURATION]);
-    assert_eq!(codes_of("x = 99999999999999w\n"), [codes::NUMBER_OVERFLOW]);
-    assert_eq!(codes_of("x = \"a\\qb\"\n"), [codes::INVALID_ESCAPE]);
-    assert_eq!(codes_of("x = \"abc\n"), [codes::UNTERMINATED_STRING]);
+    assert_eq!(codes_of("x = 30x\n"), [Code::SyntaxInvalidDuration]);
+    assert_eq!(codes_of("x = 1.5h\n"), [Code::SyntaxInvalidDuration]);
+    assert_eq!(
+        codes_of("x = 99999999999999w\n"),
+        [Code::SyntaxNumberOverflow]
+    );
+    assert_eq!(codes_of("x = \"a\\qb\"\n"), [Code::SyntaxInvalidEscape]);
+    assert_eq!(codes_of("x = \"abc\n"), [Code::SyntaxUnterminatedString]);
 }
 
 #[test]

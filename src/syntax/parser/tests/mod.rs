@@ -6,6 +6,7 @@ mod errors;
 mod exprs;
 
 use super::*;
+use crate::diag::Code;
 use crate::source::Span;
 use ast::*;
 
@@ -24,7 +25,7 @@ pub(super) fn parse_ok(text: &str) -> (SourceMap, ast::File) {
     (sources, file)
 }
 
-pub(super) fn codes_of(text: &str) -> Vec<&'static str> {
+pub(super) fn codes_of(text: &str) -> Vec<Code> {
     parse(text).2.iter().map(|d| d.code).collect()
 }
 

@@ -5,6 +5,10 @@
 //! label, optional secondary labels and a `help` line. Rendering needs the [`SourceMap`]; a
 //! secondary label in another file becomes a related diagnostic so both places are shown.
 
+mod code;
+
+pub use code::{Code, Lint};
+
 use crate::source::{SourceMap, Span};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 use std::fmt;
@@ -24,7 +28,7 @@ pub struct Label {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
     /// Stable code, e.g. `smql::type::mismatch`. Lints use `smql::lint::NAME`.
-    pub code: &'static str,
+    pub code: Code,
     pub severity: Severity,
     /// Lowercase, no trailing period, user text in backticks.
     pub message: String,
@@ -35,7 +39,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub fn error(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             code,
             severity: Severity::Error,
@@ -46,7 +50,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: &'static str, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub fn warning(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, span, message)
@@ -78,7 +82,7 @@ impl Diagnostic {
 
     /// The lint name for `smql::lint::NAME` codes.
     pub fn lint_name(&self) -> Option<&'static str> {
-        self.code.strip_prefix("smql::lint::")
+        self.code.lint_name()
     }
 }
 
@@ -109,8 +113,7 @@ impl Diagnostics {
 
     /// Source order (file, then offset), duplicates (same code and span) removed.
     pub fn sort(&mut self) {
-        self.0
-            .sort_by(|a, b| (a.primary.span, a.code).cmp(&(b.primary.span, b.code)));
+        self.0.sort_by_key(|d| (d.primary.span, d.code));
         self.0.dedup_by(|a, b| {
             a.code == b.code && a.primary.span == b.primary.span && a.message == b.message
         });
@@ -292,6 +295,22 @@ pub fn render(diag: &Diagnostic, sources: &SourceMap, color: bool, width: usize)
     out
 }
 
+/// The longest user text a message quotes, in characters.
+pub const QUOTE_MAX: usize = 40;
+
+/// User text for a message, which must stand alone (a GitHub annotation shows no source): runs of
+/// whitespace collapsed to one space, and at most [`QUOTE_MAX`] characters, the last one `…`
+/// when shortened.
+pub fn quote(text: &str) -> String {
+    let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if t.chars().count() > QUOTE_MAX {
+        let short: String = t.chars().take(QUOTE_MAX - 1).collect();
+        format!("{}…", short.trim_end())
+    } else {
+        t
+    }
+}
+
 /// "did you mean `x`?" candidates: the closest name by Jaro similarity above 0.7.
 pub fn did_you_mean<'a>(
     name: &str,
@@ -314,7 +333,7 @@ mod tests {
         let mut sources = SourceMap::new();
         let f = sources.add("rules.smql", "MQL when visit >= 3\n");
         let d = Diagnostic::error(
-            "smql::name::unknown",
+            Code::NameUnknown,
             Span::new(f, 9, 14),
             "unknown name `visit`",
         )
@@ -324,6 +343,16 @@ mod tests {
         assert!(text.contains("smql::name::unknown"), "{text}");
         assert!(text.contains("rules.smql:1:10"), "{text}");
         assert!(text.contains("did you mean `visits`?"), "{text}");
+    }
+
+    #[test]
+    fn quote_collapses_whitespace_and_shortens() {
+        assert_eq!(quote("  visits >=\n   3 "), "visits >= 3");
+        let long = "a_rather_long_name and another_long_name and more";
+        let q = quote(long);
+        assert_eq!(q, "a_rather_long_name and another_long_nam…");
+        assert_eq!(q.chars().count(), QUOTE_MAX);
+        assert_eq!(quote(&"é".repeat(50)).chars().count(), QUOTE_MAX);
     }
 
     #[test]

@@ -6,10 +6,15 @@
 //! "after the score name"), and add a help line for the mistakes we can recognise.
 
 use super::build::Ctx;
-use super::{codes, Rule};
+use super::Rule;
+use crate::diag::Code;
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::source::Span;
+use crate::syntax::words;
+use context::{describe_prev, line_tail, operator_before, shorten, tokens, Tok};
 use pest::error::{Error, ErrorVariant, InputLocation};
+
+mod context;
 
 /// What the parser could have accepted, in words.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -43,25 +48,6 @@ enum DeclKind {
     Test,
     Def,
 }
-
-/// One token of the declaration's text, for describing positions.
-#[derive(Debug, Clone, Copy)]
-struct Tok {
-    start: usize,
-    end: usize,
-    /// First token on its line.
-    line_start: bool,
-}
-
-const RESERVED: [&str; 23] = [
-    "and", "or", "not", "in", "is", "present", "missing", "contains", "matches", "starts", "ends",
-    "with", "within", "where", "when", "if", "then", "else", "true", "false", "now", "it", "lead",
-];
-
-const BINARY_OPERATORS: [&str; 19] = [
-    "where", "and", "or", "in", "contains", "matches", "starts", "ends", "within", "==", "!=", "<",
-    "<=", ">", ">=", "??", "+", "*", "/",
-];
 
 /// Builds the diagnostic for a pest error in the declaration `text` (at `ctx.base`).
 pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnostic {
@@ -111,7 +97,7 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
     let reserved = [rule_pos, pos]
         .iter()
         .filter_map(|p| toks.iter().copied().find(|t| t.end > *p))
-        .find(|t| RESERVED.contains(&slice(*t)));
+        .find(|t| words::is_reserved(slice(*t)));
     let wants_name = expects
         .iter()
         .any(|x| matches!(x, Expect::Name | Expect::Field))
@@ -119,13 +105,13 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
     if let Some(t) = reserved.filter(|_| wants_name && !expects.contains(&Expect::Expr)) {
         let word = slice(t);
         return Diagnostic::error(
-            codes::RESERVED_WORD,
+            Code::SyntaxReservedWord,
             span_of(t),
             format!("`{word}` is a reserved word and cannot be a name"),
         )
         .label("reserved word")
         .with_help(format!(
-            "pick another name: `{word}` is one of the words of the language (SPEC §11)"
+            "pick another name, such as `{word}_`: `{word}` is one of the words of the language"
         ));
     }
 
@@ -147,7 +133,7 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
              `test \"…\" { … }`"
         };
         return Diagnostic::error(
-            codes::UNEXPECTED,
+            Code::SyntaxUnexpected,
             span_of(t),
             format!("expected a declaration, found `{}`", shorten(word)),
         )
@@ -161,7 +147,7 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
     }) {
         let points = slice(t);
         return Diagnostic::error(
-            codes::MISSING_SIGN,
+            Code::SyntaxMissingSign,
             span_of(t),
             format!("score points `{}` need a sign", shorten(points)),
         )
@@ -174,9 +160,9 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
     // A line that starts with an operator, or anything after a finished declaration.
     if let Some(t) = found.filter(|t| t.line_start && !found_is_eol) {
         let word = slice(t);
-        if BINARY_OPERATORS.contains(&word) || word == "-" {
+        if words::is_infix(word) {
             return Diagnostic::error(
-                codes::UNEXPECTED,
+                Code::SyntaxUnexpected,
                 span_of(t),
                 format!("a line cannot start with `{word}`"),
             )
@@ -189,7 +175,7 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
         }
         if expects.is_empty() {
             return Diagnostic::error(
-                codes::UNEXPECTED,
+                Code::SyntaxUnexpected,
                 span_of(t),
                 format!(
                     "unexpected `{}` after the end of the declaration",
@@ -207,21 +193,41 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
     // `scor engagement {`: a misspelt declaration keyword reads as a definition's name.
     let first_word = toks.first().map_or("", |t| slice(*t));
     let keyword = (kind == DeclKind::Def && prev.start == 0 && toks.len() > 1)
-        .then(|| {
-            let words = [
-                "schema", "score", "grade", "stages", "detours", "sla", "test",
-            ];
-            did_you_mean(first_word, words)
-        })
+        .then(|| did_you_mean(first_word, words::DECLARATION_KEYWORDS))
         .flatten();
     let what = phrase_list(&expects, slice(prev), kind);
+    let dangling: Option<(String, String, String)> = what
+        .clone()
+        .filter(|_| expects.contains(&Expect::Expr))
+        .and_then(|w| operator_before(text, &toks, prev).map(|(op, left)| (w, op, left)));
+    // What follows `prev` on its line. (A newline may follow an operator, so pest may have
+    // looked on the next line.)
+    let same_line = found.filter(|t| !found_is_eol && !text[prev.end..t.start].contains('\n'));
     let message = match (what, found.filter(|t| t.line_start && !found_is_eol)) {
+        // A dangling operator: name the operand it follows.
+        _ if dangling.is_some() => {
+            let (w, op, left) = dangling.clone().unwrap_or_default();
+            match same_line {
+                Some(t) => format!(
+                    "`{op}` after `{left}` needs {w}, found `{}`",
+                    shorten(slice(t))
+                ),
+                None => format!("`{op}` after `{left}` needs {w}"),
+            }
+        }
         // At the start of a line, what came before (on another line) says little.
         (Some(w), Some(t)) => format!("expected {w}, found `{}`", shorten(slice(t))),
-        (Some(w), None) => format!(
-            "expected {w} after {}",
-            describe_prev(text, &toks, prev, kind)
-        ),
+        (Some(w), None) => match same_line {
+            Some(t) => format!(
+                "expected {w} after {}, found `{}`",
+                describe_prev(text, &toks, prev, kind),
+                shorten(slice(t))
+            ),
+            None => format!(
+                "expected {w} after {}",
+                describe_prev(text, &toks, prev, kind)
+            ),
+        },
         (None, _) => format!(
             "unexpected text after {}",
             describe_prev(text, &toks, prev, kind)
@@ -237,11 +243,20 @@ pub(super) fn diagnostic(ctx: &Ctx<'_>, text: &str, e: &Error<Rule>) -> Diagnost
             )
         }
     };
-    let mut d = Diagnostic::error(codes::UNEXPECTED, span, message).label(label);
+    let mut d = Diagnostic::error(Code::SyntaxUnexpected, span, message).label(label);
     if let Some(word) = keyword {
         d = d.with_help(format!("did you mean `{word}`?"));
     } else if let Some(help) = help(&expects, kind, found.filter(|_| !found_is_eol).map(slice)) {
         d = d.with_help(help);
+    } else if let Some((w, op, _)) = dangling.filter(|_| same_line.is_none()) {
+        d = d.with_help(format!(
+            "write {w} after `{op}`, on this line or the next, or remove the `{op}`"
+        ));
+    } else if same_line.is_none() && expects == [Expect::Token("{".into())] {
+        d = d.with_help(format!(
+            "open the block on the same line: `{} {{`",
+            line_tail(text, prev)
+        ));
     }
     d
 }
@@ -285,7 +300,7 @@ fn help(expects: &[Expect], kind: DeclKind, found: Option<&str>) -> Option<Strin
     if kind == DeclKind::Detours && is_word && expects.contains(&Expect::Token(",".into())) {
         return Some("detours are separated by commas: `detours Disqualified, Recycled`".into());
     }
-    if operator_due && is_word && !RESERVED.contains(&found) {
+    if operator_due && is_word && !words::is_reserved(found) {
         return Some("to combine two conditions, join them with `and` or `or`".into());
     }
     None
@@ -295,13 +310,10 @@ fn help(expects: &[Expect], kind: DeclKind, found: Option<&str>) -> Option<Strin
 fn block_keywords(expects: &[Expect], kind: DeclKind) -> &'static [&'static str] {
     let due = |x: Expect| expects.contains(&x);
     match kind {
-        DeclKind::Test if due(Expect::TestLine) => &["as", "given", "expect"],
-        DeclKind::Sla if due(Expect::SlaLine) => &[
-            "owner", "for", "from", "until", "within", "target", "require", "count", "by", "per",
-            "at",
-        ],
-        DeclKind::Score if due(Expect::ScoreLine) => &["group", "at", "decay"],
-        DeclKind::Grade if due(Expect::GradeLine) => &["else"],
+        DeclKind::Test if due(Expect::TestLine) => &words::TEST_LINE_WORDS,
+        DeclKind::Sla if due(Expect::SlaLine) => &words::SLA_LINE_WORDS,
+        DeclKind::Score if due(Expect::ScoreLine) => &words::SCORE_LINE_WORDS,
+        DeclKind::Grade if due(Expect::GradeLine) => &words::GRADE_LINE_WORDS,
         _ => &[],
     }
 }
@@ -423,8 +435,7 @@ fn tidy(expects: &mut Vec<Expect>, at_line_start: bool, kind: DeclKind) {
             let starts_expr = [
                 "(", "[", "-", "not", "if", "now", "it", "lead", "true", "false",
             ];
-            let is_operator =
-                BINARY_OPERATORS.contains(&t) || ["-", "not", "is", "!="].contains(&t);
+            let is_operator = words::is_infix(t) || ["not", "is"].contains(&t);
             // After a name, `(` would make it a call: true, but rarely what was meant.
             !(expr && starts_expr.contains(&t))
                 && !(operator && (is_operator || t == "("))
@@ -478,50 +489,6 @@ fn phrase_list(expects: &[Expect], prev: &str, kind: DeclKind) -> Option<String>
     }
 }
 
-/// "`when`", "the score name", "stage `MQL`".
-fn describe_prev(text: &str, toks: &[Tok], prev: Tok, kind: DeclKind) -> String {
-    let word = &text[prev.start..prev.end];
-    let index = toks.iter().position(|t| t.start == prev.start).unwrap_or(0);
-    let is_name = word.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
-    let before = index.checked_sub(1).and_then(|i| toks.get(i));
-    let signed =
-        before.is_some_and(|b| b.end == prev.start && matches!(&text[b.start..b.end], "+" | "-"));
-    match (kind, index) {
-        (DeclKind::Score, 1) => "the score name".to_string(),
-        (DeclKind::Score, _) if signed && word.starts_with(|c: char| c.is_ascii_digit()) => {
-            let sign = before.map_or("", |b| &text[b.start..b.end]);
-            format!("the points `{sign}{word}`")
-        }
-        (DeclKind::Grade, 1) => "the grade name".to_string(),
-        (DeclKind::Sla, 1) => "the SLA name".to_string(),
-        (DeclKind::Test, 1) => "the test name".to_string(),
-        (DeclKind::Def, 0) => format!("the name `{word}`"),
-        (DeclKind::Stages, i) if i > 0 && is_name => format!("stage `{word}`"),
-        (DeclKind::Detours, i) if i > 0 && is_name => format!("detour `{word}`"),
-        _ => format!("`{}`", shorten(word)),
-    }
-}
-
-/// The code on the line of `tok`, up to it, shortened from the left.
-fn line_tail(text: &str, tok: Tok) -> String {
-    let start = text[..tok.start].rfind('\n').map_or(0, |i| i + 1);
-    let line = text[start..tok.end].trim();
-    let chars: Vec<char> = line.chars().collect();
-    if chars.len() > 40 {
-        format!("…{}", chars[chars.len() - 39..].iter().collect::<String>())
-    } else {
-        line.to_string()
-    }
-}
-
-fn shorten(s: &str) -> String {
-    if s.chars().count() > 24 {
-        format!("{}…", s.chars().take(23).collect::<String>())
-    } else {
-        s.to_string()
-    }
-}
-
 fn decl_kind(text: &str, toks: &[Tok]) -> DeclKind {
     let word = |i: usize| toks.get(i).map_or("", |t| &text[t.start..t.end]);
     let is_name = |w: &str| w.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
@@ -535,64 +502,4 @@ fn decl_kind(text: &str, toks: &[Tok]) -> DeclKind {
         ("test", w) if w.starts_with('"') || w == "{" => DeclKind::Test,
         _ => DeclKind::Def,
     }
-}
-
-/// Splits a declaration's text into tokens: words and numbers (with `.` and `%`), strings,
-/// operators; comments are skipped.
-fn tokens(text: &str) -> Vec<Tok> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    let mut line_start = true;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let len = match b {
-            b'\n' => {
-                line_start = true;
-                i += 1;
-                continue;
-            }
-            b' ' | b'\t' | b'\r' => {
-                i += 1;
-                continue;
-            }
-            b'#' => {
-                i += bytes[i..].iter().take_while(|c| **c != b'\n').count();
-                continue;
-            }
-            b'"' => {
-                let mut j = i + 1;
-                while j < bytes.len() && bytes[j] != b'"' && bytes[j] != b'\n' {
-                    j += if bytes[j] == b'\\' { 2 } else { 1 };
-                }
-                (j + 1).min(bytes.len()) - i
-            }
-            _ if b.is_ascii_alphanumeric() || b == b'_' => bytes[i..]
-                .iter()
-                .take_while(|c| {
-                    // A dot belongs to numbers (`2.5`), not to names (`it.at` is three tokens).
-                    c.is_ascii_alphanumeric()
-                        || **c == b'_'
-                        || (b.is_ascii_digit() && matches!(**c, b'.' | b'%'))
-                })
-                .count(),
-            _ => {
-                let two = text.get(i..i + 2).unwrap_or("");
-                if ["->", "==", "!=", "<=", ">=", "??"].contains(&two) {
-                    2
-                } else {
-                    text[i..].chars().next().map_or(1, char::len_utf8)
-                }
-            }
-        };
-        let end = (i + len).min(bytes.len());
-        out.push(Tok {
-            start: i,
-            end,
-            line_start,
-        });
-        line_start = false;
-        i = end;
-    }
-    out
 }

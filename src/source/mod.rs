@@ -183,6 +183,8 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
     Ok(())
 }
 
+mod git;
+
 #[cfg(test)]
 mod tests {
     use super::*;
