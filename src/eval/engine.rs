@@ -10,11 +10,13 @@
 //! The engines give identical results (a property test checks it); they differ in speed and in
 //! what they can compile. [`Engine::Auto`] compiles with the JIT and falls back to the
 //! interpreter, with a [note](Evaluator::note), when the rules use something the JIT cannot
-//! compile; [`Engine::Jit`] makes that an error instead. A batch the compiled kernel refuses (it
+//! compile, or when compiling them would take long (over the JIT's [`Budget::DEFAULT`], checked
+//! before compiling); [`Engine::Jit`] makes the first an error instead and compiles whatever it
+//! takes. A batch the compiled kernel refuses (it
 //! does not fit the schema: a bug) is evaluated by the interpreter and noted
 //! ([`Evaluator::batch_note`]), never dropped.
 
-use super::jit::{Jit, JitError};
+use super::jit::{Budget, Jit, JitError};
 use super::lead::{Explanation, Lead, Scored};
 use super::outcome::Outcome;
 use super::EvalError;
@@ -28,10 +30,11 @@ use std::sync::{Arc, Mutex};
 /// Which evaluator runs the rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Engine {
-    /// The JIT, or the interpreter (with a note) when the JIT cannot compile the rules.
+    /// The JIT, or the interpreter (with a note) when the JIT cannot compile the rules or they
+    /// are over its [`Budget::DEFAULT`].
     #[default]
     Auto,
-    /// The JIT; rules it cannot compile are an error.
+    /// The JIT, however long compiling takes; rules it cannot compile are an error.
     Jit,
     /// The reference interpreter.
     Interp,
@@ -117,23 +120,32 @@ impl Evaluator {
                 ),
             });
         }
-        let (jit, note) = match engine {
-            Engine::Interp => (None, None),
-            Engine::Jit | Engine::Auto => match Jit::compile(&program) {
-                Ok(jit) => (Some(jit), None),
-                Err(e) => {
-                    let why = e.describe(&sources);
-                    if engine == Engine::Jit {
-                        return Err(EngineError {
-                            message: format!("`--engine jit` cannot compile these rules: {why}"),
-                        });
-                    }
-                    (
-                        None,
-                        Some(format!("evaluating with the interpreter: {why}")),
-                    )
+        let compiled = match engine {
+            Engine::Interp => None,
+            // Asked for by name: compiled however long it takes.
+            Engine::Jit => Some(Jit::compile(&program)),
+            Engine::Auto => Some(Jit::compile_within(&program, Budget::DEFAULT)),
+        };
+        let (jit, note) = match compiled {
+            None => (None, None),
+            Some(Ok(jit)) => (Some(jit), None),
+            Some(Err(e)) => {
+                let why = e.describe(&sources);
+                if engine == Engine::Jit {
+                    return Err(EngineError {
+                        message: format!("`--engine jit` cannot compile these rules: {why}"),
+                    });
                 }
-            },
+                let hint = if e.over_budget {
+                    "; `--engine jit` compiles them anyway"
+                } else {
+                    ""
+                };
+                (
+                    None,
+                    Some(format!("evaluating with the interpreter: {why}{hint}")),
+                )
+            }
         };
         Ok(Evaluator {
             program: Arc::new(program),
@@ -297,6 +309,37 @@ stages Lead -> MQL
             assert_eq!(s.stage(), Some("MQL"));
             assert_eq!(s.score("nope"), None);
         }
+    }
+
+    #[test]
+    fn rules_over_the_budget_run_on_the_interpreter_by_default_with_a_note() {
+        use crate::ir::testkit::*;
+        use crate::ir::{ArithOp, CmpOp, DefId, Node, Ty};
+        // One definition of 8,000 overflow-checked terms `visits * k + k > 7`, `or`ed as a
+        // balanced tree: one function, far over the budget.
+        fn tree(lo: i64, hi: i64) -> crate::ir::Expr {
+            if hi - lo == 1 {
+                let x = arith(ArithOp::MulInt, field(0, Ty::Int), int(lo));
+                let x = arith(ArithOp::AddInt, x, int(lo));
+                return cmp(CmpOp::Gt, x, int(7));
+            }
+            let mid = lo + (hi - lo) / 2;
+            or(tree(lo, mid), tree(mid, hi))
+        }
+        let mut p = program(&[("visits", Ty::Int)]);
+        p.defs.push(def_node("wide", tree(0, 8_000)));
+        p.order.push(Node::Def(DefId(0)));
+        let ev = Evaluator::from_program(p, Engine::Auto).unwrap();
+        assert_eq!(ev.engine(), EngineKind::Interp);
+        let note = ev.note().unwrap_or_default();
+        assert!(note.contains("too large to compile quickly"), "{note}");
+        assert!(
+            note.contains("`--engine jit` compiles them anyway"),
+            "{note}"
+        );
+        let lead = Lead::from_json(&ev, r#"{"visits": 4}"#).unwrap();
+        let outcome = ev.eval_batch(lead.batch(), 0, false);
+        assert_eq!(outcome.def(DefId(0), 0), crate::value::Value::Bool(true));
     }
 
     #[test]

@@ -1,17 +1,21 @@
-//! The kernel: one cranelift function over a row range that evaluates every node of the program
-//! in `program.order` for each row, writing output columns.
+//! One function of a kernel: a loop over a row range that evaluates some steps of the program
+//! (definitions, score items, grade arms, the stage: [`super::chunks`]) for each row, writing
+//! output columns.
 //!
 //! ```text
-//! kernel(env: *const u64, rt: *mut Runtime, start: u64, end: u64)
+//! function(env: *const u64, rt: *mut Runtime, start: u64, end: u64)
 //!   for row in start..end:
-//!     for node in program.order: evaluate, store to its output column(s)
+//!     skip the row if an earlier function of the kernel failed it
+//!     for each step: evaluate, store to its output column(s)
 //!     on an evaluation error: call `helpers::error(rt, site, row, a, b)`, go to the next row
 //! ```
 //!
-//! Values live in SSA registers: the body of a row is straight-line apart from diamonds that
-//! merge back (short-circuits, `if`, loops over lists), and an error leaves the row for good, so
-//! every node's value dominates the nodes after it.
+//! Values live in SSA registers within a function: the body of a row is straight-line apart
+//! from diamonds that merge back (short-circuits, `if`, loops over lists), and an error leaves
+//! the row for good, so every node's value dominates the steps after it. Values of earlier
+//! functions are loaded from their columns where they are used.
 
+use super::chunks::Kept;
 use super::helpers;
 use super::plan::{ColPath, ErrorForm, Kind, Plan, Slot};
 use super::JitError;
@@ -59,6 +63,7 @@ pub(super) fn unsupported(span: Span, what: &str) -> JitError {
     JitError {
         message: format!("the JIT cannot compile {what}"),
         span: Some(span),
+        over_budget: false,
     }
 }
 
@@ -66,17 +71,27 @@ pub(super) struct Gen<'a> {
     pub p: &'a Program,
     pub b: FunctionBuilder<'a>,
     pub plan: &'a mut Plan,
+    /// What earlier functions of the kernel computed, and where.
+    pub kept: &'a mut Kept,
     pub call_conv: CallConv,
     pub env: Value,
     pub rt: Value,
     pub row: Value,
     /// Where an error (or the end of a row) goes: the loop latch.
     pub next_row: Block,
+    header: Block,
+    exit: Block,
+    /// Values computed in this function (the others are loaded from their columns).
     pub defs: Vec<Option<Val>>,
     pub scores: Vec<Option<Value>>,
     /// The label's string id.
     pub grades: Vec<Option<Value>>,
     pub stage: Option<Val>,
+    /// The running total of the open score, and the sum of its open group.
+    pub total: Option<Value>,
+    pub group: Option<Value>,
+    /// The open grade's merge block and its parameters (position, label id).
+    pub arms: Option<(Block, Value, Value)>,
     pub elems: Vec<Elem>,
     /// Whether this kernel stores the explanation columns (the kernel without them skips the
     /// stores and the values only they need).
@@ -92,15 +107,18 @@ pub(super) fn flags() -> MemFlagsData {
 }
 
 impl<'a> Gen<'a> {
-    /// Emits the whole kernel into `b` (whose function has the kernel signature).
-    pub fn kernel(
+    /// Starts one function of a kernel in `b` (whose function has the kernel signature): the
+    /// row loop, positioned in the body of a row. A row that failed in an earlier function of
+    /// the kernel is skipped (only once an error site exists: otherwise none can have failed).
+    pub fn begin(
         p: &'a Program,
         mut b: FunctionBuilder<'a>,
         plan: &'a mut Plan,
+        kept: &'a mut Kept,
         call_conv: CallConv,
-        config: TargetFrontendConfig,
         explain: bool,
-    ) -> R<()> {
+        first: bool,
+    ) -> R<Gen<'a>> {
         let entry = b.create_block();
         b.append_block_params_for_function_params(entry);
         b.switch_to_block(entry);
@@ -126,38 +144,52 @@ impl<'a> Gen<'a> {
             p,
             b,
             plan,
+            kept,
             call_conv,
             env,
             rt,
             row,
             next_row,
+            header,
+            exit,
             defs: vec![None; p.defs.len()],
             scores: vec![None; p.scores.len()],
             grades: vec![None; p.grades.len()],
             stage: None,
+            total: None,
+            group: None,
+            arms: None,
             elems: Vec::new(),
             explain,
             text_only: false,
             sigs: HashMap::new(),
         };
-        g.plan.defs = vec![None; p.defs.len()];
-        g.plan.scores = vec![0; p.scores.len()];
-        g.plan.explain = vec![Default::default(); p.scores.len()];
-        g.plan.grades = vec![0; p.grades.len()];
-        for node in &p.order {
-            g.node(*node)?;
+        if !first && !g.plan.sites.is_empty() {
+            let failed = g.slot(Slot::Failed);
+            let failed = g.load_at(Kind::Bool, failed, row);
+            let go_on = g.b.create_block();
+            g.b.ins().brif(failed, next_row, &[], go_on, &[]);
+            g.b.switch_to_block(go_on);
         }
-        g.b.ins().jump(next_row, &[]);
+        Ok(g)
+    }
 
-        g.b.switch_to_block(next_row);
-        let next = g.b.ins().iadd_imm_s(row, 1);
-        g.b.ins().jump(header, &[BlockArg::Value(next)]);
+    /// Ends the function: the row loop's latch and exit.
+    pub fn end(mut self, config: TargetFrontendConfig) {
+        let (row, header, next_row, exit) = (self.row, self.header, self.next_row, self.exit);
+        self.b.ins().jump(next_row, &[]);
+        self.b.switch_to_block(next_row);
+        let next = self.b.ins().iadd_imm_s(row, 1);
+        self.b.ins().jump(header, &[BlockArg::Value(next)]);
+        self.b.switch_to_block(exit);
+        self.b.ins().return_(&[]);
+        self.b.seal_all_blocks();
+        self.b.finalize(config);
+    }
 
-        g.b.switch_to_block(exit);
-        g.b.ins().return_(&[]);
-        g.b.seal_all_blocks();
-        g.b.finalize(config);
-        Ok(())
+    /// The instructions of the function so far.
+    pub fn insts(&self) -> usize {
+        self.b.func.dfg.num_insts()
     }
 
     // -----------------------------------------------------------------------------------------
@@ -268,7 +300,8 @@ impl<'a> Gen<'a> {
     }
 
     /// Branches to an error when `failed` (non-zero): the error names site `site` with
-    /// operands `a`, `b` (`I64`); the row is abandoned. Continues in a fresh block otherwise.
+    /// operands `a`, `b` (`I64`); the row is abandoned (and flagged by the helper, so that the
+    /// later functions of the kernel skip it). Continues in a fresh block otherwise.
     pub fn fail_if(&mut self, failed: Value, span: Span, form: ErrorForm, a: Value, b: Value) {
         let site = self.plan.site(span, form);
         let err = self.b.create_block();

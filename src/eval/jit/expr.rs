@@ -17,12 +17,10 @@ impl Gen<'_> {
         let v = match &e.kind {
             ExprKind::Const(v) => self.constant(e, v)?,
             ExprKind::Field(id) => self.field(e, *id)?,
-            ExprKind::Def(id) => computed(&self.defs, id.0, "a definition")?,
-            ExprKind::Score(id) => Val::scalar(computed(&self.scores, id.0, "a score")?),
-            ExprKind::Grade(id) => Val::scalar(computed(&self.grades, id.0, "a grade")?),
-            ExprKind::Stage => self
-                .stage
-                .ok_or_else(|| JitError::internal("the stage used before it is computed"))?,
+            ExprKind::Def(id) => self.def_value(id.0 as usize)?,
+            ExprKind::Score(id) => Val::scalar(self.score_value(id.0 as usize)?),
+            ExprKind::Grade(id) => Val::scalar(self.grade_value(id.0 as usize)?),
+            ExprKind::Stage => self.stage_value()?,
             ExprKind::Elem { level } => match self.elem(*level)? {
                 Elem::Scalar(v) => Val::scalar(v),
                 Elem::Record { .. } => return Err(unsupported(span, "a record used as a value")),
@@ -676,14 +674,4 @@ pub(super) fn enum_type(ty: &Ty) -> Option<&std::sync::Arc<EnumType>> {
         Ty::Enum(e) => Some(e),
         _ => None,
     }
-}
-
-/// The value of a node computed earlier in this kernel (`program.order` puts dependencies
-/// first, so a miss is a bug in the compiler, reported rather than panicked on).
-fn computed<T: Copy>(slots: &[Option<T>], index: u32, what: &str) -> R<T> {
-    slots
-        .get(index as usize)
-        .copied()
-        .flatten()
-        .ok_or_else(|| JitError::internal(format!("{what} used before it is computed")))
 }

@@ -119,7 +119,8 @@ pub(super) unsafe extern "C" fn text_list(
     })
 }
 
-/// Records the evaluation error of `row` at error site `site` (operands `a`, `b`).
+/// Records the evaluation error of `row` at error site `site` (operands `a`, `b`) and flags
+/// the row as failed.
 ///
 /// # Safety
 /// See [`runtime`].
@@ -144,8 +145,7 @@ pub(super) unsafe extern "C" fn error(rt: *mut c_void, site: u32, row: u64, a: i
             f64::from_bits(b as u64)
         ),
     };
-    rt.errors
-        .push((row as usize, EvalError::new(site.span, message)));
+    rt.fail(row as usize, EvalError::new(site.span, message));
 }
 
 /// `decay R every E since T`: the factor, from `now` and `since`.

@@ -1,7 +1,7 @@
-//! The cranelift JIT: a rule set compiled to one native kernel over columnar batches.
+//! The cranelift JIT: a rule set compiled to native kernels over columnar batches.
 //!
 //! ```text
-//! Jit::compile(&Program) ──▶ one JITModule, one kernel, finalized once, freed on drop
+//! Jit::compile(&Program) ──▶ one JITModule, one kernel (functions of bounded size), freed on drop
 //! jit.eval_batch(&Batch, now, explain) ──▶ BatchResult: output columns + per-row errors
 //! ```
 //!
@@ -25,11 +25,14 @@
 //!
 //! # The kernel
 //!
-//! `kernel(env: *const u64, rt: *mut Runtime, start: u64, end: u64)`: for each row of the range
-//! it evaluates every definition, score, grade and the stage in `program.order` and stores each
-//! into its output column ([`codegen`] has the shape). `env` is a table of pointers built per
-//! batch ([`plan::Slot`]): column values, presence bytes and list offsets of the batch, memo
-//! tables, literal string ids, constant lists and output columns.
+//! `kernel(env: *const u64, rt: *mut Runtime, start: u64, end: u64)`, a sequence of functions
+//! of that signature run one after the other: for each row of the range they evaluate every
+//! definition, score, grade and the stage in `program.order` and store each into its output
+//! column ([`codegen`] has the shape of one function, [`chunks`] how the program is cut into
+//! functions of bounded size, which keeps compile time and memory linear in the rule set).
+//! `env` is a table of pointers built per batch ([`plan::Slot`]): column values, presence bytes
+//! and list offsets of the batch, memo tables, literal string ids, constant lists and output
+//! columns.
 //!
 //! * **Scalars** are registers: `i64` (int, timestamp, duration), `f64`, `i8` bools, `u32`
 //!   string ids. An optional carries an `i8` presence next to its value.
@@ -53,8 +56,8 @@
 //! * **Explanations**: every score item also stores what decided it (the condition, or the
 //!   per-value) and every decay its `since`; [`BatchResult::why`] rebuilds the interpreter's
 //!   trace from them and renders it with the same [`crate::eval::why_items`]. These stores
-//!   are in a second kernel, `smql_kernel_explain`, run only when an explanation is asked
-//!   for; `smql_kernel` is the same code without them.
+//!   are in a second kernel, `smql_kernel_explain`, compiled and run only when an explanation
+//!   is asked for; `smql_kernel` is the same code without them.
 //!
 //! Inline: comparisons, arithmetic with overflow checks, boolean logic, `min`/`max` with the
 //! NaN rule of [`crate::eval::math`], `floor`/`ceil`/`abs`, `within`, table lookups, loops.
@@ -64,8 +67,11 @@
 //!
 //! What cannot be compiled (an `if` choosing between two different event lists, a record used
 //! as a value) makes [`Jit::compile`] fail with a [`JitError`] naming the construct and its
-//! span; `smql eval` then falls back to the interpreter and says so.
+//! span; `smql eval` then falls back to the interpreter and says so. So does a rule set over
+//! the [`Budget`] of [`Jit::compile_within`] (one rule so big that compiling it would take
+//! long), before any time is spent compiling.
 
+mod chunks;
 mod codegen;
 mod expr;
 mod helpers;
@@ -81,16 +87,14 @@ pub use result::BatchResult;
 use crate::data::{Batch, StringSharing};
 use crate::ir::Program;
 use crate::source::{SourceMap, Span};
-use cranelift_codegen::ir::{types, AbiParam};
 use cranelift_codegen::settings::{self, Configurable};
-use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
-use cranelift_module::{default_libcall_names, FuncId, Linkage, Module};
+use cranelift_module::{default_libcall_names, FuncId};
 use plan::Plan;
 use runtime::{Buffers, Runtime, Strings};
 use std::ffi::c_void;
 use std::fmt;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// Why a rule set could not be compiled, or a batch not evaluated.
@@ -100,6 +104,8 @@ pub struct JitError {
     pub message: String,
     /// The construct that could not be compiled.
     pub span: Option<Span>,
+    /// The rules can be compiled, but are over the [`Budget`] they were compiled within.
+    pub over_budget: bool,
 }
 
 impl JitError {
@@ -107,6 +113,7 @@ impl JitError {
         JitError {
             message: message.into(),
             span: None,
+            over_budget: false,
         }
     }
 
@@ -141,43 +148,90 @@ impl fmt::Display for JitError {
 
 impl std::error::Error for JitError {}
 
+/// Limits on the code [`Jit::compile_within`] makes, checked after generating it and before
+/// cranelift compiles any of it. A kernel is cut into functions of a few thousand instructions
+/// ([`chunks`]), which compile in time linear in their number; but a function holds at least
+/// one whole definition, score item or grade arm, and compiling one function costs more than
+/// linear time in its instructions (every value pending across a long stretch of code is one
+/// more live range to allocate around all of it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    /// Instructions of any one function.
+    pub function_insts: Option<usize>,
+}
+
+impl Budget {
+    /// What [`crate::Engine::Auto`] compiles. Measured with `benches/jit_scale.rs --wide`
+    /// (one definition of thousands of terms): a function of 100,000 instructions compiles in
+    /// about 0.5 s and 90 MB, one of 450,000 in about 3 s and 360 MB. The whole kernel is not
+    /// limited: 4,000 definitions make about 340,000 instructions in 86 functions, compiled in
+    /// 0.7 s and 40 MB, and the JIT then makes up for its compile time within a few hundred
+    /// leads.
+    pub const DEFAULT: Budget = Budget {
+        function_insts: Some(100_000),
+    };
+
+    /// No limit: compile whatever it takes.
+    pub const UNLIMITED: Budget = Budget {
+        function_insts: None,
+    };
+}
+
 /// `kernel(env, runtime, start, end)`.
 type Kernel = unsafe extern "C" fn(*const u64, *mut c_void, u64, u64);
 
 /// A compiled rule set. Share it between threads: kernels are pure functions of their inputs,
 /// and every call gets its own per-batch state.
 pub struct Jit {
-    /// `Some` until dropped (freeing needs ownership).
-    module: Option<JITModule>,
-    /// Without and with the explanation columns: the same code apart from their stores.
-    kernel: Kernel,
-    kernel_explain: Kernel,
-    /// The plan of `kernel_explain`. The plan of `kernel` is the same but for its slots
-    /// (it asks for no explanation column): `plain_slots`.
+    /// `Some` until dropped (freeing needs ownership); locked to add the kernel with
+    /// explanations.
+    module: Mutex<Option<JITModule>>,
+    /// Functions run one after the other over the batch ([`chunks`]).
+    kernel: Vec<Kernel>,
+    /// The same code plus the stores of the explanation columns, compiled the first time an
+    /// explanation is asked for (most runs never ask).
+    explaining: OnceLock<Result<Explaining, JitError>>,
+    /// The plan of `kernel`; the kernel with explanations has its own slots, and the rest
+    /// (buffers, columns, error sites) the same.
     plan: Plan,
-    plain_slots: Vec<plan::Slot>,
+    /// Where `kernel` was cut: the kernel with explanations is cut at the same steps.
+    cuts: Vec<usize>,
     program: Program,
     compile_time: Duration,
+    /// Cranelift instructions of `kernel` (a measure of its size).
+    insts: usize,
     /// Buffers of finished batches, reused by the next ones (no page faults, no zeroing).
     pool: Mutex<Vec<Buffers>>,
+}
+
+/// The kernel with the explanation columns and its slots.
+struct Explaining {
+    kernel: Vec<Kernel>,
+    slots: Vec<plan::Slot>,
 }
 
 /// Buffers kept for reuse: enough for the batches in flight on a few threads.
 const POOLED: usize = 4;
 
-// SAFETY: after `finalize_definitions` the module is never touched again until `drop` (which
-// has `&mut self`); its code is immutable executable memory. The kernel only reads its
-// arguments and writes the buffers of the call that invoked it, so calling it from several
+// SAFETY: finalized code is immutable executable memory: adding the kernel with explanations
+// (under the module's lock) allocates new pages and leaves those of `kernel` alone, and the
+// module is freed only in `drop` (which has `&mut self`). The functions only read their
+// arguments and write the buffers of the call that invoked them, so calling them from several
 // threads at once is fine.
 unsafe impl Send for Jit {}
-// SAFETY: see `Send`: `&Jit` only gives access to the immutable plan, program and code.
+// SAFETY: see `Send`: `&Jit` gives access to the immutable plan, program and code, and to the
+// module only under its lock.
 unsafe impl Sync for Jit {}
 
 impl Drop for Jit {
     fn drop(&mut self) {
-        if let Some(module) = self.module.take() {
-            // SAFETY: the kernel pointer dies with `self`; no `BatchResult` outlives the `Jit`
-            // (it borrows it), so no code of this module can run after this.
+        let module = match self.module.get_mut() {
+            Ok(module) => module.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
+        if let Some(module) = module {
+            // SAFETY: the function pointers die with `self`; no `BatchResult` outlives the
+            // `Jit` (it borrows it), so no code of this module can run after this.
             unsafe { module.free_memory() };
         }
     }
@@ -187,35 +241,37 @@ impl fmt::Debug for Jit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Jit")
             .field("slots", &self.plan.slots.len())
+            .field("functions", &self.kernel.len())
+            .field("insts", &self.insts)
             .field("compile_time", &self.compile_time)
             .finish()
     }
 }
 
 impl Jit {
-    /// Compiles every definition, score, grade and the stage of `program` into one kernel.
+    /// Compiles every definition, score, grade and the stage of `program` into kernels,
+    /// however long that takes.
     pub fn compile(program: &Program) -> Result<Jit, JitError> {
+        Jit::compile_within(program, Budget::UNLIMITED)
+    }
+
+    /// As [`Jit::compile`], but fails (before compiling) when the code would exceed `budget`.
+    pub fn compile_within(program: &Program, budget: Budget) -> Result<Jit, JitError> {
+        Jit::compile_cut(program, budget, cut_insts())
+    }
+
+    /// As [`Jit::compile_within`], cutting the kernels into functions of about `cut`
+    /// instructions.
+    fn compile_cut(program: &Program, budget: Budget, cut: usize) -> Result<Jit, JitError> {
         let started = Instant::now();
-        let setting = |e: settings::SetError| JitError::internal(format!("cranelift setting: {e}"));
-        let mut flags = settings::builder();
-        flags.set("opt_level", "speed").map_err(setting)?;
-        let verify = if cfg!(debug_assertions) {
-            "true"
-        } else {
-            "false"
-        };
-        flags.set("enable_verifier", verify).map_err(setting)?;
-        flags
-            .set("use_colocated_libcalls", "false")
-            .map_err(setting)?;
-        flags.set("is_pic", "false").map_err(setting)?;
-        let isa = cranelift_native::builder()
-            .map_err(|m| JitError::new(format!("the JIT does not support this machine: {m}")))?
-            .finish(settings::Flags::new(flags))
-            .map_err(|e| JitError::new(format!("the JIT does not support this machine: {e}")))?;
-        let call_conv = isa.default_call_conv();
-        let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
-        let (ids, plan, plain_slots) = match build(&mut module, program, call_conv) {
+        let mut module = new_module()?;
+        let cuts = chunks::Cuts::Size(cut);
+        let built = chunks::build(&mut module, program, "smql_kernel", false, cuts, budget)
+            .and_then(|built| {
+                module.finalize_definitions().map_err(module_error)?;
+                Ok(built)
+            });
+        let built = match built {
             Ok(built) => built,
             Err(e) => {
                 // SAFETY: nothing of this module was handed out.
@@ -223,22 +279,58 @@ impl Jit {
                 return Err(e);
             }
         };
-        let [plain, explain] = ids.map(|id| {
-            let code = module.get_finalized_function(id);
-            // SAFETY: `code` is a finalized kernel, generated with exactly this signature (four
-            // pointer-sized integer parameters, no result, the platform's C calling convention).
-            unsafe { std::mem::transmute::<*const u8, Kernel>(code) }
-        });
         Ok(Jit {
-            module: Some(module),
-            kernel: plain,
-            kernel_explain: explain,
-            plan,
-            plain_slots,
+            kernel: functions(&module, &built.funcs),
+            module: Mutex::new(Some(module)),
+            explaining: OnceLock::new(),
+            plan: built.plan,
+            cuts: built.cuts,
             program: program.clone(),
             compile_time: started.elapsed(),
+            insts: built.insts,
             pool: Mutex::new(Vec::new()),
         })
+    }
+
+    /// The kernel with explanations, compiled on first use.
+    fn explaining(&self) -> Result<&Explaining, JitError> {
+        self.explaining
+            .get_or_init(|| self.compile_explaining())
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    fn compile_explaining(&self) -> Result<Explaining, JitError> {
+        let mut module = self
+            .module
+            .lock()
+            .map_err(|_| JitError::internal("the JIT module's lock is poisoned"))?;
+        let module = module
+            .as_mut()
+            .ok_or_else(|| JitError::internal("the JIT module is gone"))?;
+        let cuts = chunks::Cuts::At(&self.cuts);
+        let name = "smql_kernel_explain";
+        let built = chunks::build(module, &self.program, name, true, cuts, Budget::UNLIMITED)?;
+        module.finalize_definitions().map_err(module_error)?;
+        if built.cuts != self.cuts || !self.plan.same_buffers(&built.plan) {
+            return Err(JitError::internal(
+                "the kernels with and without explanations need different buffers",
+            ));
+        }
+        Ok(Explaining {
+            kernel: functions(module, &built.funcs),
+            slots: built.plan.slots,
+        })
+    }
+
+    /// The number of functions of the kernel (a measure of its size).
+    pub fn functions(&self) -> usize {
+        self.kernel.len()
+    }
+
+    /// The cranelift instructions of the kernel (a measure of its size).
+    pub fn instructions(&self) -> usize {
+        self.insts
     }
 
     /// The program this was compiled from.
@@ -298,22 +390,25 @@ impl Jit {
             .unwrap_or_else(Buffers::empty);
         buffers.prepare(&self.plan, &mut strings, rows, explain);
         let (kernel, slots) = if explain {
-            (self.kernel_explain, &self.plan.slots)
+            let explaining = self.explaining()?;
+            (&explaining.kernel, &explaining.slots)
         } else {
-            (self.kernel, &self.plain_slots)
+            (&self.kernel, &self.plan.slots)
         };
         let env = buffers
             .env(&self.plan, slots, batch, now, explain)
             .map_err(|e| JitError::internal(format!("cannot set up the kernel: {e}")))?;
         let mut rt = Runtime::new(&self.plan, strings, &env);
         let rt_ptr: *mut Runtime = &mut rt;
-        // SAFETY: `env.slots` holds, slot by slot, what the plan promised `kernel`: pointers
-        // into `batch` (checked to fit the schema above, so every row, offset and item index
-        // the kernel derives is in bounds) and into `buffers` (sized for `rows` rows, memo
-        // tables with `plan::memo_len(dictionary length)` entries, the bound the kernel checks
-        // ids against). `rt` is alive and not otherwise borrowed during the call. The kernel
-        // never unwinds (helpers are total).
-        unsafe { kernel(env.slots.as_ptr(), rt_ptr.cast(), 0, rows as u64) };
+        for function in kernel {
+            // SAFETY: `env.slots` holds, slot by slot, what the plan promised the kernel's
+            // functions: pointers into `batch` (checked to fit the schema above, so every row,
+            // offset and item index they derive is in bounds) and into `buffers` (sized for
+            // `rows` rows, memo tables with `plan::memo_len(dictionary length)` entries, the
+            // bound the kernel checks ids against). `rt` is alive and not otherwise borrowed
+            // during the call. The functions never unwind (helpers are total).
+            unsafe { function(env.slots.as_ptr(), rt_ptr.cast(), 0, rows as u64) };
+        }
         let (strings, mut errors) = rt.into_parts();
         errors.sort_by_key(|(row, _)| *row);
         Ok(BatchResult::new(
@@ -335,46 +430,54 @@ impl Jit {
     }
 }
 
-/// Declares, generates, defines and finalizes the kernels without and with the explanation
-/// columns. Returns their ids, the plan of the second and the slots of the first.
-fn build(
-    module: &mut JITModule,
-    program: &Program,
-    call_conv: cranelift_codegen::isa::CallConv,
-) -> Result<([FuncId; 2], Plan, Vec<plan::Slot>), JitError> {
-    let module_err = |e: cranelift_module::ModuleError| JitError::internal(format!("{e:?}"));
-    let mut sig = module.make_signature();
-    sig.params
-        .extend(std::iter::repeat_n(AbiParam::new(types::I64), 4));
-    let mut ctx = module.make_context();
-    let mut fctx = FunctionBuilderContext::new();
-    let config = module.target_config();
-    let mut ids = Vec::new();
-    let mut plans = Vec::new();
-    for (name, explain) in [("smql_kernel", false), ("smql_kernel_explain", true)] {
-        let id = module
-            .declare_function(name, Linkage::Local, &sig)
-            .map_err(module_err)?;
-        ctx.func.signature = sig.clone();
-        let mut plan = Plan::default();
-        {
-            let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
-            codegen::Gen::kernel(program, b, &mut plan, call_conv, config, explain)?;
-        }
-        module.define_function(id, &mut ctx).map_err(module_err)?;
-        module.clear_context(&mut ctx);
-        ids.push(id);
-        plans.push(plan);
-    }
-    module.finalize_definitions().map_err(module_err)?;
-    let (Some(plan), Some(plain), &[plain_id, explain_id]) = (plans.pop(), plans.pop(), &ids[..])
-    else {
-        return Err(JitError::internal("two kernels were built"));
+/// A module for the native machine.
+fn new_module() -> Result<JITModule, JitError> {
+    let setting = |e: settings::SetError| JitError::internal(format!("cranelift setting: {e}"));
+    let mut flags = settings::builder();
+    flags.set("opt_level", "speed").map_err(setting)?;
+    let verify = if cfg!(debug_assertions) {
+        "true"
+    } else {
+        "false"
     };
-    if !plain.same_buffers(&plan) {
-        return Err(JitError::internal(
-            "the kernels with and without explanations need different buffers",
-        ));
-    }
-    Ok(([plain_id, explain_id], plan, plain.slots))
+    flags.set("enable_verifier", verify).map_err(setting)?;
+    flags
+        .set("use_colocated_libcalls", "false")
+        .map_err(setting)?;
+    flags.set("is_pic", "false").map_err(setting)?;
+    let isa = cranelift_native::builder()
+        .map_err(|m| JitError::new(format!("the JIT does not support this machine: {m}")))?
+        .finish(settings::Flags::new(flags))
+        .map_err(|e| JitError::new(format!("the JIT does not support this machine: {e}")))?;
+    Ok(JITModule::new(JITBuilder::with_isa(
+        isa,
+        default_libcall_names(),
+    )))
+}
+
+fn module_error(e: cranelift_module::ModuleError) -> JitError {
+    JitError::internal(format!("{e:?}"))
+}
+
+/// The finalized functions `ids` of `module`.
+fn functions(module: &JITModule, ids: &[FuncId]) -> Vec<Kernel> {
+    ids.iter()
+        .map(|&id| {
+            let code = module.get_finalized_function(id);
+            // SAFETY: `code` is a finalized function of a kernel, generated with exactly this
+            // signature (four pointer-sized integer parameters, no result, the platform's C
+            // calling convention).
+            unsafe { std::mem::transmute::<*const u8, Kernel>(code) }
+        })
+        .collect()
+}
+
+/// How many instructions a function of a kernel holds before the next step goes to a new one:
+/// [`chunks::CUT_INSTS`], or `SMQL_JIT_CUT_INSTS` (for tests: `1` cuts after every step; the
+/// results are the same).
+fn cut_insts() -> usize {
+    std::env::var("SMQL_JIT_CUT_INSTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(chunks::CUT_INSTS)
 }

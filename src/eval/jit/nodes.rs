@@ -1,20 +1,45 @@
 //! Definitions, scores, grades and the stage: each evaluated in exactly the interpreter's order
 //! (`eval::interp`) and stored to its output columns.
 
+use super::chunks::{Open, Step};
 use super::codegen::{unsupported, Gen, Val, R};
 use super::helpers;
 use super::plan::{DefOut, Kind, OutKind, Slot};
-use crate::ir::{Node, Rule, ScoreEntry, ScoreItem, Ty};
+use crate::ir::{Rule, ScoreEntry, ScoreItem, Ty};
 use cranelift_codegen::ir::condcodes::FloatCC;
 use cranelift_codegen::ir::{types, BlockArg, InstBuilder, Value};
 
 impl Gen<'_> {
-    pub fn node(&mut self, node: Node) -> R<()> {
-        match node {
-            Node::Def(id) => self.def(id.0 as usize),
-            Node::Score(id) => self.score(id.0 as usize),
-            Node::Grade(id) => self.grade(id.0 as usize),
-            Node::Stage => self.stage_node(),
+    pub fn step(&mut self, step: Step) -> R<()> {
+        match step {
+            Step::Def(i) => self.def(i),
+            Step::ScoreStart(i) => {
+                self.total = Some(self.b.ins().f64const(0.0));
+                self.kept.open = Open::Score {
+                    score: i,
+                    in_group: false,
+                };
+                Ok(())
+            }
+            Step::Item { score, entry, item } => self.score_item(score, entry, item),
+            Step::GroupStart(score) => {
+                self.group = Some(self.b.ins().f64const(0.0));
+                self.kept.open = Open::Score {
+                    score,
+                    in_group: true,
+                };
+                Ok(())
+            }
+            Step::GroupEnd { score, entry } => self.group_end(score, entry),
+            Step::ScoreEnd(i) => self.score_end(i),
+            Step::GradeStart(i) => {
+                self.grade_start();
+                self.kept.open = Open::Grade(i);
+                Ok(())
+            }
+            Step::Arm { grade, arm } => self.grade_arm(grade, arm),
+            Step::GradeEnd(i) => self.grade_end(i),
+            Step::Stage => self.stage_node(),
         }
     }
 
@@ -139,31 +164,58 @@ impl Gen<'_> {
         Ok(contribution)
     }
 
-    fn score(&mut self, i: usize) -> R<()> {
+    fn score_item(&mut self, score: usize, entry: usize, item: usize) -> R<()> {
+        let p = self.p;
+        let it = match p.scores.get(score).and_then(|s| s.entries.get(entry)) {
+            Some(ScoreEntry::Item(it)) => Some(it),
+            Some(ScoreEntry::Group { items, .. }) => items.get(item),
+            None => None,
+        }
+        .ok_or_else(|| super::JitError::internal("a score item is not in the program"))?;
+        let c = self.item(score, it)?;
+        let in_group = self.group.is_some();
+        let sum = if in_group { self.group } else { self.total }
+            .ok_or_else(|| super::JitError::internal("a score item outside its score"))?;
+        let sum = Some(self.b.ins().fadd(sum, c));
+        if in_group {
+            self.group = sum;
+        } else {
+            self.total = sum;
+        }
+        Ok(())
+    }
+
+    fn group_end(&mut self, score: usize, entry: usize) -> R<()> {
+        let p = self.p;
+        let Some(ScoreEntry::Group { cap, .. }) =
+            p.scores.get(score).and_then(|s| s.entries.get(entry))
+        else {
+            return Err(super::JitError::internal("a group is not in the program"));
+        };
+        let (Some(sum), Some(total)) = (self.group.take(), self.total) else {
+            return Err(super::JitError::internal("a group outside its score"));
+        };
+        let cap = self.b.ins().f64const(*cap);
+        let contributed = self.min_num(sum, cap);
+        self.total = Some(self.b.ins().fadd(total, contributed));
+        self.kept.open = Open::Score {
+            score,
+            in_group: false,
+        };
+        Ok(())
+    }
+
+    /// The clamps and the decay of score `i` after its items; stores the total.
+    fn score_end(&mut self, i: usize) -> R<()> {
         let p = self.p;
         let score = p
             .scores
             .get(i)
             .ok_or_else(|| super::JitError::internal("a score is not in the program"))?;
-        let mut total = self.b.ins().f64const(0.0);
-        for entry in &score.entries {
-            match entry {
-                ScoreEntry::Item(item) => {
-                    let c = self.item(i, item)?;
-                    total = self.b.ins().fadd(total, c);
-                }
-                ScoreEntry::Group { cap, items, .. } => {
-                    let mut sum = self.b.ins().f64const(0.0);
-                    for item in items {
-                        let c = self.item(i, item)?;
-                        sum = self.b.ins().fadd(sum, c);
-                    }
-                    let cap = self.b.ins().f64const(*cap);
-                    let contributed = self.min_num(sum, cap);
-                    total = self.b.ins().fadd(total, contributed);
-                }
-            }
-        }
+        let mut total = self
+            .total
+            .take()
+            .ok_or_else(|| super::JitError::internal("the end of a score without its start"))?;
         if let Some(bound) = score.at_least {
             let bound = self.b.ins().f64const(bound);
             total = self.max_num(total, bound);
@@ -195,43 +247,57 @@ impl Gen<'_> {
         self.plan.scores[i] = col;
         self.store_out(col, Kind::F64, total);
         self.scores[i] = Some(total);
+        self.kept.scores_done[i] = true;
+        self.kept.open = Open::Nothing;
         Ok(())
     }
 
-    /// The first arm whose condition holds, else `otherwise`: the label's position in the
-    /// grade's type goes to the output, its string id to later expressions.
-    fn grade(&mut self, i: usize) -> R<()> {
+    /// Opens a grade: its merge block takes the chosen label's position in the grade's type
+    /// and its string id. The arms follow, the first that holds jumps there.
+    pub fn grade_start(&mut self) {
+        let merge = self.b.create_block();
+        let index = self.b.append_block_param(merge, types::I32);
+        let id = self.b.append_block_param(merge, types::I32);
+        self.arms = Some((merge, index, id));
+    }
+
+    fn grade_arm(&mut self, i: usize, arm: usize) -> R<()> {
+        let p = self.p;
+        let (grade, arm) = p
+            .grades
+            .get(i)
+            .and_then(|g| Some((g, g.arms.get(arm)?)))
+            .ok_or_else(|| super::JitError::internal("a grade arm is not in the program"))?;
+        let (merge, ..) = self
+            .arms
+            .ok_or_else(|| super::JitError::internal("a grade arm outside its grade"))?;
+        let held = self.bool(&arm.cond)?;
+        let chosen = self.b.create_block();
+        let next = self.b.create_block();
+        self.b.ins().brif(held, chosen, &[], next, &[]);
+        self.b.switch_to_block(chosen);
+        let pos = self.iconst(types::I32, label_position(grade, &arm.label)?);
+        let lit = self.literal(&arm.label);
+        self.b
+            .ins()
+            .jump(merge, &[BlockArg::Value(pos), BlockArg::Value(lit)]);
+        self.b.switch_to_block(next);
+        Ok(())
+    }
+
+    /// No arm held: `otherwise`. Stores the label's position to the output and its id to a
+    /// hidden column (for later functions), keeps the id for later expressions.
+    fn grade_end(&mut self, i: usize) -> R<()> {
         let p = self.p;
         let grade = p
             .grades
             .get(i)
             .ok_or_else(|| super::JitError::internal("a grade is not in the program"))?;
-        let Ty::Enum(labels) = &grade.ty else {
-            return Err(unsupported(grade.span, "a grade without an enum type"));
-        };
-        let position = |label: &str| {
-            labels
-                .index_of(label)
-                .map(|i| i as i64)
-                .ok_or_else(|| unsupported(grade.span, "a grade label outside its type"))
-        };
-        let merge = self.b.create_block();
-        let index = self.b.append_block_param(merge, types::I32);
-        let id = self.b.append_block_param(merge, types::I32);
-        for arm in &grade.arms {
-            let held = self.bool(&arm.cond)?;
-            let chosen = self.b.create_block();
-            let next = self.b.create_block();
-            self.b.ins().brif(held, chosen, &[], next, &[]);
-            self.b.switch_to_block(chosen);
-            let pos = self.iconst(types::I32, position(&arm.label)?);
-            let lit = self.literal(&arm.label);
-            self.b
-                .ins()
-                .jump(merge, &[BlockArg::Value(pos), BlockArg::Value(lit)]);
-            self.b.switch_to_block(next);
-        }
-        let pos = self.iconst(types::I32, position(&grade.otherwise)?);
+        let (merge, index, id) = self
+            .arms
+            .take()
+            .ok_or_else(|| super::JitError::internal("the end of a grade without its start"))?;
+        let pos = self.iconst(types::I32, label_position(grade, &grade.otherwise)?);
         let lit = self.literal(&grade.otherwise);
         self.b
             .ins()
@@ -240,7 +306,11 @@ impl Gen<'_> {
         let col = self.plan.output(OutKind::U32, false);
         self.plan.grades[i] = col;
         self.store_out(col, Kind::Str, index);
+        let id_col = self.plan.output(OutKind::U32, false);
+        self.store_out(id_col, Kind::Str, id);
+        self.kept.grade_ids[i] = Some(id_col);
         self.grades[i] = Some(id);
+        self.kept.open = Open::Nothing;
         Ok(())
     }
 
@@ -266,8 +336,8 @@ impl Gen<'_> {
         for step in steps {
             let held = match step.def {
                 None => self.iconst(types::I8, 1),
-                Some(d) => match self.defs.get(d.0 as usize).copied().flatten() {
-                    Some(Val::Scalar { v, .. }) => v,
+                Some(d) => match self.def_value(d.0 as usize)? {
+                    Val::Scalar { v, .. } => v,
                     _ => return Err(unsupported(step.span, "a stage that is not a boolean")),
                 },
             };
@@ -283,10 +353,28 @@ impl Gen<'_> {
         let col = self.plan.output(OutKind::U32, false);
         self.plan.stage = Some(col);
         self.store_out(col, Kind::Str, index);
+        let (id_col, present_col) = (
+            self.plan.output(OutKind::U32, false),
+            self.plan.output(OutKind::U8, false),
+        );
+        self.store_out(id_col, Kind::Str, id);
+        self.store_out(present_col, Kind::Bool, present);
+        self.kept.stage = Some((id_col, present_col));
         self.stage = Some(Val::Scalar {
             present: Some(present),
             v: id,
         });
         Ok(())
+    }
+}
+
+/// The position of `label` in the type of `grade`.
+fn label_position(grade: &crate::ir::Grade, label: &str) -> R<i64> {
+    match &grade.ty {
+        Ty::Enum(labels) => labels
+            .index_of(label)
+            .map(|i| i as i64)
+            .ok_or_else(|| unsupported(grade.span, "a grade label outside its type")),
+        _ => Err(unsupported(grade.span, "a grade without an enum type")),
     }
 }

@@ -96,6 +96,9 @@ pub(super) enum Slot {
     ListBuf(u32),
     /// Pointer to output column `i`.
     Output(u32),
+    /// Pointer to the `u8` flags of the rows abandoned at an error (set by the error helper),
+    /// which later functions of the kernel skip.
+    Failed,
     /// Pointer to the cache of `a + b` site `i`: [`CONCAT_CACHE`] entries of two `u64`s, the
     /// key `a << 32 | b` ([`CONCAT_EMPTY`] when unused) and the id of the concatenation.
     ConcatCache(u32),
@@ -258,6 +261,17 @@ pub(super) struct Plan {
 }
 
 impl Plan {
+    /// An empty plan with room for every node of `p`.
+    pub fn for_program(p: &crate::ir::Program) -> Plan {
+        Plan {
+            defs: vec![None; p.defs.len()],
+            scores: vec![0; p.scores.len()],
+            explain: vec![ScoreExplain::default(); p.scores.len()],
+            grades: vec![0; p.grades.len()],
+            ..Plan::default()
+        }
+    }
+
     pub fn slot(&mut self, slot: Slot) -> u32 {
         if let Some(&i) = self.slot_index.get(&slot) {
             return i;

@@ -198,6 +198,8 @@ pub(super) struct Buffers {
     concat_caches: Vec<Vec<u64>>,
     pub outputs: Vec<Buf>,
     literal_ids: Vec<u32>,
+    /// By row: abandoned at an error ([`Slot::Failed`]).
+    failed: Vec<u8>,
 }
 
 /// The raw pointers of one call, taken once from the buffers.
@@ -205,6 +207,8 @@ pub(super) struct Env {
     pub slots: Vec<u64>,
     pub pred_tables: Vec<*mut u8>,
     pub strfn_tables: Vec<*mut u32>,
+    /// The row flags of [`Slot::Failed`] and their number.
+    pub failed: (*mut u8, usize),
 }
 
 impl Buffers {
@@ -217,6 +221,7 @@ impl Buffers {
             concat_caches: Vec::new(),
             outputs: Vec::new(),
             literal_ids: Vec::new(),
+            failed: Vec::new(),
         }
     }
 
@@ -260,6 +265,8 @@ impl Buffers {
         for (buf, (kind, len)) in self.list_bufs.iter_mut().zip(&plan.list_bufs) {
             sized(buf, OutKind::of(*kind), rows.saturating_mul(*len));
         }
+        self.failed.clear();
+        self.failed.resize(rows, 0);
         self.outputs
             .resize_with(plan.outputs.len(), || Buf::U8(Vec::new()));
         for (buf, col) in self.outputs.iter_mut().zip(&plan.outputs) {
@@ -326,6 +333,7 @@ impl Buffers {
                     .get_mut(i as usize)
                     .ok_or("concat")?
                     .as_mut_ptr() as u64,
+                Slot::Failed => self.failed.as_mut_ptr() as u64,
                 Slot::Output(i) => {
                     let col = plan.outputs.get(i as usize).ok_or("output")?;
                     if col.explain && !explain {
@@ -346,6 +354,7 @@ impl Buffers {
             slots,
             pred_tables,
             strfn_tables,
+            failed: (self.failed.as_mut_ptr(), self.failed.len()),
         })
     }
 }
@@ -423,8 +432,10 @@ pub(super) struct Runtime<'b> {
     pred_ext: Vec<Vec<u8>>,
     strfn_ext: Vec<Vec<u32>>,
     concat: HashMap<(u32, u32), u32>,
-    /// Rows whose evaluation failed, in row order.
-    pub errors: Vec<(usize, EvalError)>,
+    /// Rows whose evaluation failed, in the order they failed.
+    errors: Vec<(usize, EvalError)>,
+    /// The flags of [`Slot::Failed`], the same pointer as in the environment.
+    failed: (*mut u8, usize),
 }
 
 impl<'b> Runtime<'b> {
@@ -439,7 +450,20 @@ impl<'b> Runtime<'b> {
             strfn_ext: vec![Vec::new(); plan.strfns.len()],
             concat: HashMap::new(),
             errors: Vec::new(),
+            failed: env.failed,
         }
+    }
+
+    /// Records that `row` failed with `error`: the later functions of the kernel skip it.
+    pub fn fail(&mut self, row: usize, error: EvalError) {
+        let (flags, rows) = self.failed;
+        if row < rows {
+            // SAFETY: `flags` points to the `rows` flags in `Buffers`, alive for the whole
+            // call, and `row < rows`. Only the kernel (which is not running while a helper
+            // runs) and this helper touch them.
+            unsafe { *flags.add(row) = 1 };
+        }
+        self.errors.push((row, error));
     }
 
     /// The strings (with those made during the call) and the errors, after the call.
