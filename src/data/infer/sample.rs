@@ -17,6 +17,7 @@ pub(crate) enum Sample {
     Float(f64),
     Bool(bool),
     /// A value the file typed as a timestamp adjusted to UTC (epoch milliseconds).
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
     Time(i64),
     /// A value the file typed as a wall-clock time without a zone (a spreadsheet's date, a
     /// Parquet timestamp not adjusted to UTC, a date): milliseconds since 1970-01-01 local.
