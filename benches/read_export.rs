@@ -61,14 +61,19 @@ fn leads(n: usize) -> (Vec<u8>, Vec<u8>) {
         let local = |m: i64| {
             let ts = jiff::Timestamp::from_second(m * 60).expect("in range");
             let zoned = ts.to_zoned_datetime(tz.clone());
+            // The instant the local text reads back as: in the hour that repeats when clocks
+            // go back, a wall-clock time without an offset is the earlier of its two instants.
+            let back = (tz.to_ambiguous_timestamp(zoned.datetime()).compatible()).unwrap_or(ts);
             (
-                ts.to_string(),
+                back.to_string(),
                 jiff::fmt::strtime::format("%-m/%-d/%Y %-I:%M %p", &zoned).expect("formats"),
             )
         };
         let (created, created_local) = local(minutes);
         let last = (next(4) != 0).then(|| local(minutes + next(100_000) as i64));
-        let revenue = (next(3) != 0).then(|| next(500_000_000) as f64 / 100.0 + 1_000.0);
+        // Whole cents divided once, so that the canonical file's shortest text of the number and
+        // the export's cents are the same decimal (`x / 100.0 + 1000.0` is not always).
+        let revenue = (next(3) != 0).then(|| (next(500_000_000) + 100_000) as f64 / 100.0);
         let score = (next(3) != 0).then(|| next(100));
         let visits = next(40);
         let source = ["Web", "Trade Show", "Partner", "Referral"][next(4) as usize];
