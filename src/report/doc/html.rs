@@ -57,6 +57,35 @@ article:target h3 { text-decoration: underline var(--link) 2px; }
 
 /// The glossary as one HTML document.
 pub fn render_html(g: &Glossary) -> String {
+    let header = html! {
+        p.intro {
+            (inlines(&g.intro()))
+            " Written by " code { "smql doc" } " from the rules and their "
+            code { "##" } " doc comments: change those, not this page."
+        }
+        @if g.sections.len() > 1 {
+            nav aria-label="Contents" {
+                ul {
+                    @for s in &g.sections {
+                        li { a href={ "#" (s.anchor) } { (s.title) } }
+                    }
+                }
+            }
+        }
+    };
+    let main = html! { @for s in &g.sections { (section(s)) } };
+    page("smql doc", "Glossary", STYLE, header, main)
+}
+
+/// The self-contained page `smql doc --html` and `smql report --html` write: the [`CSP`], no
+/// script, `title` as the heading, then `header` and `main`, one block element per source line.
+pub(crate) fn page(
+    generator: &str,
+    title: &str,
+    style: &str,
+    header: Markup,
+    main: Markup,
+) -> String {
     let page = html! {
         (DOCTYPE)
         html lang="en" {
@@ -65,31 +94,16 @@ pub fn render_html(g: &Glossary) -> String {
                 meta http-equiv="Content-Security-Policy" content=(CSP);
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="referrer" content="no-referrer";
-                meta name="generator" content="smql doc";
-                title { "Glossary" }
-                style { (PreEscaped(STYLE)) }
+                meta name="generator" content=(generator);
+                title { (title) }
+                style { (PreEscaped(style)) }
             }
             body {
                 header {
-                    h1 { "Glossary" }
-                    p.intro {
-                        (inlines(&g.intro()))
-                        " Written by " code { "smql doc" } " from the rules and their "
-                        code { "##" } " doc comments: change those, not this page."
-                    }
-                    @if g.sections.len() > 1 {
-                        nav aria-label="Contents" {
-                            ul {
-                                @for s in &g.sections {
-                                    li { a href={ "#" (s.anchor) } { (s.title) } }
-                                }
-                            }
-                        }
-                    }
+                    h1 { (title) }
+                    (header)
                 }
-                main {
-                    @for s in &g.sections { (section(s)) }
-                }
+                main { (main) }
             }
         }
     };

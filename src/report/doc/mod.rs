@@ -30,7 +30,7 @@ mod refs;
 mod tests;
 
 pub use build::glossary;
-pub(crate) use html::break_lines;
+pub(crate) use html::page;
 pub use html::{render_html, CSP};
 pub use markdown::render_markdown;
 /// Markdown's escaping of plain text and of code spans, for the other reports.

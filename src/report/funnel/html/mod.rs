@@ -7,11 +7,11 @@
 
 mod svg;
 
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use maud::{html, Markup};
 
 use super::model::*;
 use super::text::{days, end_to_end, lift, percent, period_name, range, records, stat};
-use crate::report::doc::{break_lines, CSP};
+use crate::report::doc::page;
 use crate::report::sla::SlaResult;
 use svg::{Bar, Bars, Lines};
 
@@ -74,46 +74,27 @@ details summary { cursor: pointer; color: var(--muted); }
 
 /// The report as one HTML document; `as_of` is the instant the numbers are for.
 pub fn render_html(report: &Report, as_of: &str) -> String {
-    let page = html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta http-equiv="Content-Security-Policy" content=(CSP);
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="referrer" content="no-referrer";
-                meta name="generator" content="smql report";
-                title { "Lead report" }
-                style { (PreEscaped(STYLE)) }
-            }
-            body {
-                header {
-                    h1 { "Lead report" }
-                    p.meta { (records(report.records)) ", as of " (as_of) ". Written by "
-                        code { "smql report" } " from the rules and the data." }
-                }
-                main {
-                    (funnel(report))
-                    @if let Some(b) = &report.by { (breakdown(b, &report.funnel)) }
-                    (scores(report))
-                    (grades(report))
-                    @if let Some(o) = &report.outcome { (outcome(o)) }
-                    (velocity(report))
-                    (flow(&report.flow))
-                    (slas(&report.slas))
-                    @if !report.notes.is_empty() {
-                        section id="notes" {
-                            h2 { "Notes" }
-                            @for n in &report.notes { p.note { (n) } }
-                        }
-                    }
-                }
+    let header = html! {
+        p.meta { (records(report.records)) ", as of " (as_of) ". Written by "
+            code { "smql report" } " from the rules and the data." }
+    };
+    let main = html! {
+        (funnel(report))
+        @if let Some(b) = &report.by { (breakdown(b, &report.funnel)) }
+        (scores(report))
+        (grades(report))
+        @if let Some(o) = &report.outcome { (outcome(o)) }
+        (velocity(report))
+        (flow(&report.flow))
+        (slas(&report.slas))
+        @if !report.notes.is_empty() {
+            section id="notes" {
+                h2 { "Notes" }
+                @for n in &report.notes { p.note { (n) } }
             }
         }
     };
-    let mut out = break_lines(&page.into_string());
-    out.push('\n');
-    out
+    page("smql report", "Lead report", STYLE, header, main)
 }
 
 /// A chart, the sentence under it, and its table.
