@@ -343,6 +343,52 @@ stages Lead -> MQL
     }
 
     #[test]
+    fn ir_deeper_than_the_evaluators_can_recurse_is_refused_by_every_engine() {
+        use crate::ir::testkit::*;
+        use crate::ir::{DefId, Node, Ty};
+        // Generated IR (the checker's never is this deep): `not not … true`, past the limit.
+        let deep = || {
+            let mut e = b(true);
+            for _ in 0..crate::ir::depth::MAX_DEPTH + 10 {
+                e = not(e);
+            }
+            e
+        };
+        for engine in [Engine::Auto, Engine::Jit, Engine::Interp] {
+            let mut p = program(&[("visits", Ty::Int)]);
+            p.defs.push(def_node("deep", deep()));
+            p.order.push(Node::Def(DefId(0)));
+            let err = match Evaluator::from_program(p, engine) {
+                Ok(_) => panic!("{engine:?} accepted an expression deeper than the limit"),
+                Err(e) => e.to_string(),
+            };
+            assert!(
+                err.contains("more than 1024 levels deep, deeper than the rules can be evaluated"),
+                "{engine:?}: {err}"
+            );
+        }
+        // At the limit, both engines evaluate it, on this test's ordinary thread.
+        let mut at = b(true);
+        for _ in 1..crate::ir::depth::MAX_DEPTH {
+            at = not(at);
+        }
+        for engine in [Engine::Jit, Engine::Interp] {
+            let mut p = program(&[("visits", Ty::Int)]);
+            p.defs.push(def_node("deep", at.clone()));
+            p.order.push(Node::Def(DefId(0)));
+            let ev = Evaluator::from_program(p, engine).unwrap();
+            let lead = Lead::from_json(&ev, r#"{"visits": 4}"#).unwrap();
+            let outcome = ev.eval_batch(lead.batch(), 0, false);
+            // 1023 `not`s of `true`.
+            assert_eq!(
+                outcome.def(DefId(0), 0),
+                crate::value::Value::Bool(false),
+                "{engine:?}"
+            );
+        }
+    }
+
+    #[test]
     fn engine_choice_is_reported() {
         let rules = rules();
         let jit = Evaluator::new(&rules, Engine::Auto).unwrap();

@@ -142,6 +142,10 @@ impl<'a> Ctx<'a> {
     }
 
     pub(super) fn eval(&mut self, e: &Expr) -> Result<Value, EvalError> {
+        super::stack::deep(|| self.eval_node(e))
+    }
+
+    fn eval_node(&mut self, e: &Expr) -> Result<Value, EvalError> {
         let span = e.span;
         Ok(match &e.kind {
             ExprKind::Const(v) => v.clone(),

@@ -19,6 +19,7 @@ mod outcome;
 mod row_expr;
 mod run;
 mod score;
+mod stack;
 #[doc(hidden)]
 pub mod test_runner;
 #[doc(hidden)]

@@ -67,6 +67,15 @@ const CALL_LIMIT: usize = CALLS_PER_BYTE * MAX_SOURCE_BYTES;
 /// A declaration with a syntax error in its structure is left out of the returned file; one
 /// with a bad literal (an integer too large, an unknown escape) is kept with a stand-in value.
 pub fn parse_file(sources: &SourceMap, file: FileId) -> (ast::File, Vec<Diagnostic>) {
+    parse_file_within(sources, file, CALL_LIMIT)
+}
+
+/// [`parse_file`] with pest stopping a declaration's parse after `call_limit` steps.
+fn parse_file_within(
+    sources: &SourceMap,
+    file: FileId,
+    call_limit: usize,
+) -> (ast::File, Vec<Diagnostic>) {
     let source = sources.file(file);
     let text = &source.text;
     if text.len() > MAX_SOURCE_BYTES {
@@ -90,7 +99,7 @@ pub fn parse_file(sources: &SourceMap, file: FileId) -> (ast::File, Vec<Diagnost
     // Collect the literal tokens pest tried at the furthest position: they name what was
     // expected where no rule does (`{`, `->`, a new line).
     pest::set_error_detail(true);
-    pest::set_call_limit(NonZeroUsize::new(CALL_LIMIT));
+    pest::set_call_limit(NonZeroUsize::new(call_limit));
     for chunk in layout.chunks.iter().filter(|c| c.ok) {
         let ctx = build::Ctx {
             file,
@@ -109,7 +118,7 @@ pub fn parse_file(sources: &SourceMap, file: FileId) -> (ast::File, Vec<Diagnost
             Err(e) if matches!(e.variant, ErrorVariant::CustomError { .. }) => {
                 // pest's own limits: its stack guard or its call budget.
                 let span = Span::new(file, chunk.start, chunk.start);
-                diagnostics.push(limit_reached(span, &e.variant.message()));
+                diagnostics.push(limit_reached(span, &e.variant.message(), call_limit));
             }
             Err(e) => {
                 let d = errors::diagnostic(&ctx, chunk_text, &e);
@@ -140,7 +149,7 @@ pub fn too_many_declarations(span: Span, count: usize) -> Diagnostic {
 }
 
 /// The diagnostic for pest's stack guard or call budget (`message` is pest's).
-fn limit_reached(span: Span, message: &str) -> Diagnostic {
+fn limit_reached(span: Span, message: &str, call_limit: usize) -> Diagnostic {
     if message.contains("stack") {
         Diagnostic::error(
             Code::SyntaxTooDeep,
@@ -158,7 +167,7 @@ fn limit_reached(span: Span, message: &str) -> Diagnostic {
             "this declaration needs too much work to parse",
         )
         .with_help(format!(
-            "the parser stops after {CALL_LIMIT} steps on one declaration (a limit against hostile rule files); split it into several declarations"
+            "the parser stops after {call_limit} steps on one declaration (a limit against hostile rule files); split it into several declarations"
         ))
     }
 }
