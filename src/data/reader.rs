@@ -390,6 +390,26 @@ impl Reader {
         self.decoder.recycle(batch);
     }
 
+    /// What the reading thread does in the pipeline, and nothing else: reads the input and
+    /// splits it into chunks, whose buffers go straight back for reuse as a finished batch's
+    /// would. Returns (records, chunks). For `benches/split_scale.rs`, which measures how many
+    /// workers one reading thread can feed.
+    #[doc(hidden)]
+    pub fn split_all(mut self) -> Result<(u64, u64), InputError> {
+        let (mut records, mut chunks) = (0, 0);
+        while let Some(work) = self.next_chunk()? {
+            chunks += 1;
+            match work {
+                Work::Chunk(chunk) => {
+                    records += chunk.records.len() as u64;
+                    self.decoder.pool.put(chunk.bytes);
+                }
+                Work::Decoded(d) => records += d.batch.len() as u64,
+            }
+        }
+        Ok((records, chunks))
+    }
+
     /// Reads the whole input on this thread (tests, small inputs).
     pub fn read_all(mut self) -> Result<(Vec<Batch>, Vec<Reject>), InputError> {
         let mut batches = Vec::new();
