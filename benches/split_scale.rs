@@ -87,7 +87,11 @@ fn children_cpu() -> f64 {
 
 /// The generated file of `n` leads, written once.
 fn data_file(n: u64, format: Format) -> PathBuf {
-    let ext = if format == Format::Csv { "csv" } else { "ndjson" };
+    let ext = if format == Format::Csv {
+        "csv"
+    } else {
+        "ndjson"
+    };
     let path = common::manifest_path(&format!("target/bench-data/split-{n}.{ext}"));
     if !path.exists() {
         eprintln!("generating {}", path.display());

@@ -1,10 +1,12 @@
 //! Lints on conditions: `unsatisfiable`, `always_true`, `dead_item`, `duplicate_item`,
 //! `unreachable_arm`.
 
+use super::support::Read;
 use super::terms::canonical;
 use super::{allow_help, item_text, Cx, Verdict};
 use crate::diag::{quote, Lint};
 use crate::ir::{DefId, Node, Rule, ScoreEntry, ScoreItem, SlaKind, Ty};
+use std::collections::HashMap;
 
 /// Boolean definitions, dependencies first, so a definition that expands a flagged one is
 /// recognised as a consequence and not reported again.
@@ -118,11 +120,42 @@ fn items_of(cx: &mut Cx, items: &[&ScoreItem], allow: &[crate::ir::Allow], what:
             cx.warn(lint, allow, d);
         }
     }
+    // Duplicates: equal rules found by their canonical text (a map, linear), and conditions that
+    // imply each other among the earlier items that read the same things, within a budget of
+    // implication checks: a score of thousands of items over the same fields is not searched
+    // pair by pair (the lint gives up quietly on the rest, SPEC §13).
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut by_reads: HashMap<Vec<Read>, Vec<usize>> = HashMap::new();
+    let mut budget = IMPLICATION_BUDGET;
     for j in 0..items.len() {
         if dead[j] {
             continue;
         }
-        let Some(i) = (0..j).find(|&i| !dead[i] && same_rule(cx, items[i], items[j])) else {
+        let key = rule_key(items[j]);
+        let equal = key.as_ref().and_then(|k| by_key.get(k).copied());
+        let mut found = equal;
+        if let Rule::When(y) = &items[j].rule {
+            let reads = cx.supports.of(y);
+            let earlier = by_reads.entry(reads).or_default();
+            // The first item it duplicates, as a search of every earlier item would find it.
+            for &i in earlier.iter().take_while(|&&i| equal.is_none_or(|e| i < e)) {
+                if budget == 0 {
+                    break;
+                }
+                budget -= 1;
+                if let Rule::When(x) = &items[i].rule {
+                    if equivalent(cx, x, y) {
+                        found = Some(i);
+                        break;
+                    }
+                }
+            }
+            earlier.push(j);
+        }
+        if let Some(k) = key {
+            by_key.entry(k).or_insert(j);
+        }
+        let Some(i) = found else {
             continue;
         };
         let (first, again) = (items[i], items[j]);
@@ -146,25 +179,28 @@ fn items_of(cx: &mut Cx, items: &[&ScoreItem], allow: &[crate::ir::Allow], what:
     }
 }
 
-/// Same rule: equal modulo spans, or two conditions proven to imply each other.
-fn same_rule(cx: &mut Cx, a: &ScoreItem, b: &ScoreItem) -> bool {
-    match (&a.rule, &b.rule) {
-        (Rule::Per { x, up_to }, Rule::Per { x: y, up_to: u }) => {
-            up_to == u && canonical(x) == canonical(y)
-        }
-        (Rule::When(x), Rule::When(y)) => {
-            if canonical(x) == canonical(y) {
-                return true;
-            }
-            cx.logic.reset_touched();
-            let implies = |cx: &mut Cx, p, q| {
-                cx.both(p, true, q, false)
-                    .is_some_and(|d| d.is_false() && d.dropped > 0)
-            };
-            implies(cx, x, y) && implies(cx, y, x) && !cx.touches_flagged()
-        }
-        _ => false,
+/// Implication checks the duplicate-item lint spends on one score (or group): each builds two
+/// DNFs, so this bounds the lint to well under a second on any score.
+const IMPLICATION_BUDGET: usize = 20_000;
+
+/// A rule's canonical text: two rules with equal texts are the same rule. `None` for an item
+/// that always adds its points (never reported as a duplicate).
+fn rule_key(item: &ScoreItem) -> Option<String> {
+    match &item.rule {
+        Rule::When(x) => Some(format!("when {}", canonical(x))),
+        Rule::Per { x, up_to } => Some(format!("per {} up to {up_to:?}", canonical(x))),
+        Rule::Always => None,
     }
+}
+
+/// Two conditions proven to imply each other.
+fn equivalent(cx: &mut Cx, x: &crate::ir::Expr, y: &crate::ir::Expr) -> bool {
+    cx.logic.reset_touched();
+    let implies = |cx: &mut Cx, p, q| {
+        cx.both(p, true, q, false)
+            .is_some_and(|d| d.is_false() && d.dropped > 0)
+    };
+    implies(cx, x, y) && implies(cx, y, x) && !cx.touches_flagged()
 }
 
 pub(super) fn grades(cx: &mut Cx) {

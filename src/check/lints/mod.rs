@@ -28,6 +28,7 @@ mod now;
 mod sets;
 mod stage_dates;
 mod stages;
+mod support;
 mod terms;
 
 use crate::diag::{quote, Code, Diagnostic, Lint};
@@ -40,6 +41,7 @@ use std::collections::BTreeSet;
 pub fn lint(program: &Program, sources: &SourceMap) -> Vec<Diagnostic> {
     let mut cx = Cx {
         logic: Logic::new(terms::Terms::new(program, sources)),
+        supports: support::Supports::new(program),
         program,
         flagged: BTreeSet::new(),
         out: Vec::new(),
@@ -60,6 +62,8 @@ pub fn lint(program: &Program, sources: &SourceMap) -> Vec<Diagnostic> {
 /// The state of one lint run.
 struct Cx<'a> {
     logic: Logic<'a>,
+    /// What each definition reads, for comparing only conditions that read the same things.
+    supports: support::Supports,
     program: &'a Program,
     /// Boolean definitions that never or always hold: conditions expanding them are not reported
     /// again (the definition carries the one warning).

@@ -310,6 +310,49 @@ fn score_items_dead_duplicate_and_always() {
     assert!(run(&b, &p).is_empty());
 }
 
+#[test]
+fn duplicates_in_a_wide_score_are_found_without_comparing_every_pair() {
+    // 3,000 distinct items over one field: 4.5M pairs, far past the implication budget. Equal
+    // items are still found (by their text), however late; equivalent ones among items that
+    // read the same fields, while the budget lasts.
+    let mut b = schema();
+    let mut items: Vec<(f64, Rule)> = (0..3_000)
+        .map(|i| (1.0, Rule::When(cmp(CmpOp::Gt, b.f("visits"), int(i)))))
+        .collect();
+    items.push((2.0, Rule::When(cmp(CmpOp::Gt, b.f("visits"), int(10)))));
+    let sc = score(&mut b, items, &[]);
+    let mut p = b.program();
+    p.scores = vec![sc];
+    let ds = run(&b, &p);
+    assert_eq!(codes(&ds), ["smql::lint::duplicate_item"], "{ds:#?}");
+    assert_eq!(
+        ds[0].message,
+        "duplicate score item `+2 when visits > 10` in `score s`"
+    );
+    let first = ds[0].secondary[0].span;
+    assert_eq!(b.sources().slice(first).trim(), "+1 when visits > 10");
+
+    // Equivalent conditions reading the same field: found by implication.
+    let mut b = schema();
+    let items = vec![
+        (1.0, Rule::When(cmp(CmpOp::Gt, b.f("revenue"), num(30.0)))),
+        (1.0, Rule::When(cmp(CmpOp::Ge, b.f("visits"), int(3)))),
+        (2.0, Rule::When(not(cmp(CmpOp::Lt, b.f("visits"), int(3))))),
+    ];
+    let sc = score(&mut b, items, &[]);
+    let mut p = b.program();
+    p.scores = vec![sc];
+    let ds = run(&b, &p);
+    assert_eq!(codes(&ds), ["smql::lint::duplicate_item"], "{ds:#?}");
+    assert!(
+        ds[0]
+            .message
+            .contains("same condition as `+1 when visits >= 3`"),
+        "{}",
+        ds[0].message
+    );
+}
+
 fn grade(b: &mut B, arms: Vec<(&str, Expr)>) -> Grade {
     let start = b.text.len();
     b.text += "grade g {\n";
