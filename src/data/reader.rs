@@ -419,3 +419,6 @@ fn effective<'s>(schema: &'s Schema, o: &Overrides) -> std::borrow::Cow<'s, Sche
     }
     std::borrow::Cow::Owned(s)
 }
+
+#[cfg(test)]
+mod decode_tests;
