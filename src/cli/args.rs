@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use crate::data::{DataSource, Format};
 use crate::eval::{self, RunOptions};
+use crate::ir::FieldSet;
 use crate::time;
 
 /// `--as-of`: RFC 3339 (`2026-11-01T09:30:00Z`) or a date (`2026-11-01`, midnight UTC), as epoch
@@ -186,6 +187,9 @@ pub struct DataOptions {
     /// The largest record read (a line, a CSV row, a JSON array element), in bytes; a larger one is a bad record; default 64 MiB
     #[arg(long, value_name = "BYTES", value_parser = parse_record_size)]
     pub max_record_size: Option<usize>,
+    /// Check every field of every record against the schema; by default a field that no rule reads and the command does not write is skipped unconverted, so a bad value in it does not make the record bad
+    #[arg(long)]
+    pub validate_all: bool,
 }
 
 fn parse_record_size(text: &str) -> Result<usize, String> {
@@ -213,6 +217,12 @@ impl DataOptions {
             return Err("`--sheet` applies only to `.xlsx` input".to_string());
         }
         Ok(())
+    }
+
+    /// The fields to decode when a command reads `fields` (the rules' and what it writes):
+    /// those, or every field (`None`) under `--validate-all`.
+    pub fn decode(&self, fields: FieldSet) -> Option<FieldSet> {
+        (!self.validate_all).then_some(fields)
     }
 
     /// The format `data` is read as: `--input-format`, else the file name's.
@@ -364,6 +374,10 @@ mod tests {
         assert!(o.validate(&DataSource::Stdin).is_err());
         o.input_format = None;
         assert!(o.validate(&file).is_err());
+        let some = FieldSet::none(3);
+        assert_eq!(o.decode(some.clone()), Some(some.clone()));
+        o.validate_all = true;
+        assert_eq!(o.decode(some), None);
         assert!(o.validate(&DataSource::File("leads.XLSX".into())).is_ok());
     }
 }

@@ -9,17 +9,24 @@ use super::output_file::AtomicFile;
 use super::progress::ProgressLine;
 use crate::data::{DataSource, Input, Reader};
 use crate::eval::{Evaluator, Observers, Outcome, RunOptions};
+use crate::ir::FieldSet;
 use crate::pipeline::{Flow, PipelineError, Processed, Summary};
 
-/// Opens `data` for the evaluator's schema; prints reader notes and warnings (a detected
-/// delimiter, missing optional CSV columns) unless `quiet`.
+/// Opens `data` for the evaluator's schema, decoding only the fields `reads` (the rules' and
+/// what the command writes; every field under `--validate-all`, or for `None`); prints reader
+/// notes and warnings (a detected delimiter, missing optional CSV columns) unless `quiet`.
 pub(crate) fn open_reader(
     evaluator: &Evaluator,
     data: &DataSource,
     options: &DataOptions,
+    reads: Option<FieldSet>,
     quiet: bool,
 ) -> Result<Reader, Failure> {
-    let reader = evaluator.open(open_input(data, options)?)?;
+    let mut input = open_input(data, options)?;
+    if let Some(fields) = reads.and_then(|f| options.decode(f)) {
+        input = input.decoding_only(fields);
+    }
+    let reader = evaluator.open(input)?;
     say_what_the_header_said(&reader, quiet);
     Ok(reader)
 }
@@ -54,11 +61,13 @@ pub(crate) fn say_what_the_header_said(reader: &Reader, quiet: bool) {
 }
 
 /// Evaluates every record of `data` with the library ([`Evaluator::run`]): `process` makes a
-/// result of each batch's outcome, `consume` takes them in input order. Progress and the count of
-/// rejected records go to stderr; the `--rejects` file is written.
+/// result of each batch's outcome, `consume` takes them in input order; `process` reads no
+/// field outside `reads` (see [`open_reader`]). Progress and the count of rejected records go
+/// to stderr; the `--rejects` file is written.
 pub(crate) fn evaluate<T, P, C>(
     evaluator: &Evaluator,
     data: &DataSource,
+    reads: FieldSet,
     run: &RunArgs,
     options: &RunOptions,
     process: P,
@@ -69,7 +78,7 @@ where
     P: Fn(&Outcome) -> Processed<T> + Sync,
     C: FnMut(T) -> Result<Flow, std::io::Error>,
 {
-    let reader = open_reader(evaluator, data, &run.data, run.quiet)?;
+    let reader = open_reader(evaluator, data, &run.data, Some(reads), run.quiet)?;
     let mut rejects = open_rejects(&run.data)?;
     let mut progress = ProgressLine::new(run.quiet);
     let mut on_progress = |p| progress.update(p);

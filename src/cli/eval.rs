@@ -8,6 +8,7 @@ use super::error::Failure;
 use super::exit;
 use super::output_file::Sink;
 use super::rules::load_evaluator;
+use crate::eval::Source;
 use crate::output::rows::{default_columns, select_columns, RowOptions, RowStream, RowWriter};
 use crate::output::Format;
 use crate::pipeline::{Flow, Processed};
@@ -81,6 +82,13 @@ pub(crate) fn run(args: &EvalArgs) -> Result<u8, Failure> {
         Some(names) => select_columns(program, &names).map_err(Failure::usage)?,
         None => default_columns(program),
     };
+    // The rules' fields and the fields written: the others are not decoded.
+    let mut reads = program.fields_in_use();
+    for (_, source) in &columns {
+        if let Source::Name(name) = source {
+            reads.add_name(*name);
+        }
+    }
     let options = RowOptions {
         explain: args.explain,
         csv_safe: args.csv_safe,
@@ -90,6 +98,7 @@ pub(crate) fn run(args: &EvalArgs) -> Result<u8, Failure> {
     data::evaluate(
         &evaluator,
         &args.data.input.data(),
+        reads,
         run,
         &run.options(writer.explains()),
         |outcome| Processed::new(writer.render(outcome)),

@@ -31,7 +31,8 @@ pub(crate) fn run(args: &ExplainArgs) -> Result<u8, Failure> {
     let evaluator = load_evaluator(args.data.input.rules(), run.eval.engine.into(), run.quiet)?;
     let program = evaluator.program();
     let options = run.options(true);
-    let reader = data::open_reader(&evaluator, &source, &run.data, true)?;
+    // The explanation shows the whole lead: every field is decoded.
+    let reader = data::open_reader(&evaluator, &source, &run.data, None, true)?;
     let mut rejects = data::open_rejects(&run.data)?;
     let observers = Observers {
         rejects: rejects.as_mut().map(|r| r as &mut dyn std::io::Write),

@@ -97,9 +97,16 @@ pub(crate) fn run(args: &ReportArgs) -> Result<u8, Failure> {
         None => None,
     };
     let mut total = Tally::new(&spec);
+    let mut reads = program.fields_in_use();
+    for name in [&args.by, &args.outcome].into_iter().flatten() {
+        if let Some(n) = program.lookup(name) {
+            reads.add_name(n);
+        }
+    }
     data::evaluate(
         &evaluator,
         &args.data.input.data(),
+        reads,
         run,
         &options,
         |outcome| {

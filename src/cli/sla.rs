@@ -49,6 +49,7 @@ pub(crate) fn run(args: &SlaArgs) -> Result<u8, Failure> {
     data::evaluate(
         &evaluator,
         &args.data.input.data(),
+        program.fields_in_use(),
         run,
         &options,
         |outcome| {

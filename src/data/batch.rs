@@ -19,7 +19,8 @@
 //! `Some(bytes)` with one `bool` per row (false = missing, and the value slot then holds `0`, `0.0`,
 //! `false` or id `0`, which must not be read). Row `r` of a list column holds the items
 //! `offsets[r]..offsets[r + 1]` of its child column(s); child columns of records follow the same
-//! rules (an optional record field has its own `present`). List items are never missing.
+//! rules (an optional record field has its own `present`). List items are never missing. The
+//! column of a field the reader did not decode (`Input::decoding_only`) has no rows at all.
 //!
 //! A kernel therefore takes `values.as_ptr()` (`*const i64`, `*const f64`, `*const u32`,
 //! `*const bool`), `present.as_ptr()` (`*const bool`) and `offsets.as_ptr()` (`*const u32`), plus a
@@ -310,7 +311,10 @@ pub struct RowOrigin {
 /// fit are not rows (they are the chunk's rejects), so record numbers may have gaps.
 #[derive(Debug, Clone)]
 pub struct Batch {
-    /// One column per schema field, in schema order; every column has [`Batch::len`] rows.
+    /// One column per schema field, in schema order; every column has [`Batch::len`] rows,
+    /// except the columns of fields the reader was told not to decode
+    /// (`Input::decoding_only`), which have none (every row reads as missing through
+    /// [`Column::value`]; see [`Batch::decoded`]).
     pub columns: Vec<Column>,
     /// The strings of every string column of this batch.
     pub dict: StringDict,
@@ -403,6 +407,15 @@ impl Batch {
             .iter()
             .map(|c| c.value(row, &self.dict))
             .collect()
+    }
+
+    /// Whether field `field`'s column was decoded (it has a value for every row); false for a
+    /// field the reader skipped (`Input::decoding_only`), or one past the schema.
+    pub fn decoded(&self, field: usize) -> bool {
+        match self.columns.get(field) {
+            Some(c) => c.len() == self.len(),
+            None => false,
+        }
     }
 
     /// The value of field `field` (schema index) at row `row`.

@@ -343,6 +343,10 @@ fn fill<'t>(
     b: &mut BatchBuilder,
 ) -> Result<(), Bad> {
     for (i, field) in plan.iter().enumerate() {
+        if field.skip {
+            // Split off with the others, never converted: its column stays empty.
+            continue;
+        }
         let col = &mut b.columns[i];
         let Some(cell_index) = binding.cells[i] else {
             col.push_missing_or_empty();

@@ -7,7 +7,7 @@ use super::convert::{parse_bool, parse_duration, parse_int, parse_number};
 use super::dict::{DictFull, StringDict};
 use super::reject::{found_json_string, shorten, FOUND_MAX};
 use super::text::{help_for, HelpKind, Miss, MissingTexts, Texts};
-use crate::ir::{EnumType, Schema, Ty};
+use crate::ir::{EnumType, FieldId, FieldSet, Schema, Ty};
 use crate::time::{read_standard, read_standard_int, Standard};
 use std::sync::Arc;
 
@@ -99,6 +99,10 @@ pub(crate) struct FieldPlan {
     /// The `input` block's `missing` texts (top-level fields only: a record's fields in a
     /// `list of { … }` are read as they are).
     pub missing: Option<Arc<MissingTexts>>,
+    /// Not decoded (nothing reads it, see [`FieldPlan::decode_only`]): a JSON value is skipped
+    /// as a key the schema does not name is, a CSV cell is not converted, the field is never
+    /// missing nor bound to a header's column, and its column stays empty.
+    pub skip: bool,
 }
 
 impl FieldPlan {
@@ -147,6 +151,7 @@ impl FieldPlan {
                     item_expected,
                     occurrence: f.occurrence,
                     missing: missing.clone(),
+                    skip: false,
                 }
             })
             .collect()
@@ -175,6 +180,13 @@ impl FieldPlan {
                     StringSharing::Unshared => *ty = ScalarTy::UnsharedStr,
                 }
             }
+        }
+    }
+
+    /// Marks the fields outside `decode` (by field index) as skipped.
+    pub fn decode_only(plans: &mut [FieldPlan], decode: &FieldSet) {
+        for (i, plan) in plans.iter_mut().enumerate() {
+            plan.skip = !decode.contains(FieldId(i as u32));
         }
     }
 

@@ -4,7 +4,8 @@
 //! Names match a field's column exactly; failing that, after trimming spaces (a note), then
 //! ignoring case (a warning). A name the header repeats is told apart by the field's `(N)`. A
 //! required field without its column is an error listing the header; an optional or list field
-//! without one reads as missing / empty, with a warning.
+//! without one reads as missing / empty, with a warning. A field that is not decoded
+//! ([`FieldPlan::skip`]) is not bound: its column may be there or not.
 
 use super::fields::{FieldPlan, Shape};
 use super::reject::{InputError, MissingColumn};
@@ -70,6 +71,11 @@ pub(crate) fn bind_names(
         crate::diag::did_you_mean(column, trimmed).map(str::to_string)
     };
     for field in plan {
+        if field.skip {
+            // Not decoded: whether the header has its column is not checked either.
+            bound.columns.push(None);
+            continue;
+        }
         if let (Shape::Records(_), Some(format)) = (&field.shape, records_unreadable) {
             bound.warnings.push(format!(
                 "{input}: field `{}` ({}) cannot be read from {format}: it reads as an empty list",

@@ -2,6 +2,7 @@
 //! standard input with an explicit format, or any reader.
 
 use super::reject::InputError;
+use crate::ir::FieldSet;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -99,6 +100,8 @@ pub struct Input {
     /// The largest record read (SPEC §13): a larger one is a bad record, and only its first
     /// bytes are kept in memory.
     pub(crate) max_record: usize,
+    /// The schema fields to decode (see [`Input::decoding_only`]); `None`: every field.
+    pub(crate) decode: Option<FieldSet>,
 }
 
 /// The default of `--max-record-size`: 64 MiB.
@@ -207,6 +210,7 @@ impl Input {
             sheet: None,
             overrides: Overrides::default(),
             max_record: MAX_RECORD_BYTES,
+            decode: None,
         })
     }
 
@@ -221,6 +225,7 @@ impl Input {
             sheet: None,
             overrides: Overrides::default(),
             max_record: MAX_RECORD_BYTES,
+            decode: None,
         }
     }
 
@@ -259,6 +264,16 @@ impl Input {
     }
 
     /// Makes a record larger than `bytes` a bad record (instead of [`MAX_RECORD_BYTES`]).
+    /// Decodes only `fields` of the schema the input is read by (`Program::fields_in_use` and
+    /// what the command writes): the values of the others are checked as JSON syntax (or split
+    /// off as CSV cells) but not converted, so a bad value in them does not make the record
+    /// bad, and their columns are left empty (every row reads as missing). Nothing may read
+    /// such a column; `Batch::decoded` tells them apart.
+    pub fn decoding_only(mut self, fields: FieldSet) -> Input {
+        self.decode = Some(fields);
+        self
+    }
+
     pub fn with_max_record_size(mut self, bytes: usize) -> Input {
         self.max_record = bytes.max(1);
         self

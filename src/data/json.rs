@@ -3,7 +3,8 @@
 //! `serde_json` drives [`DeserializeSeed`]s built from the schema: keys are matched without
 //! allocating (borrowed `&str`, with a guess that keys come in the same order as in the previous
 //! record), values are converted and appended to their column as they are parsed, strings are
-//! interned from the borrowed text, and unknown keys are skipped with [`IgnoredAny`]. Never
+//! interned from the borrowed text, and unknown keys (and the keys of fields that are not
+//! decoded, [`FieldPlan::skip`]) are skipped with [`IgnoredAny`], which checks their syntax. Never
 //! through `serde_json::Value`. `serde_json` limits nesting to 128 levels, so deep input cannot
 //! exhaust the stack.
 //!
@@ -163,7 +164,7 @@ impl<'de> Visitor<'de> for RecordSeed<'_, '_> {
             })?;
         }
         for (i, field) in plan.iter().enumerate() {
-            if self.seen[i] {
+            if self.seen[i] || field.skip {
                 continue;
             }
             if field.may_be_absent() {
@@ -205,10 +206,12 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
     fn visit_str<E: de::Error>(self, key: &str) -> Result<Option<usize>, E> {
         let plan = self.plan;
         let guess = *self.hint;
-        let found = if plan.get(guess).is_some_and(|f| f.column == key) {
+        // A field that is not decoded is matched by no key: its value is skipped as an
+        // unknown key's is.
+        let found = if plan.get(guess).is_some_and(|f| !f.skip && f.column == key) {
             Some(guess)
         } else {
-            plan.iter().position(|f| f.column == key)
+            plan.iter().position(|f| !f.skip && f.column == key)
         };
         if let Some(i) = found {
             *self.hint = if i + 1 < plan.len() { i + 1 } else { 0 };

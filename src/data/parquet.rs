@@ -150,6 +150,10 @@ fn decode_row(
     b: &mut BatchBuilder,
 ) -> Result<(), (usize, Bad)> {
     for (i, field) in plan.iter().enumerate() {
+        if field.skip {
+            // Not bound, so not even projected: its column stays empty.
+            continue;
+        }
         let col = &mut b.columns[i];
         let Some(array) = columns[i].and_then(|c| batch.columns().get(c)) else {
             col.push_missing_or_empty();

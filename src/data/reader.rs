@@ -248,8 +248,11 @@ impl Reader {
         input: Input,
         schema: &Schema,
         size: ChunkSize,
-        plan: Vec<FieldPlan>,
+        mut plan: Vec<FieldPlan>,
     ) -> Result<Reader, InputError> {
+        if let Some(decode) = &input.decode {
+            FieldPlan::decode_only(&mut plan, decode);
+        }
         let name = input.name.clone();
         let format = input.format;
         let bytes_read = input.bytes_read.clone();
@@ -436,3 +439,6 @@ fn effective<'s>(schema: &'s Schema, o: &Overrides) -> std::borrow::Cow<'s, Sche
     }
     std::borrow::Cow::Owned(s)
 }
+
+#[cfg(test)]
+mod decode_tests;

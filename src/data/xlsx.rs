@@ -205,6 +205,9 @@ impl RowDecoder<'_> {
     ) {
         let line = u64::from(row.row.unwrap_or(0)) + 1;
         for (i, field) in self.plan.iter().enumerate() {
+            if field.skip {
+                continue;
+            }
             let col = &mut b.columns[i];
             let Some(index) = self.columns[i] else {
                 col.push_missing_or_empty();

@@ -21,7 +21,7 @@ use super::lead::{Explanation, Lead, Scored};
 use super::outcome::Outcome;
 use super::EvalError;
 use crate::data::{Batch, ChunkSize, Input, InputError, Reader, StringSharing};
-use crate::ir::Program;
+use crate::ir::{FieldSet, Program};
 use crate::source::SourceMap;
 use crate::RuleSet;
 use std::fmt;
@@ -75,6 +75,9 @@ pub struct Evaluator {
     note: Option<String>,
     /// The first batch the kernel refused, if any.
     batch_note: Mutex<Option<String>>,
+    /// The fields the rules read ([`Program::fields_in_use`]), which every batch must have
+    /// decoded (checked in debug builds).
+    uses: FieldSet,
 }
 
 impl fmt::Debug for Evaluator {
@@ -148,6 +151,7 @@ impl Evaluator {
             }
         };
         Ok(Evaluator {
+            uses: program.fields_in_use(),
             program: Arc::new(program),
             sources,
             jit,
@@ -221,6 +225,10 @@ impl Evaluator {
     /// Evaluates every row of `batch` (read by this program's schema) at `now` (epoch ms). With
     /// `explain`, also keeps why each score came out as it did ([`Outcome::why`]).
     pub fn eval_batch<'a>(&'a self, batch: &'a Batch, now: i64, explain: bool) -> Outcome<'a> {
+        debug_assert!(
+            self.uses.ids().all(|f| batch.decoded(f.0 as usize)),
+            "a field the rules read was not decoded"
+        );
         if let Some(jit) = &self.jit {
             match jit.eval_batch(batch, now, explain) {
                 Ok(result) => return Outcome::jit(&self.program, batch, now, result),

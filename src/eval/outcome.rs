@@ -268,6 +268,10 @@ impl<'a> Outcome<'a> {
 
     /// The value of field `id` at row `row`, as read.
     pub fn field(&self, id: FieldId, row: usize) -> Value {
+        debug_assert!(
+            self.batch.decoded(id.0 as usize),
+            "field {id:?} was not decoded"
+        );
         self.batch.value(id.0 as usize, row)
     }
 
@@ -510,6 +514,7 @@ impl<'o> Cells<'o, '_> {
 
 /// A field's cell: scalars straight from their column, lists and records as values.
 fn field_cell(batch: &Batch, field: usize, row: usize) -> Cell<'_> {
+    debug_assert!(batch.decoded(field), "field {field} was not decoded");
     fn scalar<T: Copy + Default>(
         c: &Scalar<T>,
         row: usize,

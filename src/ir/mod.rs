@@ -7,6 +7,7 @@
 //! validated and folded. Evaluation never meets a type question or an unguarded missing value.
 
 pub mod depth;
+mod fields;
 pub mod input;
 pub mod types;
 mod walk;
@@ -16,6 +17,7 @@ pub(crate) mod testkit;
 
 use crate::source::Span;
 use crate::value::Value;
+pub use fields::FieldSet;
 pub use input::{InputSpec, NumberMarks};
 pub use types::{EnumType, RecordField, RecordType, Ty};
 

@@ -5,7 +5,7 @@
 
 use crate::support::data::*;
 use smql::data::{ChunkSize, Format, Input, InputError, Reader};
-use smql::ir::{Schema, Ty};
+use smql::ir::{FieldId, FieldSet, Schema, Ty};
 use smql::value::Value;
 
 fn leads_schema() -> Schema {
@@ -26,6 +26,14 @@ const CSV: &str = "id,source,Number of Employees,visits,tags,paid,value,at\n\
 a,organic,120,3,x; y,true,1.5,2026-11-01 09:30\n\
 b,email,,7,,yes,,2026-02-28\n\
 c,partner,15,0,,false,2,2026-11-01T09:30:00Z\n";
+
+/// The fields `id` and `visits` of [`leads_schema`].
+fn id_and_visits() -> FieldSet {
+    let mut set = FieldSet::none(8);
+    set.insert(FieldId(0));
+    set.insert(FieldId(3));
+    set
+}
 
 fn from_csv(schema: &Schema) -> Vec<(u64, Vec<Value>)> {
     let (batches, rejects) = read("leads.csv", CSV.as_bytes(), Format::Csv, schema);
@@ -220,6 +228,18 @@ mod xlsx_files {
             .to_ndjson()
             .contains("\"place\":\"sheet Leads, row 12, column D\""));
         assert_eq!(batches.iter().map(|b| b.len()).sum::<usize>(), 8);
+        // Decoding only `id` and `visits`: the bad `source` and `at` cells are not read.
+        let input = Input::from_bytes("leads.xlsx", workbook(bad, true), Format::Xlsx)
+            .unwrap()
+            .decoding_only(id_and_visits());
+        let (batches, rejects) = Reader::new(input, &schema, ChunkSize::default())
+            .unwrap()
+            .read_all()
+            .unwrap();
+        let lines: Vec<u64> = rejects.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [12, 13]);
+        assert_eq!(batches.iter().map(|b| b.len()).sum::<usize>(), 10);
+        assert!(!batches[0].decoded(1) && batches[0].decoded(3));
     }
 
     #[test]
@@ -446,7 +466,7 @@ mod parquet_files {
             ),
             ("at", Arc::new(Int64Array::from(MS.to_vec()))),
         ]);
-        let reader = open(bytes, &schema).unwrap();
+        let reader = open(bytes.clone(), &schema).unwrap();
         assert_eq!(
             reader.warnings(),
             [
@@ -472,6 +492,27 @@ mod parquet_files {
             r#"{"at":1772236800000,"id":"b","paid":null,"source":"email","visits":"x"}"#
         );
         assert_eq!(rows(&batches)[0].1[3], Value::Int(3));
+        // Decoding only `id` and `visits`: `source` is not projected, so record 3 is bad for
+        // its `null` visits, which the reader now meets first.
+        let input = Input::from_bytes("leads.parquet", bytes, Format::Parquet)
+            .unwrap()
+            .decoding_only(id_and_visits());
+        let reader = Reader::new(input, &schema, ChunkSize::default()).unwrap();
+        assert!(reader.warnings().is_empty(), "{:?}", reader.warnings());
+        let (batches, rejects) = reader.read_all().unwrap();
+        let messages: Vec<String> = rejects
+            .iter()
+            .map(|r| r.describe("leads.parquet"))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "leads.parquet, record 2: field `visits`: expected int, found `\"x\"`",
+                "leads.parquet, record 3: field `visits`: expected int, found `null`",
+            ]
+        );
+        assert_eq!(rejects[0].raw, r#"{"id":"b","visits":"x"}"#);
+        assert_eq!(batches.iter().map(|b| b.len()).sum::<usize>(), 1);
         let nulls = file(vec![
             (
                 "id",

@@ -193,7 +193,8 @@ fn max_rejects_bounds_what_skip_leaves_out() {
     std::fs::create_dir_all(&dir).expect("scratch");
     std::fs::write(
         dir.join("r.smql"),
-        "schema {\n  id:     string key\n  visits: int\n}\n",
+        // `visits` is read by a rule, so a bad value in it rejects the record.
+        "schema {\n  id:     string key\n  visits: int\n}\nactive when visits >= 3\n",
     )
     .expect("rules");
     let run = |data: &str, extra: &[&str]| {

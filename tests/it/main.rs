@@ -17,6 +17,7 @@ mod diff;
 mod doc;
 mod eval_source;
 mod exports;
+mod fields_in_use;
 mod fuzz_corpus;
 mod golden;
 mod input_block;

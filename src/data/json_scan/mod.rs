@@ -3,8 +3,9 @@
 //! It reads the common shape of a record (an object of keys without escapes, strings, integers,
 //! `null`, booleans, lists of those and lists of records) straight into the columns, matching
 //! each key against the key found at the same position of the previous record, and skips the
-//! values of keys the schema does not name without building anything (but checking their syntax
-//! as strictly as `serde_json` does).
+//! values of keys the schema does not name, or names for a field that is not decoded
+//! ([`FieldPlan::skip`]), without building anything (but checking their syntax as strictly as
+//! `serde_json` does).
 //!
 //! It never decides that a record is bad: whenever something is unusual (invalid or unusual JSON,
 //! a value that does not fit, a missing or repeated key, an escape in a key, a `\u` escape, a
@@ -29,6 +30,9 @@ pub(crate) struct JsonScanner<'p> {
     /// not in the schema). Records of one export nearly always share their key order.
     layout: Vec<(Box<[u8]>, Option<usize>)>,
     seen: Vec<bool>,
+    /// The fields that are decoded (not [`FieldPlan::skip`]): a record that matched as many
+    /// keys has every one of them.
+    decoded: usize,
     item_seen: Vec<bool>,
     /// Unescaped text of the current string, when it has escapes.
     scratch: String,
@@ -40,6 +44,7 @@ impl<'p> JsonScanner<'p> {
             plan,
             layout: Vec::new(),
             seen: vec![false; plan.len()],
+            decoded: plan.iter().filter(|f| !f.skip).count(),
             item_seen: Vec::new(),
             scratch: String::new(),
         }
@@ -109,9 +114,9 @@ impl<'p> JsonScanner<'p> {
         if c.pos != c.bytes.len() {
             return None;
         }
-        if matched < self.plan.len() {
+        if matched < self.decoded {
             for (i, field) in self.plan.iter().enumerate() {
-                if !self.seen[i] {
+                if !self.seen[i] && !field.skip {
                     if !field.may_be_absent() {
                         return None;
                     }
@@ -144,7 +149,10 @@ impl<'p> JsonScanner<'p> {
         }
         c.expect(b'"')?;
         let key = c.raw_key()?;
-        let field = self.plan.iter().position(|f| f.column.as_bytes() == key);
+        let field = self
+            .plan
+            .iter()
+            .position(|f| !f.skip && f.column.as_bytes() == key);
         let pattern: Box<[u8]> = [&b",\""[..], key, b"\":"].concat().into();
         if slot < self.layout.len() {
             self.layout[slot] = (pattern, field);

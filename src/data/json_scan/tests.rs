@@ -247,3 +247,41 @@ fn one_scanner_across_records_agrees_with_serde() {
         }
     }
 }
+
+#[test]
+fn fields_that_are_not_decoded_are_skipped_on_both_paths() {
+    let schema = schema();
+    let mut plan = FieldPlan::for_schema(&schema);
+    // Only `id`, `visits` and `tags` are decoded.
+    let mut decode = crate::ir::FieldSet::none(plan.len());
+    for i in [0, 1, 5] {
+        decode.insert(crate::ir::FieldId(i));
+    }
+    FieldPlan::decode_only(&mut plan, &decode);
+    for record in [
+        r#"{"id":"a","visits":1,"Company Size":"big","seen_at":"soon","events":7}"#,
+        r#"{"id":"a","visits":1,"ok":"yes","ok":[1,{"x":null}],"tags":["t"]}"#,
+        r#"{"visits":2,"id":"b","revenue":{"a":[[],{}]}}"#,
+        r#"{"id":"c","visits":3,"events":[{"type":5}]}"#,
+    ] {
+        let mut fast_b = BatchBuilder::new(&schema, 4);
+        assert!(
+            JsonScanner::new(&plan).decode(record, &mut fast_b),
+            "{record}"
+        );
+        let mut slow_b = BatchBuilder::new(&schema, 4);
+        let slow = JsonDecoder::new(&plan).decode(record.as_bytes(), 1, &mut slow_b);
+        assert!(slow.is_ok(), "{record}");
+        let (fast, slow) = (finish_one(fast_b), finish_one(slow_b));
+        assert_eq!(fast.lead(0), slow.lead(0), "{record}");
+        assert!(!fast.decoded(2) && !fast.decoded(7) && fast.decoded(5));
+    }
+    // Syntax is checked all the same.
+    let bad = r#"{"id":"a","visits":1,"events":[1,]}"#;
+    let mut b = BatchBuilder::new(&schema, 4);
+    assert!(!JsonScanner::new(&plan).decode(bad, &mut b));
+    let mut b = BatchBuilder::new(&schema, 4);
+    assert!(JsonDecoder::new(&plan)
+        .decode(bad.as_bytes(), 1, &mut b)
+        .is_err());
+}

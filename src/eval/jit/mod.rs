@@ -378,7 +378,13 @@ impl Jit {
         now: i64,
         explain: bool,
     ) -> Result<BatchResult<'a>, JitError> {
-        validate::batch_fits(batch, &self.program.schema)
+        let (kernel, slots) = if explain {
+            let explaining = self.explaining()?;
+            (&explaining.kernel, &explaining.slots)
+        } else {
+            (&self.kernel, &self.plan.slots)
+        };
+        validate::batch_fits(batch, &self.program.schema, slots)
             .map_err(|e| JitError::new(format!("the batch does not fit the schema: {e}")))?;
         let rows = batch.len();
         let mut strings = Strings::new(&batch.dict);
@@ -389,12 +395,6 @@ impl Jit {
             .and_then(|mut pool| pool.pop())
             .unwrap_or_else(Buffers::empty);
         buffers.prepare(&self.plan, &mut strings, rows, explain);
-        let (kernel, slots) = if explain {
-            let explaining = self.explaining()?;
-            (&explaining.kernel, &explaining.slots)
-        } else {
-            (&self.kernel, &self.plan.slots)
-        };
         let env = buffers
             .env(&self.plan, slots, batch, now, explain)
             .map_err(|e| JitError::internal(format!("cannot set up the kernel: {e}")))?;

@@ -2,7 +2,7 @@
 //! kernel trusts every length and offset it loads. `Batch` fields are public, so this is checked
 //! once per batch (linear in the offsets, independent of the rules).
 
-use super::plan::{Child, ColPath};
+use super::plan::{Child, ColPath, Slot};
 use crate::data::{Batch, Column, Scalar};
 use crate::ir::{Schema, Ty};
 
@@ -22,10 +22,11 @@ pub(super) fn column(batch: &Batch, path: ColPath) -> Option<&Column> {
     }
 }
 
-/// Checks that every column of `batch` fits its schema field: its kind, `rows` values, a
-/// `present` column exactly for optional fields, offsets that start at 0, never decrease and
-/// stay within the child columns.
-pub(super) fn batch_fits(batch: &Batch, schema: &Schema) -> Result<(), String> {
+/// Checks that every column of `batch` that `slots` point into fits its schema field: its
+/// kind, `rows` values, a `present` column exactly for optional fields, offsets that start at 0,
+/// never decrease and stay within the child columns. The kernel reads no other column (a
+/// field the reader did not decode has an empty one).
+pub(super) fn batch_fits(batch: &Batch, schema: &Schema, slots: &[Slot]) -> Result<(), String> {
     if batch.columns.len() != schema.fields.len() {
         return Err(format!(
             "the batch has {} columns for {} schema fields",
@@ -33,8 +34,18 @@ pub(super) fn batch_fits(batch: &Batch, schema: &Schema) -> Result<(), String> {
             schema.fields.len()
         ));
     }
+    let mut read = vec![false; schema.fields.len()];
+    for slot in slots {
+        if let Slot::Values(c) | Slot::Present(c) | Slot::Offsets(c) = slot {
+            match read.get_mut(c.field as usize) {
+                Some(r) => *r = true,
+                None => return Err(format!("no field {} in the schema", c.field)),
+            }
+        }
+    }
     let rows = batch.len();
-    for (field, column) in schema.fields.iter().zip(&batch.columns) {
+    let fields = schema.fields.iter().zip(&batch.columns).zip(read);
+    for ((field, column), _) in fields.filter(|(_, read)| *read) {
         column_fits(column, &field.ty, rows)
             .map_err(|e| format!("column `{}`: {e}", field.name))?;
     }

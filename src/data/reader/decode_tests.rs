@@ -1,0 +1,164 @@
+//! Fields that are not decoded (`Input::decoding_only`): their values are not converted, so a
+//! bad one does not reject the record, on every path of every text format (the JSON scanner and
+//! `serde_json`, CSV without and with quotes); syntax is still checked; their columns stay empty.
+
+use crate::data::{ChunkSize, Format, Input, Reader, Reject};
+use crate::ir::{FieldId, FieldSet, Schema, Ty};
+use crate::value::Value;
+
+fn schema() -> Schema {
+    let field = |name: &str, ty: Ty| crate::ir::Field::new(name, name, ty, crate::Span::default());
+    Schema::new(
+        vec![
+            field("id", Ty::String),
+            field("visits", Ty::Int),
+            field("created", Ty::Timestamp),
+            field("size", Ty::Int.optional()),
+            field("tags", Ty::List(Box::new(Ty::Int))),
+        ],
+        Some(FieldId(0)),
+    )
+}
+
+/// `id` and `visits` only.
+fn used() -> FieldSet {
+    let mut set = FieldSet::none(5);
+    set.insert(FieldId(0));
+    set.insert(FieldId(1));
+    set
+}
+
+/// Reads `text` as `format`, decoding `decode` (every field for `None`): each row's values
+/// and whether each field was decoded, and the rejects' messages.
+fn read(
+    text: &str,
+    format: Format,
+    decode: Option<FieldSet>,
+) -> (Vec<Vec<Value>>, Vec<bool>, Vec<String>) {
+    let mut input = Input::from_bytes("leads", text.as_bytes().to_vec(), format).unwrap();
+    if let Some(d) = decode {
+        input = input.decoding_only(d);
+    }
+    let reader = Reader::new(input, &schema(), ChunkSize::default()).unwrap();
+    let (batches, rejects) = reader.read_all().unwrap();
+    let rows = batches
+        .iter()
+        .flat_map(|b| (0..b.len()).map(|r| b.lead(r)))
+        .collect();
+    let decoded = match batches.iter().find(|b| !b.is_empty()) {
+        Some(b) => (0..5).map(|f| b.decoded(f)).collect(),
+        None => Vec::new(),
+    };
+    let messages = rejects
+        .iter()
+        .map(|r: &Reject| r.describe("leads"))
+        .collect();
+    (rows, decoded, messages)
+}
+
+fn id_visits(rows: &[Vec<Value>]) -> Vec<(Value, Value)> {
+    rows.iter().map(|r| (r[0].clone(), r[1].clone())).collect()
+}
+
+#[test]
+fn json_values_of_unused_fields_are_not_converted() {
+    // Line 1 takes the scanner; line 2's escaped key sends it to serde_json; line 3 lacks the
+    // required `created`; line 4 repeats an unused key and nests a value.
+    let text = concat!(
+        r#"{"id":"a","visits":1,"created":"yesterday","size":"big","tags":["x"]}"#,
+        "\n",
+        r#"{"i\u0064":"b","visits":2,"created":5,"size":[1,{"k":null}],"tags":7}"#,
+        "\n",
+        r#"{"id":"c","visits":3}"#,
+        "\n",
+        r#"{"id":"d","size":1,"visits":4,"size":{"a":[[[]]]},"tags":null}"#,
+        "\n",
+    );
+    let (rows, decoded, errors) = read(text, Format::Ndjson, Some(used()));
+    assert_eq!(errors, Vec::<String>::new());
+    let want: Vec<(Value, Value)> = [("a", 1), ("b", 2), ("c", 3), ("d", 4)]
+        .iter()
+        .map(|&(k, v)| (Value::str(k), Value::Int(v)))
+        .collect();
+    assert_eq!(id_visits(&rows), want);
+    assert_eq!(decoded, [true, true, false, false, false]);
+    // Unread columns read as missing and empty.
+    assert_eq!(
+        rows[0][2..],
+        [Value::Missing, Value::Missing, Value::List(vec![].into())]
+    );
+
+    // Every field: today's messages.
+    let (rows, _, errors) = read(text, Format::Ndjson, None);
+    assert!(rows.is_empty());
+    assert_eq!(
+        errors[0],
+        "leads: record 1 (line 1): field `created`: expected timestamp, found `\"yesterday\"`"
+    );
+    assert_eq!(
+        errors[2],
+        "leads: record 3 (line 3): field `created`: expected timestamp, found nothing (no key `created`)"
+    );
+    assert_eq!(errors.len(), 4);
+}
+
+#[test]
+fn json_syntax_and_used_fields_are_still_checked() {
+    let text = concat!(
+        r#"{"id":"a","visits":1,"created":[1,}"#,
+        "\n",
+        r#"{"id":"b","visits":"x","created":"yesterday"}"#,
+        "\n",
+        r#"{"id":"c","visits":1,"visits":2}"#,
+        "\n",
+        r#"{"id":"d","created":1}"#,
+        "\n",
+    );
+    let (rows, _, errors) = read(text, Format::Ndjson, Some(used()));
+    assert!(rows.is_empty(), "{rows:?}");
+    assert!(errors[0].contains("invalid JSON"), "{}", errors[0]);
+    assert!(errors[1].ends_with("field `visits`: expected int, found `\"x\"`"));
+    assert!(errors[2].ends_with("field `visits`: the key appears twice"));
+    assert!(errors[3].ends_with("found nothing (no key `visits`)"));
+}
+
+#[test]
+fn csv_cells_of_unused_fields_are_not_converted() {
+    let text = "id,visits,created,size,tags\n\
+                a,1,yesterday,big,x;y\n\
+                \"b\",2,\"1,5\",,\n\
+                c,3\n";
+    let (rows, decoded, errors) = read(text, Format::Csv, Some(used()));
+    assert_eq!(
+        id_visits(&rows),
+        [
+            (Value::str("a"), Value::Int(1)),
+            (Value::str("b"), Value::Int(2))
+        ]
+    );
+    assert_eq!(decoded, [true, true, false, false, false]);
+    // A row must still have the header's cells.
+    assert_eq!(
+        errors,
+        ["leads: record 3 (line 4): expected 5 cells (as in the header), found 2"]
+    );
+    let (_, _, errors) = read(text, Format::Csv, None);
+    assert_eq!(
+        errors[0],
+        "leads: record 1 (line 2): field `created`: expected timestamp, found `yesterday`"
+    );
+}
+
+#[test]
+fn a_csv_header_may_lack_the_columns_of_unused_fields() {
+    let text = "id,visits\na,1\n";
+    let (rows, _, errors) = read(text, Format::Csv, Some(used()));
+    assert!(errors.is_empty());
+    assert_eq!(id_visits(&rows), [(Value::str("a"), Value::Int(1))]);
+    let input = Input::from_bytes("leads", text.as_bytes().to_vec(), Format::Csv).unwrap();
+    let missing = Reader::new(input, &schema(), ChunkSize::default()).err();
+    assert!(
+        missing.is_some_and(|e| e.to_string().contains("created")),
+        "a required column is missing when every field is decoded"
+    );
+}
