@@ -164,20 +164,45 @@ impl SlaAccumulator {
         program: &Program,
         eval: &dyn Fn(&Expr) -> Result<Value, EvalError>,
     ) -> Result<(), EvalError> {
-        let mut outcomes = Vec::with_capacity(program.slas.len());
-        for sla in &program.slas {
-            outcomes.push(outcome(&sla.kind, self.now, eval)?);
-        }
-        for (counts, o) in self.counts.iter_mut().zip(outcomes) {
-            match o {
-                Outcome::NotCounted => {}
-                Outcome::Met => counts.met += 1,
-                Outcome::Breached => counts.breached += 1,
-                Outcome::Pending => counts.pending += 1,
-                Outcome::InPeriod(start) => *counts.periods.entry(start).or_insert(0) += 1,
+        // Counted as they are computed, with no list of outcomes per lead; an error (rare: an
+        // overflow) takes back the counts of the SLAs before it, computed again.
+        for (i, sla) in program.slas.iter().enumerate() {
+            match outcome(&sla.kind, self.now, eval) {
+                Ok(o) => self.count(i, o, 1),
+                Err(e) => {
+                    for (j, sla) in program.slas.iter().enumerate().take(i) {
+                        if let Ok(o) = outcome(&sla.kind, self.now, eval) {
+                            self.count(j, o, -1);
+                        }
+                    }
+                    return Err(e);
+                }
             }
         }
         Ok(())
+    }
+
+    /// Adds (`by` 1) or takes back (`by` -1) one lead's outcome for SLA `i`.
+    fn count(&mut self, i: usize, o: Outcome, by: i8) {
+        let Some(counts) = self.counts.get_mut(i) else {
+            return;
+        };
+        let step = |n: &mut u64| *n = if by > 0 { *n + 1 } else { n.saturating_sub(1) };
+        match o {
+            Outcome::NotCounted => {}
+            Outcome::Met => step(&mut counts.met),
+            Outcome::Breached => step(&mut counts.breached),
+            Outcome::Pending => step(&mut counts.pending),
+            Outcome::InPeriod(start) => {
+                let n = counts.periods.entry(start).or_insert(0);
+                step(n);
+                // A period taken back to nothing was never seen: the periods listed run from
+                // the first to the last one with a lead.
+                if *n == 0 {
+                    counts.periods.remove(&start);
+                }
+            }
+        }
     }
 
     /// Adds the counts of another accumulator of the same program.
