@@ -4,8 +4,9 @@ use super::dist::Distribution;
 use super::flow::slot;
 use super::model::GroupValue;
 use super::spec::{Spec, Target};
-use crate::data::Reject;
+use crate::data::{Column, Reject, Scalar};
 use crate::eval::{Outcome, Scratch, Source};
+use crate::ir::ExprKind;
 use crate::output::Cell;
 use crate::report::sla::{SlaAccumulator, SlaLines};
 use crate::value::Value;
@@ -153,8 +154,25 @@ impl Tally {
         let grades: Vec<_> = (0..self.grades.len())
             .map(|i| outcome.grade_index_column(crate::ir::GradeId(i as u32)))
             .collect();
+        // A stage date that is a timestamp field (the usual case) is read from its column.
+        let date_columns: Vec<Option<&Scalar<i64>>> = spec
+            .dates
+            .iter()
+            .map(|(_, date)| match &date.expr().kind {
+                ExprKind::Field(f) => match outcome.batch().columns.get(f.0 as usize) {
+                    Some(Column::Timestamp(c)) => Some(c),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
         'rows: for row in outcome.ok_rows() {
-            for (slot, (_, date)) in dates.iter_mut().zip(&spec.dates) {
+            for ((slot, (_, date)), column) in dates.iter_mut().zip(&spec.dates).zip(&date_columns)
+            {
+                if let Some(c) = column {
+                    *slot = c.get(row);
+                    continue;
+                }
                 match date.instant(outcome, row, &mut scratch) {
                     Ok(t) => *slot = t,
                     Err(e) => {
