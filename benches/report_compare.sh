@@ -3,12 +3,15 @@
 # (funnel, breakdown, exact percentiles, deciles, velocity, flow, SLAs) over writing every row
 # (target: under 1.3x eval).
 #
-#   benches/report_compare.sh [--runs N] [--leads N]
+#   benches/report_compare.sh [--runs N] [--leads N] [--profile release|bench] [--baseline SMQL]
 #
-# Builds the release binaries, generates N leads (default 1,000,000) with event streams as
-# NDJSON and as CSV, then times, interleaved, `smql eval examples/b2b-saas DATA -o out.csv` and
-# `smql report examples/b2b-saas DATA --by source --outcome Customer --format json -o
-# report.json`, and prints the medians and their ratio.
+# Builds smql and gen_leads (`--profile bench`: the release settings without LTO and with 16
+# codegen units, a build several times faster for comparing two versions), generates N leads
+# (default 1,000,000) with event streams as NDJSON and as CSV, then times, interleaved, `smql
+# eval examples/b2b-saas DATA -o out.csv` and `smql report examples/b2b-saas DATA --by source
+# --outcome Customer --format json -o report.json`, and prints the medians and their ratio.
+# `--baseline SMQL` times another build of smql (an earlier commit's) the same way in the same
+# loop, alternating with this one, and prints its ratio beside.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,17 +19,32 @@ target="${CARGO_TARGET_DIR:-$repo/target}"
 data="$target/bench-data"
 runs=5
 leads=1000000
+profile=release
+baseline=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) runs="$2"; shift 2 ;;
         --leads) leads="$2"; shift 2 ;;
+        --profile) profile="$2"; shift 2 ;;
+        --baseline) baseline="$2"; shift 2 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
+case "$profile" in
+    release) ;;
+    bench) export CARGO_PROFILE_BENCH_LTO=false CARGO_PROFILE_BENCH_CODEGEN_UNITS=16 ;;
+    *) echo "--profile is release or bench" >&2; exit 2 ;;
+esac
 mkdir -p "$data"
-echo "building smql and gen_leads (release)" >&2
-(cd "$repo" && cargo build --release --quiet --bin smql --example gen_leads)
+echo "building smql and gen_leads ($profile)" >&2
+(cd "$repo" && cargo build --profile "$profile" --quiet --bin smql --example gen_leads)
+# Both profiles build into target/release.
 smql="$target/release/smql"
+if [ -n "$baseline" ]; then
+    # A copy: the next build must not replace the binary being timed.
+    cp "$smql" "$data/smql-candidate"
+    smql="$data/smql-candidate"
+fi
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 # Wall time and CPU time (user + sys) of one run, as "WALL CPU".
@@ -38,6 +56,16 @@ elapsed() {
     e=$(date +%s.%N)
     echo "$(echo "$e - $s" | bc) $cpu"
 }
+# "NAME: wall eval …, report …: R; CPU eval …, report …: R" from two lists of "WALL CPU".
+summary() {
+    local name="$1" evals="$2" reports="$3" e d ec dc
+    e=$(echo "$evals" | cut -d' ' -f1 | median)
+    d=$(echo "$reports" | cut -d' ' -f1 | median)
+    ec=$(echo "$evals" | cut -d' ' -f2 | median)
+    dc=$(echo "$reports" | cut -d' ' -f2 | median)
+    printf '%-6s %-9s %d leads, medians of %d: wall eval %.3f s, report %.3f s: %.2fx; CPU eval %.2f s, report %.2f s: %.2fx\n' \
+        "$fmt" "$name" "$leads" "$runs" "$e" "$d" "$(echo "$d / $e" | bc -l)" "$ec" "$dc" "$(echo "$dc / $ec" | bc -l)"
+}
 
 for fmt in ndjson csv; do
     file="$data/b2b-$leads.$fmt"
@@ -47,15 +75,21 @@ for fmt in ndjson csv; do
         "$target/release/examples/gen_leads" "$leads" --format "$fmt" $events > "$file.tmp"
         mv "$file.tmp" "$file"
     fi
-    eval_times=(); report_times=()
+    bins=("$smql"); [ -n "$baseline" ] && bins+=("$baseline")
+    declare -A evals=() reports=()
     for _ in $(seq "$runs"); do
-        eval_times+=("$(elapsed "$smql" eval "$repo/examples/b2b-saas" "$file" --as-of 2026-11-01 -q -o "$data/out.csv")")
-        report_times+=("$(elapsed "$smql" report "$repo/examples/b2b-saas" "$file" --as-of 2026-11-01 -q --by source --outcome Customer --format json -o "$data/report.json")")
+        for bin in "${bins[@]}"; do
+            evals[$bin]+="$(elapsed "$bin" eval "$repo/examples/b2b-saas" "$file" --as-of 2026-11-01 -q -o "$data/out.csv")"$'\n'
+            reports[$bin]+="$(elapsed "$bin" report "$repo/examples/b2b-saas" "$file" --as-of 2026-11-01 -q --by source --outcome Customer --format json -o "$data/report-${bin##*/}.json")"$'\n'
+        done
     done
-    e=$(printf '%s\n' "${eval_times[@]}" | cut -d' ' -f1 | median)
-    d=$(printf '%s\n' "${report_times[@]}" | cut -d' ' -f1 | median)
-    ec=$(printf '%s\n' "${eval_times[@]}" | cut -d' ' -f2 | median)
-    dc=$(printf '%s\n' "${report_times[@]}" | cut -d' ' -f2 | median)
-    printf '%-6s %d leads, medians of %d: wall eval %.3f s, report %.3f s: %.2fx; CPU eval %.2f s, report %.2f s: %.2fx\n' \
-        "$fmt" "$leads" "$runs" "$e" "$d" "$(echo "$d / $e" | bc -l)" "$ec" "$dc" "$(echo "$dc / $ec" | bc -l)"
+    if [ -n "$baseline" ] && ! cmp -s "$data/report-${smql##*/}.json" "$data/report-${baseline##*/}.json"; then
+        echo "$fmt: the reports of smql and the baseline differ" >&2
+        exit 1
+    fi
+    if [ -n "$baseline" ]; then
+        summary baseline "$(printf '%s' "${evals[$baseline]}" | sed '/^$/d')" "$(printf '%s' "${reports[$baseline]}" | sed '/^$/d')"
+    fi
+    summary smql "$(printf '%s' "${evals[$smql]}" | sed '/^$/d')" "$(printf '%s' "${reports[$smql]}" | sed '/^$/d')"
+    unset evals reports
 done

@@ -59,14 +59,21 @@ impl Distribution {
         }
     }
 
+    /// Sorts the values added so far into a run: done on the worker that added them (see
+    /// [`super::Tally::seal`]), so the thread that merges batches in order only merges runs.
+    pub fn seal(&mut self) {
+        self.sort_pending();
+    }
+
     /// Sorts the pending values into a run.
     fn sort_pending(&mut self) {
         if self.pending.is_empty() {
             return;
         }
         let mut pending = std::mem::take(&mut self.pending);
-        pending.sort_unstable_by(|a, b| cmp_keys(a.0, b.0));
-        let mut run: Vec<Entry> = Vec::new();
+        // By the integer image of the order: a plain integer sort, no float comparison.
+        pending.sort_unstable_by_key(|e| order(e.0));
+        let mut run: Vec<Entry> = Vec::with_capacity(pending.len().min(1024));
         for (k, hit) in pending {
             match run.last_mut() {
                 Some(e) if e.0 == k => {
@@ -174,31 +181,45 @@ impl Distribution {
     }
 }
 
-/// Keys in the order of their values.
-fn cmp_keys(a: u64, b: u64) -> std::cmp::Ordering {
-    f64::from_bits(a).total_cmp(&f64::from_bits(b))
+/// The bits of an `f64` as an integer in the order of [`f64::total_cmp`]: negative values
+/// have every bit flipped, the others only the sign bit.
+fn order(bits: u64) -> u64 {
+    if bits & SIGN == 0 {
+        bits | SIGN
+    } else {
+        !bits
+    }
 }
 
 /// Two sorted runs as one, equal keys added up.
 fn merge(a: Vec<Entry>, b: Vec<Entry>) -> Vec<Entry> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
-    loop {
-        let next = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) => match cmp_keys(x.0, y.0) {
-                std::cmp::Ordering::Less => a.next(),
-                std::cmp::Ordering::Greater => b.next(),
-                std::cmp::Ordering::Equal => {
-                    let (x, y) = (a.next(), b.next());
-                    x.zip(y).map(|(x, y)| (x.0, x.1 + y.1, x.2 + y.2))
-                }
-            },
-            (Some(_), None) => a.next(),
-            (None, Some(_)) => b.next(),
-            (None, None) => break,
-        };
-        out.extend(next);
+    if a.is_empty() {
+        return b;
     }
+    if b.is_empty() {
+        return a;
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        match order(x.0).cmp(&order(y.0)) {
+            std::cmp::Ordering::Less => {
+                out.push(*x);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(*y);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push((x.0, x.1 + y.1, x.2 + y.2));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
     out
 }
 
@@ -508,5 +529,28 @@ mod tests {
             );
         }
         assert_eq!(key(-0.0, 0), key(0.0, 0));
+    }
+
+    #[test]
+    fn the_integer_order_is_the_order_of_the_values() {
+        let xs = [
+            f64::NEG_INFINITY,
+            -1e300,
+            -2.5,
+            -f64::MIN_POSITIVE,
+            -0.0,
+            0.0,
+            f64::MIN_POSITIVE,
+            1.0,
+            2.5,
+            1e300,
+            f64::INFINITY,
+        ];
+        for a in xs {
+            for b in xs {
+                let want = a.total_cmp(&b);
+                assert_eq!(order(a.to_bits()).cmp(&order(b.to_bits())), want, "{a} {b}");
+            }
+        }
     }
 }

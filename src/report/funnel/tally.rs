@@ -4,8 +4,9 @@ use super::dist::Distribution;
 use super::flow::slot;
 use super::model::GroupValue;
 use super::spec::{Spec, Target};
-use crate::data::Reject;
+use crate::data::{Column, Reject, Scalar};
 use crate::eval::{Outcome, Scratch, Source};
+use crate::ir::ExprKind;
 use crate::output::Cell;
 use crate::report::sla::{SlaAccumulator, SlaLines};
 use crate::value::Value;
@@ -144,8 +145,34 @@ impl Tally {
         let mut local: HashMap<&str, GroupTally> = HashMap::new();
         let mut dates: Vec<Option<i64>> = vec![None; spec.dates.len()];
         let mut rejects = Vec::new();
+        let target = spec.outcome.as_ref().map(|(_, t)| *t);
+        // Whole columns once per batch (borrowed from the JIT's results), not a lookup per row.
+        let stages = outcome.stage_index_column(no_stage as u32);
+        let scores: Vec<_> = (0..self.scores.len())
+            .map(|i| outcome.score_column(crate::ir::ScoreId(i as u32)))
+            .collect();
+        let grades: Vec<_> = (0..self.grades.len())
+            .map(|i| outcome.grade_index_column(crate::ir::GradeId(i as u32)))
+            .collect();
+        // A stage date that is a timestamp field (the usual case) is read from its column.
+        let date_columns: Vec<Option<&Scalar<i64>>> = spec
+            .dates
+            .iter()
+            .map(|(_, date)| match &date.expr().kind {
+                ExprKind::Field(f) => match outcome.batch().columns.get(f.0 as usize) {
+                    Some(Column::Timestamp(c)) => Some(c),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
         'rows: for row in outcome.ok_rows() {
-            for (slot, (_, date)) in dates.iter_mut().zip(&spec.dates) {
+            for ((slot, (_, date)), column) in dates.iter_mut().zip(&spec.dates).zip(&date_columns)
+            {
+                if let Some(c) = column {
+                    *slot = c.get(row);
+                    continue;
+                }
                 match date.instant(outcome, row, &mut scratch) {
                     Ok(t) => *slot = t,
                     Err(e) => {
@@ -159,11 +186,11 @@ impl Tally {
                 continue;
             }
             self.records += 1;
-            let stage = outcome
-                .stage_index(row)
-                .map_or(no_stage, |i| (i as usize).min(no_stage));
+            let stage = stages
+                .get(row)
+                .map_or(no_stage, |&i| (i as usize).min(no_stage));
             self.at[stage] += 1;
-            let hit = match spec.outcome.as_ref().map(|(_, t)| *t) {
+            let hit = match target {
                 None => false,
                 Some(Target::Def(id)) => outcome.def(id, row) == Value::Bool(true),
                 Some(Target::Reached(k)) => stage >= k as usize && stage < spec.path_len,
@@ -198,11 +225,11 @@ impl Tally {
                 tally.records += 1;
                 tally.at[stage] += 1;
             }
-            for (i, score) in self.scores.iter_mut().enumerate() {
-                score.add(outcome.score(crate::ir::ScoreId(i as u32), row), hit);
+            for (score, column) in self.scores.iter_mut().zip(&scores) {
+                score.add(column.get(row).copied().unwrap_or(0.0), hit);
             }
-            for (i, labels) in self.grades.iter_mut().enumerate() {
-                let label = outcome.grade_index(crate::ir::GradeId(i as u32), row) as usize;
+            for (labels, column) in self.grades.iter_mut().zip(&grades) {
+                let label = column.get(row).map_or(usize::MAX, |&l| l as usize);
                 if let Some(c) = labels.get_mut(label) {
                     c[0] += 1;
                     c[1] += u64::from(hit);
@@ -229,7 +256,19 @@ impl Tally {
                 .or_insert_with(|| GroupTally::new(positions))
                 .add(&tally);
         }
+        self.seal();
         rejects
+    }
+
+    /// Sorts the values of every distribution into runs: on the worker, so that the thread
+    /// merging batches in input order only merges sorted runs.
+    fn seal(&mut self) {
+        for s in &mut self.scores {
+            s.dist.seal();
+        }
+        for d in &mut self.velocity {
+            d.seal();
+        }
     }
 
     /// Adds the counts of another tally of the same report (batches in input order).

@@ -32,7 +32,6 @@ use crate::eval::{eval_expr, EvalError, LeadValues, RowExpr, Scratch};
 use crate::ir::{Expr, Period, Program, SlaKind};
 use crate::time::MS_PER_DAY;
 use crate::value::Value;
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 /// Periods past which empty periods of a volume SLA are no longer listed.
@@ -120,8 +119,9 @@ impl SlaAccumulator {
         values: &LeadValues,
     ) -> Result<(), EvalError> {
         let now = self.now;
-        self.add(program, &|e: &Expr| {
-            eval_expr(program, e, lead, values, now)
+        self.add(program, &mut |sla, k| match program.slas.get(sla) {
+            Some(s) => eval_expr(program, line(&s.kind, k), lead, values, now),
+            None => Err(EvalError::internal(crate::Span::default(), "no such SLA")),
         })
     }
 
@@ -150,34 +150,65 @@ impl SlaAccumulator {
         row: usize,
         scratch: &mut Scratch,
     ) -> Result<(), EvalError> {
-        let scratch = RefCell::new(scratch);
-        let eval = |e: &Expr| match lines.readers.iter().find(|r| std::ptr::eq(r.expr(), e)) {
-            Some(r) => r.eval(outcome, row, &mut scratch.borrow_mut()),
-            None => Err(EvalError::internal(e.span, "an SLA line was not prepared")),
-        };
-        self.add(outcome.program(), &eval)
+        self.add(outcome.program(), &mut |sla, k| match lines
+            .starts
+            .get(sla)
+            .and_then(|&at| lines.readers.get(at + k))
+        {
+            Some(r) => r.eval(outcome, row, scratch),
+            None => Err(EvalError::internal(
+                crate::Span::default(),
+                "an SLA line was not prepared",
+            )),
+        })
     }
 
-    /// Counts one lead, whose SLA lines `eval` computes: for no SLA if one of them fails.
+    /// Counts one lead, whose SLA lines `eval` computes (`eval(i, k)`: line `k` of SLA `i`, in
+    /// the order of [`line`]): for no SLA if one of them fails.
     fn add(
         &mut self,
         program: &Program,
-        eval: &dyn Fn(&Expr) -> Result<Value, EvalError>,
+        eval: &mut dyn FnMut(usize, usize) -> Result<Value, EvalError>,
     ) -> Result<(), EvalError> {
-        let mut outcomes = Vec::with_capacity(program.slas.len());
-        for sla in &program.slas {
-            outcomes.push(outcome(&sla.kind, self.now, eval)?);
-        }
-        for (counts, o) in self.counts.iter_mut().zip(outcomes) {
-            match o {
-                Outcome::NotCounted => {}
-                Outcome::Met => counts.met += 1,
-                Outcome::Breached => counts.breached += 1,
-                Outcome::Pending => counts.pending += 1,
-                Outcome::InPeriod(start) => *counts.periods.entry(start).or_insert(0) += 1,
+        // Counted as they are computed, with no list of outcomes per lead; an error (rare: an
+        // overflow) takes back the counts of the SLAs before it, computed again.
+        for (i, sla) in program.slas.iter().enumerate() {
+            match outcome(&sla.kind, self.now, &mut |k| eval(i, k)) {
+                Ok(o) => self.count(i, o, 1),
+                Err(e) => {
+                    for (j, sla) in program.slas.iter().enumerate().take(i) {
+                        if let Ok(o) = outcome(&sla.kind, self.now, &mut |k| eval(j, k)) {
+                            self.count(j, o, -1);
+                        }
+                    }
+                    return Err(e);
+                }
             }
         }
         Ok(())
+    }
+
+    /// Adds (`by` 1) or takes back (`by` -1) one lead's outcome for SLA `i`.
+    fn count(&mut self, i: usize, o: Outcome, by: i8) {
+        let Some(counts) = self.counts.get_mut(i) else {
+            return;
+        };
+        let step = |n: &mut u64| *n = if by > 0 { *n + 1 } else { n.saturating_sub(1) };
+        match o {
+            Outcome::NotCounted => {}
+            Outcome::Met => step(&mut counts.met),
+            Outcome::Breached => step(&mut counts.breached),
+            Outcome::Pending => step(&mut counts.pending),
+            Outcome::InPeriod(start) => {
+                let n = counts.periods.entry(start).or_insert(0);
+                step(n);
+                // A period taken back to nothing was never seen: the periods listed run from
+                // the first to the last one with a lead.
+                if *n == 0 {
+                    counts.periods.remove(&start);
+                }
+            }
+        }
     }
 
     /// Adds the counts of another accumulator of the same program.
@@ -250,110 +281,110 @@ impl SlaAccumulator {
 
 /// The lines of a program's SLAs, ready to read over batches ([`SlaAccumulator::add_row`]).
 pub struct SlaLines<'p> {
+    /// Every SLA's lines in the order of [`line`], one SLA after the other.
     readers: Vec<RowExpr<'p>>,
+    /// Where each SLA's lines start in `readers`.
+    starts: Vec<usize>,
 }
 
 impl<'p> SlaLines<'p> {
     pub fn new(program: &'p Program) -> SlaLines<'p> {
-        SlaLines {
-            readers: program
-                .slas
-                .iter()
-                .flat_map(|sla| lines(&sla.kind))
-                .map(RowExpr::new)
-                .collect(),
+        let mut readers = Vec::new();
+        let mut starts = Vec::with_capacity(program.slas.len());
+        for sla in &program.slas {
+            starts.push(readers.len());
+            readers.extend(lines(&sla.kind).map(RowExpr::new));
         }
+        SlaLines { readers, starts }
     }
 }
 
-/// The expressions of an SLA's lines.
-fn lines(kind: &SlaKind) -> Vec<&Expr> {
+/// Lines of an SLA at most.
+const LINES: usize = 3;
+
+/// The expressions of an SLA's lines: `population` first, then `from` and `until`, `require`,
+/// or `by`.
+fn lines(kind: &SlaKind) -> [&Expr; LINES] {
     match kind {
         SlaKind::Deadline {
             population,
             from,
             until,
             ..
-        } => vec![population, from, until],
+        } => [population, from, until],
         SlaKind::Condition {
             population,
             require,
             ..
-        } => vec![population, require],
-        SlaKind::Volume { population, by, .. } => vec![population, by],
+        } => [population, require, require],
+        SlaKind::Volume { population, by, .. } => [population, by, by],
     }
 }
 
+/// Line `k` of an SLA (see [`lines`]).
+fn line(kind: &SlaKind, k: usize) -> &Expr {
+    let all = lines(kind);
+    all[k.min(LINES - 1)]
+}
+
+/// What one lead contributes to an SLA of kind `kind`; `eval(k)` computes its line `k` (see
+/// [`lines`]).
 fn outcome(
     kind: &SlaKind,
     now: i64,
-    eval: &dyn Fn(&Expr) -> Result<Value, EvalError>,
+    eval: &mut dyn FnMut(usize) -> Result<Value, EvalError>,
 ) -> Result<Outcome, EvalError> {
-    let holds = |e: &Expr| -> Result<bool, EvalError> {
-        match eval(e)? {
+    type Eval<'a> = &'a mut dyn FnMut(usize) -> Result<Value, EvalError>;
+    let holds = |eval: Eval, k: usize| -> Result<bool, EvalError> {
+        match eval(k)? {
             Value::Bool(b) => Ok(b),
             other => Err(EvalError::internal(
-                e.span,
+                line(kind, k).span,
                 format!("expected a bool, found {other:?}"),
             )),
         }
     };
-    let instant = |e: &Expr| -> Result<Option<i64>, EvalError> {
-        match eval(e)? {
+    let instant = |eval: Eval, k: usize| -> Result<Option<i64>, EvalError> {
+        match eval(k)? {
             Value::Timestamp(t) => Ok(Some(t)),
             Value::Missing => Ok(None),
             other => Err(EvalError::internal(
-                e.span,
+                line(kind, k).span,
                 format!("expected a timestamp, found {other:?}"),
             )),
         }
     };
     Ok(match kind {
-        SlaKind::Deadline {
-            population,
-            from,
-            until,
-            within_ms,
-            ..
-        } => {
-            if !holds(population)? {
+        SlaKind::Deadline { within_ms, .. } => {
+            if !holds(eval, 0)? {
                 return Ok(Outcome::NotCounted);
             }
-            let Some(from) = instant(from)? else {
+            let Some(from) = instant(eval, 1)? else {
                 return Ok(Outcome::NotCounted);
             };
             // i128: no overflow whatever the timestamps.
             let within = *within_ms as i128;
-            match instant(until)? {
+            match instant(eval, 2)? {
                 Some(until) if until as i128 - from as i128 <= within => Outcome::Met,
                 Some(_) => Outcome::Breached,
                 None if now as i128 - from as i128 > within => Outcome::Breached,
                 None => Outcome::Pending,
             }
         }
-        SlaKind::Condition {
-            population,
-            require,
-            ..
-        } => {
-            if !holds(population)? {
+        SlaKind::Condition { .. } => {
+            if !holds(eval, 0)? {
                 Outcome::NotCounted
-            } else if holds(require)? {
+            } else if holds(eval, 1)? {
                 Outcome::Met
             } else {
                 Outcome::Breached
             }
         }
-        SlaKind::Volume {
-            population,
-            by,
-            per,
-            ..
-        } => {
-            if !holds(population)? {
+        SlaKind::Volume { per, .. } => {
+            if !holds(eval, 0)? {
                 return Ok(Outcome::NotCounted);
             }
-            match instant(by)? {
+            match instant(eval, 1)? {
                 Some(t) => Outcome::InPeriod(period_start(*per, t)),
                 None => Outcome::NotCounted,
             }

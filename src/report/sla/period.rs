@@ -6,14 +6,17 @@ use crate::time::{civil_from_days, days_from_civil, iso_week, MS_PER_DAY};
 /// The first day of the period containing the instant `ms`.
 pub fn period_start(per: Period, ms: i64) -> i64 {
     let day = ms.div_euclid(MS_PER_DAY);
-    let (y, m, _) = civil_from_days(day);
+    // Day and week need no calendar; a month starts `d - 1` days before day `d` of it.
     match per {
         Period::Day => day,
         // 1970-01-01 was a Thursday: weekday 0 is Monday.
         Period::Week => day - (day + 3).rem_euclid(7),
-        Period::Month => days_from_civil(y, m, 1),
-        Period::Quarter => days_from_civil(y, (m - 1) / 3 * 3 + 1, 1),
-        Period::Year => days_from_civil(y, 1, 1),
+        Period::Month => day - (i64::from(civil_from_days(day).2) - 1),
+        Period::Quarter => {
+            let (y, m, _) = civil_from_days(day);
+            days_from_civil(y, (m - 1) / 3 * 3 + 1, 1)
+        }
+        Period::Year => days_from_civil(civil_from_days(day).0, 1, 1),
     }
 }
 
@@ -108,5 +111,19 @@ mod tests {
             "2027-01"
         );
         assert_eq!(lab(Period::Day, "1969-12-31T23:00:00Z"), "1969-12-31");
+    }
+
+    #[test]
+    fn a_month_starts_on_its_first_day() {
+        // Every day of four years around a leap day and the epoch.
+        for day in -800..800 {
+            let (y, m, _) = civil_from_days(day);
+            let ms = day * MS_PER_DAY + 12 * 3_600_000;
+            assert_eq!(
+                period_start(Period::Month, ms),
+                days_from_civil(y, m, 1),
+                "{day}"
+            );
+        }
     }
 }

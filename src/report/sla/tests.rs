@@ -280,3 +280,27 @@ fn renders_table_and_json() {
     assert_eq!(json[1]["periods"][1]["period"], "2026-11");
     assert_eq!(json[1]["periods"][1]["status"], "pending");
 }
+
+#[test]
+fn a_lead_whose_later_sla_fails_counts_for_no_sla() {
+    // The second SLA's population reads a timestamp where a bool is expected: an error after
+    // the first SLA (a volume, and a deadline) counted the lead.
+    let broken = SlaKind::Condition {
+        population: from(),
+        require: pop(),
+        target: 0.5,
+    };
+    let p = program(vec![
+        volume(Period::Month, Some(1.0), None),
+        deadline(0.5),
+        broken,
+    ]);
+    let mut acc = SlaAccumulator::new(&p, t("2026-11-01"));
+    let l = lead(
+        true,
+        Some("2026-10-01T10:00:00Z"),
+        Some("2026-10-01T10:30:00Z"),
+    );
+    assert!(acc.add_lead(&p, &l, &no_values()).is_err());
+    assert_eq!(acc, SlaAccumulator::new(&p, t("2026-11-01")));
+}
