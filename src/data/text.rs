@@ -9,7 +9,7 @@
 use crate::ir::{InputSpec, NumberMarks};
 use crate::time::layout::{Layout, Reading};
 use crate::time::zone::Zone;
-use crate::time::{read_standard, read_standard_int, Standard};
+use crate::time::{read_standard_int, read_standard_trimmed, Standard};
 use std::sync::Arc;
 
 /// The conversions of an `input` block (and a field's `format`) for one field's values.
@@ -35,6 +35,19 @@ fn ascii_marks(marks: NumberMarks) -> Option<(u8, Option<u8>)> {
         None => None,
     };
     Some((byte(marks.decimal)?, group))
+}
+
+/// `s.trim()`, without looking for Unicode spaces in text that starts and ends with a visible
+/// ASCII character (nearly all of it), which is its own trimmed text.
+#[inline]
+fn trimmed(s: &str) -> &str {
+    let b = s.as_bytes();
+    let visible = |c: Option<&u8>| c.is_some_and(|&c| c > b' ' && c < 0x80);
+    if visible(b.first()) && visible(b.last()) {
+        s
+    } else {
+        s.trim()
+    }
 }
 
 /// Why a text is not a value, beyond "not of the type".
@@ -80,22 +93,22 @@ impl Texts {
     /// A timestamp from text: digits to a layout that reads digits, then the standard
     /// readings, then the layouts in order.
     pub fn timestamp(&self, s: &str) -> Result<i64, Miss> {
-        let t = s.trim();
+        let t = trimmed(s);
         if self.digit_layouts && t.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
             for l in self.layouts.iter().filter(|l| l.reads_digits()) {
-                if let Some(r) = l.read(t) {
+                if let Some(r) = l.read_trimmed(t) {
                     return self.instant(r).ok_or(Miss::Type);
                 }
             }
         }
-        let standard = read_standard(t);
+        let standard = read_standard_trimmed(t);
         match standard {
             Standard::Instant(ms) => return Ok(ms),
             Standard::Local(ms) => return self.local(ms).ok_or(Miss::Type),
             Standard::EpochSeconds | Standard::No => {}
         }
         for l in &self.layouts {
-            if let Some(r) = l.read(t) {
+            if let Some(r) = l.read_trimmed(t) {
                 return self.instant(r).ok_or(Miss::Type);
             }
         }
@@ -175,7 +188,7 @@ impl Texts {
     /// The sign and the body of a number: trimmed, its currency symbol and the spaces around it
     /// removed, a `-` before or after the symbol taken as the sign.
     fn strip_number<'s>(&self, s: &'s str) -> (bool, &'s str) {
-        let mut t = s.trim();
+        let mut t = trimmed(s);
         let mut negative = false;
         if let Some(rest) = t.strip_prefix('-') {
             negative = true;
@@ -275,15 +288,7 @@ impl MissingTexts {
         if s.len() < self.min_len {
             return false;
         }
-        // Text that starts and ends with a visible ASCII character (nearly all of it) is its own
-        // trimmed text: its length alone rules most of it out, without trimming.
-        let b = s.as_bytes();
-        let visible = |c: Option<&u8>| c.is_some_and(|&c| c > b' ' && c < 0x80);
-        let t = if visible(b.first()) && visible(b.last()) {
-            s
-        } else {
-            s.trim()
-        };
+        let t = trimmed(s);
         t.len() <= self.max_len && self.texts.iter().any(|m| m == t)
     }
 }
@@ -598,6 +603,32 @@ mod tests {
         assert_eq!(bits("-0"), Some((-0.0f64).to_bits()));
         assert_eq!(t.number("1.200.000,50"), Some(1_200_000.5));
         assert_eq!(t.number("1,2,3"), None);
+    }
+
+    #[test]
+    fn missing_texts_without_trimming_are_the_trimmed_comparison() {
+        let spec = InputSpec {
+            missing: vec!["null".into(), "n/a".into(), "[not provided]".into()],
+            ..InputSpec::default()
+        };
+        let m = MissingTexts::new(&spec).expect("texts");
+        let mut g = Gen(0x9E37_79B9_7F4A_7C15);
+        let pads = ["", "", " ", "\t", "\u{a0}", "\u{2003}", "\r\n", "x", "é"];
+        let cores = [
+            "null",
+            "n/a",
+            "[not provided]",
+            "nul",
+            "nulll",
+            "",
+            "Null",
+            "a",
+        ];
+        for _ in 0..20_000 {
+            let s = format!("{}{}{}", g.pick(&pads), g.pick(&cores), g.pick(&pads));
+            let general = spec.missing.iter().any(|t| t == s.trim());
+            assert_eq!(m.contains(&s), general, "{s:?}");
+        }
     }
 
     #[test]

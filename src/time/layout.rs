@@ -301,7 +301,12 @@ impl Layout {
     /// Reads `s` (surrounding whitespace aside); `None` if it does not fit the layout or is no
     /// date (`2/30/2024`).
     pub fn read(&self, s: &str) -> Option<Reading> {
-        let b = s.trim().as_bytes();
+        self.read_trimmed(s.trim())
+    }
+
+    /// [`Layout::read`] of a text already trimmed.
+    pub(crate) fn read_trimmed(&self, t: &str) -> Option<Reading> {
+        let b = t.as_bytes();
         let mut p = Parts::default();
         let mut i = 0;
         for step in &self.steps {

@@ -3,10 +3,11 @@
 //! instant on every machine.
 //!
 //! Turning a local time into an instant is on the readers' hot path, so a zone keeps a table of
-//! the stretches of local time (1900–2200) that one offset turns into instants: a lookup there is
-//! a binary search. The stretches include the local times that a change skips or repeats, read
-//! the way jiff (and Temporal's `compatible`) reads them: a skipped time moves forward by the
-//! gap, a repeated one is the earlier instant. Local times outside the table ask jiff.
+//! the stretches of local time (1900–2200) that one offset turns into instants, indexed by
+//! 50-day buckets: a lookup there is a compare or two. The stretches include the local times
+//! that a change skips or repeats, read the way jiff (and Temporal's `compatible`) reads them: a
+//! skipped time moves forward by the gap, a repeated one is the earlier instant. Local times
+//! outside the table ask jiff.
 
 use super::{civil_from_days, MS_PER_DAY, MS_PER_SEC};
 use jiff::tz::TimeZone;
@@ -19,7 +20,15 @@ pub struct Zone {
     /// Sorted, disjoint: `(local start, local end, offset)` in milliseconds; a local time in
     /// `[start, end)` is the instant `local - offset`, and no other.
     stretches: Vec<(i64, i64, i64)>,
+    /// Per bucket of `2^BUCKET_SHIFT` ms of local time from `base`: the first stretch that ends
+    /// after the bucket starts. A lookup starts there and steps over a stretch or two, rather
+    /// than searching the whole table.
+    index: Vec<u32>,
+    base: i64,
 }
+
+/// Buckets of about 50 days: a zone changes its offset twice a year at most, nearly always.
+const BUCKET_SHIFT: u32 = 32;
 
 /// More than any two offsets differ (they are within 16 hours of UTC, local mean times
 /// included): the neighbours of a period longer than this cannot read its local times.
@@ -54,10 +63,23 @@ impl Zone {
             }
             periods.push((at, offset_ms(t.offset())));
         }
+        let stretches = stretches(&periods);
+        let base = stretches.first().map_or(0, |s| s.0);
+        let buckets = stretches
+            .last()
+            .map_or(0, |s| ((s.1 - base) >> BUCKET_SHIFT) as usize + 1);
+        let index = (0..buckets)
+            .map(|b| {
+                let from = base + ((b as i64) << BUCKET_SHIFT);
+                stretches.partition_point(|s| s.1 <= from) as u32
+            })
+            .collect();
         Ok(Zone {
             name: name.to_string(),
             tz,
-            stretches: stretches(&periods),
+            stretches,
+            index,
+            base,
         })
     }
 
@@ -68,10 +90,21 @@ impl Zone {
     /// The instant of local time `local` (milliseconds since 1970-01-01T00:00 local), `None` if
     /// it is outside the years jiff knows (-9999–9999).
     pub fn instant(&self, local: i64) -> Option<i64> {
-        let k = self.stretches.partition_point(|s| s.0 <= local);
-        if let Some(&(_, end, offset)) = k.checked_sub(1).and_then(|k| self.stretches.get(k)) {
-            if local < end {
-                return local.checked_sub(offset);
+        let bucket = local
+            .checked_sub(self.base)
+            .filter(|d| *d >= 0)
+            .and_then(|d| self.index.get((d >> BUCKET_SHIFT) as usize));
+        if let Some(&first) = bucket {
+            // Sorted and disjoint: the first stretch that ends after `local` holds it, or none.
+            let mut k = first as usize;
+            while let Some(&(start, end, offset)) = self.stretches.get(k) {
+                if local < end {
+                    if local >= start {
+                        return local.checked_sub(offset);
+                    }
+                    break;
+                }
+                k += 1;
             }
         }
         self.ask_jiff(local)
