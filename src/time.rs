@@ -131,7 +131,12 @@ pub enum Standard {
 /// `YYYY-MM-DD HH:MM[:SS]` and `YYYY-MM-DD` (local), or digits: 8 are `YYYYMMDD`, 11 to 13
 /// (optionally signed) epoch milliseconds, 10 are taken for epoch seconds and refused.
 pub fn read_standard(s: &str) -> Standard {
-    let b = s.trim().as_bytes();
+    read_standard_trimmed(s.trim())
+}
+
+/// [`read_standard`] of a text already trimmed (the `input` block's readings trim once).
+pub(crate) fn read_standard_trimmed(t: &str) -> Standard {
+    let b = t.as_bytes();
     if b.is_empty() {
         return Standard::No;
     }
@@ -141,10 +146,7 @@ pub fn read_standard(s: &str) -> Standard {
         .unwrap_or(b);
     if !unsigned.is_empty() && unsigned.iter().all(u8::is_ascii_digit) {
         return match unsigned.len() {
-            11..=13 => s
-                .trim()
-                .parse::<i64>()
-                .map_or(Standard::No, Standard::Instant),
+            11..=13 => t.parse::<i64>().map_or(Standard::No, Standard::Instant),
             8 if unsigned.len() == b.len() => compact_date(b).map_or(Standard::No, Standard::Local),
             10 => Standard::EpochSeconds,
             _ => Standard::No,

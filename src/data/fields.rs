@@ -400,7 +400,7 @@ fn push_text(col: &mut Column, ty: &ScalarTy, s: &str, dict: &mut StringDict) ->
         ScalarTy::Number(texts) => push_f64(
             col,
             parse_number(s)
-                .or_else(|| parse_number(&texts.as_ref()?.plain_number(s)?))
+                .or_else(|| texts.as_ref()?.number(s))
                 .ok_or(Unfit::Type)?,
         ),
         ScalarTy::Bool => match (

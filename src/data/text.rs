@@ -9,7 +9,7 @@
 use crate::ir::{InputSpec, NumberMarks};
 use crate::time::layout::{Layout, Reading};
 use crate::time::zone::Zone;
-use crate::time::{read_standard, read_standard_int, Standard};
+use crate::time::{read_standard_int, read_standard_trimmed, Standard};
 use std::sync::Arc;
 
 /// The conversions of an `input` block (and a field's `format`) for one field's values.
@@ -22,7 +22,32 @@ pub(crate) struct Texts {
     /// to the layouts before the standard 8/10/11–13-digit readings.
     digit_layouts: bool,
     numbers: Option<NumberMarks>,
+    /// The decimal and grouping marks as bytes, when they are ASCII (nearly always): numbers are
+    /// then read byte by byte without building their plain text.
+    ascii_marks: Option<(u8, Option<u8>)>,
     currency: Vec<String>,
+}
+
+fn ascii_marks(marks: NumberMarks) -> Option<(u8, Option<u8>)> {
+    let byte = |c: char| u8::try_from(c).ok().filter(u8::is_ascii);
+    let group = match marks.group {
+        Some(g) => Some(byte(g)?),
+        None => None,
+    };
+    Some((byte(marks.decimal)?, group))
+}
+
+/// `s.trim()`, without looking for Unicode spaces in text that starts and ends with a visible
+/// ASCII character (nearly all of it), which is its own trimmed text.
+#[inline]
+fn trimmed(s: &str) -> &str {
+    let b = s.as_bytes();
+    let visible = |c: Option<&u8>| c.is_some_and(|&c| c > b' ' && c < 0x80);
+    if visible(b.first()) && visible(b.last()) {
+        s
+    } else {
+        s.trim()
+    }
 }
 
 /// Why a text is not a value, beyond "not of the type".
@@ -60,6 +85,7 @@ impl Texts {
             zone,
             layouts,
             numbers: spec.numbers,
+            ascii_marks: ascii_marks(spec.numbers.unwrap_or_default()),
             currency: spec.currency.clone(),
         }))
     }
@@ -67,22 +93,22 @@ impl Texts {
     /// A timestamp from text: digits to a layout that reads digits, then the standard
     /// readings, then the layouts in order.
     pub fn timestamp(&self, s: &str) -> Result<i64, Miss> {
-        let t = s.trim();
+        let t = trimmed(s);
         if self.digit_layouts && t.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
             for l in self.layouts.iter().filter(|l| l.reads_digits()) {
-                if let Some(r) = l.read(t) {
+                if let Some(r) = l.read_trimmed(t) {
                     return self.instant(r).ok_or(Miss::Type);
                 }
             }
         }
-        let standard = read_standard(t);
+        let standard = read_standard_trimmed(t);
         match standard {
             Standard::Instant(ms) => return Ok(ms),
             Standard::Local(ms) => return self.local(ms).ok_or(Miss::Type),
             Standard::EpochSeconds | Standard::No => {}
         }
         for l in &self.layouts {
-            if let Some(r) = l.read(t) {
+            if let Some(r) = l.read_trimmed(t) {
                 return self.instant(r).ok_or(Miss::Type);
             }
         }
@@ -121,10 +147,48 @@ impl Texts {
         }
     }
 
-    /// The text of a number without its currency symbol and grouping marks, with `.` for a
-    /// decimal mark: what `parse_number` reads. `None` if the marks are not where they may be.
-    pub fn plain_number(&self, s: &str) -> Option<String> {
-        let mut t = s.trim();
+    /// A number as `parse_number` reads [`Texts::plain_number`]'s text, without building that
+    /// text: the digits go straight into an integer and a power of ten, which is the same `f64`
+    /// (see [`exact_decimal`]) when both are exact; anything longer takes the general path.
+    pub fn number(&self, s: &str) -> Option<f64> {
+        let Some((decimal, group)) = self.ascii_marks else {
+            return crate::data::convert::parse_number(&self.plain_number(s)?);
+        };
+        let (negative, t) = self.strip_number(s);
+        let b = t.as_bytes();
+        let (mut mantissa, mut digits, mut fraction) = (0u64, 0usize, 0usize);
+        let mut seen_decimal = false;
+        for (i, &c) in b.iter().enumerate() {
+            if c.is_ascii_digit() {
+                // Nineteen digits always fit a u64; more take the general path below.
+                mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+                digits += 1;
+                fraction += usize::from(seen_decimal);
+                continue;
+            }
+            let prev_digit = i > 0 && b[i - 1].is_ascii_digit();
+            let next_digit = b.get(i + 1).is_some_and(u8::is_ascii_digit);
+            if c == decimal && !seen_decimal && next_digit {
+                seen_decimal = true;
+            } else if Some(c) == group && prev_digit && next_digit && !seen_decimal {
+                // A grouping mark between digits of the whole part: dropped.
+            } else {
+                return None;
+            }
+        }
+        if digits == 0 {
+            return None;
+        }
+        match exact_decimal(mantissa, fraction).filter(|_| digits <= 19) {
+            Some(v) => Some(if negative { -v } else { v }),
+            None => crate::data::convert::parse_number(&self.plain_number(s)?),
+        }
+    }
+
+    /// The sign and the body of a number: trimmed, its currency symbol and the spaces around it
+    /// removed, a `-` before or after the symbol taken as the sign.
+    fn strip_number<'s>(&self, s: &'s str) -> (bool, &'s str) {
+        let mut t = trimmed(s);
         let mut negative = false;
         if let Some(rest) = t.strip_prefix('-') {
             negative = true;
@@ -144,6 +208,13 @@ impl Texts {
             negative = true;
             t = rest;
         }
+        (negative, t)
+    }
+
+    /// The text of a number without its currency symbol and grouping marks, with `.` for a
+    /// decimal mark: what `parse_number` reads. `None` if the marks are not where they may be.
+    pub fn plain_number(&self, s: &str) -> Option<String> {
+        let (negative, t) = self.strip_number(s);
         let marks = self.numbers.unwrap_or_default();
         let mut out = String::with_capacity(t.len() + 1);
         if negative {
@@ -171,6 +242,22 @@ impl Texts {
         }
         (!out.is_empty() && out != "-").then_some(out)
     }
+}
+
+/// Powers of ten that an `f64` holds exactly.
+const EXACT_POWERS: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// `mantissa / 10^fraction` when both are exact `f64`s (a mantissa of at most 2^53, at most 22
+/// decimals): one IEEE division of exact operands is the correctly rounded quotient, which is
+/// what `str::parse::<f64>` gives for the same decimal (Clinger's fast path).
+fn exact_decimal(mantissa: u64, fraction: usize) -> Option<f64> {
+    if mantissa > 1 << 53 {
+        return None;
+    }
+    Some(mantissa as f64 / *EXACT_POWERS.get(fraction)?)
 }
 
 /// The `missing` texts of the block, compared after trimming.
@@ -201,7 +288,7 @@ impl MissingTexts {
         if s.len() < self.min_len {
             return false;
         }
-        let t = s.trim();
+        let t = trimmed(s);
         t.len() <= self.max_len && self.texts.iter().any(|m| m == t)
     }
 }
@@ -416,6 +503,132 @@ mod tests {
         });
         assert_eq!(us.plain_number("\"$200,000 ").as_deref(), None);
         assert_eq!(us.plain_number("$200,000 ").as_deref(), Some("200000"));
+    }
+
+    /// A xorshift generator: the same values on every run.
+    struct Gen(u64);
+
+    impl Gen {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n
+        }
+
+        fn pick<'a>(&mut self, of: &[&'a str]) -> &'a str {
+            of[self.below(of.len() as u64) as usize]
+        }
+    }
+
+    /// A text in the shape of an export's number, right or wrong: signs, symbols, spaces,
+    /// grouping and decimal marks in and out of place, from one digit to thirty.
+    fn number_text(g: &mut Gen, marks: &[&str]) -> String {
+        let mut s = String::new();
+        s.push_str(g.pick(&["", "", "", " ", "-", "- ", "$", "-$", "$-", "R$ ", "€"]));
+        let most = if g.below(4) == 0 { 30 } else { 12 };
+        let digits = 1 + g.below(most);
+        for k in 0..digits {
+            let d = match g.below(10) {
+                // Runs of nines and zeros reach the edges: 2^53, rounding ties, leading zeros.
+                0 => '9',
+                1 => '0',
+                _ => char::from(b'0' + g.below(10) as u8),
+            };
+            s.push(d);
+            if k + 1 < digits && g.below(5) == 0 {
+                s.push_str(g.pick(marks));
+            }
+        }
+        if g.below(3) == 0 {
+            s.push_str(g.pick(marks));
+            for _ in 0..g.below(25) {
+                s.push(char::from(b'0' + g.below(10) as u8));
+            }
+        }
+        s.push_str(g.pick(&["", "", "", " ", " €", "€", "$", "x", ".", ","]));
+        s
+    }
+
+    #[test]
+    fn numbers_read_directly_are_the_numbers_of_their_plain_text() {
+        let mut g = Gen(0x2545_F491_4F6C_DD1D);
+        for (example, marks) in [
+            ("1.234,56", &[".", ",", ",", ".", " ", "'"][..]),
+            ("1,234.56", &[",", ".", ".", ",", " "][..]),
+            ("1 234,56", &[" ", ",", ".", "\u{a0}"][..]),
+            ("1\u{a0}234,56", &["\u{a0}", ",", " ", "."][..]),
+            ("1234.56", &[".", ","][..]),
+        ] {
+            let t = texts(|s| {
+                s.numbers = NumberMarks::from_example(example).ok();
+                s.currency = vec!["$".into(), "R$".into(), "€".into()];
+            });
+            let general =
+                |s: &str| crate::data::convert::parse_number(&t.plain_number(s)?).map(f64::to_bits);
+            let mut read = 0;
+            for _ in 0..40_000 {
+                let s = number_text(&mut g, marks);
+                let fast = t.number(&s).map(f64::to_bits);
+                assert_eq!(fast, general(&s), "{example}: {s:?}");
+                read += usize::from(fast.is_some());
+            }
+            // The generated texts are not all refused.
+            assert!(read > 5_000, "{example}: {read}");
+        }
+        let t = texts(|s| s.numbers = NumberMarks::from_example("1.234,56").ok());
+        let bits = |s: &str| t.number(s).map(f64::to_bits);
+        for s in [
+            "9007199254740992",
+            "9007199254740993",
+            "9.007.199.254.740.993",
+            "-0",
+            "0,0",
+            "-0,000",
+            "1234567890123456789",
+            "12345678901234567890",
+            "0,1",
+            "0,30000000000000004",
+            "1,7976931348623157",
+            "0,0000000000000000000000001",
+            "17976931348623157000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+            "1797693134862315700000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+        ] {
+            let plain = t.plain_number(s);
+            let general = plain
+                .as_deref()
+                .and_then(crate::data::convert::parse_number);
+            assert_eq!(bits(s), general.map(f64::to_bits), "{s}");
+        }
+        assert_eq!(bits("-0"), Some((-0.0f64).to_bits()));
+        assert_eq!(t.number("1.200.000,50"), Some(1_200_000.5));
+        assert_eq!(t.number("1,2,3"), None);
+    }
+
+    #[test]
+    fn missing_texts_without_trimming_are_the_trimmed_comparison() {
+        let spec = InputSpec {
+            missing: vec!["null".into(), "n/a".into(), "[not provided]".into()],
+            ..InputSpec::default()
+        };
+        let m = MissingTexts::new(&spec).expect("texts");
+        let mut g = Gen(0x9E37_79B9_7F4A_7C15);
+        let pads = ["", "", " ", "\t", "\u{a0}", "\u{2003}", "\r\n", "x", "é"];
+        let cores = [
+            "null",
+            "n/a",
+            "[not provided]",
+            "nul",
+            "nulll",
+            "",
+            "Null",
+            "a",
+        ];
+        for _ in 0..20_000 {
+            let s = format!("{}{}{}", g.pick(&pads), g.pick(&cores), g.pick(&pads));
+            let general = spec.missing.iter().any(|t| t == s.trim());
+            assert_eq!(m.contains(&s), general, "{s:?}");
+        }
     }
 
     #[test]

@@ -301,7 +301,12 @@ impl Layout {
     /// Reads `s` (surrounding whitespace aside); `None` if it does not fit the layout or is no
     /// date (`2/30/2024`).
     pub fn read(&self, s: &str) -> Option<Reading> {
-        let b = s.trim().as_bytes();
+        self.read_trimmed(s.trim())
+    }
+
+    /// [`Layout::read`] of a text already trimmed.
+    pub(crate) fn read_trimmed(&self, t: &str) -> Option<Reading> {
+        let b = t.as_bytes();
         let mut p = Parts::default();
         let mut i = 0;
         for step in &self.steps {
@@ -331,8 +336,8 @@ impl Layout {
                     p.hour = Some(padded(b, &mut i, 2)?);
                     p.twelve = true;
                 }
-                Step::Minute => p.minute = Some(number(b, &mut i, 1, 2)?),
-                Step::Second => p.second = Some(number(b, &mut i, 1, 2)?),
+                Step::Minute => p.minute = Some(one_or_two(b, &mut i)?),
+                Step::Second => p.second = Some(one_or_two(b, &mut i)?),
                 Step::Fraction => p.millis = fraction(b, &mut i)?,
                 Step::DotFraction => {
                     if b.get(i) == Some(&b'.') {
@@ -520,7 +525,25 @@ fn padded(b: &[u8], i: &mut usize, max: usize) -> Option<i64> {
         *i += 1;
         return number(b, i, 1, 1);
     }
+    if max == 2 {
+        return one_or_two(b, i);
+    }
     number(b, i, 1, max)
+}
+
+/// `number(b, i, 1, 2)` without a branch on how many digits there are: months, days and hours
+/// of exports are one digit or two at random (`1/23/2023 9:05 AM`), which a branch predictor
+/// misses about every other time.
+fn one_or_two(b: &[u8], i: &mut usize) -> Option<i64> {
+    let first = b.get(*i)?.wrapping_sub(b'0');
+    if first > 9 {
+        return None;
+    }
+    let second = b.get(*i + 1).map_or(10, |c| c.wrapping_sub(b'0'));
+    let two = second <= 9;
+    let v = i64::from(first) * if two { 10 } else { 1 } + if two { i64::from(second) } else { 0 };
+    *i += 1 + usize::from(two);
+    Some(v)
 }
 
 /// A number with an optional sign: up to `max` digits.
@@ -580,15 +603,14 @@ fn name(b: &[u8], i: &mut usize, names: &[&str]) -> Option<usize> {
     None
 }
 
+/// `AM` or `PM`, any case; one test for both, as they come at random.
 fn am_pm(b: &[u8], i: &mut usize) -> Option<bool> {
     let two = b.get(*i..*i + 2)?;
-    let pm = if two.eq_ignore_ascii_case(b"am") {
-        false
-    } else if two.eq_ignore_ascii_case(b"pm") {
-        true
-    } else {
+    let (first, m) = (two[0] | 0x20, two[1] | 0x20);
+    let pm = first == b'p';
+    if m != b'm' || !(pm || first == b'a') {
         return None;
-    };
+    }
     *i += 2;
     Some(pm)
 }
@@ -732,6 +754,37 @@ mod tests {
         assert_eq!(&"%Y-%m-%d %é"[e.start..e.end], "%é");
         assert!(Layout::new("%T %F").is_ok());
         assert!(Layout::new("%-m/%-d/%Y %l:%M %P").is_ok());
+    }
+
+    #[test]
+    fn branchless_readers_agree_with_the_general_ones() {
+        let bytes: Vec<u8> = (b'0'..=b'9').chain(*b" :/aApPmMx\xc3").collect();
+        for &x in &bytes {
+            for &y in &bytes {
+                for text in [vec![x, y], vec![x], vec![x, y, b'7']] {
+                    let (mut a, mut b) = (0, 0);
+                    let fast = one_or_two(&text, &mut a);
+                    let general = number(&text, &mut b, 1, 2);
+                    assert_eq!(fast, general, "{text:?}");
+                    if fast.is_some() {
+                        assert_eq!(a, b, "{text:?}");
+                    }
+                    let (mut a, mut b) = (0, 0);
+                    let general = text.get(..2).and_then(|two| {
+                        b += 2;
+                        if two.eq_ignore_ascii_case(b"am") {
+                            Some(false)
+                        } else {
+                            two.eq_ignore_ascii_case(b"pm").then_some(true)
+                        }
+                    });
+                    assert_eq!(am_pm(&text, &mut a), general, "{text:?}");
+                    if general.is_some() {
+                        assert_eq!(a, b, "{text:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
