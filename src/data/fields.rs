@@ -399,9 +399,13 @@ fn push_text(col: &mut Column, ty: &ScalarTy, s: &str, dict: &mut StringDict) ->
         ),
         ScalarTy::Number(texts) => push_f64(
             col,
-            parse_number(s)
-                .or_else(|| texts.as_ref()?.number(s))
-                .ok_or(Unfit::Type)?,
+            match texts {
+                // A decimal comma: `1.200` is twelve hundred, which the standard reading would
+                // take for 1.2.
+                Some(t) if t.reads_numbers_first() => t.number(s).or_else(|| parse_number(s)),
+                _ => parse_number(s).or_else(|| texts.as_ref()?.number(s)),
+            }
+            .ok_or(Unfit::Type)?,
         ),
         ScalarTy::Bool => match (
             match s {

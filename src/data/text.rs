@@ -147,6 +147,12 @@ impl Texts {
         }
     }
 
+    /// Whether the block's decimal mark is not `.`: then `1.200` is the block's twelve hundred,
+    /// not the standard reading's 1.2, so numbers are read the block's way first.
+    pub fn reads_numbers_first(&self) -> bool {
+        self.numbers.is_some_and(|m| m.decimal != '.')
+    }
+
     /// A number as `parse_number` reads [`Texts::plain_number`]'s text, without building that
     /// text: the digits go straight into an integer and a power of ten, which is the same `f64`
     /// (see [`exact_decimal`]) when both are exact; anything longer takes the general path.
@@ -155,6 +161,9 @@ impl Texts {
             return crate::data::convert::parse_number(&self.plain_number(s)?);
         };
         let (negative, t) = self.strip_number(s);
+        if !point_groups_ok(t, self.numbers.unwrap_or_default()) {
+            return None;
+        }
         let b = t.as_bytes();
         let (mut mantissa, mut digits, mut fraction) = (0u64, 0usize, 0usize);
         let mut seen_decimal = false;
@@ -216,6 +225,9 @@ impl Texts {
     pub fn plain_number(&self, s: &str) -> Option<String> {
         let (negative, t) = self.strip_number(s);
         let marks = self.numbers.unwrap_or_default();
+        if !point_groups_ok(t, marks) {
+            return None;
+        }
         let mut out = String::with_capacity(t.len() + 1);
         if negative {
             out.push('-');
@@ -242,6 +254,25 @@ impl Texts {
         }
         (!out.is_empty() && out != "-").then_some(out)
     }
+}
+
+/// With `.` as the grouping mark, each `.` must be followed by exactly three digits: `1.200` is
+/// twelve hundred, while `1234.56` is not a grouped number (and is read the standard way).
+fn point_groups_ok(t: &str, marks: NumberMarks) -> bool {
+    if marks.group != Some('.') {
+        return true;
+    }
+    let b = t.as_bytes();
+    let mut from = 0;
+    while let Some(k) = memchr::memchr(b'.', &b[from..]) {
+        let start = from + k + 1;
+        let run = b[start..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if run != 3 {
+            return false;
+        }
+        from = start;
+    }
+    true
 }
 
 /// Powers of ten that an `f64` holds exactly.
@@ -493,10 +524,17 @@ mod tests {
         assert_eq!(plain("R$ 100.000").as_deref(), Some("100000"));
         assert_eq!(plain("-R$ 1.000,5").as_deref(), Some("-1000.5"));
         assert_eq!(plain("12,5 €").as_deref(), Some("12.5"));
-        assert_eq!(plain("1.2.3,4").as_deref(), Some("123.4"));
-        for bad in ["1,2,3", ".5", "1..000", "$5", "1.000,", "", "-", "1 000"] {
+        assert_eq!(plain("1.200").as_deref(), Some("1200"));
+        assert_eq!(plain("12.345.678").as_deref(), Some("12345678"));
+        // A `.` that does not group three digits is not this block's number.
+        for bad in [
+            "1,2,3", ".5", "1..000", "$5", "1.000,", "", "-", "1 000", "1.2.3,4", "1234.56", "0.5",
+            "1.2000",
+        ] {
             assert_eq!(plain(bad), None, "{bad}");
+            assert_eq!(t.number(bad), None, "{bad}");
         }
+        assert!(t.reads_numbers_first());
         let us = texts(|s| {
             s.numbers = NumberMarks::from_example("1,234.56").ok();
             s.currency = vec!["$".into()];

@@ -375,8 +375,10 @@ fn an_excel_resave_with_semicolons_and_decimal_commas() {
         "{stderr}"
     );
     let raw = raw_rows("excel", b';');
-    let revenue = [146_536.25, 1_250_000.5, 0.99];
-    let deal = [100_000.0, 2_500.75, 0.0];
+    // `1.200` is twelve hundred here, not the standard reading's 1.2.
+    let revenue = [146_536.25, 1_250_000.5, 0.99, 1_200.0];
+    let deal = [100_000.0, 2_500.75, 0.0, 12.0];
+    assert_eq!(rows.len(), 4);
     for (i, (row, c)) in rows.iter().zip(&raw).enumerate() {
         assert_eq!(string(&row["id"]), Some(c[0].as_str()));
         assert_eq!(row["revenue"].as_f64(), Some(revenue[i]));
