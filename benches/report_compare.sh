@@ -4,6 +4,7 @@
 # (target: under 1.3x eval).
 #
 #   benches/report_compare.sh [--runs N] [--leads N] [--profile release|bench] [--baseline SMQL]
+#                             [--smql SMQL]
 #
 # Builds smql and gen_leads (`--profile bench`: the release settings without LTO and with 16
 # codegen units, a build several times faster for comparing two versions), generates N leads
@@ -11,7 +12,8 @@
 # eval examples/b2b-saas DATA -o out.csv` and `smql report examples/b2b-saas DATA --by source
 # --outcome Customer --format json -o report.json`, and prints the medians and their ratio.
 # `--baseline SMQL` times another build of smql (an earlier commit's) the same way in the same
-# loop, alternating with this one, and prints its ratio beside.
+# loop, alternating with this one, and prints its ratio beside. `--smql SMQL` times that binary
+# instead of building one (gen_leads must have been built).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,12 +23,14 @@ runs=5
 leads=1000000
 profile=release
 baseline=""
+prebuilt=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) runs="$2"; shift 2 ;;
         --leads) leads="$2"; shift 2 ;;
         --profile) profile="$2"; shift 2 ;;
         --baseline) baseline="$2"; shift 2 ;;
+        --smql) prebuilt="$2"; shift 2 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -36,10 +40,14 @@ case "$profile" in
     *) echo "--profile is release or bench" >&2; exit 2 ;;
 esac
 mkdir -p "$data"
-echo "building smql and gen_leads ($profile)" >&2
-(cd "$repo" && cargo build --profile "$profile" --quiet --bin smql --example gen_leads)
-# Both profiles build into target/release.
-smql="$target/release/smql"
+if [ -n "$prebuilt" ]; then
+    smql="$prebuilt"
+else
+    echo "building smql and gen_leads ($profile)" >&2
+    (cd "$repo" && cargo build --profile "$profile" --quiet --bin smql --example gen_leads)
+    # Both profiles build into target/release.
+    smql="$target/release/smql"
+fi
 if [ -n "$baseline" ]; then
     # A copy: the next build must not replace the binary being timed.
     cp "$smql" "$data/smql-candidate"
