@@ -27,25 +27,11 @@ echo "building smql and gen_leads (release)" >&2
 (cd "$repo" && cargo build --release --quiet --bin smql --example gen_leads)
 smql="$target/release/smql"
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-# Wall time and CPU time (user + sys) of one run, as "WALL CPU".
-elapsed() {
-    local s e cpu
-    s=$(date +%s.%N)
-    /usr/bin/time -f "%U %S" -o "$data/time.txt" "$@" >/dev/null 2>&1
-    cpu=$(awk '{print $1 + $2}' "$data/time.txt")
-    e=$(date +%s.%N)
-    echo "$(echo "$e - $s" | bc) $cpu"
-}
+# shellcheck source=benches/lib.sh
+source "$repo/benches/lib.sh"
 
 for fmt in ndjson csv; do
-    file="$data/b2b-$leads.$fmt"
-    if [ ! -f "$file" ]; then
-        echo "generating $file" >&2
-        events=""; [ "$fmt" = ndjson ] && events="--events"
-        "$target/release/examples/gen_leads" "$leads" --format "$fmt" $events > "$file.tmp"
-        mv "$file.tmp" "$file"
-    fi
+    file=$(b2b_leads "$fmt")
     eval_times=(); diff_times=()
     for _ in $(seq "$runs"); do
         eval_times+=("$(elapsed "$smql" eval "$repo/examples/b2b-saas" "$file" --as-of 2026-11-01 -q -o "$data/out.csv")")

@@ -54,16 +54,8 @@ if [ -n "$baseline" ]; then
     smql="$data/smql-candidate"
 fi
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-# Wall time and CPU time (user + sys) of one run, as "WALL CPU".
-elapsed() {
-    local s e cpu
-    s=$(date +%s.%N)
-    /usr/bin/time -f "%U %S" -o "$data/time.txt" "$@" >/dev/null 2>&1
-    cpu=$(awk '{print $1 + $2}' "$data/time.txt")
-    e=$(date +%s.%N)
-    echo "$(echo "$e - $s" | bc) $cpu"
-}
+# shellcheck source=benches/lib.sh
+source "$repo/benches/lib.sh"
 # "NAME: wall eval …, report …: R; CPU eval …, report …: R" from two lists of "WALL CPU".
 summary() {
     local name="$1" evals="$2" reports="$3" e d ec dc
@@ -76,13 +68,7 @@ summary() {
 }
 
 for fmt in ndjson csv; do
-    file="$data/b2b-$leads.$fmt"
-    if [ ! -f "$file" ]; then
-        echo "generating $file" >&2
-        events=""; [ "$fmt" = ndjson ] && events="--events"
-        "$target/release/examples/gen_leads" "$leads" --format "$fmt" $events > "$file.tmp"
-        mv "$file.tmp" "$file"
-    fi
+    file=$(b2b_leads "$fmt")
     bins=("$smql"); [ -n "$baseline" ] && bins+=("$baseline")
     declare -A evals=() reports=()
     for _ in $(seq "$runs"); do
