@@ -2,6 +2,7 @@
 //! or a schema field. To the grammar they are comments; they attach by position.
 
 use super::build::Ctx;
+use super::layout::is_space;
 use super::{Rule, SmqlParser};
 use crate::diag::Code;
 use crate::diag::Diagnostic;
@@ -15,7 +16,7 @@ impl Ctx<'_> {
     pub(super) fn attrs_above(&self, offset: usize) -> Attrs {
         let source = self.source;
         let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
-        if !source[line_start..offset].trim().is_empty() {
+        if !source[line_start..offset].trim_matches(is_space).is_empty() {
             return Attrs::default();
         }
         // Walk up while the lines are `##` or `# smql:` lines; collected bottom-up.
@@ -26,7 +27,7 @@ impl Ctx<'_> {
             let end = start - 1;
             let prev = source[..end].rfind('\n').map_or(0, |i| i + 1);
             let line = &source[prev..end];
-            let trimmed = line.trim_start();
+            let trimmed = line.trim_start_matches(is_space);
             let at = prev + (line.len() - trimmed.len());
             if let Some(doc) = trimmed.strip_prefix("##") {
                 docs.push(doc.strip_prefix(' ').unwrap_or(doc).trim_end());

@@ -103,7 +103,7 @@ impl Scanner<'_> {
 
     fn line(&mut self, start: usize, end: usize) {
         let line = &self.text[start..end];
-        let Some(first) = line.find(|c: char| !c.is_whitespace() && c != '\u{feff}') else {
+        let Some(first) = line.find(|c: char| !is_space(c) && c != '\u{feff}') else {
             self.newline(end);
             return;
         };
@@ -366,11 +366,17 @@ impl Scanner<'_> {
     }
 }
 
+/// Whitespace as the grammar has it (`WHITESPACE`, and the line break): not Unicode's, which
+/// would also skip a vertical tab or a form feed that the parser then meets as a character.
+pub(super) fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
 /// The line of byte `at`, trimmed.
 fn line_of(text: &str, at: usize) -> &str {
     let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    text[start..end].trim()
+    text[start..end].trim_matches(is_space)
 }
 
 /// The line around the bracket at byte `at`, for a message: the whole line when it is short,
@@ -428,9 +434,7 @@ fn continues_line(token: &str) -> bool {
 
 /// Does this column-0 line unmistakably start a declaration?
 fn starts_declaration(line: &str) -> bool {
-    let mut words = line
-        .split(|c: char| c.is_whitespace())
-        .filter(|w| !w.is_empty());
+    let mut words = line.split(is_space).filter(|w| !w.is_empty());
     let (Some(first), second) = (words.next(), words.next()) else {
         return false;
     };

@@ -131,6 +131,20 @@ pub(super) fn line_tail(text: &str, tok: Tok) -> String {
 }
 
 pub(super) fn shorten(s: &str) -> String {
+    // A control character (a vertical tab, a form feed) would print as nothing: escape it.
+    let escaped;
+    let s = if s.chars().any(char::is_control) {
+        escaped = s
+            .chars()
+            .map(|c| match c {
+                c if c.is_control() => c.escape_default().to_string(),
+                c => c.to_string(),
+            })
+            .collect::<String>();
+        escaped.as_str()
+    } else {
+        s
+    };
     if s.chars().count() > 24 {
         format!("{}…", s.chars().take(23).collect::<String>())
     } else {

@@ -215,3 +215,15 @@ fn calls_per_byte() {
     }
     pest::set_call_limit(None);
 }
+
+#[test]
+fn whitespace_is_the_grammars_not_unicodes() {
+    // Found by the `fmt` fuzz target: a vertical tab before `##` made the layout take the line
+    // for a doc comment, which the formatter's lexer did not; it is a stray character.
+    let (_, _, diagnostics) = parse("schema {\n  v: int\n}\n\u{b}## Hot.\nx when v > 1\n");
+    let messages: Vec<_> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(messages, ["expected a declaration, found `\\u{b}`"]);
+    // Spaces and tabs before a doc comment are fine.
+    let (_, file) = parse_ok("schema {\n  v: int\n}\n \t## Hot.\nx when v > 1\n");
+    assert_eq!(file.items.len(), 2);
+}
