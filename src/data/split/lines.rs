@@ -3,8 +3,15 @@
 use super::RecordSpan;
 use memchr::{memchr, memchr3};
 
+/// Whitespace as JSON has it (space, tab, CR, LF): a line of only these is no record. A form
+/// feed or vertical tab is not whitespace there, so a line of them is a (bad) record, not
+/// skipped in silence.
+pub(super) fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
 fn is_blank(bytes: &[u8]) -> bool {
-    bytes.iter().all(|b| b.is_ascii_whitespace())
+    bytes.iter().copied().all(is_space)
 }
 
 /// NDJSON: one record per non-blank line.

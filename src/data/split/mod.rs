@@ -372,7 +372,8 @@ impl Chunker {
         // A line splitter skips a blank record: the bytes kept must not look blank.
         if self.buf[start..keep_end]
             .iter()
-            .all(u8::is_ascii_whitespace)
+            .copied()
+            .all(lines::is_space)
         {
             self.buf[keep_end - 1] = b'?';
         }
@@ -466,6 +467,19 @@ mod tests {
             }
         }
         out
+    }
+
+    /// A line of only form feeds or vertical tabs is not blank in JSON: it is a record (which
+    /// the decoder rejects), never skipped in silence. Found by the `read_ndjson` fuzz target.
+    #[test]
+    fn ndjson_lines_of_control_characters_are_records() {
+        let text = b"{\"a\":1}\n \t\r\n\x0c\x0c\n\x0b\n{\"a\":2}\n";
+        let records = split_all(text, Format::Ndjson, 2);
+        assert_eq!(
+            records,
+            [&b"{\"a\":1}"[..], b"\x0c\x0c", b"\x0b", b"{\"a\":2}"],
+            "{records:?}"
+        );
     }
 
     /// The CSV splitter finds exactly the records the `csv` crate finds, on random input made
