@@ -3,7 +3,7 @@
 //! deeper than [`MAX_DEPTH`] is refused before any of them runs (SPEC §13). The checker's
 //! programs never are (the parser bounds the syntax tree); this guards generated IR too.
 
-use super::{Decay, Expr, ExprKind, Program, Rule, ScoreEntry, SlaKind};
+use super::{Expr, Program};
 use crate::source::Span;
 
 /// Deeper than any checked program: the parser's 256 levels, plus the wrappers lowering adds
@@ -14,123 +14,28 @@ pub const MAX_DEPTH: usize = 1024;
 pub fn depth(e: &Expr) -> usize {
     let mut deepest = 0;
     let mut stack = vec![(e, 1)];
+    let mut children = Vec::new();
     while let Some((e, d)) = stack.pop() {
         deepest = deepest.max(d);
-        for_each_child(e, |c| stack.push((c, d + 1)));
+        e.push_children(&mut children);
+        stack.extend(children.drain(..).map(|c| (c, d + 1)));
     }
     deepest
 }
 
 /// The span of the first expression of `program` deeper than [`MAX_DEPTH`], if any.
 pub fn too_deep(program: &Program) -> Option<Span> {
-    let mut exprs: Vec<&Expr> = program.defs.iter().map(|d| &d.expr).collect();
-    for s in &program.scores {
-        for entry in &s.entries {
-            let items = match entry {
-                ScoreEntry::Item(i) => std::slice::from_ref(i),
-                ScoreEntry::Group { items, .. } => items.as_slice(),
-            };
-            for i in items {
-                match &i.rule {
-                    Rule::Always => {}
-                    Rule::When(c) => exprs.push(c),
-                    Rule::Per { x, .. } => exprs.push(x),
-                }
-            }
-        }
-        if let Some(Decay { since, .. }) = &s.decay {
-            exprs.push(since);
-        }
-    }
-    exprs.extend(
-        program
-            .grades
-            .iter()
-            .flat_map(|g| g.arms.iter().map(|a| &a.cond)),
-    );
-    for sla in &program.slas {
-        match &sla.kind {
-            SlaKind::Deadline {
-                population,
-                from,
-                until,
-                ..
-            } => exprs.extend([population, from, until]),
-            SlaKind::Condition {
-                population,
-                require,
-                ..
-            } => exprs.extend([population, require]),
-            SlaKind::Volume { population, by, .. } => exprs.extend([population, by]),
-        }
-    }
-    exprs.extend(
-        program
-            .tests
-            .iter()
-            .flat_map(|t| t.expects.iter().map(|e| &e.expr)),
-    );
-    exprs
+    program
+        .exprs()
         .into_iter()
         .find(|e| depth(e) > MAX_DEPTH)
         .map(|e| e.span)
 }
 
-fn for_each_child<'e>(e: &'e Expr, mut f: impl FnMut(&'e Expr)) {
-    use ExprKind::*;
-    match &e.kind {
-        Const(_)
-        | Field(_)
-        | Def(_)
-        | Score(_)
-        | Grade(_)
-        | Stage
-        | Elem { .. }
-        | ElemField { .. }
-        | Now => {}
-        ToNumber(x) | Neg(x) | Not(x) | IsPresent(x) | IsMissing(x) | Matches(x, _) => f(x),
-        And(a, b)
-        | Or(a, b)
-        | Arith(_, a, b)
-        | Cmp(_, a, b)
-        | StartsWith(a, b)
-        | EndsWith(a, b)
-        | Coalesce(a, b)
-        | Within(a, b) => {
-            f(a);
-            f(b);
-        }
-        In { x, list, .. } => {
-            f(x);
-            f(list);
-        }
-        ListContains { list, arg, .. } => {
-            f(list);
-            f(arg);
-        }
-        TextContains { subject, arg, .. } => {
-            f(subject);
-            f(arg);
-        }
-        If(c, t, o) => {
-            f(c);
-            f(t);
-            f(o);
-        }
-        ListLit(items) | Call(_, items) => items.iter().for_each(f),
-        Agg { list, cond, .. } => {
-            f(list);
-            if let Some(c) = cond {
-                f(c);
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::Ty;
+    use crate::ir::{ExprKind, Ty};
     use crate::value::Value;
 
     fn leaf() -> Expr {

@@ -2,7 +2,7 @@
 //! and skip the others (`crate::data::Input::decoding_only`), so a field nothing reads costs a
 //! syntax check, not a conversion.
 
-use super::{Expr, FieldId, Name, Program, Rule, ScoreEntry, SlaKind};
+use super::{Expr, FieldId, Name, Program};
 
 /// A set of schema fields, by index.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -82,61 +82,8 @@ impl Program {
         if let Some(k) = self.schema.key {
             set.insert(k);
         }
-        for d in &self.defs {
-            set.add_expr(&d.expr);
-        }
-        for s in &self.scores {
-            for entry in &s.entries {
-                let items = match entry {
-                    ScoreEntry::Item(item) => std::slice::from_ref(item),
-                    ScoreEntry::Group { items, .. } => items.as_slice(),
-                };
-                for item in items {
-                    match &item.rule {
-                        Rule::Always => {}
-                        Rule::When(e) | Rule::Per { x: e, .. } => set.add_expr(e),
-                    }
-                }
-            }
-            if let Some(decay) = &s.decay {
-                set.add_expr(&decay.since);
-            }
-        }
-        for g in &self.grades {
-            for arm in &g.arms {
-                set.add_expr(&arm.cond);
-            }
-        }
-        if let Some(stages) = &self.stages {
-            for step in stages.path.iter().chain(&stages.detours) {
-                if let Some(at) = &step.at {
-                    set.add_expr(at);
-                }
-            }
-        }
-        for sla in &self.slas {
-            let exprs: Vec<&Expr> = match &sla.kind {
-                SlaKind::Deadline {
-                    population,
-                    from,
-                    until,
-                    ..
-                } => vec![population, from, until],
-                SlaKind::Condition {
-                    population,
-                    require,
-                    ..
-                } => vec![population, require],
-                SlaKind::Volume { population, by, .. } => vec![population, by],
-            };
-            for e in exprs {
-                set.add_expr(e);
-            }
-        }
-        for t in &self.tests {
-            for expect in &t.expects {
-                set.add_expr(&expect.expr);
-            }
+        for e in self.exprs() {
+            set.add_expr(e);
         }
         set
     }

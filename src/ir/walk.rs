@@ -1,6 +1,8 @@
-//! The sub-expressions of an expression, for the passes that look for the names it uses.
+//! The sub-expressions of an expression, for the passes that look for the names it uses, and
+//! the expressions of a rule set, for the passes that look at all of them (the depth guard, the
+//! fields in use, `doc`'s references).
 
-use super::{Expr, ExprKind};
+use super::{Expr, ExprKind, Program, Rule, Score, ScoreEntry, SlaKind};
 
 impl Expr {
     /// Pushes the direct sub-expressions of `self` onto `stack` (callers keep an explicit stack:
@@ -49,5 +51,78 @@ impl Expr {
                 stack.extend(cond.as_deref());
             }
         }
+    }
+}
+
+impl Score {
+    /// The expressions of a score: its items' conditions and `per` values, then its decay's
+    /// `since`.
+    pub fn exprs(&self) -> Vec<&Expr> {
+        let mut out = Vec::new();
+        for entry in &self.entries {
+            let items = match entry {
+                ScoreEntry::Item(item) => std::slice::from_ref(item),
+                ScoreEntry::Group { items, .. } => items.as_slice(),
+            };
+            for item in items {
+                match &item.rule {
+                    Rule::When(e) | Rule::Per { x: e, .. } => out.push(e),
+                    // A base score reads nothing.
+                    Rule::Always => {}
+                }
+            }
+        }
+        out.extend(self.decay.as_ref().map(|d| &d.since));
+        out
+    }
+}
+
+impl SlaKind {
+    /// The expressions of an SLA: its population, then `from` and `until`, `require`, or `by`.
+    pub fn exprs(&self) -> Vec<&Expr> {
+        match self {
+            SlaKind::Deadline {
+                population,
+                from,
+                until,
+                ..
+            } => vec![population, from, until],
+            SlaKind::Condition {
+                population,
+                require,
+                ..
+            } => vec![population, require],
+            SlaKind::Volume { population, by, .. } => vec![population, by],
+        }
+    }
+}
+
+impl Program {
+    /// Every expression of the rule set, each once: definitions, scores, grade arms, stage
+    /// dates, SLAs, then tests' expectations.
+    pub fn exprs(&self) -> Vec<&Expr> {
+        let mut out: Vec<&Expr> = self.defs.iter().map(|d| &d.expr).collect();
+        out.extend(self.scores.iter().flat_map(Score::exprs));
+        out.extend(
+            self.grades
+                .iter()
+                .flat_map(|g| g.arms.iter().map(|a| &a.cond)),
+        );
+        if let Some(stages) = &self.stages {
+            out.extend(
+                stages
+                    .path
+                    .iter()
+                    .chain(&stages.detours)
+                    .filter_map(|step| step.at.as_ref()),
+            );
+        }
+        out.extend(self.slas.iter().flat_map(|s| s.kind.exprs()));
+        out.extend(
+            self.tests
+                .iter()
+                .flat_map(|t| t.expects.iter().map(|e| &e.expr)),
+        );
+        out
     }
 }

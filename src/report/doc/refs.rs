@@ -3,9 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::ir::{
-    DefId, Expr, ExprKind, FieldId, GradeId, Program, Rule, ScoreEntry, ScoreId, SlaKind,
-};
+use crate::ir::{DefId, Expr, ExprKind, FieldId, GradeId, Program, ScoreId};
 
 /// A declaration with an entry in the glossary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -50,23 +48,7 @@ impl Refs {
             refs.add(user, [&d.expr]);
         }
         for (i, s) in program.scores.iter().enumerate() {
-            let mut exprs = Vec::new();
-            for entry in &s.entries {
-                let items = match entry {
-                    ScoreEntry::Item(item) => std::slice::from_ref(item),
-                    ScoreEntry::Group { items, .. } => items.as_slice(),
-                };
-                for item in items {
-                    match &item.rule {
-                        Rule::When(c) => exprs.push(c),
-                        Rule::Per { x, .. } => exprs.push(x),
-                        // A base score reads nothing.
-                        Rule::Always => {}
-                    }
-                }
-            }
-            exprs.extend(s.decay.as_ref().map(|d| &d.since));
-            refs.add(Target::Score(ScoreId(i as u32)), exprs);
+            refs.add(Target::Score(ScoreId(i as u32)), s.exprs());
         }
         for (i, g) in program.grades.iter().enumerate() {
             refs.add(
@@ -75,21 +57,7 @@ impl Refs {
             );
         }
         for (i, s) in program.slas.iter().enumerate() {
-            let exprs: Vec<&Expr> = match &s.kind {
-                SlaKind::Deadline {
-                    population,
-                    from,
-                    until,
-                    ..
-                } => vec![population, from, until],
-                SlaKind::Condition {
-                    population,
-                    require,
-                    ..
-                } => vec![population, require],
-                SlaKind::Volume { population, by, .. } => vec![population, by],
-            };
-            refs.add(Target::Sla(i), exprs);
+            refs.add(Target::Sla(i), s.kind.exprs());
         }
         refs
     }
