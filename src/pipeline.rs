@@ -2,10 +2,18 @@
 //! on a thread pool, and hand the results to the caller strictly in input order.
 //!
 //! ```text
-//!  calling thread                    pool (Config::threads)             calling thread
-//!  Reader::next_chunk ──chunk──▶ decode ─▶ Batch ─▶ process(&Batch) ──▶ reorder ─▶ consume(T)
-//!  (I/O, gunzip, split)              (parse rejects)  (T + row rejects)     rejects ─▶ NDJSON
+//!  calling thread             pool            calling thread          pool                        calling thread
+//!  Reader::next_chunk ─chunk─▶ split ─parts─▶ number (in order) ─▶ decode ─▶ process(&Batch) ─▶ reorder ─▶ consume(T)
+//!  (I/O, gunzip, cut at a      (find the       (record and line        (parse     (T + row             rejects ─▶ NDJSON
+//!   record boundary)            records)        numbers, batch seq)     rejects)   rejects)
 //! ```
+//!
+//! The reading thread only cuts the input at record boundaries; the workers find the records
+//! inside (see `data::split`), so the one thread that does not scale does as little as it can.
+//! A chunk's records are numbered once every chunk before it is split, on the calling thread,
+//! before any of its rows is decoded: record and line numbers are final when `process` sees
+//! them. (A JSON array, and a CSV export with a footer, are split record by record on the
+//! reading thread, numbered already.)
 //!
 //! At most [`Config::max_in_flight`] chunks exist at once (read, being processed, or waiting
 //! for their turn), so memory is bounded by a few batches, never by the input size.
@@ -45,11 +53,13 @@
 //! assert!(String::from_utf8(rejects).unwrap().starts_with("{\"record\":2,\"line\":3,"));
 //! ```
 
-use crate::data::{Batch, Decoded, InputError, Reader, Reject};
+use crate::data::{Batch, Decoded, Decoder, InputError, Parts, Reader, Reject, Work};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io::Write;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::mpsc::Sender;
+use std::sync::Arc;
 
 /// What to do with a record that does not fit (`--on-error`, docs/language.md, "Bad records").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -269,6 +279,14 @@ struct Done<T> {
 
 type WorkResult<T, E> = Result<Done<T>, PipelineError<E>>;
 
+/// What a worker sends back.
+enum Message<T, E> {
+    /// A chunk's records were found: its index among the chunks read, and its parts.
+    Split(u64, Result<Parts, PipelineError<E>>),
+    /// A batch was processed: its index among the batches, and the outcome.
+    Done(u64, WorkResult<T, E>),
+}
+
 /// Runs `process` over every batch of `reader` on `config.threads` threads and passes the
 /// results to `consume` in input order. Rejects go to `rejects` (NDJSON) under
 /// [`OnError::Skip`]; `progress` is called after each batch.
@@ -309,45 +327,70 @@ where
     let mut summary = Summary::default();
     let mut reasons = Reasons::default();
     let mut failure: Option<PipelineError<E>> = None;
-    let (tx, rx) = std::sync::mpsc::channel::<(u64, WorkResult<T, E>)>();
+    let (tx, rx) = std::sync::mpsc::channel::<Message<T, E>>();
+    let mut numbering = reader.numbering();
 
     pool.in_place_scope(|scope| {
+        // Chunks read and not yet consumed (a chunk split into parts counts once per part).
         let mut in_flight = 0usize;
         let mut next_seq = 0u64;
         let mut waiting: BTreeMap<u64, WorkResult<T, E>> = BTreeMap::new();
+        // Split chunks waiting for the ones before them, by their index among the chunks read.
+        let mut next_split = 0u64;
+        let mut splits: BTreeMap<u64, Result<Parts, PipelineError<E>>> = BTreeMap::new();
         let mut input_done = false;
         loop {
             while !input_done && failure.is_none() && !summary.stopped && in_flight < max_in_flight
             {
                 match reader.next_chunk() {
-                    Ok(Some(chunk)) => {
+                    Ok(Some(Work::Chunk(chunk))) => {
                         in_flight += 1;
-                        let (tx, decoder) = (tx.clone(), decoder.clone());
-                        scope.spawn(move |_| {
-                            let seq = chunk.seq();
-                            let result = catch_unwind(AssertUnwindSafe(|| {
-                                let Decoded { batch, rejects } = decoder.decode_work(chunk);
-                                let result = process(&batch).map(|processed| Done {
-                                    rows: batch.len(),
-                                    parse_rejects: rejects,
-                                    processed,
-                                });
-                                decoder.recycle(batch);
-                                result
-                            }));
-                            let result = match result {
-                                Ok(r) => r.map_err(PipelineError::Process),
-                                Err(panic) => Err(PipelineError::Panicked(panic_message(&panic))),
-                            };
-                            // The receiver outlives the scope, so this cannot fail.
-                            let _ = tx.send((seq, result));
-                        });
+                        let read = chunk.seq;
+                        if chunk.is_ready() {
+                            splits.insert(read, Ok(chunk.split()));
+                        } else {
+                            let tx = tx.clone();
+                            scope.spawn(move |_| {
+                                let parts = catch_unwind(AssertUnwindSafe(|| chunk.split()))
+                                    .map_err(|panic| {
+                                        PipelineError::Panicked(panic_message(&panic))
+                                    });
+                                // The receiver outlives the scope, so this cannot fail.
+                                let _ = tx.send(Message::Split(read, parts));
+                            });
+                        }
+                    }
+                    Ok(Some(work @ Work::Decoded(_))) => {
+                        in_flight += 1;
+                        spawn_batch(scope, work, &decoder, &tx, process);
                     }
                     Ok(None) => input_done = true,
                     Err(e) => {
                         input_done = true;
                         // Raised after the chunks before it, which are already in flight.
                         waiting.insert(u64::MAX, Err(PipelineError::Input(e)));
+                    }
+                }
+            }
+            // Number the chunks whose predecessors are all numbered, and start their batches.
+            while let Some(split) = splits.remove(&next_split) {
+                next_split += 1;
+                match split {
+                    Ok(mut parts) => {
+                        if failure.is_some() || summary.stopped {
+                            in_flight -= 1; // draining what was started
+                            continue;
+                        }
+                        numbering.number(&mut parts);
+                        in_flight += parts.chunks.len();
+                        in_flight -= 1;
+                        for chunk in parts.chunks {
+                            spawn_batch(scope, Work::Chunk(chunk), &decoder, &tx, process);
+                        }
+                    }
+                    Err(e) => {
+                        in_flight -= 1;
+                        failure.get_or_insert(e);
                     }
                 }
             }
@@ -359,8 +402,13 @@ where
                 }
                 break;
             }
-            let Ok((seq, result)) = rx.recv() else {
-                break;
+            let (seq, result) = match rx.recv() {
+                Ok(Message::Done(seq, result)) => (seq, result),
+                Ok(Message::Split(read, parts)) => {
+                    splits.insert(read, parts);
+                    continue;
+                }
+                Err(_) => break,
             };
             waiting.insert(seq, result);
             while let Some(result) = waiting.remove(&next_seq) {
@@ -406,6 +454,40 @@ where
         Some(e) => Err(e),
         None => Ok(summary),
     }
+}
+
+/// Decodes and processes one batch on a worker; the outcome goes back as [`Message::Done`].
+fn spawn_batch<'s, T, E, P>(
+    scope: &rayon::Scope<'s>,
+    work: Work,
+    decoder: &Arc<Decoder>,
+    tx: &Sender<Message<T, E>>,
+    process: &'s P,
+) where
+    T: Send + 's,
+    E: Send + 's,
+    P: Fn(&Batch) -> Result<Processed<T>, E> + Sync,
+{
+    let (tx, decoder) = (tx.clone(), decoder.clone());
+    scope.spawn(move |_| {
+        let seq = work.seq();
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            let Decoded { batch, rejects } = decoder.decode_work(work);
+            let result = process(&batch).map(|processed| Done {
+                rows: batch.len(),
+                parse_rejects: rejects,
+                processed,
+            });
+            decoder.recycle(batch);
+            result
+        }));
+        let result = match result {
+            Ok(r) => r.map_err(PipelineError::Process),
+            Err(panic) => Err(PipelineError::Panicked(panic_message(&panic))),
+        };
+        // The receiver outlives the scope, so this cannot fail.
+        let _ = tx.send(Message::Done(seq, result));
+    });
 }
 
 /// How often each reason of rejection occurred (the error up to the value it found, so that

@@ -66,6 +66,8 @@ pub use batch::{Batch, Column, ListColumn, RecordsColumn, RowOrigin, Scalar};
 pub use dict::StringDict;
 pub use fields::StringSharing;
 pub use input::{DataSource, Format, Input, Overrides};
+pub(crate) use reader::Work;
 pub use reader::{Decoded, Decoder, Reader};
 pub use reject::{shorten, InputError, MissingColumn, Reject};
 pub use split::ChunkSize;
+pub(crate) use split::Parts;

@@ -10,7 +10,7 @@ use super::json::JsonDecoder;
 use super::json_scan::JsonScanner;
 use super::produce::Produced;
 use super::reject::{Bad, InputError, Reject};
-use super::split::{BufferPool, Chunk, ChunkSize, Chunker, RecordSpan};
+use super::split::{BufferPool, Chunk, ChunkSize, Chunker, Numbering, Parts, RecordSpan};
 use crate::ir::Schema;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -84,7 +84,13 @@ impl Decoder {
         }
     }
 
+    /// Decodes a chunk that is split and numbered ([`Chunk::is_ready`]).
     pub(crate) fn decode(&self, chunk: Chunk) -> Decoded {
+        debug_assert!(
+            chunk.is_ready(),
+            "a chunk is split and numbered before decoding"
+        );
+        let lines = chunk.line_offset;
         let recycled = self.parts.lock().ok().and_then(|mut free| free.pop());
         let mut b = match recycled {
             Some(parts) => BatchBuilder::reusing(parts),
@@ -106,7 +112,7 @@ impl Decoder {
                         "a record may be at most 64 MiB unless `--max-record-size BYTES` says more (a limit against hostile inputs)".to_string(),
                     ),
                     record: chunk.first_record + i as u64,
-                    line: span.line,
+                    line: lines + span.line,
                     error: format!("the record is {size} bytes, more than `--max-record-size` allows"),
                     raw: String::from_utf8_lossy(&bytes[..bytes.len().min(256)]).into_owned(),
                     place: None,
@@ -125,14 +131,14 @@ impl Decoder {
                 (None, Some(t)) if scanner.decode(t, &mut b) => Ok::<(), Bad>(()),
                 (None, _) => {
                     b.rollback();
-                    json.decode(bytes, span.line, &mut b)
+                    json.decode(bytes, lines + span.line, &mut b)
                 }
             };
             let record = chunk.first_record + i as u64;
             match result {
                 Ok(()) => b.commit(RowOrigin {
                     record,
-                    line: span.line,
+                    line: lines + span.line,
                     raw_start: span.start,
                     raw_end: span.end,
                 }),
@@ -141,7 +147,7 @@ impl Decoder {
                     rejects.push(Reject {
                         help,
                         record,
-                        line: span.line,
+                        line: lines + span.line,
                         error,
                         raw: String::from_utf8_lossy(bytes).into_owned(),
                         place: None,
@@ -212,6 +218,11 @@ enum Source {
 /// An input bound to a schema.
 pub struct Reader {
     source: Source,
+    /// Where the next chunk is in the input, for [`Reader::next_batch`] (the pipeline keeps
+    /// its own, starting from [`Reader::numbering`]).
+    numbering: Numbering,
+    /// Parts split and numbered, not yet decoded by [`Reader::next_batch`].
+    ready: std::collections::VecDeque<Chunk>,
     decoder: Arc<Decoder>,
     warnings: Vec<String>,
     notes: Vec<String>,
@@ -295,6 +306,8 @@ impl Reader {
             (None, Vec::new())
         };
         Ok(Reader {
+            numbering: chunker.numbering(),
+            ready: Default::default(),
             source: Source::Chunks(Box::new(chunker)),
             decoder: Arc::new(Decoder {
                 input: name,
@@ -329,6 +342,8 @@ impl Reader {
         let (produced, warnings, notes) =
             super::typed::produce(input, schema, &decoder.plan, decoder.parts.clone())?;
         Ok(Reader {
+            numbering: Numbering::default(),
+            ready: Default::default(),
             source: Source::Decoded(produced),
             decoder,
             warnings,
@@ -374,6 +389,13 @@ impl Reader {
         (self.bytes_read.load(Ordering::Relaxed), self.total_bytes)
     }
 
+    /// Where the first chunk [`Reader::next_chunk`] hands out is in the input.
+    pub(crate) fn numbering(&self) -> Numbering {
+        self.numbering
+    }
+
+    /// The next chunk as read: one that is not [`Chunk::is_ready`] is to be split (on a
+    /// worker) and numbered in input order before it is decoded.
     pub(crate) fn next_chunk(&mut self) -> Result<Option<Work>, InputError> {
         match &mut self.source {
             Source::Chunks(chunker) => Ok(chunker.next_chunk()?.map(Work::Chunk)),
@@ -384,7 +406,18 @@ impl Reader {
     /// The next batch, read and decoded on this thread (`.xlsx`, `.parquet`: on the reading
     /// thread); `None` at the end of the input.
     pub fn next_batch(&mut self) -> Result<Option<Decoded>, InputError> {
-        Ok(self.next_chunk()?.map(|w| self.decoder.decode_work(w)))
+        if self.ready.is_empty() {
+            match self.next_chunk()? {
+                None => return Ok(None),
+                Some(Work::Decoded(d)) => return Ok(Some(d)),
+                Some(Work::Chunk(chunk)) => {
+                    let mut parts: Parts = chunk.split();
+                    self.numbering.number(&mut parts);
+                    self.ready.extend(parts.chunks);
+                }
+            }
+        }
+        Ok(self.ready.pop_front().map(|c| self.decoder.decode(c)))
     }
 
     /// Hands back a batch that is no longer needed, so that its memory is reused for the next
@@ -394,23 +427,21 @@ impl Reader {
     }
 
     /// What the reading thread does in the pipeline, and nothing else: reads the input and
-    /// splits it into chunks, whose buffers go straight back for reuse as a finished batch's
-    /// would. Returns (records, chunks). For `benches/split_scale.rs`, which measures how many
-    /// workers one reading thread can feed.
+    /// cuts it into chunks (NDJSON and CSV: at a boundary, the records inside left to the
+    /// workers), whose buffers go straight back for reuse as a finished batch's would.
+    /// Returns (bytes handed out, chunks). For `benches/split_scale.rs`, which measures how
+    /// many workers one reading thread can feed.
     #[doc(hidden)]
     pub fn split_all(mut self) -> Result<(u64, u64), InputError> {
-        let (mut records, mut chunks) = (0, 0);
+        let (mut bytes, mut chunks) = (0, 0);
         while let Some(work) = self.next_chunk()? {
             chunks += 1;
-            match work {
-                Work::Chunk(chunk) => {
-                    records += chunk.records.len() as u64;
-                    self.decoder.pool.put(chunk.bytes);
-                }
-                Work::Decoded(d) => records += d.batch.len() as u64,
+            if let Work::Chunk(chunk) = work {
+                bytes += chunk.len as u64;
+                self.decoder.pool.put(chunk.bytes);
             }
         }
-        Ok((records, chunks))
+        Ok((bytes, chunks))
     }
 
     /// Reads the whole input on this thread (tests, small inputs).

@@ -87,7 +87,12 @@ fn output_order_is_input_order_with_tiny_batches_and_many_threads() {
             &config,
             None,
             None,
-            |b| process(b, 0),
+            |b| {
+                // A batch holds at most `ChunkSize::records` records, however the reading
+                // thread cut the input.
+                assert!(b.len() <= 7, "a batch of {} records", b.len());
+                process(b, 0)
+            },
             |batch_ids| {
                 ids.extend(batch_ids);
                 Ok(Flow::Continue)
@@ -96,7 +101,7 @@ fn output_order_is_input_order_with_tiny_batches_and_many_threads() {
         .expect("runs");
         let expected: Vec<String> = (1..=3_000).map(|i| format!("L{i}")).collect();
         assert_eq!(ids, expected, "threads {threads}");
-        assert_eq!(summary.batches, 3_000_u64.div_ceil(7));
+        assert!(summary.batches >= 3_000_u64.div_ceil(7), "{summary:?}");
     }
 }
 
@@ -387,7 +392,9 @@ fn memory_is_bounded_by_batches_in_flight_not_by_the_file() {
     let bound = 3 * 100 * 64 + (1 << 20) + (1 << 16) + 64;
     assert!(ahead_max <= bound, "{ahead_max} > {bound}");
     assert!(ahead_max < 20_000 * 64 / 2);
-    assert_eq!(progress_seen.len(), 200);
+    // Once per batch (of at most 100 records).
+    assert_eq!(progress_seen.len() as u64, summary.batches);
+    assert!(summary.batches >= 200, "{summary:?}");
     assert!(progress_seen
         .windows(2)
         .all(|w| w[0].records < w[1].records));

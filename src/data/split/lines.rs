@@ -18,7 +18,8 @@ fn is_blank(bytes: &[u8]) -> bool {
 pub(super) struct LineSplitter {
     pub(super) pos: usize,
     pub(super) rec_start: usize,
-    line: u64,
+    /// 1 + the line breaks scanned.
+    pub(super) line: u64,
 }
 
 impl LineSplitter {
@@ -76,7 +77,8 @@ impl LineSplitter {
 pub(super) struct CsvSplitter {
     pub(super) pos: usize,
     pub(super) rec_start: usize,
-    line: u64,
+    /// 1 + the line breaks scanned.
+    pub(super) line: u64,
     rec_line: u64,
     quoted: bool,
     pub(super) delimiter: u8,

@@ -2,6 +2,14 @@
 //! breaks, CSV at record ends outside quotes (following `csv-core`'s rules exactly), a JSON array
 //! at its top-level elements. Chunks are then parsed independently, in parallel.
 //!
+//! The reading thread is the one part of the pipeline that does not scale with cores, so for
+//! NDJSON and CSV it only cuts the input at *a* record boundary near each chunk's size
+//! (`coarse.rs`: the last line break; for CSV, the last one outside quotes, found by looking
+//! only at quotes), and the workers find the records inside their chunks (`parts.rs`), numbering
+//! their lines from 1. The pipeline then gives each chunk its place, in input order
+//! ([`Numbering`]): its first record number and the lines before it. A JSON array, and a CSV
+//! export with a footer row (after which nothing is a record), are split here, record by record.
+//!
 //! Nothing here recurses, so nesting depth cannot blow the stack, and memory is bounded by the
 //! chunk size (or by one record, if a single record is larger).
 
@@ -10,10 +18,14 @@ use super::reject::InputError;
 use memchr::memchr;
 
 mod array;
+mod coarse;
 mod lines;
+mod parts;
 
 use array::ArraySplitter;
+use coarse::{Coarse, Kind};
 use lines::{CsvSplitter, LineSplitter};
+pub(crate) use parts::{Numbering, Parts};
 use std::io::Read;
 use std::sync::{Arc, Mutex};
 
@@ -43,6 +55,28 @@ pub(crate) struct Chunk {
     /// Records larger than the input's limit: (index in `records`, size in bytes). Their span
     /// holds only their first bytes.
     pub too_large: Vec<(usize, u64)>,
+    /// Lines of the input before the chunk's bytes: a record's line is `line_offset + line`.
+    pub line_offset: u64,
+    /// What is left to do before the chunk can be decoded.
+    pub state: ChunkState,
+}
+
+#[derive(Debug)]
+pub(crate) enum ChunkState {
+    /// Split and numbered where it was read.
+    Ready,
+    /// Whole records, not yet found: a worker finds them ([`Chunk::split`]).
+    Unsplit(parts::Unsplit),
+    /// Split, its lines numbered from 1 (and `newlines` line breaks in it): waiting for its
+    /// place in the input ([`Numbering::number`]).
+    Split { newlines: u64 },
+}
+
+impl Chunk {
+    /// Whether the chunk is ready to be decoded (split and numbered).
+    pub fn is_ready(&self) -> bool {
+        matches!(self.state, ChunkState::Ready)
+    }
 }
 
 /// Bytes kept of a record larger than the limit, for the rejects file.
@@ -132,6 +166,14 @@ pub(crate) struct Chunker {
     /// The unfinished record is larger than `max_record`: where it starts in `buf` and its
     /// size so far (all but its first [`KEEP`] bytes were dropped as they were scanned).
     oversized: Option<(usize, u64)>,
+    /// NDJSON and CSV (without a footer): the reading thread only cuts chunks at a boundary,
+    /// the workers split them (see the module's comment).
+    coarse: Option<Coarse>,
+    /// Off in tests only: NDJSON split record by record on the reading thread, as a reference.
+    coarse_lines: bool,
+    /// The bytes a coarse chunk aims at: about `size.records` records, judged from the first
+    /// bytes read, at most `size.bytes`.
+    target: Option<usize>,
 }
 
 impl Chunker {
@@ -157,6 +199,9 @@ impl Chunker {
             finished: false,
             max_record,
             oversized: None,
+            coarse: None,
+            coarse_lines: true,
+            target: None,
         }
     }
 
@@ -172,7 +217,13 @@ impl Chunker {
     }
 
     fn read_more(&mut self) -> Result<(), InputError> {
+        self.read_at_most(self.read_size())
+    }
+
+    /// Reads up to `want` more bytes (fewer if the input has fewer ready).
+    fn read_at_most(&mut self, want: usize) -> Result<(), InputError> {
         let read_size = self.read_size();
+        let want = want.clamp(1, read_size);
         if self.buf.is_empty() {
             self.buf = self.pool.take(self.buffer_len());
         } else if self.buf.len() - self.filled < read_size / 4 {
@@ -180,7 +231,7 @@ impl Chunker {
             let len = self.buf.len() * 2;
             self.buf.resize(len, 0);
         }
-        let end = self.buf.len().min(self.filled + read_size);
+        let end = self.buf.len().min(self.filled + want);
         let n = loop {
             match self.input.read(&mut self.buf[self.filled..end]) {
                 Ok(n) => break n,
@@ -242,6 +293,9 @@ impl Chunker {
                     }
                 },
             };
+            if let (Splitter::Lines(_), true) = (&splitter, self.coarse_lines) {
+                self.coarse = Some(Coarse::new(Kind::Lines));
+            }
             self.splitter = Some(splitter);
         }
         Ok(self.splitter.as_mut())
@@ -256,16 +310,203 @@ impl Chunker {
     }
 
     /// CSV, after the header: the separator of the records, and the texts whose row ends them.
+    /// Without a footer, the records after the header are split on the workers; after a footer
+    /// row nothing is a record, which only a scan record by record can tell.
     pub fn set_csv(&mut self, delimiter: u8, footer: &[String]) {
         if let Some(Splitter::Csv(s)) = &mut self.splitter {
             s.delimiter = delimiter;
             s.footer = footer.iter().map(|f| f.as_bytes().to_vec()).collect();
+            if footer.is_empty() {
+                self.coarse = Some(Coarse::new(Kind::Csv { delimiter }));
+            }
         }
     }
 
-    /// The next chunk, `None` at the end of the input.
+    /// Where the first chunk's records are in the input (after the lines of a CSV header).
+    pub fn numbering(&self) -> Numbering {
+        let lines = match &self.splitter {
+            Some(Splitter::Csv(s)) => s.line - 1,
+            Some(Splitter::Lines(s)) => s.line - 1,
+            _ => 0,
+        };
+        Numbering::after_lines(lines)
+    }
+
+    /// The next chunk, `None` at the end of the input. A chunk that is not
+    /// [`Chunk::is_ready`] is to be [split](Chunk::split) and [numbered](Numbering::number).
     pub fn next_chunk(&mut self) -> Result<Option<Chunk>, InputError> {
-        self.next_records(self.size.records)
+        if !self.finished && self.splitter.is_none() {
+            if !self.started {
+                self.read_more()?;
+            }
+            if self.splitter()?.is_none() {
+                self.finished = true;
+                return Ok(None);
+            }
+        }
+        if self.coarse.is_some() {
+            self.next_coarse()
+        } else {
+            self.next_records(self.size.records)
+        }
+    }
+
+    /// The next chunk cut at a record boundary, its records not yet found (`coarse.rs`).
+    fn next_coarse(&mut self) -> Result<Option<Chunk>, InputError> {
+        loop {
+            if self.finished {
+                return self.pending.take().map_or(Ok(None), Err);
+            }
+            let target = self.target();
+            let Some(coarse) = self.coarse.as_mut() else {
+                return Ok(None);
+            };
+            coarse.scan(&self.buf[..self.filled], self.eof);
+            let stop = self.eof || self.pending.is_some();
+            if coarse.oversized.is_some() {
+                if coarse.first.is_some() || stop {
+                    return Ok(Some(self.cut_oversized()));
+                }
+            } else if stop {
+                // At the end, the rest is the last chunk (its last record may be unfinished);
+                // after a read error, only the records that are whole.
+                let cut = if self.eof { self.filled } else { coarse.last };
+                self.finished = true;
+                if cut > 0 {
+                    return Ok(Some(self.cut_coarse(cut)));
+                }
+                continue;
+            } else if self.filled >= target && coarse.last > 0 {
+                let cut = coarse.last;
+                return Ok(Some(self.cut_coarse(cut)));
+            }
+            self.elide_coarse();
+            let want = target.saturating_sub(self.filled);
+            let want = if want == 0 { self.read_size() } else { want };
+            if let Err(e) = self.read_at_most(want) {
+                self.pending = Some(e);
+            }
+        }
+    }
+
+    /// The coarse chunks' size: about [`ChunkSize::records`] records, judged once from the
+    /// line breaks in the first bytes read (records are seldom smaller further on; when they
+    /// are, a worker cuts the chunk into parts), at most [`ChunkSize::bytes`].
+    fn target(&mut self) -> usize {
+        if let Some(t) = self.target {
+            return t;
+        }
+        let sample_len = (64 << 10).min(self.size.bytes);
+        if self.filled < sample_len && !self.eof && self.pending.is_none() {
+            return sample_len; // read the sample first
+        }
+        let sample = &self.buf[..self.filled];
+        let breaks = memchr::memchr_iter(b'\n', sample).count().max(1);
+        let per_record = sample.len().div_ceil(breaks).max(1);
+        // 9/10: a chunk of records a little larger than the sample's still fits one batch.
+        let t = (per_record.saturating_mul(self.size.records) / 10 * 9).clamp(1, self.size.bytes);
+        self.target = Some(t);
+        t
+    }
+
+    /// Hands out `buf[..cut]` as a chunk whose records a worker will find; the rest moves to a
+    /// fresh buffer.
+    fn cut_coarse(&mut self, cut: usize) -> Chunk {
+        let kind = self.coarse.as_ref().map_or(Kind::Lines, |c| c.kind);
+        let state = ChunkState::Unsplit(parts::Unsplit {
+            kind,
+            max_record: self.max_record,
+            max_records: self.size.records,
+            pool: self.pool.clone(),
+        });
+        self.hand_out(cut, Vec::new(), Vec::new(), state)
+    }
+
+    /// Hands out the record at the buffer's start, larger than the limit and elided, as a
+    /// chunk of its own (split here: the bytes kept of it need not scan as the whole did).
+    fn cut_oversized(&mut self) -> Chunk {
+        let Some(coarse) = self.coarse.as_mut() else {
+            return self.hand_out(self.filled, Vec::new(), Vec::new(), ChunkState::Ready);
+        };
+        let (dropped, dropped_lines) = coarse.oversized.take().unwrap_or((0, 0));
+        let (cut, mut end, truncated) = match coarse.first {
+            Some(f) => (f, f - 1, false),
+            None => (self.filled, self.filled, coarse.quoted),
+        };
+        if coarse.first.is_some()
+            && coarse.kind == Kind::Lines
+            && end > 0
+            && self.buf[end - 1] == b'\r'
+        {
+            end -= 1;
+        }
+        let newlines = dropped_lines + memchr::memchr_iter(b'\n', &self.buf[..cut]).count() as u64;
+        if coarse.first.is_none() {
+            self.finished = true;
+        }
+        let span = RecordSpan {
+            start: 0,
+            end,
+            line: 1,
+            truncated,
+        };
+        let size = end as u64 + dropped;
+        self.hand_out(
+            cut,
+            vec![span],
+            vec![(0, size)],
+            ChunkState::Split { newlines },
+        )
+    }
+
+    fn hand_out(
+        &mut self,
+        cut: usize,
+        records: Vec<RecordSpan>,
+        too_large: Vec<(usize, u64)>,
+        state: ChunkState,
+    ) -> Chunk {
+        if let Some(coarse) = self.coarse.as_mut() {
+            coarse.rebase(cut);
+        }
+        let rest = self.filled - cut;
+        let mut next = self
+            .pool
+            .take(self.buffer_len().max(rest + self.read_size()));
+        next[..rest].copy_from_slice(&self.buf[cut..self.filled]);
+        let bytes = std::mem::replace(&mut self.buf, next);
+        self.filled = rest;
+        let chunk = Chunk {
+            seq: self.next_seq,
+            bytes,
+            len: cut,
+            records,
+            first_record: 0,
+            too_large,
+            line_offset: 0,
+            state,
+        };
+        self.next_seq += 1;
+        chunk
+    }
+
+    /// As [`Chunker::elide_oversized`], for a coarse scan: the record at the buffer's start has
+    /// no end yet and is past the limit.
+    fn elide_coarse(&mut self) {
+        let Some(coarse) = self.coarse.as_mut() else {
+            return;
+        };
+        let pos = coarse.pos;
+        if coarse.first.is_some() || pos <= self.max_record.max(KEEP) {
+            return;
+        }
+        let dropped = &self.buf[KEEP..pos];
+        let lines = memchr::memchr_iter(b'\n', dropped).count() as u64;
+        let (size, breaks) = coarse.oversized.unwrap_or((0, 0));
+        coarse.oversized = Some((size + (pos - KEEP) as u64, breaks + lines));
+        self.buf.copy_within(pos..self.filled, KEEP);
+        self.filled -= pos - KEEP;
+        coarse.pos = KEEP;
     }
 
     fn next_records(&mut self, max: usize) -> Result<Option<Chunk>, InputError> {
@@ -342,6 +583,8 @@ impl Chunker {
                     first_record: self.next_record,
                     records: spans,
                     too_large,
+                    line_offset: 0,
+                    state: ChunkState::Ready,
                 };
                 self.next_seq += 1;
                 self.next_record += chunk.records.len() as u64;
@@ -454,19 +697,130 @@ mod tests {
     use super::*;
 
     fn split_all(text: &[u8], format: Format, records: usize) -> Vec<Vec<u8>> {
+        split_with(text, format, records, false)
+    }
+
+    /// The records of `text`, split as the pipeline does (chunks split into parts and numbered
+    /// in order); `coarse_csv`: CSV cut by the reading thread and split on the workers.
+    fn split_with(text: &[u8], format: Format, records: usize, coarse_csv: bool) -> Vec<Vec<u8>> {
         let input = Input::from_bytes("t", text.to_vec(), format).expect("in memory");
         let mut chunker = Chunker::new(
             input,
             ChunkSize { records, bytes: 16 },
             BufferPool::default(),
         );
+        if coarse_csv {
+            chunker.coarse = Some(Coarse::new(Kind::Csv { delimiter: b',' }));
+        }
+        let mut numbering = chunker.numbering();
         let mut out = Vec::new();
         while let Ok(Some(chunk)) = chunker.next_chunk() {
-            for r in &chunk.records {
-                out.push(chunk.bytes[r.start..r.end].to_vec());
+            let mut parts = chunk.split();
+            numbering.number(&mut parts);
+            for chunk in parts.chunks {
+                assert!(chunk.is_ready());
+                for r in &chunk.records {
+                    out.push(chunk.bytes[r.start..r.end].to_vec());
+                }
             }
         }
         out
+    }
+
+    /// (record, line, its bytes or, if larger than the limit, its size) of every record, split
+    /// record by record on the reading thread or cut there and split on a worker.
+    fn numbered(
+        text: &[u8],
+        format: Format,
+        size: ChunkSize,
+        max_record: usize,
+        coarse: bool,
+    ) -> Vec<(u64, u64, Result<Vec<u8>, u64>)> {
+        // Reads of at most 97 bytes: records span reads, and are cut short as they are read.
+        struct Trickle(Vec<u8>, usize);
+        impl Read for Trickle {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = buf.len().min(97).min(self.0.len() - self.1);
+                buf[..n].copy_from_slice(&self.0[self.1..self.1 + n]);
+                self.1 += n;
+                Ok(n)
+            }
+        }
+        let input = Input::from_reader("t", Trickle(text.to_vec(), 0), format)
+            .expect("in memory")
+            .with_max_record_size(max_record);
+        let mut chunker = Chunker::new(input, size, BufferPool::default());
+        chunker.coarse_lines = coarse;
+        if coarse && format == Format::Csv {
+            chunker.coarse = Some(Coarse::new(Kind::Csv { delimiter: b',' }));
+        }
+        let mut numbering = chunker.numbering();
+        let mut out = Vec::new();
+        let mut elided = false;
+        while let Ok(Some(chunk)) = chunker.next_chunk() {
+            elided |= chunk.too_large.iter().any(|&(_, n)| n > chunk.len as u64);
+            let mut parts = chunk.split();
+            numbering.number(&mut parts);
+            for c in parts.chunks {
+                for (i, r) in c.records.iter().enumerate() {
+                    let large = c.too_large.iter().find(|(at, _)| *at == i);
+                    let what = match large {
+                        Some(&(_, size)) => Err(size),
+                        None => Ok(c.bytes[r.start..r.end].to_vec()),
+                    };
+                    out.push((c.first_record + i as u64, c.line_offset + r.line, what));
+                }
+            }
+        }
+        // A record over the limit and over a chunk's size is cut short as it is read.
+        if max_record < 1000 && size.bytes < 1000 {
+            assert!(elided, "{format:?} {size:?} coarse: {coarse}");
+        }
+        out
+    }
+
+    /// Records over the limit, cut short as they are read, come out with the same numbers,
+    /// sizes and neighbours whether the reading thread splits record by record or only cuts.
+    #[test]
+    fn oversized_records_alike_split_here_or_on_workers() {
+        let big = "y".repeat(3000);
+        let ndjson = format!(
+            "{{\"a\":1}}\n{{\"s\":\"{big}\"}}\r\n{{\"a\":2}}\n\n{{\"a\":3}}\n{{\"s\":\"{big}\"}}"
+        );
+        let cell = format!("{}\n", "x".repeat(100)).repeat(30);
+        let csv = format!("a,b\r\n\"{cell}\",z\nc,d\n\"{}", "q".repeat(2000));
+        let sizes = [
+            ChunkSize {
+                records: 2,
+                bytes: 64,
+            },
+            ChunkSize {
+                records: 3,
+                bytes: 700,
+            },
+            ChunkSize::default(),
+        ];
+        for (text, format) in [(ndjson, Format::Ndjson), (csv, Format::Csv)] {
+            let reference = numbered(
+                text.as_bytes(),
+                format,
+                ChunkSize::default(),
+                1 << 20,
+                false,
+            );
+            for size in sizes {
+                let serial = numbered(text.as_bytes(), format, size, 500, false);
+                let coarse = numbered(text.as_bytes(), format, size, 500, true);
+                assert_eq!(serial, coarse, "{format:?} {size:?}");
+                // The same records as without a limit, the large ones by their size.
+                assert_eq!(serial.len(), reference.len());
+                for (s, r) in serial.iter().zip(&reference) {
+                    let full = r.2.as_ref().map_or(0, |b| b.len() as u64);
+                    assert_eq!((s.0, s.1), (r.0, r.1));
+                    assert!(s.2 == r.2 || s.2 == Err(full), "{s:?}");
+                }
+            }
+        }
     }
 
     /// A line of only form feeds or vertical tabs is not blank in JSON: it is a record (which
@@ -507,14 +861,17 @@ mod tests {
                 theirs.push(rec.iter().map(|f| f.to_vec()).collect::<Vec<_>>());
             }
             let mut cells = crate::data::csv::CellSplitter::new(b',');
-            let ours: Vec<Vec<Vec<u8>>> = split_all(&text, Format::Csv, 2)
-                .iter()
-                .map(|r| {
-                    let n = cells.split(r).expect("one record per span");
-                    (0..n).map(|i| cells.cell(i).to_vec()).collect()
-                })
-                .collect();
-            assert_eq!(ours, theirs, "{:?}", String::from_utf8_lossy(&text));
+            for coarse in [false, true] {
+                let ours: Vec<Vec<Vec<u8>>> = split_with(&text, Format::Csv, 2, coarse)
+                    .iter()
+                    .map(|r| {
+                        let n = cells.split(r).expect("one record per span");
+                        (0..n).map(|i| cells.cell(i).to_vec()).collect()
+                    })
+                    .collect();
+                let context = String::from_utf8_lossy(&text);
+                assert_eq!(ours, theirs, "coarse: {coarse}, {context:?}");
+            }
         }
     }
 
