@@ -5,16 +5,20 @@
 //! not. So the bench measures, on the same file, in one run:
 //!
 //! - **floor**: reading the file and discarding it (what `cat` costs);
-//! - **split**: what the reading thread does with no workers at all (`Reader::split_all`), the
-//!   rate at which it can hand out work;
-//! - **eval `--threads k`**: the real binary end to end, wall time, rows/s and CPU time;
+//! - **cut**: what the reading thread does with no workers at all (`Reader::split_all`): read,
+//!   and cut the input at a record boundary near each chunk's size, the rate at which it can
+//!   hand out work;
+//! - **split by record**: the same thread splitting record by record, as it did before the
+//!   workers found their own records (`Reader::split_all_by_record`), for comparison;
+//! - **eval `--threads k`**: the real binary end to end, wall time, rows/s and CPU time (and,
+//!   with `--baseline BIN`, another build of smql timed in the same loop);
 //!
 //! and from the one-worker run derives the per-worker rate (CPU time of the run minus the
 //! reading thread's share), hence how many workers one reading thread keeps busy and the
 //! rows/s the design predicts at each thread count when every worker has its own core.
 //!
 //! ```text
-//! cargo bench --bench split_scale -- [--leads N] [--runs R] [--threads 1,2,3,4] [ndjson] [csv]
+//! cargo bench --bench split_scale -- [--leads N] [--runs R] [--threads 1,2,3,4] [--baseline BIN] [ndjson] [csv]
 //! ```
 //!
 //! Medians of R runs (default 5); the file is generated once under `target/bench-data/` and is
@@ -33,6 +37,7 @@ struct Args {
     runs: usize,
     threads: Vec<usize>,
     formats: Vec<Format>,
+    baseline: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -41,6 +46,7 @@ fn parse_args() -> Result<Args, String> {
         runs: 5,
         threads: vec![1, 2, 3, 4],
         formats: Vec::new(),
+        baseline: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -55,6 +61,7 @@ fn parse_args() -> Result<Args, String> {
                     .map(|t| t.trim().parse::<usize>().map_err(|_| "bad --threads"))
                     .collect::<Result<_, _>>()?
             }
+            "--baseline" => a.baseline = Some(PathBuf::from(value("--baseline")?)),
             "ndjson" => a.formats.push(Format::Ndjson),
             "csv" => a.formats.push(Format::Csv),
             other => return Err(format!("unknown argument `{other}`")),
@@ -129,10 +136,19 @@ fn main() -> Result<(), String> {
             let mut buf = vec![0u8; 128 << 10];
             while f.read(&mut buf).map(|n| n > 0).unwrap_or(false) {}
         });
+        let by_record = timed(args.runs, || {
+            let reader = Reader::open(&path, None, schema).expect("the bench data opens");
+            let (records, _) = reader.split_all_by_record().expect("the bench data splits");
+            assert_eq!(records, args.leads);
+        });
         let split = timed(args.runs, || {
             let reader = Reader::open(&path, None, schema).expect("the bench data opens");
-            let (records, _) = reader.split_all().expect("the bench data splits");
-            assert_eq!(records, args.leads);
+            let (handed_out, _) = reader.split_all().expect("the bench data splits");
+            // Every byte but a CSV header's.
+            assert!(
+                handed_out as f64 > bytes * 0.99,
+                "{handed_out} of {bytes} bytes"
+            );
         });
 
         println!(
@@ -140,46 +156,69 @@ fn main() -> Result<(), String> {
             args.leads, mb, format, args.runs
         );
         println!(
-            "  floor (read, discard)      {:>7.3} s  {:>7.0} MB/s",
+            "  floor (read, discard)         {:>7.3} s  {:>7.0} MB/s",
             floor,
             mb / floor
         );
         println!(
-            "  split only (reading thread){:>7.3} s  {:>7.0} MB/s  {:>6.2} M rows/s",
+            "  split by record (before)      {:>7.3} s  {:>7.0} MB/s",
+            by_record,
+            mb / by_record
+        );
+        println!(
+            "  cut only (reading thread now) {:>7.3} s  {:>7.0} MB/s   {:.2}x the split by record",
             split,
             mb / split,
-            rows / split / 1e6
+            by_record / split
         );
 
+        let eval = |smql: &Path, k: usize| -> Result<(f64, f64), String> {
+            let cpu0 = children_cpu();
+            let t = Instant::now();
+            let status = Command::new(smql)
+                .arg("eval")
+                .arg(&bench)
+                .arg(&path)
+                .args(["--as-of", "2026-11-01", "--quiet", "--threads"])
+                .arg(k.to_string())
+                .args(["-o", "/dev/null"])
+                .status()
+                .map_err(|e| e.to_string())?;
+            let wall = t.elapsed().as_secs_f64();
+            if !status.success() {
+                return Err(format!(
+                    "{} eval failed on {}",
+                    smql.display(),
+                    path.display()
+                ));
+            }
+            Ok((wall, children_cpu() - cpu0))
+        };
+        let ours = PathBuf::from(env!("CARGO_BIN_EXE_smql"));
         let mut per_worker = None;
         println!("  eval --threads k (wall, rows/s, CPU s, predicted rows/s with k+1 cores):");
         for &k in &args.threads {
-            let mut walls = Vec::new();
-            let mut cpus = Vec::new();
+            let (mut walls, mut cpus, mut base_walls) = (Vec::new(), Vec::new(), Vec::new());
             for _ in 0..args.runs {
-                let cpu0 = children_cpu();
-                let t = Instant::now();
-                let status = Command::new(env!("CARGO_BIN_EXE_smql"))
-                    .arg("eval")
-                    .arg(&bench)
-                    .arg(&path)
-                    .args(["--as-of", "2026-11-01", "--quiet", "--threads"])
-                    .arg(k.to_string())
-                    .args(["-o", "/dev/null"])
-                    .status()
-                    .map_err(|e| e.to_string())?;
-                walls.push(t.elapsed().as_secs_f64());
-                cpus.push(children_cpu() - cpu0);
-                if !status.success() {
-                    return Err(format!("smql eval failed on {}", path.display()));
+                let (wall, cpu) = eval(&ours, k)?;
+                walls.push(wall);
+                cpus.push(cpu);
+                if let Some(b) = &args.baseline {
+                    base_walls.push(eval(b, k)?.0);
                 }
             }
             let (wall, cpu) = (median(walls), median(cpus));
-            // One worker: its CPU is the run's less the reading thread's (the split above).
+            // One worker: its CPU is the run's less the reading thread's (the cut above).
             let w = *per_worker.get_or_insert(mb / (cpu - split).max(1e-9));
             let predicted = rows * (k as f64 * w).min(mb / split) / mb;
+            let baseline = if base_walls.is_empty() {
+                String::new()
+            } else {
+                let b = median(base_walls);
+                format!("   baseline {b:>7.3} s ({:.2}x)", b / wall)
+            };
             println!(
-                "    k={k}  {wall:>7.3} s  {:>6.2} M rows/s  {cpu:>6.2} CPU s   model {:>6.2} M rows/s",
+                "    k={k}  {wall:>7.3} s  {:>6.2} M rows/s  {cpu:>6.2} CPU s   model {:>6.2} M rows/s{baseline}",
                 rows / wall / 1e6,
                 predicted / 1e6
             );
@@ -187,9 +226,10 @@ fn main() -> Result<(), String> {
         if let Some(w) = per_worker {
             let feeds = (mb / split) / w;
             println!(
-                "  one worker decodes and evaluates {w:.0} MB/s; one reading thread hands out \
-                 {:.0} MB/s: it keeps {feeds:.1} workers busy",
-                mb / split
+                "  one worker splits, decodes and evaluates {w:.0} MB/s; one reading thread hands \
+                 out {:.0} MB/s: it keeps {feeds:.1} workers busy (splitting by record: {:.1})",
+                mb / split,
+                (mb / by_record) / w
             );
         }
     }

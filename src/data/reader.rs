@@ -444,6 +444,28 @@ impl Reader {
         Ok((bytes, chunks))
     }
 
+    /// As [`Reader::split_all`], splitting record by record on the reading thread as the
+    /// pipeline did before the workers found their own records, for comparison. Returns
+    /// (records, chunks).
+    #[doc(hidden)]
+    pub fn split_all_by_record(mut self) -> Result<(u64, u64), InputError> {
+        if let Source::Chunks(chunker) = &mut self.source {
+            chunker.split_by_record();
+        }
+        let (mut records, mut chunks) = (0, 0);
+        while let Some(work) = self.next_chunk()? {
+            chunks += 1;
+            match work {
+                Work::Chunk(chunk) => {
+                    records += chunk.records.len() as u64;
+                    self.decoder.pool.put(chunk.bytes);
+                }
+                Work::Decoded(d) => records += d.batch.len() as u64,
+            }
+        }
+        Ok((records, chunks))
+    }
+
     /// Reads the whole input on this thread (tests, small inputs).
     pub fn read_all(mut self) -> Result<(Vec<Batch>, Vec<Reject>), InputError> {
         let mut batches = Vec::new();

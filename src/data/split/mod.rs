@@ -169,7 +169,8 @@ pub(crate) struct Chunker {
     /// NDJSON and CSV (without a footer): the reading thread only cuts chunks at a boundary,
     /// the workers split them (see the module's comment).
     coarse: Option<Coarse>,
-    /// Off in tests only: NDJSON split record by record on the reading thread, as a reference.
+    /// Off in tests and in `benches/split_scale.rs` only: NDJSON split record by record on the
+    /// reading thread, as a reference.
     coarse_lines: bool,
     /// The bytes a coarse chunk aims at: about `size.records` records, judged from the first
     /// bytes read, at most `size.bytes`.
@@ -320,6 +321,13 @@ impl Chunker {
                 self.coarse = Some(Coarse::new(Kind::Csv { delimiter }));
             }
         }
+    }
+
+    /// Splits record by record on the reading thread, as before the workers found their own
+    /// records (a reference for tests and benchmarks); call before the first chunk.
+    pub fn split_by_record(&mut self) {
+        self.coarse = None;
+        self.coarse_lines = false;
     }
 
     /// Where the first chunk's records are in the input (after the lines of a CSV header).
