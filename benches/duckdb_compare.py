@@ -84,6 +84,25 @@ def time_smql(args, path, out):
     return times
 
 
+def time_floors(args, path):
+    """The floor under any engine: `cat` of the file, and `smql eval` of rules that read only
+    the key (every byte still scanned, one field decoded and written)."""
+    key_rules = os.path.join(args.data, "key-only.smql")
+    with open(key_rules, "w") as f:
+        f.write("# Only the key: the floor of reading the file (benches/duckdb_compare.py)\n"
+                "schema {\n  id: string key\n}\n")
+    cat, key = [], []
+    for _ in range(args.runs):
+        start = time.perf_counter()
+        subprocess.run(["cat", path], check=True, stdout=subprocess.DEVNULL)
+        cat.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        subprocess.run([args.smql, "eval", key_rules, path, "--quiet", "-o", "/dev/null"],
+                       check=True)
+        key.append(time.perf_counter() - start)
+    return statistics.median(cat), statistics.median(key)
+
+
 def peak_rss_mb(args, path, out):
     """Maximum resident set size of one `smql eval` run, from GNU time."""
     run = subprocess.run(
@@ -131,6 +150,9 @@ def main():
         theirs = statistics.median(time_duckdb(args, path, fmt, duck_out))
         size = os.path.getsize(path) / 1e6
         print(f"{fmt:8} {size:6.0f}MB {ours:7.3f}s {theirs:7.3f}s {theirs / ours:11.2f}x")
+        cat, key = time_floors(args, path)
+        print(f"  floor: cat {cat:.3f}s; smql reading only the key {key:.3f}s "
+              f"({key / ours:.0%} of the full run)")
         n_ours, n_theirs, differ = compare(smql_out, duck_out)
         if n_ours != args.leads or n_theirs != args.leads or differ:
             failures += 1
