@@ -406,7 +406,8 @@ impl Reader {
     /// The next batch, read and decoded on this thread (`.xlsx`, `.parquet`: on the reading
     /// thread); `None` at the end of the input.
     pub fn next_batch(&mut self) -> Result<Option<Decoded>, InputError> {
-        if self.ready.is_empty() {
+        // A chunk of blank lines has no parts: read on.
+        while self.ready.is_empty() {
             match self.next_chunk()? {
                 None => return Ok(None),
                 Some(Work::Decoded(d)) => return Ok(Some(d)),

@@ -490,3 +490,68 @@ fn chunk_sizes_and_short_reads_never_change_what_is_read() {
         }
     }
 }
+
+/// A run of blank lines longer than a chunk makes chunks without records: they make no batch,
+/// and neither the records after them nor their numbers are lost, read on one thread or in the
+/// pipeline.
+#[test]
+fn chunks_of_blank_lines_make_no_batch_and_lose_nothing() {
+    let mut text = leads(30, 0);
+    text.push_str(&"  \n".repeat(2000));
+    for i in 31..=40 {
+        text.push_str(&format!("{{\"id\":\"L{i}\",\"visits\":{i},\"tags\":[]}}\n"));
+    }
+    text.push_str("{\"id\":\"L41\",\"visits\":\"many\"}\n");
+    text.push_str(&"\n".repeat(500));
+    text.push_str("   ");
+    let expected: Vec<String> = (1..=40).map(|i| format!("L{i}")).collect();
+    let reader = || {
+        let input = Input::from_bytes("blank.ndjson", text.as_bytes().to_vec(), Format::Ndjson)
+            .expect("input");
+        let size = ChunkSize {
+            records: 7,
+            bytes: 256,
+        };
+        Reader::new(input, &lead_schema(), size).expect("reader")
+    };
+    let (batches, rejects) = reader().read_all().expect("reads");
+    let ids: Vec<String> = batches
+        .iter()
+        .flat_map(|b| (0..b.len()).map(move |r| id_of(&b.lead(r)[0])))
+        .collect();
+    assert_eq!(ids, expected);
+    assert!(batches.iter().all(|b| !b.is_empty()));
+    let lines: Vec<(u64, u64)> = rejects.iter().map(|r| (r.record, r.line)).collect();
+    assert_eq!(lines, [(41, 30 + 2000 + 10 + 1)]);
+
+    let config = Config {
+        threads: 3,
+        on_error: OnError::Skip,
+        max_in_flight: 0,
+        max_rejects: None,
+    };
+    let mut ids = Vec::new();
+    let mut out = Vec::new();
+    let summary = run(
+        reader(),
+        &config,
+        Some(&mut out),
+        None,
+        |b| {
+            assert!(!b.is_empty(), "an empty batch");
+            process(b, 0)
+        },
+        |batch_ids| {
+            ids.extend(batch_ids);
+            Ok(Flow::Continue)
+        },
+    )
+    .expect("runs");
+    assert_eq!(ids, expected);
+    assert_eq!((summary.records_in, summary.rejected), (41, 1));
+    let reject: serde_json::Value = serde_json::from_slice(out.trim_ascii()).expect("one reject");
+    assert_eq!(
+        (reject["record"].as_u64(), reject["line"].as_u64()),
+        (Some(41), Some(2041))
+    );
+}

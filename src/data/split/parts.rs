@@ -142,6 +142,8 @@ impl Numbering {
     /// Gives each part its sequence number, record numbers and line offset. A chunk split
     /// where it was read is numbered already and keeps its numbers.
     pub(crate) fn number(&mut self, parts: &mut Parts) {
+        // A chunk of blank lines has no records, and makes no batch.
+        parts.chunks.retain(|c| !c.records.is_empty());
         for chunk in &mut parts.chunks {
             if let ChunkState::Split { .. } = chunk.state {
                 chunk.first_record = self.records + 1;
