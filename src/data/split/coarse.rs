@@ -10,6 +10,7 @@
 //! `\r`) ends a record. Every chunk starts at a record start, outside quotes, so the state at
 //! any byte is known from the chunk's bytes alone and both scanners agree on every boundary.
 
+use super::lines::after_quote;
 use memchr::{memchr, memchr2, memrchr, memrchr2};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,18 +72,9 @@ impl Coarse {
                     return;
                 };
                 let q = self.pos + i;
-                match buf.get(q + 1) {
-                    Some(b'"') => self.pos = q + 2,
-                    Some(_) => {
-                        self.quoted = false;
-                        self.pos = q + 1;
-                    }
-                    None if eof => {
-                        self.quoted = false;
-                        self.pos = q + 1;
-                    }
+                match after_quote(buf, q, eof) {
+                    Some((pos, quoted)) => (self.pos, self.quoted) = (pos, quoted),
                     None => {
-                        // Whether this quote closes the cell depends on the next byte.
                         self.pos = q;
                         return;
                     }
@@ -134,17 +126,9 @@ mod tests {
     /// in pieces of every size.
     #[test]
     fn csv_boundaries_are_the_splitters() {
-        let alphabet = b"\"\"\",,\n\r\nab ;";
         let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
         for round in 0..4000 {
-            let len = (seed % 48) as usize;
-            let mut text = Vec::new();
-            for _ in 0..len {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push(alphabet[(seed % alphabet.len() as u64) as usize]);
-            }
+            let text = super::super::tests::random_text(&mut seed, b"\"\"\",,\n\r\nab ;", 48);
             let delimiter = if round % 2 == 0 { b',' } else { b';' };
             // The boundaries the splitter finds: just after each record terminator.
             let mut splitter = super::super::lines::CsvSplitter::new();

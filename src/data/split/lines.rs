@@ -108,18 +108,9 @@ impl CsvSplitter {
                     Some(i) => {
                         let q = self.pos + i;
                         self.line += count_newlines(&buf[self.pos..q]);
-                        match buf.get(q + 1) {
-                            Some(b'"') => self.pos = q + 2,
-                            Some(_) => {
-                                self.quoted = false;
-                                self.pos = q + 1;
-                            }
-                            None if eof => {
-                                self.quoted = false;
-                                self.pos = q + 1;
-                            }
+                        match after_quote(buf, q, eof) {
+                            Some((pos, quoted)) => (self.pos, self.quoted) = (pos, quoted),
                             None => {
-                                // Whether this quote closes the cell depends on the next byte.
                                 self.pos = q;
                                 return;
                             }
@@ -185,6 +176,18 @@ impl CsvSplitter {
         let rest = &record[start..];
         let rest = rest.strip_prefix(b"\"").unwrap_or(rest);
         self.footer.iter().any(|f| rest.starts_with(f))
+    }
+}
+
+/// Inside a quoted cell, at the quote at `q`: where the scan goes on and whether the cell is
+/// still quoted (`""` is a quote in it; any other byte after the quote closes it). `None`: that
+/// depends on the byte after `buf`, not read yet.
+pub(super) fn after_quote(buf: &[u8], q: usize, eof: bool) -> Option<(usize, bool)> {
+    match buf.get(q + 1) {
+        Some(b'"') => Some((q + 2, true)),
+        Some(_) => Some((q + 1, false)),
+        None if eof => Some((q + 1, false)),
+        None => None,
     }
 }
 

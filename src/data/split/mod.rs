@@ -467,6 +467,8 @@ impl Chunker {
         )
     }
 
+    /// Hands out `buf[..cut]` as a chunk; the rest (the start of the next record) moves to a
+    /// fresh buffer, and the chunk takes this one.
     fn hand_out(
         &mut self,
         cut: usize,
@@ -575,26 +577,8 @@ impl Chunker {
                 if let Some((start, _)) = &mut self.oversized {
                     *start -= cut;
                 }
-                // The rest (the start of the next record) moves to a fresh buffer; the chunk
-                // takes this one, cut to its records.
-                let rest = self.filled - cut;
-                let mut next = self
-                    .pool
-                    .take(self.buffer_len().max(rest + self.read_size()));
-                next[..rest].copy_from_slice(&self.buf[cut..self.filled]);
-                let bytes = std::mem::replace(&mut self.buf, next);
-                self.filled = rest;
-                let chunk = Chunk {
-                    seq: self.next_seq,
-                    bytes,
-                    len: cut,
-                    first_record: self.next_record,
-                    records: spans,
-                    too_large,
-                    line_offset: 0,
-                    state: ChunkState::Ready,
-                };
-                self.next_seq += 1;
+                let mut chunk = self.hand_out(cut, spans, too_large, ChunkState::Ready);
+                chunk.first_record = self.next_record;
                 self.next_record += chunk.records.len() as u64;
                 return Ok(Some(chunk));
             }
@@ -844,21 +828,27 @@ mod tests {
         );
     }
 
+    /// Up to `max_len` bytes drawn from `alphabet` (a xorshift generator: the same texts every
+    /// run). The length is drawn from the seed as it was before the text.
+    pub(super) fn random_text(seed: &mut u64, alphabet: &[u8], max_len: u64) -> Vec<u8> {
+        let len = (*seed % max_len) as usize;
+        let mut text = Vec::with_capacity(len);
+        for _ in 0..len {
+            *seed ^= *seed << 13;
+            *seed ^= *seed >> 7;
+            *seed ^= *seed << 17;
+            text.push(alphabet[(*seed % alphabet.len() as u64) as usize]);
+        }
+        text
+    }
+
     /// The CSV splitter finds exactly the records the `csv` crate finds, on random input made
     /// of quotes, commas and line breaks.
     #[test]
     fn csv_records_agree_with_the_csv_crate() {
-        let alphabet = b"\"\",,\n\r\nab ";
         let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
         for _ in 0..3000 {
-            let len = (seed % 40) as usize;
-            let mut text = Vec::new();
-            for _ in 0..len {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push(alphabet[(seed % alphabet.len() as u64) as usize]);
-            }
+            let text = random_text(&mut seed, b"\"\",,\n\r\nab ", 40);
             let mut theirs = Vec::new();
             let mut rdr = ::csv::ReaderBuilder::new()
                 .has_headers(false)
