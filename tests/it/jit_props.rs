@@ -7,7 +7,7 @@
 //! integer modulo the number of options, so shrinking the tape toward zeros shrinks the rules
 //! toward the simplest options. `SMQL_PROPTEST_CASES` sets the number of cases (default 64).
 
-use crate::support::gen::{Elem, Gen, Tape, SCHEMA};
+use crate::support::gen::{leads, Elem, Gen, Pools, Tape, SCHEMA};
 use crate::support::jit;
 use proptest::prelude::*;
 use smql::data::{ChunkSize, Format, Input, Reader, StringSharing};
@@ -34,26 +34,6 @@ fn data(t: &mut Tape, rows: usize) -> String {
         "visit",
         "gmail.com",
     ];
-    let long = "ab".repeat(150);
-    let pick_str = |t: &mut Tape| -> String {
-        if t.pick(12) == 0 {
-            long.clone()
-        } else {
-            strs[t.pick(strs.len())].to_string()
-        }
-    };
-    let ints = [
-        0i64,
-        1,
-        -1,
-        7,
-        3,
-        i64::MAX,
-        i64::MIN,
-        i64::MAX / 2 + 1,
-        -4_611_686_018_427_387_904,
-        1_000_000,
-    ];
     let nums = [
         0.0, -0.0, 2.5, -1e300, 1e300, 0.1, 123.456, -7.0, 5e-324, 1e16,
     ];
@@ -73,65 +53,12 @@ fn data(t: &mut Tape, rows: usize) -> String {
     // As data writes them: a JSON integer is epoch milliseconds only with 11 to 13 digits, so
     // the instants near the epoch and the far ones (years 1 and 9999) are RFC 3339 text.
     .map(smql::time::format_timestamp);
-    let durs = [
-        0i64,
-        1,
-        -1,
-        86_400_000,
-        i64::MAX,
-        i64::MIN,
-        3_600_000,
-        -604_800_000,
-    ];
-    let mut out = String::new();
-    for r in 0..rows {
-        let mut o = serde_json::Map::new();
-        let mut put = |k: &str, v: serde_json::Value| {
-            o.insert(k.to_string(), v);
-        };
-        put("id", format!("r{r}").into());
-        put("s", pick_str(t).into());
-        if t.pick(3) != 0 {
-            put("t", pick_str(t).into());
-        }
-        put("e", ["a", "b", "c"][t.pick(3)].into());
-        put("i", ints[t.pick(ints.len())].into());
-        if t.pick(3) != 0 {
-            put("j", ints[t.pick(ints.len())].into());
-        }
-        put("n", nums[t.pick(nums.len())].into());
-        if t.pick(3) != 0 {
-            put("m", nums[t.pick(nums.len())].into());
-        }
-        put("flag", (t.pick(2) == 0).into());
-        if t.pick(3) != 0 {
-            put("flag2", (t.pick(2) == 0).into());
-        }
-        put("created", instants[t.pick(instants.len())].clone().into());
-        if t.pick(3) != 0 {
-            put("at2", instants[t.pick(instants.len())].clone().into());
-        }
-        put("d", durs[t.pick(durs.len())].into());
-        let tags: Vec<String> = (0..t.pick(4)).map(|_| pick_str(t)).collect();
-        put("tags", tags.into());
-        let ns: Vec<i64> = (0..t.pick(4)).map(|_| ints[t.pick(ints.len())]).collect();
-        put("nums", ns.into());
-        let evs: Vec<serde_json::Value> = (0..t.pick(4))
-            .map(|_| {
-                let mut e = serde_json::Map::new();
-                e.insert("kind".into(), pick_str(t).into());
-                e.insert("at".into(), instants[t.pick(instants.len())].clone().into());
-                if t.pick(2) == 0 {
-                    e.insert("v".into(), ints[t.pick(ints.len())].into());
-                }
-                e.into()
-            })
-            .collect();
-        put("evs", evs.into());
-        out.push_str(&serde_json::Value::Object(o).to_string());
-        out.push('\n');
-    }
-    out
+    let pools = Pools {
+        strs: &strs,
+        nums: &nums,
+        instants: &instants,
+    };
+    leads(t, rows, &pools)
 }
 
 fn run_case(rules_tape: &[u32], data_tape: &[u32]) -> Result<(), String> {

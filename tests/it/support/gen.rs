@@ -2,7 +2,8 @@
 //! records), drawn from a "choice tape" of integers: each choice takes the next integer modulo
 //! the number of options, so shrinking the tape toward zeros shrinks the rules toward the
 //! simplest options. Shared by the JIT's property test (`jit_props`) and the SQL engines'
-//! equivalence test (`sql_engines`), which draw their own data.
+//! equivalence test (`sql_engines`), which draw their data with [`leads`] from value pools of
+//! their own.
 
 pub struct Tape<'t> {
     pub tape: &'t [u32],
@@ -598,4 +599,101 @@ impl Gen<'_> {
         }
         out
     }
+}
+
+/// The values leads are drawn from: each test keeps to what its engines can store.
+pub struct Pools<'a> {
+    pub strs: &'a [&'a str],
+    pub nums: &'a [f64],
+    /// As data writes them (RFC 3339 text, or epoch milliseconds).
+    pub instants: &'a [String],
+}
+
+/// NDJSON leads of [`SCHEMA`] drawn from the tape, their values from `pools`: missing
+/// optionals, empty lists, event records, long strings.
+pub fn leads(t: &mut Tape, rows: usize, pools: &Pools) -> String {
+    let Pools {
+        strs,
+        nums,
+        instants,
+    } = *pools;
+    let long = "ab".repeat(150);
+    let pick_str = |t: &mut Tape| -> String {
+        if t.pick(12) == 0 {
+            long.clone()
+        } else {
+            strs[t.pick(strs.len())].to_string()
+        }
+    };
+    let ints = [
+        0i64,
+        1,
+        -1,
+        7,
+        3,
+        i64::MAX,
+        i64::MIN,
+        i64::MAX / 2 + 1,
+        -4_611_686_018_427_387_904,
+        1_000_000,
+    ];
+    let durs = [
+        0i64,
+        1,
+        -1,
+        86_400_000,
+        i64::MAX,
+        i64::MIN,
+        3_600_000,
+        -604_800_000,
+    ];
+    let mut out = String::new();
+    for r in 0..rows {
+        let mut o = serde_json::Map::new();
+        let mut put = |k: &str, v: serde_json::Value| {
+            o.insert(k.to_string(), v);
+        };
+        put("id", format!("r{r}").into());
+        put("s", pick_str(t).into());
+        if t.pick(3) != 0 {
+            put("t", pick_str(t).into());
+        }
+        put("e", ["a", "b", "c"][t.pick(3)].into());
+        put("i", ints[t.pick(ints.len())].into());
+        if t.pick(3) != 0 {
+            put("j", ints[t.pick(ints.len())].into());
+        }
+        put("n", nums[t.pick(nums.len())].into());
+        if t.pick(3) != 0 {
+            put("m", nums[t.pick(nums.len())].into());
+        }
+        put("flag", (t.pick(2) == 0).into());
+        if t.pick(3) != 0 {
+            put("flag2", (t.pick(2) == 0).into());
+        }
+        put("created", instants[t.pick(instants.len())].clone().into());
+        if t.pick(3) != 0 {
+            put("at2", instants[t.pick(instants.len())].clone().into());
+        }
+        put("d", durs[t.pick(durs.len())].into());
+        let tags: Vec<String> = (0..t.pick(4)).map(|_| pick_str(t)).collect();
+        put("tags", tags.into());
+        let ns: Vec<i64> = (0..t.pick(4)).map(|_| ints[t.pick(ints.len())]).collect();
+        put("nums", ns.into());
+        let evs: Vec<serde_json::Value> = (0..t.pick(4))
+            .map(|_| {
+                let mut e = serde_json::Map::new();
+                e.insert("kind".into(), pick_str(t).into());
+                e.insert("at".into(), instants[t.pick(instants.len())].clone().into());
+                if t.pick(2) == 0 {
+                    e.insert("v".into(), ints[t.pick(ints.len())].into());
+                }
+                e.into()
+            })
+            .collect();
+        put("evs", evs.into());
+        out.push_str(&serde_json::Value::Object(o).to_string());
+        out.push('\n');
+    }
+    out
 }
