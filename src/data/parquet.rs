@@ -29,7 +29,27 @@ use arrow_array::{Array, RecordBatch};
 use arrow_schema::{DataType, TimeUnit};
 use parquet::arrow::arrow_reader::{ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::ProjectionMask;
+use parquet::errors::ParquetError;
 use parquet::file::reader::ChunkReader;
+
+/// What the `parquet` crate's error `e` means for `input`.
+pub(crate) fn unreadable(input: &str) -> impl Fn(ParquetError) -> InputError + '_ {
+    move |e| InputError::Format {
+        input: input.to_string(),
+        message: format!("cannot read the Parquet file: {e}"),
+        help: None,
+    }
+}
+
+/// The file's record batch reader, to be configured; the embedded Arrow schema is ignored (see
+/// the module's comment).
+pub(crate) fn open<T: ChunkReader + 'static>(
+    file: T,
+    input: &str,
+) -> Result<ParquetRecordBatchReaderBuilder<T>, InputError> {
+    let options = ArrowReaderOptions::new().with_skip_arrow_metadata(true);
+    ParquetRecordBatchReaderBuilder::try_new_with_options(file, options).map_err(unreadable(input))
+}
 
 /// Rows per batch, as many as a chunk of CSV records.
 const BATCH_ROWS: usize = 4 * 1024;
@@ -53,14 +73,8 @@ fn read_from<T: ChunkReader + 'static>(
     plan: &[FieldPlan],
     sink: &mut Sink,
 ) -> Result<(), InputError> {
-    let error = |e: parquet::errors::ParquetError| InputError::Format {
-        input: input.to_string(),
-        message: format!("cannot read the Parquet file: {e}"),
-        help: None,
-    };
-    let options = ArrowReaderOptions::new().with_skip_arrow_metadata(true);
-    let builder =
-        ParquetRecordBatchReaderBuilder::try_new_with_options(file, options).map_err(error)?;
+    let error = unreadable(input);
+    let builder = open(file, input)?;
     let fields = builder.schema().fields().clone();
     let names: Vec<String> = fields.iter().map(|f| f.name().clone()).collect();
     let bound = bind(input, &names, plan, "Parquet")?;

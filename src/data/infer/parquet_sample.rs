@@ -11,7 +11,6 @@ use arrow_array::types::{
 };
 use arrow_array::Array;
 use arrow_schema::{DataType, TimeUnit};
-use parquet::arrow::arrow_reader::{ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
 use parquet::file::reader::ChunkReader;
 
 pub(crate) fn sample<T: ChunkReader + 'static>(
@@ -19,14 +18,8 @@ pub(crate) fn sample<T: ChunkReader + 'static>(
     max_rows: usize,
     input: &str,
 ) -> Result<Sampled, InputError> {
-    let error = |e: parquet::errors::ParquetError| InputError::Format {
-        input: input.to_string(),
-        message: format!("cannot read the Parquet file: {e}"),
-        help: None,
-    };
-    let options = ArrowReaderOptions::new().with_skip_arrow_metadata(true);
-    let builder =
-        ParquetRecordBatchReaderBuilder::try_new_with_options(file, options).map_err(error)?;
+    let error = crate::data::parquet::unreadable(input);
+    let builder = crate::data::parquet::open(file, input)?;
     let fields = builder.schema().fields().clone();
     let mut s = Sampled {
         names: fields.iter().map(|f| f.name().clone()).collect(),
