@@ -127,13 +127,17 @@ fn read_schema() -> crate::ir::Schema {
 
 /// Reads `bytes` as `format`: `None` for an input error (a clear error is fine), else the
 /// record numbers of the rows read and of the rejected records.
-fn read(bytes: Vec<u8>, format: Format, records: usize) -> Option<(Vec<u64>, Vec<u64>)> {
+fn read(bytes: Vec<u8>, format: Format, size: ChunkSize) -> Option<(Vec<u64>, Vec<u64>)> {
     let schema = read_schema();
-    let input = Input::from_bytes("fuzz", bytes, format).ok()?;
-    let size = ChunkSize {
-        records: records.max(1),
-        bytes: 1 << 12,
+    // Short reads (1 to 64 bytes, by the input's third byte): the reading thread then cuts
+    // chunks everywhere, as it does in a large file.
+    let step = 1 + bytes.get(2).map_or(63, |&b| b as usize % 64);
+    let trickle = Trickle {
+        bytes,
+        pos: 0,
+        step,
     };
+    let input = Input::from_reader("fuzz", trickle, format).ok()?;
     let reader = Reader::new(input, &schema, size).ok()?;
     let (batches, rejects) = reader.read_all().ok()?;
     let rows = batches
@@ -158,8 +162,37 @@ fn accounted(rows: &[u64], rejects: &[u64]) -> u64 {
     all.len() as u64
 }
 
-fn chunk_records(data: &[u8]) -> usize {
-    1 + data.first().map_or(0, |&b| b as usize % 8)
+/// A reader that hands out at most `step` bytes per read.
+struct Trickle {
+    bytes: Vec<u8>,
+    pos: usize,
+    step: usize,
+}
+
+impl std::io::Read for Trickle {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = buf.len().min(self.step).min(self.bytes.len() - self.pos);
+        buf[..n].copy_from_slice(&self.bytes[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// Chunks of `n` records (or 4 KiB).
+fn records(n: usize) -> ChunkSize {
+    ChunkSize {
+        records: n,
+        bytes: 1 << 12,
+    }
+}
+
+/// Chunks of 1 to 8 records and 16 bytes to 4 KiB, chosen by the input's first bytes: small
+/// chunks put record boundaries, blank runs and parts everywhere.
+fn chunk_size(data: &[u8]) -> ChunkSize {
+    ChunkSize {
+        records: 1 + data.first().map_or(0, |&b| b as usize % 8),
+        bytes: 16 << data.get(1).map_or(8, |&b| b % 9),
+    }
 }
 
 /// NDJSON: every line with more than blanks is one record, read or rejected.
@@ -168,7 +201,7 @@ pub fn read_ndjson(data: &[u8]) {
     if data.starts_with(&[0x1f, 0x8b]) {
         return; // gzip: `read_gzip`'s
     }
-    let Some((rows, rejects)) = read(data.to_vec(), Format::Ndjson, chunk_records(data)) else {
+    let Some((rows, rejects)) = read(data.to_vec(), Format::Ndjson, chunk_size(data)) else {
         return;
     };
     let n = accounted(&rows, &rejects);
@@ -185,7 +218,7 @@ pub fn read_json(data: &[u8]) {
     if data.starts_with(&[0x1f, 0x8b]) {
         return;
     }
-    if let Some((rows, rejects)) = read(data.to_vec(), Format::Json, chunk_records(data)) {
+    if let Some((rows, rejects)) = read(data.to_vec(), Format::Json, chunk_size(data)) {
         accounted(&rows, &rejects);
     }
 }
@@ -198,7 +231,7 @@ pub fn read_csv(data: &[u8]) {
     }
     let mut bytes = b"id,n,x,ok,at,d,src,tags\n".to_vec();
     bytes.extend_from_slice(data);
-    if let Some((rows, rejects)) = read(bytes, Format::Csv, chunk_records(data)) {
+    if let Some((rows, rejects)) = read(bytes, Format::Csv, chunk_size(data)) {
         accounted(&rows, &rejects);
     }
 }
@@ -211,17 +244,17 @@ pub fn read_gzip(data: &[u8]) {
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     let compressed = enc.write_all(data).and_then(|()| enc.finish());
     if let (Ok(z), false) = (compressed, data.starts_with(&[0x1f, 0x8b])) {
-        let plain = read(data.to_vec(), Format::Ndjson, 3);
-        let unzipped = read(z.clone(), Format::Ndjson, 3);
+        let plain = read(data.to_vec(), Format::Ndjson, records(3));
+        let unzipped = read(z.clone(), Format::Ndjson, records(3));
         assert_eq!(plain, unzipped, "gzip reads differently");
         // Cut short: an error, or fewer records, each accounted for.
-        if let Some((rows, rejects)) = read(z[..z.len() / 2].to_vec(), Format::Ndjson, 3) {
+        if let Some((rows, rejects)) = read(z[..z.len() / 2].to_vec(), Format::Ndjson, records(3)) {
             accounted(&rows, &rejects);
         }
     }
     let mut raw = vec![0x1f, 0x8b];
     raw.extend_from_slice(data);
-    if let Some((rows, rejects)) = read(raw, Format::Csv, 2) {
+    if let Some((rows, rejects)) = read(raw, Format::Csv, records(2)) {
         accounted(&rows, &rejects);
     }
 }

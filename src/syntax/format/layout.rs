@@ -69,6 +69,8 @@ struct Line {
     comment: Option<String>,
     comment_col: Option<usize>,
     blank: bool,
+    /// The text is a comment (a comment on a line of its own).
+    text_is_comment: bool,
 }
 
 impl Line {
@@ -83,6 +85,19 @@ impl Line {
     fn push(&mut self, text: &str) {
         self.text.push_str(text);
         self.width += text.chars().count();
+    }
+
+    /// A line of only `comment`.
+    fn comment(indent: usize, comment: &str) -> Line {
+        let mut line = Line::new(indent);
+        line.push(comment);
+        line.text_is_comment = true;
+        line
+    }
+
+    /// Whether the line ends in a comment already (nothing may follow it on the line).
+    fn ends_in_comment(&self) -> bool {
+        self.comment.is_some() || self.text_is_comment
     }
 }
 
@@ -159,10 +174,23 @@ fn layout(stmt: &Stmt, out: &mut Vec<Line>) {
         let continuation = stack.last().copied().unwrap_or(stmt.indent) + 2;
         match atom.kind {
             Kind::Trailing => {
-                match out[first_line..].last_mut().filter(|_| cur.text.is_empty()) {
-                    Some(previous) => previous.comment = Some(atom.text.clone()),
-                    None if cur.text.is_empty() => cur.push(&atom.text),
-                    None => cur.comment = Some(atom.text.clone()),
+                let previous = out[first_line..].last_mut().filter(|_| cur.text.is_empty());
+                match previous {
+                    Some(previous) if !previous.ends_in_comment() => {
+                        previous.comment = Some(atom.text.clone())
+                    }
+                    None if cur.text.is_empty() => cur = Line::comment(cur.indent, &atom.text),
+                    None if !cur.ends_in_comment() => cur.comment = Some(atom.text.clone()),
+                    // The line has a comment already (two trailing comments, the code between
+                    // them not printed: the second of `((`): this one goes on a line of its own.
+                    _ => {
+                        if !cur.text.is_empty() {
+                            out.push(std::mem::replace(&mut cur, Line::new(continuation)));
+                        }
+                        out.push(Line::comment(continuation, &atom.text));
+                        cur = Line::new(continuation);
+                        fresh = true;
+                    }
                 }
                 if let Some(next) = breaks.get_mut(i + 1) {
                     *next = true;
@@ -174,8 +202,7 @@ fn layout(stmt: &Stmt, out: &mut Vec<Line>) {
                 if !cur.text.is_empty() {
                     out.push(std::mem::replace(&mut cur, Line::new(continuation)));
                 }
-                let mut line = Line::new(continuation);
-                line.push(&atom.text);
+                let mut line = Line::comment(continuation, &atom.text);
                 line.blank = atom.blank && out.len() > first_line;
                 out.push(line);
                 cur = Line::new(continuation);

@@ -330,3 +330,19 @@ case!(
 }
 "#
 );
+
+/// Parentheses doubled in the source are printed once, and a comment after each `(` would then
+/// share a line: the second goes on a line of its own instead of replacing the first, also
+/// after a comment on a line of its own (found by `generated_rule_sets_with_mangled_spacing`).
+#[test]
+fn comments_after_doubled_parentheses_are_all_kept() {
+    assert_eq!(fmt("L = (# a\n(# b\nt))\n"), "L = (  # a\n  # b\n  t)\n");
+    assert_eq!(
+        fmt("L = (\n# own\n(# b\nt))\n"),
+        "L = (\n  # own\n  # b\n  t)\n"
+    );
+    assert_eq!(
+        fmt("L = ((# a\n(# b\n(# c\nt))))\n"),
+        "L = (  # a\n  # b\n  # c\n  t)\n"
+    );
+}
