@@ -2,7 +2,9 @@
 //! section, user text escaped.
 
 use super::model::*;
-use super::text::{days, end_to_end, lift, percent, period_name, range, records, stat};
+use super::text::{
+    days, end_to_end, funnel_rows, lift, percent, period_name, range, records, stat,
+};
 use crate::report::doc::{markdown_code as code, markdown_text as text};
 use std::fmt::Write;
 
@@ -36,32 +38,7 @@ impl Report {
         let _ = writeln!(out, "## Lead report\n\n{}\n", records(self.records));
         if !self.funnel.is_empty() {
             let _ = writeln!(out, "### Funnel\n");
-            let mut rows: Vec<Vec<String>> = self
-                .funnel
-                .iter()
-                .map(|s| {
-                    vec![
-                        code(&s.stage),
-                        s.reached.to_string(),
-                        s.at.to_string(),
-                        percent(s.conversion),
-                    ]
-                })
-                .collect();
-            for (d, n) in &self.detours {
-                rows.push(vec![
-                    format!("{} (detour)", code(d)),
-                    String::new(),
-                    n.to_string(),
-                    String::new(),
-                ]);
-            }
-            rows.push(vec![
-                "no stage".into(),
-                String::new(),
-                self.no_stage.to_string(),
-                String::new(),
-            ]);
+            let rows = funnel_rows(self, code);
             table(
                 &mut out,
                 &strs(&["stage", "reached", "at", "conversion"]),

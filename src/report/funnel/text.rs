@@ -80,6 +80,39 @@ pub(super) fn bar(value: f64, max: f64) -> String {
 }
 
 /// `41.2%`; `-` when undefined.
+/// The funnel table's rows: each stage (reached, at, conversion from the stage before), then
+/// the detours and the records at no stage, each name as `name` writes it. Every rendering
+/// shows these rows.
+pub(super) fn funnel_rows(r: &Report, name: impl Fn(&str) -> String) -> Vec<Vec<String>> {
+    let mut rows: Vec<Vec<String>> = r
+        .funnel
+        .iter()
+        .map(|s| {
+            vec![
+                name(&s.stage),
+                s.reached.to_string(),
+                s.at.to_string(),
+                percent(s.conversion),
+            ]
+        })
+        .collect();
+    for (d, n) in &r.detours {
+        rows.push(vec![
+            format!("{} (detour)", name(d)),
+            String::new(),
+            n.to_string(),
+            String::new(),
+        ]);
+    }
+    rows.push(vec![
+        "no stage".into(),
+        String::new(),
+        r.no_stage.to_string(),
+        String::new(),
+    ]);
+    rows
+}
+
 pub(super) fn percent(r: Option<f64>) -> String {
     r.map_or("-".into(), |r| {
         format!("{}%", number_text((r * 1000.0).round() / 10.0))
@@ -132,31 +165,12 @@ impl Report {
                 &["stage", "reached", "at", "conversion", ""],
                 &[false, true, true, true, false],
             );
-            for s in &self.funnel {
-                t.row(vec![
-                    s.stage.clone(),
-                    s.reached.to_string(),
-                    s.at.to_string(),
-                    percent(s.conversion),
-                    bar(s.reached as f64, top),
-                ]);
+            let bars = self.funnel.iter().map(|s| bar(s.reached as f64, top));
+            let bars = bars.chain(std::iter::repeat(String::new()));
+            for (mut row, bar) in funnel_rows(self, str::to_string).into_iter().zip(bars) {
+                row.push(bar);
+                t.row(row);
             }
-            for (d, n) in &self.detours {
-                t.row(vec![
-                    format!("{d} (detour)"),
-                    String::new(),
-                    n.to_string(),
-                    String::new(),
-                    String::new(),
-                ]);
-            }
-            t.row(vec![
-                "no stage".into(),
-                String::new(),
-                self.no_stage.to_string(),
-                String::new(),
-                String::new(),
-            ]);
             t.render(&mut out);
         }
         if let Some(b) = &self.by {

@@ -10,7 +10,9 @@ mod svg;
 use maud::{html, Markup};
 
 use super::model::*;
-use super::text::{days, end_to_end, lift, percent, period_name, range, records, stat};
+use super::text::{
+    days, end_to_end, funnel_rows, lift, percent, period_name, range, records, stat,
+};
 use crate::report::doc::page;
 use crate::report::sla::SlaResult;
 use svg::{Bar, Bars, Lines};
@@ -156,32 +158,7 @@ fn funnel(r: &Report) -> Markup {
         "Records that reached each stage of the path (at it or past it), with the conversion from the stage before: {}.",
         steps.join(", ")
     );
-    let mut rows: Vec<Vec<String>> = r
-        .funnel
-        .iter()
-        .map(|s| {
-            vec![
-                s.stage.clone(),
-                s.reached.to_string(),
-                s.at.to_string(),
-                percent(s.conversion),
-            ]
-        })
-        .collect();
-    for (d, n) in &r.detours {
-        rows.push(vec![
-            format!("{d} (detour)"),
-            String::new(),
-            n.to_string(),
-            String::new(),
-        ]);
-    }
-    rows.push(vec![
-        "no stage".into(),
-        String::new(),
-        r.no_stage.to_string(),
-        String::new(),
-    ]);
+    let rows = funnel_rows(r, str::to_string);
     let chart = Bars {
         id: "funnel-chart",
         title: "Funnel",
