@@ -132,11 +132,7 @@ fn read(bytes: Vec<u8>, format: Format, size: ChunkSize) -> Option<(Vec<u64>, Ve
     // Short reads (1 to 64 bytes, by the input's third byte): the reading thread then cuts
     // chunks everywhere, as it does in a large file.
     let step = 1 + bytes.get(2).map_or(63, |&b| b as usize % 64);
-    let trickle = Trickle {
-        bytes,
-        pos: 0,
-        step,
-    };
+    let trickle = Trickle::new(bytes, step);
     let input = Input::from_reader("fuzz", trickle, format).ok()?;
     let reader = Reader::new(input, &schema, size).ok()?;
     let (batches, rejects) = reader.read_all().ok()?;
@@ -163,10 +159,20 @@ fn accounted(rows: &[u64], rejects: &[u64]) -> u64 {
 }
 
 /// A reader that hands out at most `step` bytes per read.
-struct Trickle {
+pub(crate) struct Trickle {
     bytes: Vec<u8>,
     pos: usize,
     step: usize,
+}
+
+impl Trickle {
+    pub(crate) fn new(bytes: Vec<u8>, step: usize) -> Trickle {
+        Trickle {
+            bytes,
+            pos: 0,
+            step: step.max(1),
+        }
+    }
 }
 
 impl std::io::Read for Trickle {

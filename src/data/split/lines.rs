@@ -191,6 +191,7 @@ pub(super) fn after_quote(buf: &[u8], q: usize, eof: bool) -> Option<(usize, boo
     }
 }
 
-fn count_newlines(bytes: &[u8]) -> u64 {
+/// Line breaks (`\n`) in `bytes`.
+pub(super) fn count_newlines(bytes: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', bytes).count() as u64
 }

@@ -371,9 +371,12 @@ impl Chunker {
             };
             coarse.scan(&self.buf[..self.filled], self.eof);
             let stop = self.eof || self.pending.is_some();
-            if coarse.oversized.is_some() {
+            let kind = coarse.kind;
+            if let Some(dropped) = coarse.oversized {
                 if coarse.first.is_some() || stop {
-                    return Ok(Some(self.cut_oversized()));
+                    coarse.oversized = None;
+                    let (first, quoted) = (coarse.first, coarse.quoted);
+                    return Ok(Some(self.cut_oversized(kind, dropped, first, quoted)));
                 }
             } else if stop {
                 // At the end, the rest is the last chunk (its last record may be unfinished);
@@ -381,12 +384,12 @@ impl Chunker {
                 let cut = if self.eof { self.filled } else { coarse.last };
                 self.finished = true;
                 if cut > 0 {
-                    return Ok(Some(self.cut_coarse(cut)));
+                    return Ok(Some(self.cut_coarse(cut, kind)));
                 }
                 continue;
             } else if self.filled >= target && coarse.last > 0 {
                 let cut = coarse.last;
-                return Ok(Some(self.cut_coarse(cut)));
+                return Ok(Some(self.cut_coarse(cut, kind)));
             }
             self.elide_coarse();
             let want = target.saturating_sub(self.filled);
@@ -409,7 +412,7 @@ impl Chunker {
             return sample_len; // read the sample first
         }
         let sample = &self.buf[..self.filled];
-        let breaks = memchr::memchr_iter(b'\n', sample).count().max(1);
+        let breaks = (lines::count_newlines(sample) as usize).max(1);
         let per_record = sample.len().div_ceil(breaks).max(1);
         // 9/10: a chunk of records a little larger than the sample's still fits one batch.
         let t = (per_record.saturating_mul(self.size.records) / 10 * 9).clamp(1, self.size.bytes);
@@ -419,8 +422,7 @@ impl Chunker {
 
     /// Hands out `buf[..cut]` as a chunk whose records a worker will find; the rest moves to a
     /// fresh buffer.
-    fn cut_coarse(&mut self, cut: usize) -> Chunk {
-        let kind = self.coarse.as_ref().map_or(Kind::Lines, |c| c.kind);
+    fn cut_coarse(&mut self, cut: usize, kind: Kind) -> Chunk {
         let state = ChunkState::Unsplit(parts::Unsplit {
             kind,
             max_record: self.max_record,
@@ -430,26 +432,26 @@ impl Chunker {
         self.hand_out(cut, Vec::new(), Vec::new(), state)
     }
 
-    /// Hands out the record at the buffer's start, larger than the limit and elided, as a
-    /// chunk of its own (split here: the bytes kept of it need not scan as the whole did).
-    fn cut_oversized(&mut self) -> Chunk {
-        let Some(coarse) = self.coarse.as_mut() else {
-            return self.hand_out(self.filled, Vec::new(), Vec::new(), ChunkState::Ready);
-        };
-        let (dropped, dropped_lines) = coarse.oversized.take().unwrap_or((0, 0));
-        let (cut, mut end, truncated) = match coarse.first {
+    /// Hands out the record at the buffer's start, larger than the limit and elided
+    /// (`dropped`: bytes and line breaks left out), as a chunk of its own, split here: the
+    /// bytes kept of it need not scan as the whole did. It ends at `first`, the first boundary,
+    /// or at the end of the input (inside quotes: `quoted`).
+    fn cut_oversized(
+        &mut self,
+        kind: Kind,
+        (dropped, dropped_lines): (u64, u64),
+        first: Option<usize>,
+        quoted: bool,
+    ) -> Chunk {
+        let (cut, mut end, truncated) = match first {
             Some(f) => (f, f - 1, false),
-            None => (self.filled, self.filled, coarse.quoted),
+            None => (self.filled, self.filled, quoted),
         };
-        if coarse.first.is_some()
-            && coarse.kind == Kind::Lines
-            && end > 0
-            && self.buf[end - 1] == b'\r'
-        {
+        if first.is_some() && kind == Kind::Lines && end > 0 && self.buf[end - 1] == b'\r' {
             end -= 1;
         }
-        let newlines = dropped_lines + memchr::memchr_iter(b'\n', &self.buf[..cut]).count() as u64;
-        if coarse.first.is_none() {
+        let newlines = dropped_lines + lines::count_newlines(&self.buf[..cut]);
+        if first.is_none() {
             self.finished = true;
         }
         let span = RecordSpan {
@@ -511,7 +513,7 @@ impl Chunker {
             return;
         }
         let dropped = &self.buf[KEEP..pos];
-        let lines = memchr::memchr_iter(b'\n', dropped).count() as u64;
+        let lines = lines::count_newlines(dropped);
         let (size, breaks) = coarse.oversized.unwrap_or((0, 0));
         coarse.oversized = Some((size + (pos - KEEP) as u64, breaks + lines));
         self.buf.copy_within(pos..self.filled, KEEP);
@@ -729,16 +731,8 @@ mod tests {
         coarse: bool,
     ) -> Vec<(u64, u64, Result<Vec<u8>, u64>)> {
         // Reads of at most 97 bytes: records span reads, and are cut short as they are read.
-        struct Trickle(Vec<u8>, usize);
-        impl Read for Trickle {
-            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-                let n = buf.len().min(97).min(self.0.len() - self.1);
-                buf[..n].copy_from_slice(&self.0[self.1..self.1 + n]);
-                self.1 += n;
-                Ok(n)
-            }
-        }
-        let input = Input::from_reader("t", Trickle(text.to_vec(), 0), format)
+        let trickle = crate::fuzzing::Trickle::new(text.to_vec(), 97);
+        let input = Input::from_reader("t", trickle, format)
             .expect("in memory")
             .with_max_record_size(max_record);
         let mut chunker = Chunker::new(input, size, BufferPool::default());

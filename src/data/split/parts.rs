@@ -109,7 +109,7 @@ impl Chunk {
                     .map(|&(i, size)| (i - first, size))
                     .collect(),
                 line_offset: 0,
-                // Lines are counted once, for the whole chunk (on the first part).
+                // The chunk's line breaks are counted once, in `Parts::newlines`.
                 state: ChunkState::Split { newlines: 0 },
             });
         }

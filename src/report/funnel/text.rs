@@ -79,7 +79,6 @@ pub(super) fn bar(value: f64, max: f64) -> String {
     s
 }
 
-/// `41.2%`; `-` when undefined.
 /// The funnel table's rows: each stage (reached, at, conversion from the stage before), then
 /// the detours and the records at no stage, each name as `name` writes it. Every rendering
 /// shows these rows.
@@ -113,6 +112,7 @@ pub(super) fn funnel_rows(r: &Report, name: impl Fn(&str) -> String) -> Vec<Vec<
     rows
 }
 
+/// `41.2%`; `-` when undefined.
 pub(super) fn percent(r: Option<f64>) -> String {
     r.map_or("-".into(), |r| {
         format!("{}%", number_text((r * 1000.0).round() / 10.0))
