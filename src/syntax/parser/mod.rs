@@ -40,6 +40,7 @@ use pest::error::ErrorVariant;
 use pest::Parser;
 use std::cell::{Cell, RefCell};
 use std::num::NonZeroUsize;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/smql.pest"]
@@ -61,6 +62,17 @@ const CALLS_PER_BYTE: usize = 256;
 /// process-wide value (pest reads it when a parse starts; a per-declaration value would race
 /// between threads).
 const CALL_LIMIT: usize = CALLS_PER_BYTE * MAX_SOURCE_BYTES;
+
+/// pest's settings are process-wide: its call limit, and whether a parse records what it tried
+/// (for the expected tokens of an error message). A parse holds this while it sets and uses
+/// them, so that a parse on another thread cannot change them under it; parses of one process
+/// therefore take turns.
+static PEST_SETTINGS: Mutex<()> = Mutex::new(());
+
+/// Holds pest's settings (see [`PEST_SETTINGS`]); a panic while held leaves nothing to repair.
+pub(super) fn pest_settings() -> MutexGuard<'static, ()> {
+    PEST_SETTINGS.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 /// Parses one file. Returns what could be parsed and every syntax error found, in source order.
 ///
@@ -96,9 +108,7 @@ fn parse_file_within(
     }
     let mut diagnostics = layout.diagnostics;
     let mut items = Vec::new();
-    // Collect the literal tokens pest tried at the furthest position: they name what was
-    // expected where no rule does (`{`, `->`, a new line).
-    pest::set_error_detail(true);
+    let _settings = pest_settings();
     pest::set_call_limit(NonZeroUsize::new(call_limit));
     for chunk in layout.chunks.iter().filter(|c| c.ok) {
         let ctx = build::Ctx {
@@ -109,7 +119,7 @@ fn parse_file_within(
             too_deep: Cell::new(false),
         };
         let chunk_text = &layout.masked[chunk.start..chunk.end];
-        match SmqlParser::parse(Rule::item, chunk_text) {
+        match parse_item(chunk_text) {
             Ok(mut pairs) => {
                 if let Some(item) = pairs.next().and_then(|p| ctx.item(p)) {
                     items.push(item);
@@ -134,6 +144,23 @@ fn parse_file_within(
     }
     diagnostics.sort_by_key(|d| (d.primary.span, d.code));
     (ast::File { items }, diagnostics)
+}
+
+/// One declaration. pest records what it tried only when a parse fails, on a second parse:
+/// recording costs more than the parse (it copies its stacks of rules at every token), and
+/// a declaration without an error, the usual case, needs none of it. Under [`pest_settings`].
+fn parse_item(text: &str) -> Result<pest::iterators::Pairs<'_, Rule>, pest::error::Error<Rule>> {
+    match SmqlParser::parse(Rule::item, text) {
+        Err(e) if !matches!(e.variant, ErrorVariant::CustomError { .. }) => {
+            // The literal tokens pest tried at the furthest position name what was expected
+            // where no rule does (`{`, `->`, a new line).
+            pest::set_error_detail(true);
+            let again = SmqlParser::parse(Rule::item, text);
+            pest::set_error_detail(false);
+            again
+        }
+        parsed => parsed,
+    }
 }
 
 /// A rule set (`count` declarations, the first at `span`) over [`MAX_DECLARATIONS`].

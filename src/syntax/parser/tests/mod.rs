@@ -199,6 +199,7 @@ fn calls_per_byte() {
         format!("x = {}x{}", "(".repeat(60), ")".repeat(60)),
         "test \"t\" {\n  given { a: [[[[1]]]], b: {c: \"x\"} }\n  expect x\n}".to_string(),
     ];
+    let _settings = super::pest_settings();
     for f in &families {
         let (mut lo, mut hi) = (1usize, 400usize);
         while lo < hi {
