@@ -71,6 +71,7 @@ pub mod report;
 pub mod source;
 #[doc(hidden)]
 pub mod sql;
+mod stack;
 #[doc(hidden)]
 pub mod syntax;
 #[doc(hidden)]

@@ -13,6 +13,11 @@ impl Cx<'_> {
     /// Types and lowers `e`. The result may be optional (`T?`): callers that need a value use
     /// [`Cx::value`].
     pub fn expr(&mut self, e: &ast::Expr) -> ir::Expr {
+        crate::stack::deep(|| self.expr_node(e))
+    }
+
+    /// [`Cx::expr`] of one node; its recursion goes back through [`Cx::expr`].
+    fn expr_node(&mut self, e: &ast::Expr) -> ir::Expr {
         use ast::ExprKind as A;
         let span = e.span;
         match &e.kind {

@@ -142,7 +142,7 @@ impl<'a> Ctx<'a> {
     }
 
     pub(super) fn eval(&mut self, e: &Expr) -> Result<Value, EvalError> {
-        super::stack::deep(|| self.eval_node(e))
+        crate::stack::deep(|| self.eval_node(e))
     }
 
     fn eval_node(&mut self, e: &Expr) -> Result<Value, EvalError> {

@@ -19,7 +19,6 @@ mod outcome;
 mod row_expr;
 mod run;
 mod score;
-mod stack;
 #[doc(hidden)]
 pub mod test_runner;
 #[doc(hidden)]

@@ -83,6 +83,41 @@ fn nesting_within_the_limits_is_fine() {
     let _ = std::fs::remove_dir_all(&d);
 }
 
+/// Rules as deep as the syntax allows go through every pass of ours (parse, check, lints, the
+/// formatter, both engines) on a thread of the default 2 MiB, in this debug build: the
+/// recursions grow their stack (`smql::stack`) rather than overflow it (found by the
+/// `check_deep` fuzz target, a 241-term `+` chain).
+#[test]
+fn rules_at_the_depth_limits_pass_on_a_small_thread() {
+    let rules = format!(
+        "{SCHEMA}a = {}x{}\nb = {}\nc = {}0{}\nd = {} ?? 0\nhit when b > 3 and c == 2\n",
+        "(".repeat(60),
+        ")".repeat(60),
+        vec!["x"; 255].join(" + "),
+        "if x > 1 then ".repeat(60),
+        " else 2".repeat(60),
+        vec!["o"; 255].join(" ?? "),
+    );
+    let run = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            smql::fuzzing::check(rules.as_bytes());
+            smql::fuzzing::fmt(rules.as_bytes());
+            let set = smql::RuleSet::compile_str("deep.smql", &rules).expect("checks");
+            let mut hits = Vec::new();
+            for engine in [smql::Engine::Jit, smql::Engine::Interp] {
+                let ev = smql::Evaluator::new(&set, engine).expect("compiles");
+                let lead =
+                    smql::Lead::from_json(&ev, r#"{"id": "a", "x": 5, "s": ""}"#).expect("a lead");
+                let scored = ev.eval_lead(&lead, 0).expect("evaluates");
+                hits.push(format!("{scored:?}"));
+            }
+            assert_eq!(hits[0], hits[1], "the engines agree");
+        })
+        .expect("a thread");
+    assert!(run.join().is_ok(), "a pass overflowed or panicked");
+}
+
 #[test]
 fn big_files_declarations_and_patterns_are_refused() {
     let mut big = String::from(SCHEMA);

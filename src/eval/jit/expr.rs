@@ -13,7 +13,7 @@ use cranelift_codegen::ir::{types, BlockArg, InstBuilder, MemFlagsData, Value};
 
 impl Gen<'_> {
     pub fn expr(&mut self, e: &Expr) -> R<Val> {
-        crate::eval::stack::deep(|| self.expr_node(e))
+        crate::stack::deep(|| self.expr_node(e))
     }
 
     fn expr_node(&mut self, e: &Expr) -> R<Val> {

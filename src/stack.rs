@@ -1,0 +1,18 @@
+//! The checker and the evaluators recurse on expressions, as deep as the syntax allows (256
+//! levels) or the IR may be (`ir::depth::MAX_DEPTH`): deeper than a default 2 MiB thread holds
+//! in a debug build. Each recursive step goes through [`deep`], which moves onto a fresh stack
+//! segment when little of the current one is left, so that checking and evaluating are safe on
+//! any thread (a test's, a library caller's), not only on the pipeline's big-stack workers.
+
+/// Room that must be left for one step of a recursion (its frames, the calls it
+/// makes before recursing again).
+const RED_ZONE: usize = 128 * 1024;
+
+/// Size of each new segment, once the red zone is reached.
+const SEGMENT: usize = 4 * 1024 * 1024;
+
+/// Runs `f`, on a new stack segment if the current one is nearly used up.
+#[inline]
+pub(crate) fn deep<R>(f: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(RED_ZONE, SEGMENT, f)
+}
