@@ -16,3 +16,10 @@ const SEGMENT: usize = 4 * 1024 * 1024;
 pub(crate) fn deep<R>(f: impl FnOnce() -> R) -> R {
     stacker::maybe_grow(RED_ZONE, SEGMENT, f)
 }
+
+/// Runs `f` with at least `room` bytes of stack, on a new segment if fewer are left: for
+/// recursions that [`deep`] cannot step into, such as the derived `Clone`, `Display` and `Drop`
+/// of a library's deep tree. The segment is address space; only the pages used are memory.
+pub(crate) fn with_room<R>(room: usize, f: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(room, room, f)
+}

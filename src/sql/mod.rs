@@ -104,6 +104,15 @@ pub struct Options<'a> {
 
 /// The query as SQL text, or a diagnostic for every construct the dialect cannot say.
 pub fn compile(program: &Program, options: &Options) -> Result<String, Vec<Diagnostic>> {
+    // The query's tree is as deep as the rules (a few levels per IR level), and `sqlparser`
+    // clones, prints and drops it by recursion: room for the deepest IR in a debug build.
+    crate::stack::with_room(SQL_STACK, || compile_on_stack(program, options))
+}
+
+/// Stack that [`compile`] makes sure of (address space; only what the recursion uses is memory).
+const SQL_STACK: usize = 32 << 20;
+
+fn compile_on_stack(program: &Program, options: &Options) -> Result<String, Vec<Diagnostic>> {
     let spec = options.dialect.spec();
     let plan = query::Plan {
         program,

@@ -3,6 +3,7 @@
 //! linted and evaluated by both engines.
 
 use crate::support::{smql_in, text};
+use smql::sql::Dialect;
 use std::fmt::Write;
 use std::path::Path;
 
@@ -84,7 +85,7 @@ fn nesting_within_the_limits_is_fine() {
 }
 
 /// Rules as deep as the syntax allows go through every pass of ours (parse, check, lints, the
-/// formatter, both engines) on a thread of the default 2 MiB, in this debug build: the
+/// formatter, both engines, the SQL compiler) on a thread of the default 2 MiB, in this debug build: the
 /// recursions grow their stack (`smql::stack`) rather than overflow it (found by the
 /// `check_deep` fuzz target, a 241-term `+` chain).
 #[test]
@@ -113,6 +114,16 @@ fn rules_at_the_depth_limits_pass_on_a_small_thread() {
                 hits.push(format!("{scored:?}"));
             }
             assert_eq!(hits[0], hits[1], "the engines agree");
+            let columns = crate::sql_engines::support::all_columns(&set.program);
+            for dialect in [
+                Dialect::Duckdb,
+                Dialect::Postgres,
+                Dialect::Spark,
+                Dialect::Bigquery,
+            ] {
+                crate::sql_engines::support::compile(&set, dialect, &columns, 0, false)
+                    .unwrap_or_else(|e| panic!("{dialect:?}: {e}"));
+            }
         })
         .expect("a thread");
     assert!(run.join().is_ok(), "a pass overflowed or panicked");

@@ -17,4 +17,4 @@ mod data;
 mod dialects;
 mod postgres;
 mod spark_example;
-mod support;
+pub(crate) mod support;
