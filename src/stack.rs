@@ -1,8 +1,10 @@
-//! The checker and the evaluators recurse on expressions, as deep as the syntax allows (256
-//! levels) or the IR may be (`ir::depth::MAX_DEPTH`): deeper than a default 2 MiB thread holds
-//! in a debug build. Each recursive step goes through [`deep`], which moves onto a fresh stack
-//! segment when little of the current one is left, so that checking and evaluating are safe on
-//! any thread (a test's, a library caller's), not only on the pipeline's big-stack workers.
+//! The checker, the evaluators and the SQL compiler recurse on expressions, as deep as the
+//! syntax allows (256 levels) or the IR may be (`ir::depth::MAX_DEPTH`): deeper than a default
+//! 2 MiB thread holds in a debug build. The checker's and the evaluators' recursive steps go
+//! through [`deep`], which moves onto a fresh stack segment when little of the current one is
+//! left; the SQL compiler, whose recursion is partly `sqlparser`'s, reserves its stack once
+//! with [`with_room`]. So checking, evaluating and compiling are safe on any thread (a test's,
+//! a library caller's), not only on the pipeline's big-stack workers.
 
 /// Room that must be left for one step of a recursion (its frames, the calls it
 /// makes before recursing again).

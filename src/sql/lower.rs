@@ -296,11 +296,6 @@ impl<'a> Lower<'a> {
     // Expressions
 
     pub fn expr(&mut self, e: &Expr) -> R<Sql> {
-        crate::stack::deep(|| self.expr_node(e))
-    }
-
-    /// [`Lower::expr`] of one node; its recursion goes back through [`Lower::expr`].
-    fn expr_node(&mut self, e: &Expr) -> R<Sql> {
         let span = e.span;
         Ok(match &e.kind {
             ExprKind::Const(v) => self.constant(span, v, &e.ty)?,

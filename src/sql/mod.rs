@@ -104,8 +104,8 @@ pub struct Options<'a> {
 
 /// The query as SQL text, or a diagnostic for every construct the dialect cannot say.
 pub fn compile(program: &Program, options: &Options) -> Result<String, Vec<Diagnostic>> {
-    // The query's tree is as deep as the rules (a few levels per IR level), and `sqlparser`
-    // clones, prints and drops it by recursion: room for the deepest IR in a debug build.
+    // The lowering recurses on the IR, and `sqlparser` clones, prints and drops the query's
+    // tree (a few levels per IR level) by recursion: one reserve of stack covers all of them.
     crate::stack::with_room(SQL_STACK, || compile_on_stack(program, options))
 }
 

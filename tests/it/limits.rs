@@ -68,29 +68,10 @@ fn deep_nesting_is_refused_with_its_code() {
     );
 }
 
-#[test]
-fn nesting_within_the_limits_is_fine() {
-    let d = dir("within");
-    let ok = format!(
-        "{SCHEMA}a = {}x{}\nb = {}\nc = {}0{}\n",
-        "(".repeat(60),
-        ")".repeat(60),
-        vec!["x"; 200].join(" + "),
-        "if x > 1 then ".repeat(60),
-        " else 2".repeat(60)
-    );
-    let (status, json) = check(&d, &ok);
-    assert_eq!(status, 0, "{json}");
-    let _ = std::fs::remove_dir_all(&d);
-}
-
-/// Rules as deep as the syntax allows go through every pass of ours (parse, check, lints, the
-/// formatter, both engines, the SQL compiler) on a thread of the default 2 MiB, in this debug build: the
-/// recursions grow their stack (`smql::stack`) rather than overflow it (found by the
-/// `check_deep` fuzz target, a 241-term `+` chain).
-#[test]
-fn rules_at_the_depth_limits_pass_on_a_small_thread() {
-    let rules = format!(
+/// Rules as deep as the limits allow: 60 brackets, 60 nested `if`s, and chains of `+` and `??`
+/// of 255 operators each.
+fn rules_at_the_depth_limits() -> String {
+    format!(
         "{SCHEMA}a = {}x{}\nb = {}\nc = {}0{}\nd = {} ?? 0\nhit when b > 3 and c == 2\n",
         "(".repeat(60),
         ")".repeat(60),
@@ -98,7 +79,24 @@ fn rules_at_the_depth_limits_pass_on_a_small_thread() {
         "if x > 1 then ".repeat(60),
         " else 2".repeat(60),
         vec!["o"; 255].join(" ?? "),
-    );
+    )
+}
+
+#[test]
+fn nesting_within_the_limits_is_fine() {
+    let d = dir("within");
+    let (status, json) = check(&d, &rules_at_the_depth_limits());
+    assert_eq!(status, 0, "{json}");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// Rules as deep as the limits allow go through every pass of ours (parse, check, lints, the
+/// formatter, both engines, the SQL compiler) on a thread of the default 2 MiB, in this debug
+/// build: the recursions grow their stack (`smql::stack`) rather than overflow it (found by the
+/// `check_deep` fuzz target, a 241-term `+` chain).
+#[test]
+fn rules_at_the_depth_limits_pass_on_a_small_thread() {
+    let rules = rules_at_the_depth_limits();
     let run = std::thread::Builder::new()
         .stack_size(2 << 20)
         .spawn(move || {
@@ -115,12 +113,7 @@ fn rules_at_the_depth_limits_pass_on_a_small_thread() {
             }
             assert_eq!(hits[0], hits[1], "the engines agree");
             let columns = crate::sql_engines::support::all_columns(&set.program);
-            for dialect in [
-                Dialect::Duckdb,
-                Dialect::Postgres,
-                Dialect::Spark,
-                Dialect::Bigquery,
-            ] {
+            for dialect in Dialect::ALL {
                 crate::sql_engines::support::compile(&set, dialect, &columns, 0, false)
                     .unwrap_or_else(|e| panic!("{dialect:?}: {e}"));
             }
