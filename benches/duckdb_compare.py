@@ -28,6 +28,9 @@ def parse_args():
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--leads", type=int, default=1_000_000)
     p.add_argument("--rss-leads", default="1000000 4000000")
+    p.add_argument("--baseline", help="another smql binary, timed in the same runs (an A/B)")
+    p.add_argument("--baseline-args", default="",
+                   help="extra `eval` arguments for the baseline (`--no-mmap`)")
     return p.parse_args()
 
 
@@ -58,30 +61,42 @@ def duckdb_query(args, path, fmt, out):
     return sql.replace("{SRC}", src).replace("{OUT}", out)
 
 
-def time_duckdb(args, path, fmt, out):
+def time_duckdb_once(args, path, fmt, out):
     query = duckdb_query(args, path, fmt, out)
-    times = []
+    con = duckdb.connect()
+    con.execute(f"SET threads = {THREADS}")
+    start = time.perf_counter()
+    con.execute(query)
+    elapsed = time.perf_counter() - start
+    con.close()
+    return elapsed
+
+
+def smql_command(args, path, out, binary=None, extra=()):
+    return [binary or args.smql, "eval", args.rules, path, "--as-of", AS_OF, "--quiet", "-o",
+            out, *extra]
+
+
+def time_command(command):
+    start = time.perf_counter()
+    subprocess.run(command, check=True)
+    return time.perf_counter() - start
+
+
+def time_all(args, path, fmt, smql_out, duck_out):
+    """Medians of smql, DuckDB (and the baseline), their runs interleaved so that a change in
+    the machine's load falls on all of them alike."""
+    ours, theirs, base = [], [], []
     for _ in range(args.runs):
-        con = duckdb.connect()
-        con.execute(f"SET threads = {THREADS}")
-        start = time.perf_counter()
-        con.execute(query)
-        times.append(time.perf_counter() - start)
-        con.close()
-    return times
-
-
-def smql_command(args, path, out):
-    return [args.smql, "eval", args.rules, path, "--as-of", AS_OF, "--quiet", "-o", out]
-
-
-def time_smql(args, path, out):
-    times = []
-    for _ in range(args.runs):
-        start = time.perf_counter()
-        subprocess.run(smql_command(args, path, out), check=True)
-        times.append(time.perf_counter() - start)
-    return times
+        ours.append(time_command(smql_command(args, path, smql_out)))
+        theirs.append(time_duckdb_once(args, path, fmt, duck_out))
+        if args.baseline:
+            base_out = os.path.join(args.data, f"out-baseline-{fmt}.csv")
+            command = smql_command(args, path, base_out, args.baseline,
+                                   args.baseline_args.split())
+            base.append(time_command(command))
+    median = statistics.median
+    return median(ours), median(theirs), (median(base) if base else None)
 
 
 def time_floors(args, path):
@@ -146,10 +161,12 @@ def main():
         path = data_file(args, args.leads, fmt)
         smql_out = os.path.join(out_dir, f"out-smql-{fmt}.csv")
         duck_out = os.path.join(out_dir, f"out-duckdb-{fmt}.csv")
-        ours = statistics.median(time_smql(args, path, smql_out))
-        theirs = statistics.median(time_duckdb(args, path, fmt, duck_out))
+        ours, theirs, base = time_all(args, path, fmt, smql_out, duck_out)
         size = os.path.getsize(path) / 1e6
         print(f"{fmt:8} {size:6.0f}MB {ours:7.3f}s {theirs:7.3f}s {theirs / ours:11.2f}x")
+        if base is not None:
+            print(f"  baseline {args.baseline} {args.baseline_args}: {base:.3f}s "
+                  f"(baseline/smql {base / ours:.2f}x, DuckDB/baseline {theirs / base:.2f}x)")
         cat, key = time_floors(args, path)
         print(f"  floor: cat {cat:.3f}s; smql reading only the key {key:.3f}s "
               f"({key / ours:.0%} of the full run)")

@@ -7,7 +7,7 @@
 //! - **floor**: reading the file and discarding it (what `cat` costs);
 //! - **cut**: what the reading thread does with no workers at all (`Reader::split_all`): read,
 //!   and cut the input at a record boundary near each chunk's size, the rate at which it can
-//!   hand out work;
+//!   hand out work; with the file mapped into memory (the default) and read (`--no-mmap`);
 //! - **split by record**: the same thread splitting record by record, as it did before the
 //!   workers found their own records (`Reader::split_all_by_record`), for comparison;
 //! - **eval `--threads k`**: the real binary end to end, wall time, rows/s and CPU time (and,
@@ -26,7 +26,7 @@
 
 mod common;
 
-use smql::data::{Format, Reader};
+use smql::data::{ChunkSize, Format, Input, Reader};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -151,6 +151,15 @@ fn main() -> Result<(), String> {
             );
         });
 
+        let split_read = timed(args.runs, || {
+            let input = Input::open(&path, None)
+                .expect("the bench data opens")
+                .without_mmap();
+            let reader = Reader::new(input, schema, ChunkSize::default()).expect("it reads");
+            let (handed_out, _) = reader.split_all().expect("the bench data splits");
+            assert!(handed_out as f64 > bytes * 0.99);
+        });
+
         println!(
             "\n{} leads, {:.0} MB ({:?}), medians of {}",
             args.leads, mb, format, args.runs
@@ -166,7 +175,13 @@ fn main() -> Result<(), String> {
             mb / by_record
         );
         println!(
-            "  cut only (reading thread now) {:>7.3} s  {:>7.0} MB/s   {:.2}x the split by record",
+            "  cut only, read (--no-mmap)    {:>7.3} s  {:>7.0} MB/s   {:.2}x the split by record",
+            split_read,
+            mb / split_read,
+            by_record / split_read
+        );
+        println!(
+            "  cut only, mapped (default)    {:>7.3} s  {:>7.0} MB/s   {:.2}x the split by record",
             split,
             mb / split,
             by_record / split

@@ -190,6 +190,9 @@ pub struct DataOptions {
     /// Check every field of every record against the schema; by default a field that no rule reads and the command does not write is skipped unconverted, so a bad value in it does not make the record bad
     #[arg(long)]
     pub validate_all: bool,
+    /// Read data files with `read` rather than mapping them into memory; for a file that another program may truncate while smql reads it (a mapped file that shrinks ends the run with SIGBUS)
+    #[arg(long)]
+    pub no_mmap: bool,
 }
 
 fn parse_record_size(text: &str) -> Result<usize, String> {

@@ -44,6 +44,9 @@ pub(crate) fn open_input(data: &DataSource, options: &DataOptions) -> Result<Inp
     if let Some(n) = options.max_record_size {
         input = input.with_max_record_size(n);
     }
+    if options.no_mmap {
+        input = input.without_mmap();
+    }
     Ok(input)
 }
 

@@ -27,6 +27,7 @@
 //! per-batch table computed from the dictionary for each string predicate.
 
 use super::dict::StringDict;
+use super::split::ChunkBytes;
 use crate::value::Value;
 use std::sync::Arc;
 
@@ -320,7 +321,7 @@ pub struct Batch {
     pub dict: StringDict,
     pub(crate) origins: Vec<RowOrigin>,
     /// The chunk's input bytes (decompressed), kept for rejects raised while evaluating.
-    pub(crate) raw: Vec<u8>,
+    pub(crate) raw: ChunkBytes,
     /// Index of this batch in the input (0, 1, 2, …).
     pub(crate) seq: u64,
 }
@@ -397,7 +398,7 @@ impl Batch {
                 raw_end: 0,
             });
         }
-        Ok(b.finish(Vec::new(), 0))
+        Ok(b.finish(ChunkBytes::default(), 0))
     }
 
     /// Row `row` as values, one per schema field in schema order: `Missing` for an absent `T?`,
@@ -445,7 +446,7 @@ pub(crate) struct BatchParts {
 
 impl Batch {
     /// The input buffer and the other buffers, emptied.
-    pub(crate) fn into_parts(self) -> (Vec<u8>, BatchParts) {
+    pub(crate) fn into_parts(self) -> (ChunkBytes, BatchParts) {
         let Batch {
             mut columns,
             mut dict,
@@ -509,7 +510,7 @@ impl BatchBuilder {
         }
     }
 
-    pub fn finish(self, raw: Vec<u8>, seq: u64) -> Batch {
+    pub(crate) fn finish(self, raw: ChunkBytes, seq: u64) -> Batch {
         Batch {
             columns: self.columns,
             dict: self.dict,

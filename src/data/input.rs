@@ -1,6 +1,7 @@
 //! Opening an input: a file (its format from the name, gzip from `.gz` or the gzip magic bytes),
 //! standard input with an explicit format, or any reader.
 
+use super::mapped::{MappedFile, MAP_MIN_BYTES};
 use super::reject::InputError;
 use crate::ir::FieldSet;
 use std::io::{self, BufRead, BufReader, Read};
@@ -102,6 +103,9 @@ pub struct Input {
     pub(crate) max_record: usize,
     /// The schema fields to decode (see [`Input::decoding_only`]); `None`: every field.
     pub(crate) decode: Option<FieldSet>,
+    /// A plain regular file, mapped into memory (`data/mapped.rs`): read from the mapping
+    /// instead of `reader` (see [`Input::without_mmap`]).
+    pub(crate) mapped: Option<Arc<MappedFile>>,
 }
 
 /// The default of `--max-record-size`: 64 MiB.
@@ -167,9 +171,49 @@ impl Input {
             input.total_bytes = total;
             return Ok(input);
         }
+        let mapped = match (total, file.metadata()) {
+            (Some(len), Ok(meta)) if meta.is_file() && len >= MAP_MIN_BYTES => {
+                MappedFile::open(&file, len)
+            }
+            _ => None,
+        };
         let mut input = Input::from_reader(&name, file, format)?;
         input.total_bytes = total;
+        // Gzip is decompressed as a stream.
+        input.mapped = mapped
+            .filter(|m| !m.bytes().starts_with(&[0x1f, 0x8b]))
+            .map(Arc::new);
         Ok(input)
+    }
+
+    /// Reads the file with `read`, not from a memory map (`--no-mmap`): for a file that another
+    /// program may truncate while it is read (which would end a mapped run with `SIGBUS`).
+    pub fn without_mmap(mut self) -> Input {
+        self.mapped = None;
+        self
+    }
+
+    /// As [`Input::open`], mapping the file whatever its size (tests of the mapped reading on
+    /// small files).
+    #[doc(hidden)]
+    pub fn open_mapped(path: &Path, format: Option<Format>) -> Result<Input, InputError> {
+        let mut input = Input::open(path, format)?;
+        if input.mapped.is_none() && input.seekable.is_none() {
+            let file = std::fs::File::open(path).map_err(|error| InputError::Io {
+                input: input.name.clone(),
+                error,
+            })?;
+            let len = file.metadata().map_or(0, |m| m.len());
+            input.mapped = MappedFile::open(&file, len)
+                .filter(|m| !m.bytes().starts_with(&[0x1f, 0x8b]))
+                .map(Arc::new);
+        }
+        Ok(input)
+    }
+
+    /// Whether the input is read from a memory map.
+    pub fn is_mapped(&self) -> bool {
+        self.mapped.is_some()
     }
 
     /// Reads `reader` as `format`, decompressing if it starts with the gzip magic bytes.
@@ -211,6 +255,7 @@ impl Input {
             overrides: Overrides::default(),
             max_record: MAX_RECORD_BYTES,
             decode: None,
+            mapped: None,
         })
     }
 
@@ -226,6 +271,7 @@ impl Input {
             overrides: Overrides::default(),
             max_record: MAX_RECORD_BYTES,
             decode: None,
+            mapped: None,
         }
     }
 

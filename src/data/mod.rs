@@ -52,6 +52,7 @@ pub mod infer;
 mod input;
 mod json;
 mod json_scan;
+mod mapped;
 #[cfg(feature = "parquet")]
 mod parquet;
 mod produce;

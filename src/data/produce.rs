@@ -73,7 +73,7 @@ impl Sink {
 
     /// Sends a finished batch; false once nobody is listening (stop reading).
     pub fn batch(&mut self, b: BatchBuilder, rejects: Vec<super::Reject>) -> bool {
-        let batch = b.finish(Vec::new(), self.next_seq);
+        let batch = b.finish(crate::data::split::ChunkBytes::default(), self.next_seq);
         self.next_seq += 1;
         self.tx
             .send(Message::Batch(Decoded { batch, rejects }))

@@ -68,7 +68,7 @@ impl Decoder {
     /// and zeroing fresh memory and growing vectors again).
     pub(crate) fn recycle(&self, batch: Batch) {
         let (raw, parts) = batch.into_parts();
-        self.pool.put(raw);
+        raw.recycle(&self.pool);
         if let Ok(mut free) = self.parts.lock() {
             if free.len() < PARTS_MAX {
                 free.push(parts);
@@ -439,7 +439,7 @@ impl Reader {
             chunks += 1;
             if let Work::Chunk(chunk) = work {
                 bytes += chunk.len as u64;
-                self.decoder.pool.put(chunk.bytes);
+                chunk.bytes.recycle(&self.decoder.pool);
             }
         }
         Ok((bytes, chunks))
@@ -459,7 +459,7 @@ impl Reader {
             match work {
                 Work::Chunk(chunk) => {
                     records += chunk.records.len() as u64;
-                    self.decoder.pool.put(chunk.bytes);
+                    chunk.bytes.recycle(&self.decoder.pool);
                 }
                 Work::Decoded(d) => records += d.batch.len() as u64,
             }

@@ -308,3 +308,47 @@ fn csv_safe_writes_formulas_as_text() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A data file of a few MiB is mapped into memory; `--no-mmap` reads it with `read` instead,
+/// with the same output and the same rejects (a bad record in the middle, and a large gzip file,
+/// which is never mapped, alike).
+#[test]
+fn no_mmap_reads_the_same_as_the_mapped_default() {
+    let mut data = String::new();
+    for i in 0..40_000 {
+        if i == 20_000 {
+            data.push_str("{\"id\":\"bad\",\"visits\":\"many\"}\n");
+        }
+        let tags = if i % 3 == 0 { "\"pricing\"" } else { "" };
+        data.push_str(&format!(
+            "{{\"id\":\"L{i:06}\",\"visits\":{},\"tags\":[{tags}]}}\n",
+            i % 7
+        ));
+    }
+    assert!(data.len() > 1 << 20);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(data.as_bytes()).expect("gzip");
+    let gz = gz.finish().expect("gzip");
+    let s = Scratch::new(
+        "mmap",
+        &[("leads.ndjson", data.as_bytes()), ("leads.ndjson.gz", &gz)],
+    );
+    let mut outputs = Vec::new();
+    for (file, flags) in [
+        ("leads.ndjson", &[][..]),
+        ("leads.ndjson", &["--no-mmap"][..]),
+        ("leads.ndjson.gz", &[][..]),
+    ] {
+        let mut args = vec!["eval", "rules.smql", file, "--on-error", "skip"];
+        args.extend(flags);
+        args.extend(["--rejects", "rejects.ndjson"]);
+        let out = smql_in(&s.0, &args);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let rejects = std::fs::read_to_string(s.0.join("rejects.ndjson")).expect("rejects");
+        assert!(rejects.contains("\"record\":20001"), "{rejects}");
+        outputs.push((text(&out.stdout), rejects));
+    }
+    assert_eq!(outputs[0].0.lines().count(), 40_001);
+    assert_eq!(outputs[0], outputs[1]);
+    assert_eq!(outputs[0], outputs[2]);
+}

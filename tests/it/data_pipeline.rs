@@ -105,17 +105,22 @@ fn output_order_is_input_order_with_tiny_batches_and_many_threads() {
     }
 }
 
+/// Three workers, four batches in flight, bad records skipped.
+fn skip_on_three_threads() -> Config {
+    Config {
+        threads: 3,
+        on_error: OnError::Skip,
+        max_in_flight: 4,
+        max_rejects: None,
+    }
+}
+
 #[test]
 fn records_in_equal_records_out_plus_rejected_on_a_mixed_file() {
     let text = leads(5_000, 37);
     let mut ids = Vec::new();
     let mut rejects = Vec::new();
-    let config = Config {
-        threads: 3,
-        on_error: OnError::Skip,
-        max_in_flight: 4,
-        max_rejects: None,
-    };
+    let config = skip_on_three_threads();
     let summary = run(
         reader_for(&text, 64),
         &config,
@@ -554,4 +559,64 @@ fn chunks_of_blank_lines_make_no_batch_and_lose_nothing() {
         (reject["record"].as_u64(), reject["line"].as_u64()),
         (Some(41), Some(2041))
     );
+}
+
+/// A file of a few MiB is mapped into memory by default, and reads exactly as the same file
+/// read with `read` (`--no-mmap`): the same rows in order, the same rejects with their record
+/// numbers, lines and raw text (kept from the mapping), through the parallel pipeline, for
+/// NDJSON and for CSV with a byte order mark and quoted line breaks.
+#[test]
+fn a_mapped_file_reads_as_a_read_one() {
+    let dir = std::env::temp_dir().join(format!("smql-mapped-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let ndjson = leads(60_000, 997);
+    let pad = "p".repeat(20);
+    let mut csv = String::from("\u{feff}id,visits,tags\r\n");
+    for i in 1..=60_000 {
+        match i % 1009 {
+            0 => csv.push_str(&format!("L{i},many,x\r\n")),
+            5 => csv.push_str(&format!("L{i},{i},\"two\nlines;t{}\"\r\n", i % 5)),
+            _ => csv.push_str(&format!("L{i},{i},t{};{pad}\r\n", i % 5)),
+        }
+    }
+    // Every 997th NDJSON lead and every 1009th CSV lead does not fit.
+    for (name, text, good) in [
+        ("leads.ndjson", ndjson, 60_000 - 60_000 / 997),
+        ("leads.csv", csv, 60_000 - 60_000 / 1009),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, &text).expect("writes the file");
+        assert!(text.len() > 1 << 20, "large enough to be mapped");
+        let read_with = |mapped: bool| {
+            let input = Input::open(&path, None).expect("opens");
+            let input = if mapped { input } else { input.without_mmap() };
+            assert_eq!(input.is_mapped(), mapped, "{name}");
+            let reader = Reader::new(input, &lead_schema(), ChunkSize::default()).expect("reader");
+            let (mut ids, mut rejects) = (Vec::new(), Vec::new());
+            let config = skip_on_three_threads();
+            let summary = run(
+                reader,
+                &config,
+                Some(&mut rejects),
+                None,
+                |b| process(b, 0),
+                |batch_ids| {
+                    ids.extend(batch_ids);
+                    Ok(Flow::Continue)
+                },
+            )
+            .expect("runs");
+            (
+                summary.records_in,
+                ids,
+                String::from_utf8(rejects).expect("utf-8"),
+            )
+        };
+        let (mapped, read) = (read_with(true), read_with(false));
+        assert_eq!(mapped.0, 60_000, "{name}");
+        assert_eq!(mapped.1.len(), good, "{name}");
+        assert!(mapped.2.contains("\"raw\":"), "{name}: {}", mapped.2);
+        assert_eq!(mapped, read, "{name}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -54,7 +54,7 @@ fn origin() -> crate::data::RowOrigin {
 
 fn finish_one(mut b: BatchBuilder) -> crate::data::Batch {
     b.commit(origin());
-    b.finish(Vec::new(), 0)
+    b.finish(crate::data::split::ChunkBytes::default(), 0)
 }
 
 /// Reads `record` with the fast path and with `serde_json`: both must agree on the values,
@@ -140,7 +140,7 @@ fn learns_a_changed_key_order() {
         assert!(scanner.decode(record, &mut b), "{record}");
         b.commit(origin());
     }
-    let batch = b.finish(Vec::new(), 0);
+    let batch = b.finish(crate::data::split::ChunkBytes::default(), 0);
     let ids: Vec<_> = (0..3).map(|r| batch.value(0, r)).collect();
     let visits: Vec<_> = (0..3).map(|r| batch.value(1, r)).collect();
     use crate::value::Value as V;

@@ -14,19 +14,23 @@
 //! chunk size (or by one record, if a single record is larger).
 
 use super::input::{Format, Input};
+use super::mapped::{MapReader, MappedFile};
 use super::reject::InputError;
 use memchr::memchr;
 
 mod array;
+mod bytes;
 mod coarse;
 mod lines;
 mod parts;
 
 use array::ArraySplitter;
+pub(crate) use bytes::ChunkBytes;
 use coarse::{Coarse, Kind};
 use lines::{CsvSplitter, LineSplitter};
 pub(crate) use parts::{Numbering, Parts};
 use std::io::Read;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// One record's bytes within a chunk.
@@ -46,8 +50,8 @@ pub(crate) struct Chunk {
     /// 0, 1, 2, … in input order.
     pub seq: u64,
     /// A buffer whose first `len` bytes are the chunk's input (the rest is unused: keeping the
-    /// buffer whole lets it be reused as it is).
-    pub bytes: Vec<u8>,
+    /// buffer whole lets it be reused as it is), or those bytes of the mapped input.
+    pub bytes: ChunkBytes,
     pub len: usize,
     pub records: Vec<RecordSpan>,
     /// Record number of `records[0]` (1-based).
@@ -149,9 +153,19 @@ pub(crate) struct Chunker {
     input: Box<dyn Read + Send>,
     name: String,
     format: Format,
-    /// Initialized storage; the input bytes not yet handed out are `buf[..filled]`.
+    /// Initialized storage; the input bytes not yet handed out are `buf[..filled]` (or, with
+    /// `mapped`, `mapped[base..base + filled]`: see [`Chunker::held`]).
     buf: Vec<u8>,
     filled: usize,
+    /// The input file, mapped (`data/mapped.rs`): reads only move `filled` on and chunks are
+    /// ranges of it, nothing is copied. Until something must change the bytes held (an
+    /// oversized record's middle is dropped in place), when they move to `buf` and the rest
+    /// of the file is read as a stream ([`Chunker::own`]).
+    mapped: Option<Arc<MappedFile>>,
+    base: usize,
+    /// Bytes of the input handed on, for progress (a mapped input is not read through the
+    /// counting reader).
+    progress: Arc<AtomicU64>,
     pool: BufferPool,
     eof: bool,
     started: bool,
@@ -186,6 +200,9 @@ impl Chunker {
             format: input.format,
             buf: Vec::new(),
             filled: 0,
+            mapped: input.mapped,
+            base: 0,
+            progress: input.bytes_read,
             pool,
             eof: false,
             started: false,
@@ -221,8 +238,49 @@ impl Chunker {
         self.read_at_most(self.read_size())
     }
 
+    /// The input bytes held, not yet handed out.
+    fn held(&self) -> &[u8] {
+        held(&self.buf, &self.mapped, self.base, self.filled)
+    }
+
+    /// Leaves the mapping for a buffer: copies the bytes held into one and reads the rest of
+    /// the file as a stream (to change bytes held, which a mapping does not allow).
+    fn own(&mut self) {
+        let Some(file) = self.mapped.take() else {
+            return;
+        };
+        let end = self.base + self.filled;
+        let mut buf = self
+            .pool
+            .take(self.buffer_len().max(self.filled + self.read_size()));
+        buf[..self.filled].copy_from_slice(&file.bytes()[self.base..end]);
+        self.buf = buf;
+        self.base = 0;
+        self.input = Box::new(MapReader {
+            file,
+            pos: end,
+            progress: self.progress.clone(),
+        });
+    }
+
     /// Reads up to `want` more bytes (fewer if the input has fewer ready).
     fn read_at_most(&mut self, want: usize) -> Result<(), InputError> {
+        if let Some(file) = &self.mapped {
+            // Nothing to copy: all of `want` at once.
+            let rest = file.len() - (self.base + self.filled);
+            self.filled += want.max(1).min(rest);
+            self.eof = self.base + self.filled == file.len();
+            self.progress
+                .store((self.base + self.filled) as u64, Ordering::Relaxed);
+            if !self.started && (self.filled >= 3 || self.eof) {
+                self.started = true;
+                if self.held().starts_with(b"\xef\xbb\xbf") {
+                    self.base += 3;
+                    self.filled -= 3;
+                }
+            }
+            return Ok(());
+        }
         let read_size = self.read_size();
         let want = want.clamp(1, read_size);
         if self.buf.is_empty() {
@@ -275,7 +333,7 @@ impl Chunker {
                     })
                 }
                 Format::Json => loop {
-                    let text = &self.buf[..self.filled];
+                    let text = self.held();
                     let first = text.iter().position(|b| !b.is_ascii_whitespace());
                     match first.map(|i| text[i]) {
                         Some(b'[') => break Splitter::Array(ArraySplitter::new()),
@@ -307,7 +365,10 @@ impl Chunker {
         let chunk = self.next_records(1)?;
         self.next_record = 1;
         self.next_seq = 0;
-        Ok(chunk.and_then(|c| c.records.first().map(|r| (c.bytes, *r))))
+        Ok(chunk.and_then(|c| {
+            let record = *c.records.first()?;
+            Some((c.bytes.into_vec(), record))
+        }))
     }
 
     /// CSV, after the header: the separator of the records, and the texts whose row ends them.
@@ -369,7 +430,10 @@ impl Chunker {
             let Some(coarse) = self.coarse.as_mut() else {
                 return Ok(None);
             };
-            coarse.scan(&self.buf[..self.filled], self.eof);
+            coarse.scan(
+                held(&self.buf, &self.mapped, self.base, self.filled),
+                self.eof,
+            );
             let stop = self.eof || self.pending.is_some();
             let kind = coarse.kind;
             if let Some(dropped) = coarse.oversized {
@@ -411,7 +475,7 @@ impl Chunker {
         if self.filled < sample_len && !self.eof && self.pending.is_none() {
             return sample_len; // read the sample first
         }
-        let sample = &self.buf[..self.filled];
+        let sample = self.held();
         let breaks = (lines::count_newlines(sample) as usize).max(1);
         let per_record = sample.len().div_ceil(breaks).max(1);
         // 9/10: a chunk of records a little larger than the sample's still fits one batch.
@@ -447,10 +511,10 @@ impl Chunker {
             Some(f) => (f, f - 1, false),
             None => (self.filled, self.filled, quoted),
         };
-        if first.is_some() && kind == Kind::Lines && end > 0 && self.buf[end - 1] == b'\r' {
+        if first.is_some() && kind == Kind::Lines && end > 0 && self.held()[end - 1] == b'\r' {
             end -= 1;
         }
-        let newlines = dropped_lines + lines::count_newlines(&self.buf[..cut]);
+        let newlines = dropped_lines + lines::count_newlines(&self.held()[..cut]);
         if first.is_none() {
             self.finished = true;
         }
@@ -482,11 +546,21 @@ impl Chunker {
             coarse.rebase(cut);
         }
         let rest = self.filled - cut;
-        let mut next = self
-            .pool
-            .take(self.buffer_len().max(rest + self.read_size()));
-        next[..rest].copy_from_slice(&self.buf[cut..self.filled]);
-        let bytes = std::mem::replace(&mut self.buf, next);
+        let bytes = if let Some(file) = &self.mapped {
+            let start = self.base;
+            self.base += cut;
+            ChunkBytes::Mapped {
+                file: file.clone(),
+                start,
+                end: start + cut,
+            }
+        } else {
+            let mut next = self
+                .pool
+                .take(self.buffer_len().max(rest + self.read_size()));
+            next[..rest].copy_from_slice(&self.buf[cut..self.filled]);
+            ChunkBytes::Owned(std::mem::replace(&mut self.buf, next))
+        };
         self.filled = rest;
         let chunk = Chunk {
             seq: self.next_seq,
@@ -505,13 +579,17 @@ impl Chunker {
     /// As [`Chunker::elide_oversized`], for a coarse scan: the record at the buffer's start has
     /// no end yet and is past the limit.
     fn elide_coarse(&mut self) {
-        let Some(coarse) = self.coarse.as_mut() else {
+        let Some(coarse) = self.coarse.as_ref() else {
             return;
         };
         let pos = coarse.pos;
         if coarse.first.is_some() || pos <= self.max_record.max(KEEP) {
             return;
         }
+        self.own();
+        let Some(coarse) = self.coarse.as_mut() else {
+            return;
+        };
         let dropped = &self.buf[KEEP..pos];
         let lines = lines::count_newlines(dropped);
         let (size, breaks) = coarse.oversized.unwrap_or((0, 0));
@@ -536,7 +614,8 @@ impl Chunker {
         loop {
             let eof = self.eof;
             let max_bytes = self.size.bytes;
-            let (buf, pending, name) = (&self.buf[..self.filled], &mut self.pending, &self.name);
+            let buf = held(&self.buf, &self.mapped, self.base, self.filled);
+            let (pending, name) = (&mut self.pending, &self.name);
             let Some(splitter) = self.splitter.as_mut() else {
                 if self.splitter()?.is_none() {
                     self.finished = true;
@@ -593,7 +672,7 @@ impl Chunker {
     /// the splitters never look back at bytes they scanned, so scanning goes on as if they were
     /// there, and memory stays bounded by the limit whatever the record's size.
     fn elide_oversized(&mut self) {
-        let Some(splitter) = self.splitter.as_mut() else {
+        let Some(splitter) = self.splitter.as_ref() else {
             return;
         };
         let start = splitter.cut_point();
@@ -603,6 +682,10 @@ impl Chunker {
         }
         let keep_end = start + KEEP;
         let dropped = (pos - keep_end) as u64;
+        self.own();
+        let Some(splitter) = self.splitter.as_mut() else {
+            return;
+        };
         self.buf.copy_within(pos..self.filled, keep_end);
         self.filled -= pos - keep_end;
         splitter.set_pos(keep_end);
@@ -616,6 +699,20 @@ impl Chunker {
         }
         let size = self.oversized.map_or(0, |(_, s)| s) + dropped;
         self.oversized = Some((start, size));
+    }
+}
+
+/// `buf[..filled]`, or the mapped input's `base..base + filled` (a function of the fields, so
+/// that the chunker's other fields can be borrowed beside it).
+fn held<'a>(
+    buf: &'a [u8],
+    mapped: &'a Option<Arc<MappedFile>>,
+    base: usize,
+    filled: usize,
+) -> &'a [u8] {
+    match mapped {
+        Some(file) => file.bytes().get(base..base + filled).unwrap_or_default(),
+        None => buf.get(..filled).unwrap_or_default(),
     }
 }
 
@@ -730,11 +827,59 @@ mod tests {
         max_record: usize,
         coarse: bool,
     ) -> Vec<(u64, u64, Result<Vec<u8>, u64>)> {
-        // Reads of at most 97 bytes: records span reads, and are cut short as they are read.
+        let input = trickled(text, format, max_record);
+        let (out, elided) = numbered_from(input, format, size, coarse);
+        // A record over the limit and over a chunk's size is cut short as it is read.
+        if max_record < 1000 && size.bytes < 1000 {
+            assert!(elided, "{format:?} {size:?} coarse: {coarse}");
+        }
+        out
+    }
+
+    /// `text` in reads of at most 97 bytes: records span reads, and are cut short as they are
+    /// read.
+    fn trickled(text: &[u8], format: Format, max_record: usize) -> Input {
         let trickle = crate::fuzzing::Trickle::new(text.to_vec(), 97);
-        let input = Input::from_reader("t", trickle, format)
+        Input::from_reader("t", trickle, format)
             .expect("in memory")
-            .with_max_record_size(max_record);
+            .with_max_record_size(max_record)
+    }
+
+    /// Chunks of two records or 64 bytes, three or 700, and the default.
+    fn chunk_sizes() -> [ChunkSize; 3] {
+        [
+            ChunkSize {
+                records: 2,
+                bytes: 64,
+            },
+            ChunkSize {
+                records: 3,
+                bytes: 700,
+            },
+            ChunkSize::default(),
+        ]
+    }
+
+    /// NDJSON and CSV with records of a few KiB (over a 500-byte limit), CRLF, a blank line,
+    /// quoted line breaks and an unfinished last record.
+    fn oversized_texts() -> [(String, Format); 2] {
+        let big = "y".repeat(3000);
+        let ndjson = format!(
+            "{{\"a\":1}}\n{{\"s\":\"{big}\"}}\r\n{{\"a\":2}}\n\n{{\"a\":3}}\n{{\"s\":\"{big}\"}}"
+        );
+        let cell = format!("{}\n", "x".repeat(100)).repeat(30);
+        let csv = format!("a,b\r\n\"{cell}\",z\nc,d\n\"{}", "q".repeat(2000));
+        [(ndjson, Format::Ndjson), (csv, Format::Csv)]
+    }
+
+    /// As [`numbered`], of `input`; also whether a record was cut short as it was read.
+    #[allow(clippy::type_complexity)]
+    fn numbered_from(
+        input: Input,
+        format: Format,
+        size: ChunkSize,
+        coarse: bool,
+    ) -> (Vec<(u64, u64, Result<Vec<u8>, u64>)>, bool) {
         let mut chunker = Chunker::new(input, size, BufferPool::default());
         chunker.coarse_lines = coarse;
         if coarse && format == Format::Csv {
@@ -758,35 +903,69 @@ mod tests {
                 }
             }
         }
-        // A record over the limit and over a chunk's size is cut short as it is read.
-        if max_record < 1000 && size.bytes < 1000 {
-            assert!(elided, "{format:?} {size:?} coarse: {coarse}");
+        (out, elided)
+    }
+
+    /// A mapped file is split exactly as the same bytes read through `read`, in pieces: the
+    /// same records, numbers, lines and sizes, with a byte order mark, CRLF, blank lines,
+    /// quoted line breaks, tiny records (chunks in several parts), and records over the limit
+    /// (the chunker leaves the mapping for a buffer to drop their middle).
+    #[test]
+    fn a_mapped_file_splits_as_it_reads() {
+        let [(ndjson, _), (csv, _)] = oversized_texts();
+        let tiny = "{}\n".repeat(500);
+        let array = format!("[{{\"a\":1}}, \"{}\", [1,[2]],\n3]", "y".repeat(3000));
+        let mut texts = vec![
+            (ndjson.clone(), Format::Ndjson),
+            (format!("\u{feff}{ndjson}"), Format::Ndjson),
+            (csv.clone(), Format::Csv),
+            (format!("\u{feff}{csv}"), Format::Csv),
+            (tiny, Format::Ndjson),
+            (array, Format::Json),
+        ];
+        // Records larger than a read (64 KiB here), which the chunker elides as it goes.
+        let huge = "z".repeat(200_000);
+        texts.extend([
+            (
+                format!("{{\"a\":1}}\n{{\"s\":\"{huge}\"}}\n{{\"a\":2}}\n"),
+                Format::Ndjson,
+            ),
+            (format!("a,b\n1,\"{huge}\n\"\n2,3\n"), Format::Csv),
+            (format!("[1,\"{huge}\",2]"), Format::Json),
+        ]);
+        let mut seed: u64 = 0x1234_5678_9ABC_DEF1;
+        for _ in 0..40 {
+            let text = random_text(&mut seed, b"\"\",,\n\r\nab {}", 3000);
+            texts.push((String::from_utf8_lossy(&text).into_owned(), Format::Csv));
         }
-        out
+        let sizes = chunk_sizes();
+        let path = std::env::temp_dir().join(format!("smql-mapped-split-{}", std::process::id()));
+        for (n, (text, format)) in texts.iter().enumerate() {
+            std::fs::write(&path, text).expect("writes a temporary file");
+            for size in sizes {
+                for max_record in [500, 1 << 20] {
+                    for coarse in [false, true] {
+                        let input = trickled(text.as_bytes(), *format, max_record);
+                        let (read, _) = numbered_from(input, *format, size, coarse);
+                        let input = Input::open_mapped(&path, Some(*format))
+                            .expect("opens")
+                            .with_max_record_size(max_record);
+                        assert!(input.is_mapped());
+                        let (mapped, _) = numbered_from(input, *format, size, coarse);
+                        assert_eq!(mapped, read, "text {n} {format:?} {size:?} {max_record}");
+                    }
+                }
+            }
+        }
+        let _ = std::fs::remove_file(&path);
     }
 
     /// Records over the limit, cut short as they are read, come out with the same numbers,
     /// sizes and neighbours whether the reading thread splits record by record or only cuts.
     #[test]
     fn oversized_records_alike_split_here_or_on_workers() {
-        let big = "y".repeat(3000);
-        let ndjson = format!(
-            "{{\"a\":1}}\n{{\"s\":\"{big}\"}}\r\n{{\"a\":2}}\n\n{{\"a\":3}}\n{{\"s\":\"{big}\"}}"
-        );
-        let cell = format!("{}\n", "x".repeat(100)).repeat(30);
-        let csv = format!("a,b\r\n\"{cell}\",z\nc,d\n\"{}", "q".repeat(2000));
-        let sizes = [
-            ChunkSize {
-                records: 2,
-                bytes: 64,
-            },
-            ChunkSize {
-                records: 3,
-                bytes: 700,
-            },
-            ChunkSize::default(),
-        ];
-        for (text, format) in [(ndjson, Format::Ndjson), (csv, Format::Csv)] {
+        let sizes = chunk_sizes();
+        for (text, format) in oversized_texts() {
             let reference = numbered(
                 text.as_bytes(),
                 format,
