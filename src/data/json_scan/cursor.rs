@@ -152,12 +152,17 @@ impl<'t> Cursor<'t> {
     }
 
     /// After the opening quote: the string's text, unescaped into `scratch` if it has escapes.
-    #[inline]
+    #[inline(always)]
     pub fn string<'s>(&mut self, scratch: &'s mut String) -> Scan<&'s str>
     where
         't: 's,
     {
         let start = self.pos;
+        if let Some(end) = self.simple_string_end() {
+            self.pos = end + 1;
+            // Both ends are next to an ASCII quote: character boundaries.
+            return self.text.get(start..end);
+        }
         let end = self.string_stop();
         match self.bytes.get(end)? {
             b'"' => {
@@ -325,9 +330,36 @@ impl<'t> Cursor<'t> {
         }
     }
 
+    /// After the opening quote: where the string ends, if nothing in it is to be unescaped
+    /// and its closing quote is at least 16 bytes before the end of the record (most strings).
+    /// Inlined into the scanner's loops, where the SIMD constants stay in registers: a call per
+    /// string cost more than the scan.
+    #[inline(always)]
+    fn simple_string_end(&self) -> Option<usize> {
+        let mut i = self.pos;
+        loop {
+            let block = self.bytes.get(i..i + 16)?;
+            let stops = string_stops(<[u8; 16]>::try_from(block).ok()?);
+            if stops != 0 {
+                let at = i + stops.trailing_zeros() as usize;
+                return (self.bytes[at] == b'"').then_some(at);
+            }
+            i += 16;
+        }
+    }
+
     /// After the opening quote.
-    #[inline]
+    #[inline(always)]
     pub fn skip_string(&mut self) -> Scan<()> {
+        if let Some(end) = self.simple_string_end() {
+            self.pos = end + 1;
+            return Some(());
+        }
+        self.skip_long_string()
+    }
+
+    #[inline(never)]
+    fn skip_long_string(&mut self) -> Scan<()> {
         loop {
             self.pos = self.string_stop();
             match self.next()? {
@@ -348,7 +380,8 @@ impl<'t> Cursor<'t> {
         }
     }
 
-    fn skip_number(&mut self) -> Scan<()> {
+    #[inline]
+    pub fn skip_number(&mut self) -> Scan<()> {
         if self.peek() == Some(b'-') {
             self.pos += 1;
         }

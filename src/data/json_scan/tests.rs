@@ -208,7 +208,6 @@ fn string_stop_finds_the_first_stop_byte() {
 #[test]
 fn one_scanner_across_records_agrees_with_serde() {
     let schema = schema();
-    let plan = FieldPlan::for_schema(&schema);
     let records = [
         r#"{"id":"a","visits":3,"tags":["x"]}"#,
         r#"{"id":"b","visits":4,"tags":["y","z"]}"#,
@@ -232,13 +231,60 @@ fn one_scanner_across_records_agrees_with_serde() {
     let mut order: Vec<&str> = records.to_vec();
     order.extend(records.iter().rev());
     order.extend(records.iter().flat_map(|r| [*r, *r]));
+    agree_in_order(&schema, &order);
+}
+
+/// Keys are matched against the previous record's by position in wide compares when their
+/// `,"key":` fits in 32 bytes and 32 bytes are left, else byte by byte: a key that differs in
+/// any one byte is never taken for the previous record's, whatever its length (patterns of 9
+/// to 44 bytes) and wherever it is (the last key has fewer than 32 bytes after it).
+#[test]
+fn keys_of_every_length_match_only_themselves() {
+    let lengths = [5, 12, 27, 28, 29, 40];
+    let names: Vec<String> = lengths.iter().map(|&n| "k".repeat(n)).collect();
+    let field = |name: &str, ty: Ty| {
+        Field::new(
+            name,
+            name,
+            ty,
+            crate::Span::new(crate::source::FileId(0), 0, 0),
+        )
+    };
+    let mut fields = vec![field("id", Ty::String)];
+    fields.extend(names.iter().map(|n| field(n, Ty::Int.optional())));
+    let schema = Schema::new(fields, None);
+    let record = |keys: &[String]| {
+        let cells: Vec<String> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| format!(r#","{k}":{i}"#))
+            .collect();
+        format!(r#"{{"id":"a"{}}}"#, cells.concat())
+    };
+    let base = record(&names);
+    let mut order = vec![base.clone()];
+    for (i, name) in names.iter().enumerate() {
+        for at in 0..name.len() {
+            let mut keys = names.clone();
+            keys[i].replace_range(at..=at, "j");
+            order.extend([record(&keys), base.clone()]);
+        }
+    }
+    let order: Vec<&str> = order.iter().map(String::as_str).collect();
+    agree_in_order(&schema, &order);
+}
+
+/// Reads `records` in order with one scanner, and each alone with `serde_json`: the scanner
+/// accepts only what `serde_json` accepts, with the same values.
+fn agree_in_order(schema: &Schema, records: &[&str]) {
+    let plan = FieldPlan::for_schema(schema);
     let mut scanner = JsonScanner::new(&plan);
-    for record in order {
-        let mut fast_b = BatchBuilder::new(&schema, 4);
+    for &record in records {
+        let mut fast_b = BatchBuilder::new(schema, 4);
         let fast = scanner
             .decode(record, &mut fast_b)
             .then(|| finish_one(fast_b).lead(0));
-        let mut slow_b = BatchBuilder::new(&schema, 4);
+        let mut slow_b = BatchBuilder::new(schema, 4);
         let slow = JsonDecoder::new(&plan).decode(record.as_bytes(), 1, &mut slow_b);
         match (fast, slow) {
             (Some(fast), Ok(())) => assert_eq!(fast, finish_one(slow_b).lead(0), "{record}"),
