@@ -47,6 +47,7 @@ impl MappedFile {
         // mapping, as in ripgrep; `--no-mmap` avoids it).
         let map = unsafe { memmap2::Mmap::map(file) }.ok()?;
         // Only a hint (read-ahead); failing to give it changes nothing.
+        #[cfg(unix)]
         let _ = map.advise(memmap2::Advice::Sequential);
         Some(MappedFile { map })
     }
@@ -59,9 +60,14 @@ impl MappedFile {
         self.map.len()
     }
 
+    /// Elsewhere the pages stay mapped until the whole map is dropped.
+    #[cfg(not(unix))]
+    pub fn release(&self, _start: usize, _end: usize) {}
+
     /// Drops the whole pages of `start..end` from the mapping: the bytes stay in the file and
     /// the page cache, and a later access would read them again, but they no longer count in
     /// this process's memory. Called when a chunk's batch is done.
+    #[cfg(unix)]
     pub fn release(&self, start: usize, end: usize) {
         let start = start.next_multiple_of(PAGE);
         let end = end.min(self.map.len()) / PAGE * PAGE;
