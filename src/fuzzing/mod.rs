@@ -143,6 +143,46 @@ fn read(bytes: Vec<u8>, format: Format, size: ChunkSize) -> Option<(Vec<u64>, Ve
     Some((rows, rejects.iter().map(|r| r.record).collect()))
 }
 
+/// The input read from a file mapped into memory reads as the same bytes read from memory: the
+/// same rows, and the same rejects with the same messages (or the same input error). `path` is
+/// a scratch file it writes. For the replay of the `read_*` corpora in `cargo test` (a fuzz
+/// target writing files would be slow).
+#[doc(hidden)]
+pub fn mapped_reads_alike(data: &[u8], format: Format, path: &std::path::Path) {
+    let data = &data[..data.len().min(MAX_INPUT)];
+    let mut bytes = match format {
+        Format::Csv => b"id,n,x,ok,at,d,src,tags\n".to_vec(),
+        _ => Vec::new(),
+    };
+    bytes.extend_from_slice(data);
+    if bytes.is_empty() || bytes.starts_with(&[0x1f, 0x8b]) {
+        return; // not mapped
+    }
+    let schema = read_schema();
+    let size = chunk_size(data);
+    let all = |input: Input| {
+        let reader = Reader::new(input, &schema, size).map_err(|e| e.to_string())?;
+        let (batches, rejects) = reader.read_all().map_err(|e| e.to_string())?;
+        let rows: Vec<u64> = batches
+            .iter()
+            .flat_map(|b| (0..b.len()).map(move |r| b.record_number(r)))
+            .collect();
+        let rejects: Vec<String> = rejects.iter().map(|r| r.describe("fuzz")).collect();
+        Ok::<_, String>((rows, rejects))
+    };
+    let Ok(()) = std::fs::write(path, &bytes) else {
+        return;
+    };
+    let Ok(mapped) = Input::open_mapped(path, Some(format)) else {
+        return;
+    };
+    assert!(mapped.is_mapped(), "a non-empty plain file is mapped");
+    let name = path.display().to_string();
+    let from_memory = Input::from_bytes(&name, bytes, format).map_err(|e| e.to_string());
+    let read = from_memory.and_then(all);
+    assert_eq!(all(mapped), read, "mapped and read inputs differ");
+}
+
 /// Records in = records out + records rejected: every record number from 1 to the last one
 /// read, once, in a row or in the rejects.
 fn accounted(rows: &[u64], rejects: &[u64]) -> u64 {
