@@ -153,6 +153,7 @@ impl<'p> JsonScanner<'p> {
                         b'-' | b'0'..=b'9' => c.skip_number()?,
                         b'f' => c.literal(b"false")?,
                         b't' => c.literal(b"true")?,
+                        b'[' => c.skip_list(0)?,
                         _ => c.skip_value(0)?,
                     },
                     Some(i) => {

@@ -227,6 +227,14 @@ fn one_scanner_across_records_agrees_with_serde() {
         r#"{"id":"p","visits":3,"extra":1,"tags":["q"]}"#,
         r#"{}"#,
         r#"{"id":"q","visits":3,"tags":["x"]} "#,
+        // Skipped lists: every kind of item, escapes, spaces, and broken ones.
+        r#"{"id":"r","visits":1,"x":["a",1,-2.5e3,true,null,[2,[]],{"b":null},""]}"#,
+        r#"{"id":"s","visits":1,"x":[ "a" , "b\"c\u00e9" ,[ ] ]}"#,
+        r#"{"id":"t","visits":1,"x":["a",]}"#,
+        r#"{"id":"u","visits":1,"x":["a" "b"]}"#,
+        r#"{"id":"v","visits":1,"x":[}"#,
+        r#"{"id":"w","visits":1,"x":["a\q"]}"#,
+        r#"{"id":"x","visits":1,"x":[01]}"#,
     ];
     let mut order: Vec<&str> = records.to_vec();
     order.extend(records.iter().rev());
