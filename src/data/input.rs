@@ -157,7 +157,8 @@ impl Input {
             input: name.clone(),
             error,
         })?;
-        let total = file.metadata().ok().map(|m| m.len());
+        let meta = file.metadata().ok();
+        let total = meta.as_ref().map(|m| m.len());
         if format.needs_file() {
             if by_name.is_some_and(|(_, gzip)| gzip) {
                 return Err(InputError::Format {
@@ -171,18 +172,13 @@ impl Input {
             input.total_bytes = total;
             return Ok(input);
         }
-        let mapped = match (total, file.metadata()) {
-            (Some(len), Ok(meta)) if meta.is_file() && len >= MAP_MIN_BYTES => {
-                MappedFile::open(&file, len)
-            }
+        let mapped = match meta {
+            Some(m) if m.is_file() && m.len() >= MAP_MIN_BYTES => map_plain(&file, m.len()),
             _ => None,
         };
         let mut input = Input::from_reader(&name, file, format)?;
         input.total_bytes = total;
-        // Gzip is decompressed as a stream.
-        input.mapped = mapped
-            .filter(|m| !m.bytes().starts_with(&[0x1f, 0x8b]))
-            .map(Arc::new);
+        input.mapped = mapped;
         Ok(input)
     }
 
@@ -204,9 +200,7 @@ impl Input {
                 error,
             })?;
             let len = file.metadata().map_or(0, |m| m.len());
-            input.mapped = MappedFile::open(&file, len)
-                .filter(|m| !m.bytes().starts_with(&[0x1f, 0x8b]))
-                .map(Arc::new);
+            input.mapped = map_plain(&file, len);
         }
         Ok(input)
     }
@@ -239,7 +233,7 @@ impl Input {
             input: name.to_string(),
             error,
         })?;
-        let reader: Box<dyn Read + Send> = if head.starts_with(&[0x1f, 0x8b]) {
+        let reader: Box<dyn Read + Send> = if is_gzip(&head) {
             Box::new(flate2::bufread::MultiGzDecoder::new(buffered))
         } else {
             Box::new(buffered)
@@ -332,6 +326,19 @@ impl Input {
         self.overrides.time_zone = Some(name.to_string());
         Ok(self)
     }
+}
+
+/// Whether `head` starts with the gzip magic bytes.
+fn is_gzip(head: &[u8]) -> bool {
+    head.starts_with(&[0x1f, 0x8b])
+}
+
+/// `file` (of `len` bytes) mapped into memory, unless it is gzip (decompressed as a stream) or
+/// cannot be mapped.
+fn map_plain(file: &std::fs::File, len: u64) -> Option<Arc<MappedFile>> {
+    MappedFile::open(file, len)
+        .filter(|m| !is_gzip(m.bytes()))
+        .map(Arc::new)
 }
 
 /// The first bytes of the stream, for sniffing gzip (retrying if a read returns only one byte).
