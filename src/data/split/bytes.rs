@@ -24,6 +24,33 @@ impl ChunkBytes {
         }
     }
 
+    /// Bytes `start..end` as chunk bytes of their own: the same range of a mapping, or a copy
+    /// into a buffer from `pool`.
+    pub fn part(&self, start: usize, end: usize, pool: &BufferPool) -> ChunkBytes {
+        match self {
+            ChunkBytes::Mapped {
+                file, start: at, ..
+            } => ChunkBytes::Mapped {
+                file: file.clone(),
+                start: at + start,
+                end: at + end,
+            },
+            ChunkBytes::Owned(buf) => {
+                let mut part = pool.take(end - start);
+                part[..end - start].copy_from_slice(&buf[start..end]);
+                ChunkBytes::Owned(part)
+            }
+        }
+    }
+
+    /// Keeps the first `len` bytes: a mapped range shrinks to them (so that only their pages
+    /// are released when it is dropped); a buffer keeps its length, for reuse.
+    pub fn keep(&mut self, len: usize) {
+        if let ChunkBytes::Mapped { start, end, .. } = self {
+            *end = (*start + len).min(*end);
+        }
+    }
+
     /// The bytes as a buffer of their own (copied from a mapping).
     pub fn into_vec(mut self) -> Vec<u8> {
         match &mut self {

@@ -263,7 +263,8 @@ impl Chunker {
         });
     }
 
-    /// Reads up to `want` more bytes (fewer if the input has fewer ready).
+    /// Reads up to `want` more bytes (fewer if the input has fewer ready); drops a byte order
+    /// mark at the start of the input.
     fn read_at_most(&mut self, want: usize) -> Result<(), InputError> {
         if let Some(file) = &self.mapped {
             // Nothing to copy: all of `want` at once.
@@ -272,15 +273,25 @@ impl Chunker {
             self.eof = self.base + self.filled == file.len();
             self.progress
                 .store((self.base + self.filled) as u64, Ordering::Relaxed);
-            if !self.started && (self.filled >= 3 || self.eof) {
-                self.started = true;
-                if self.held().starts_with(b"\xef\xbb\xbf") {
-                    self.base += 3;
-                    self.filled -= 3;
-                }
-            }
-            return Ok(());
+        } else {
+            self.read_into_buf(want)?;
         }
+        if !self.started && (self.filled >= 3 || self.eof) {
+            self.started = true;
+            if self.held().starts_with(b"\xef\xbb\xbf") {
+                if self.mapped.is_some() {
+                    self.base += 3;
+                } else {
+                    self.buf.copy_within(3..self.filled, 0);
+                }
+                self.filled -= 3;
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Chunker::read_at_most`] into `buf`, from the input stream.
+    fn read_into_buf(&mut self, want: usize) -> Result<(), InputError> {
         let read_size = self.read_size();
         let want = want.clamp(1, read_size);
         if self.buf.is_empty() {
@@ -306,13 +317,6 @@ impl Chunker {
         self.filled += n;
         if n == 0 {
             self.eof = true;
-        }
-        if !self.started && (self.filled >= 3 || self.eof) {
-            self.started = true;
-            if self.buf[..self.filled].starts_with(b"\xef\xbb\xbf") {
-                self.buf.copy_within(3..self.filled, 0);
-                self.filled -= 3;
-            }
         }
         Ok(())
     }

@@ -7,7 +7,7 @@
 
 use super::coarse::Kind;
 use super::lines::{CsvSplitter, LineSplitter};
-use super::{BufferPool, Chunk, ChunkBytes, ChunkState, RecordSpan};
+use super::{BufferPool, Chunk, ChunkState, RecordSpan};
 
 /// What a worker needs to split a chunk.
 #[derive(Debug)]
@@ -86,20 +86,7 @@ impl Chunk {
         let mut chunks = vec![];
         for (n, group) in self.records.chunks(max).enumerate().skip(1) {
             let (start, end) = (group[0].start, group[group.len() - 1].end);
-            let bytes = match &self.bytes {
-                ChunkBytes::Mapped {
-                    file, start: at, ..
-                } => ChunkBytes::Mapped {
-                    file: file.clone(),
-                    start: at + start,
-                    end: at + end,
-                },
-                ChunkBytes::Owned(_) => {
-                    let mut buf = unsplit.pool.take(end - start);
-                    buf[..end - start].copy_from_slice(&self.bytes[start..end]);
-                    ChunkBytes::Owned(buf)
-                }
-            };
+            let bytes = self.bytes.part(start, end, &unsplit.pool);
             let first = n * max;
             chunks.push(Chunk {
                 seq: 0,
@@ -128,11 +115,9 @@ impl Chunk {
         self.records.truncate(max);
         self.too_large.retain(|(i, _)| *i < max);
         self.len = self.records.last().map_or(0, |r| r.end);
-        // The first part keeps only its own range of a mapping (its pages are released when
-        // its batch is done, while the other parts may still be read).
-        if let ChunkBytes::Mapped { start, end, .. } = &mut self.bytes {
-            *end = *start + self.len;
-        }
+        // Only its own range of a mapping: its pages are released when its batch is done,
+        // while the other parts may still be read.
+        self.bytes.keep(self.len);
         chunks.insert(0, self);
         Parts { chunks, newlines }
     }
@@ -178,6 +163,7 @@ impl Numbering {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::split::ChunkBytes;
 
     fn unsplit(text: &[u8], kind: Kind, max_records: usize) -> Chunk {
         Chunk {
