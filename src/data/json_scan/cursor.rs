@@ -110,17 +110,10 @@ impl<'t> Cursor<'t> {
         const HIGHS: u64 = 0x8080_8080_8080_8080;
         // The lowest flagged byte of each test is exact (later ones may be false positives).
         let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
-        let mut i = self.pos;
-        while let Some(block) = self.bytes.get(i..i + 16) {
-            let Ok(block) = <[u8; 16]>::try_from(block) else {
-                break;
-            };
-            let stops = string_stops(block);
-            if stops != 0 {
-                return i + stops.trailing_zeros() as usize;
-            }
-            i += 16;
-        }
+        let mut i = match self.stop_in_blocks() {
+            Ok(at) => return at,
+            Err(i) => i,
+        };
         while let Some(word) = self.bytes.get(i..i + 8) {
             let Ok(word) = <[u8; 8]>::try_from(word) else {
                 break;
@@ -287,10 +280,35 @@ impl<'t> Cursor<'t> {
         (self.pos > start).then_some(())
     }
 
-    /// At a `[`: skips the list (at `depth`), as [`Cursor::skip_value`] would, with its strings
-    /// (the usual items) skipped inline rather than through a call each.
-    #[inline]
-    pub fn skip_list(&mut self, depth: u32) -> Scan<()> {
+    /// Skips a value, checking its syntax as `serde_json` does. Inlined where it is called, so
+    /// that strings, numbers, literals and lists of them (most values skipped) are skipped in
+    /// place, without a call and a dispatch each.
+    #[inline(always)]
+    pub fn skip_value(&mut self, depth: u32) -> Scan<()> {
+        match self.peek()? {
+            b'"' => {
+                self.pos += 1;
+                self.skip_string()
+            }
+            b'n' => self.literal(b"null"),
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'-' | b'0'..=b'9' => self.skip_number(),
+            b'[' => self.skip_list(depth),
+            b'{' => self.skip_record(depth),
+            _ => None,
+        }
+    }
+
+    /// [`Cursor::skip_value`] as a call: the step by which skipping recurses into nested values.
+    #[inline(never)]
+    fn skip_item(&mut self, depth: u32) -> Scan<()> {
+        self.skip_value(depth)
+    }
+
+    /// At a `[` at nesting `depth`: skips the list, its string items in place.
+    #[inline(always)]
+    fn skip_list(&mut self, depth: u32) -> Scan<()> {
         if depth >= MAX_SKIP_DEPTH {
             return None;
         }
@@ -305,7 +323,7 @@ impl<'t> Cursor<'t> {
                 self.pos += 1;
                 self.skip_string()?;
             } else {
-                self.skip_value(depth + 1)?;
+                self.skip_item(depth + 1)?;
             }
             self.ws();
             match self.next()? {
@@ -316,46 +334,31 @@ impl<'t> Cursor<'t> {
         }
     }
 
-    /// Skips a value, checking its syntax as `serde_json` does.
-    pub fn skip_value(&mut self, depth: u32) -> Scan<()> {
-        match self.peek()? {
-            b'"' => {
-                self.pos += 1;
-                self.skip_string()
+    /// At a `{` at nesting `depth`: skips the record.
+    #[inline(never)]
+    fn skip_record(&mut self, depth: u32) -> Scan<()> {
+        if depth >= MAX_SKIP_DEPTH {
+            return None;
+        }
+        self.pos += 1;
+        self.ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Some(());
+        }
+        loop {
+            self.expect(b'"')?;
+            self.skip_string()?;
+            self.ws();
+            self.expect(b':')?;
+            self.ws();
+            self.skip_item(depth + 1)?;
+            self.ws();
+            match self.next()? {
+                b',' => self.ws(),
+                b'}' => return Some(()),
+                _ => return None,
             }
-            b'n' => self.literal(b"null"),
-            b't' => self.literal(b"true"),
-            b'f' => self.literal(b"false"),
-            b'-' | b'0'..=b'9' => self.skip_number(),
-            open @ (b'[' | b'{') => {
-                if depth >= MAX_SKIP_DEPTH {
-                    return None;
-                }
-                self.pos += 1;
-                let close = if open == b'[' { b']' } else { b'}' };
-                self.ws();
-                if self.peek() == Some(close) {
-                    self.pos += 1;
-                    return Some(());
-                }
-                loop {
-                    if open == b'{' {
-                        self.expect(b'"')?;
-                        self.skip_string()?;
-                        self.ws();
-                        self.expect(b':')?;
-                        self.ws();
-                    }
-                    self.skip_value(depth + 1)?;
-                    self.ws();
-                    match self.next()? {
-                        b',' => self.ws(),
-                        b if b == close => return Some(()),
-                        _ => return None,
-                    }
-                }
-            }
-            _ => None,
         }
     }
 
@@ -365,16 +368,27 @@ impl<'t> Cursor<'t> {
     /// string cost more than the scan.
     #[inline(always)]
     fn simple_string_end(&self) -> Option<usize> {
+        let at = self.stop_in_blocks().ok()?;
+        (self.bytes[at] == b'"').then_some(at)
+    }
+
+    /// From the position on, 16 bytes at a time while 16 are left (SIMD): the first `"`, `\` or
+    /// control byte, or where the blocks ended without one.
+    #[inline(always)]
+    fn stop_in_blocks(&self) -> Result<usize, usize> {
         let mut i = self.pos;
-        loop {
-            let block = self.bytes.get(i..i + 16)?;
-            let stops = string_stops(<[u8; 16]>::try_from(block).ok()?);
+        while let Some(block) = self
+            .bytes
+            .get(i..i + 16)
+            .and_then(|b| b.first_chunk::<16>())
+        {
+            let stops = string_stops(*block);
             if stops != 0 {
-                let at = i + stops.trailing_zeros() as usize;
-                return (self.bytes[at] == b'"').then_some(at);
+                return Ok(i + stops.trailing_zeros() as usize);
             }
             i += 16;
         }
+        Err(i)
     }
 
     /// After the opening quote.
@@ -410,7 +424,7 @@ impl<'t> Cursor<'t> {
     }
 
     #[inline]
-    pub fn skip_number(&mut self) -> Scan<()> {
+    fn skip_number(&mut self) -> Scan<()> {
         if self.peek() == Some(b'-') {
             self.pos += 1;
         }

@@ -143,19 +143,7 @@ impl<'p> JsonScanner<'p> {
                 slot += 1;
                 c.ws();
                 match field {
-                    // The usual skipped values, without the general dispatch of `skip_value`.
-                    None => match c.peek()? {
-                        b'"' => {
-                            c.pos += 1;
-                            c.skip_string()?;
-                        }
-                        b'n' => c.literal(b"null")?,
-                        b'-' | b'0'..=b'9' => c.skip_number()?,
-                        b'f' => c.literal(b"false")?,
-                        b't' => c.literal(b"true")?,
-                        b'[' => c.skip_list(0)?,
-                        _ => c.skip_value(0)?,
-                    },
+                    None => c.skip_value(0)?,
                     Some(i) => {
                         if std::mem::replace(&mut self.seen[i], true) {
                             return None;
