@@ -143,6 +143,9 @@ fn read(bytes: Vec<u8>, format: Format, size: ChunkSize) -> Option<(Vec<u64>, Ve
     Some((rows, rejects.iter().map(|r| r.record).collect()))
 }
 
+/// The header the CSV targets put before their bytes: the columns of [`read_schema`].
+const CSV_HEADER: &[u8] = b"id,n,x,ok,at,d,src,tags\n";
+
 /// The input read from a file mapped into memory reads as the same bytes read from memory: the
 /// same rows, and the same rejects with the same messages (or the same input error). `path` is
 /// a scratch file it writes. For the replay of the `read_*` corpora in `cargo test` (a fuzz
@@ -151,7 +154,7 @@ fn read(bytes: Vec<u8>, format: Format, size: ChunkSize) -> Option<(Vec<u64>, Ve
 pub fn mapped_reads_alike(data: &[u8], format: Format, path: &std::path::Path) {
     let data = &data[..data.len().min(MAX_INPUT)];
     let mut bytes = match format {
-        Format::Csv => b"id,n,x,ok,at,d,src,tags\n".to_vec(),
+        Format::Csv => CSV_HEADER.to_vec(),
         _ => Vec::new(),
     };
     bytes.extend_from_slice(data);
@@ -275,7 +278,7 @@ pub fn read_csv(data: &[u8]) {
     if data.starts_with(&[0x1f, 0x8b]) {
         return;
     }
-    let mut bytes = b"id,n,x,ok,at,d,src,tags\n".to_vec();
+    let mut bytes = CSV_HEADER.to_vec();
     bytes.extend_from_slice(data);
     if let Some((rows, rejects)) = read(bytes, Format::Csv, chunk_size(data)) {
         accounted(&rows, &rejects);
