@@ -5,7 +5,7 @@
 //! The header is matched to the schema's fields as every header is (`header.rs`).
 
 use super::batch::{BatchBuilder, Column};
-use super::fields::{end_list, push_value, FieldPlan, Got, Shape, Unfit};
+use super::fields::{end_list, push_cell, FieldPlan, Got, Shape, Unfit};
 use super::header::bind_names;
 use super::reject::{Bad, InputError};
 use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
@@ -372,7 +372,7 @@ fn fill<'t>(
                 col.push_missing_or_empty();
             }
             (Shape::Scalar { ty, optional }, col) => {
-                push_value(col, ty, *optional, Got::Cell(cell), &mut b.dict).map_err(|u| Bad {
+                push_cell(col, ty, *optional, cell, &mut b.dict).map_err(|u| Bad {
                     error: format!(
                         "{}: {}",
                         field.label("column"),
@@ -384,17 +384,15 @@ fn fill<'t>(
             (Shape::List(_), col) if field.is_missing_text(cell) => col.push_missing_or_empty(),
             (Shape::List(ty), Column::List(list)) => {
                 for (k, part) in list_items(cell).enumerate() {
-                    push_value(&mut list.items, ty, false, Got::Cell(part), &mut b.dict).map_err(
-                        |u| Bad {
-                            error: format!(
-                                "{}: item {}: {}",
-                                field.label("column"),
-                                k + 1,
-                                u.message(&field.item_expected, Got::Cell(part))
-                            ),
-                            help: u.help(ty, Got::Cell(part)),
-                        },
-                    )?;
+                    push_cell(&mut list.items, ty, false, part, &mut b.dict).map_err(|u| Bad {
+                        error: format!(
+                            "{}: item {}: {}",
+                            field.label("column"),
+                            k + 1,
+                            u.message(&field.item_expected, Got::Cell(part))
+                        ),
+                        help: u.help(ty, Got::Cell(part)),
+                    })?;
                 }
                 let len = list.items.len();
                 end_list(&mut list.offsets, len).map_err(|u| {

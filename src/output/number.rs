@@ -1,6 +1,7 @@
 //! Numbers as text: the shortest form that reads back to the same value.
 
 /// Writes an `i64` in decimal.
+#[inline]
 pub fn write_int(out: &mut Vec<u8>, n: i64) {
     if n < 0 {
         out.push(b'-');
@@ -39,14 +40,18 @@ const PLAIN_INT_LIMIT: f64 = 1e15;
 /// `ryu` chooses. `-0.0` prints as `0` (it compares equal to `0`, and `-0` only confuses people
 /// reading a score). Non-finite values (never produced by evaluation) print as `NaN`, `inf`,
 /// `-inf`; JSON writers print `null` for them instead.
+#[inline]
 pub fn write_number(out: &mut Vec<u8>, x: f64) {
     if x == 0.0 {
         out.push(b'0');
         return;
     }
-    // Scores are nearly always whole numbers: skip the shortest-float search for them.
-    if x.fract() == 0.0 && x.abs() < PLAIN_INT_LIMIT {
-        write_int(out, x as i64);
+    // Scores are nearly always whole numbers: skip the shortest-float search for them. (A
+    // round trip through `i64` rather than `fract`, which is a call to `trunc`; the cast
+    // saturates, and the limit keeps the saturated ones out.)
+    let whole = x as i64;
+    if whole as f64 == x && x.abs() < PLAIN_INT_LIMIT {
+        write_int(out, whole);
         return;
     }
     let mut buf = ryu::Buffer::new();

@@ -7,7 +7,6 @@
 
 use super::table::{Column, Format, Layout};
 use super::value::record_fields;
-use super::WhyItem;
 use crate::diag::did_you_mean;
 use crate::eval::{Outcome, Source};
 use crate::ir::{GradeId, Name, Program, ScoreId};
@@ -133,19 +132,18 @@ impl RowWriter {
     pub fn render(&self, outcome: &Outcome) -> Rendered {
         let mut out = Vec::with_capacity(outcome.len() * 64);
         let columns: Vec<_> = self.sources.iter().map(|s| outcome.cells(*s)).collect();
-        let mut cells = Vec::with_capacity(columns.len());
+        let mut why = Vec::new();
         let mut rows = 0u64;
         for row in outcome.ok_rows() {
-            cells.clear();
-            cells.extend(columns.iter().map(|c| c.cell(row)));
-            let why: Vec<Vec<WhyItem>> = self
-                .why_scores
-                .iter()
-                .map(|s| outcome.why(*s, row))
-                .collect();
+            if !self.why_scores.is_empty() {
+                why.clear();
+                why.extend(self.why_scores.iter().map(|s| outcome.why(*s, row)));
+            }
             // Batch-relative index: the first row of every batch is written without a leading
-            // comma; `RowStream` adds the comma between batches.
-            self.layout.write_cells(&mut out, rows, &cells, &why);
+            // comma; `RowStream` adds the comma between batches. The cells go from the columns
+            // to the bytes one by one: a row is never collected.
+            let cells = columns.iter().map(|c| c.cell(row));
+            self.layout.write_cells(&mut out, rows, cells, &why);
             rows += 1;
         }
         Rendered { bytes: out, rows }

@@ -12,6 +12,7 @@ use super::value::{
     write_json_str, Cell,
 };
 use crate::value::Value;
+use std::borrow::Borrow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -124,17 +125,18 @@ impl Layout {
     /// place commas). `values` follow the columns (a short row is padded with missing values);
     /// `why` follows `why_scores` (a short list reads as nothing fired).
     pub fn write_row(&self, out: &mut Vec<u8>, index: u64, values: &[Value], why: &[Vec<WhyItem>]) {
-        let cells: Vec<Cell<'_>> = values.iter().map(Cell::from).collect();
-        self.write_cells(out, index, &cells, why);
+        self.write_cells(out, index, values.iter().map(Cell::from), why);
     }
 
     /// One row from its cells: as [`Layout::write_row`], which formats a [`Value`] exactly as
-    /// the cell of the same content.
-    pub fn write_cells(
+    /// the cell of the same content. `values` is any sequence of cells, borrowed or owned: a
+    /// batch's rows are written straight from its columns ([`super::rows::RowWriter::render`]),
+    /// without collecting each row first.
+    pub fn write_cells<'c, C: Borrow<Cell<'c>>>(
         &self,
         out: &mut Vec<u8>,
         index: u64,
-        values: &[Cell<'_>],
+        values: impl IntoIterator<Item = C>,
         why: &[Vec<WhyItem>],
     ) {
         match self.format {
@@ -150,22 +152,28 @@ impl Layout {
         }
     }
 
-    /// What comes after the last row (`rows` of them): the `]` of a JSON array.
     pub fn write_suffix(&self, out: &mut Vec<u8>, rows: u64) {
         if self.format == Format::Json {
             out.extend_from_slice(if rows == 0 { b"]\n" } else { b"\n]\n" });
         }
     }
 
-    fn write_csv_row(&self, out: &mut Vec<u8>, values: &[Cell<'_>], why: &[Vec<WhyItem>]) {
+    fn write_csv_row<'c, C: Borrow<Cell<'c>>>(
+        &self,
+        out: &mut Vec<u8>,
+        values: impl IntoIterator<Item = C>,
+        why: &[Vec<WhyItem>],
+    ) {
         let mut scratch = Vec::new();
+        let mut values = values.into_iter();
         for (i, column) in self.columns.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
+            let value = values.next();
             write_csv_cell(
                 out,
-                values.get(i).unwrap_or(&Cell::Missing),
+                value.as_ref().map_or(&Cell::Missing, Borrow::borrow),
                 &column.record_fields,
                 &mut scratch,
                 self.csv_safe,
@@ -192,16 +200,23 @@ impl Layout {
         out.push(b'\n');
     }
 
-    fn write_json_object(&self, out: &mut Vec<u8>, values: &[Cell<'_>], why: &[Vec<WhyItem>]) {
+    fn write_json_object<'c, C: Borrow<Cell<'c>>>(
+        &self,
+        out: &mut Vec<u8>,
+        values: impl IntoIterator<Item = C>,
+        why: &[Vec<WhyItem>],
+    ) {
         out.push(b'{');
+        let mut values = values.into_iter();
         for (i, (column, key)) in self.columns.iter().zip(&self.json_keys).enumerate() {
             if i > 0 {
                 out.push(b',');
             }
             out.extend_from_slice(key);
+            let value = values.next();
             write_json_cell(
                 out,
-                values.get(i).unwrap_or(&Cell::Missing),
+                value.as_ref().map_or(&Cell::Missing, Borrow::borrow),
                 &column.record_fields,
             );
         }

@@ -48,6 +48,7 @@ impl<'a> From<&'a Value> for Cell<'a> {
 }
 
 /// RFC 4180: a field holding a comma, quote, CR or LF is quoted, its quotes doubled.
+#[inline]
 pub fn write_csv_field(out: &mut Vec<u8>, field: &[u8]) {
     if !field
         .iter()
@@ -69,6 +70,7 @@ pub fn write_csv_field(out: &mut Vec<u8>, field: &[u8]) {
 /// Text in a CSV cell. With `safe` (`--csv-safe`), text that a spreadsheet would run as a
 /// formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`
 /// and quotes, as OWASP advises against CSV injection; other text is as [`write_csv_field`].
+#[inline]
 pub fn write_csv_text(out: &mut Vec<u8>, text: &[u8], safe: bool) {
     if safe
         && matches!(
@@ -92,6 +94,7 @@ pub fn write_csv_text(out: &mut Vec<u8>, text: &[u8], safe: bool) {
 /// A cell as CSV: text quoted as RFC 4180 needs (and guarded against formulas when `safe`),
 /// lists `;`-joined, events as JSON. Numbers, booleans, timestamps and durations are written
 /// as they are: a spreadsheet reads `-5` as the number it is.
+#[inline]
 pub fn write_csv_cell(
     out: &mut Vec<u8>,
     cell: &Cell<'_>,
@@ -151,6 +154,7 @@ fn write_scalar_text(out: &mut Vec<u8>, value: &Value) {
 }
 
 /// A cell as plain text: nothing for missing, lists and records as JSON.
+#[inline]
 pub fn write_cell_text(out: &mut Vec<u8>, cell: &Cell<'_>) {
     match cell {
         Cell::Missing => {}
