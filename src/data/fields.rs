@@ -358,6 +358,7 @@ pub(crate) fn push_cell(
 }
 
 /// A JSON integer into a column of `ty` (a timestamp by the digit rule of `time::read_standard`).
+#[inline]
 fn push_int(col: &mut Column, ty: &ScalarTy, v: i64) -> Result<(), Unfit> {
     match ty {
         ScalarTy::Int(_) | ScalarTy::Duration => push_i64(col, v),
