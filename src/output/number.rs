@@ -90,6 +90,16 @@ mod tests {
         assert_eq!(num(1.5e-7), "1.5e-7");
         assert_eq!(num(f64::MAX), "1.7976931348623157e308");
         assert_eq!(num(f64::NAN), "NaN");
+        // Values where the round trip through `i64` saturates or truncates: not whole, or past
+        // the limit, so `ryu` prints them.
+        assert_eq!(num(f64::INFINITY), "inf");
+        assert_eq!(num(f64::NEG_INFINITY), "-inf");
+        assert_eq!(num(9_223_372_036_854_775_808.0), "9.223372036854776e18");
+        assert_eq!(num(-9_223_372_036_854_775_808.0), "-9.223372036854776e18");
+        assert_eq!(num(1e16), "1e16");
+        assert_eq!(num(0.5), "0.5");
+        assert_eq!(num(-0.5), "-0.5");
+        assert_eq!(num(-1.0), "-1");
         assert_eq!(int(i64::MIN), "-9223372036854775808");
         assert_eq!(int(i64::MAX), "9223372036854775807");
         assert_eq!(int(0), "0");
