@@ -274,6 +274,31 @@ fn split_commas(bytes: &[u8], ends: &mut Vec<usize>, delimiter: u8) -> usize {
     }
     let mut n = 0;
     let mut i = 0;
+    // 32 bytes a step while they last (two compares, one mask: half the loop's steps on a
+    // record of short cells), then 16, then one at a time.
+    while let Some(block) = bytes.get(i..i + 32).and_then(|b| b.first_chunk::<32>()) {
+        let (lo, hi) = block.split_at(16);
+        let mask = |half: &[u8]| {
+            half.first_chunk::<16>().map_or(0, |h| {
+                u8x16::new(*h).simd_eq(u8x16::splat(delimiter)).to_bitmask()
+            })
+        };
+        let mut commas = mask(lo) | mask(hi) << 16;
+        let count = commas.count_ones() as usize;
+        // As below: two writes whether or not there are commas.
+        ends[n] = i + commas.trailing_zeros() as usize;
+        commas &= commas.wrapping_sub(1);
+        ends[n + 1] = i + commas.trailing_zeros() as usize;
+        commas &= commas.wrapping_sub(1);
+        let mut k = n + 2;
+        while commas != 0 {
+            ends[k] = i + commas.trailing_zeros() as usize;
+            commas &= commas - 1;
+            k += 1;
+        }
+        n += count;
+        i += 32;
+    }
     while let Some(block) = bytes.get(i..i + 16) {
         let Ok(block) = <[u8; 16]>::try_from(block) else {
             break;
@@ -446,6 +471,37 @@ mod tests {
             let m = splitter.split(record.as_bytes()).unwrap_or(0);
             let theirs: Vec<&[u8]> = (0..m).map(|i| splitter.cell(i)).collect();
             assert_eq!(ours, theirs, "{record}");
+        }
+    }
+
+    /// Records of every length up to 100 with commas in varied places, so that commas fall at
+    /// every position of the 32- and 16-byte blocks, at their edges and in the tail.
+    #[test]
+    fn commas_split_like_csv_core_at_every_block_position() {
+        let mut ends = Vec::new();
+        let mut splitter = CellSplitter::new(b',');
+        for len in 1..100usize {
+            for seed in 0..7usize {
+                let record: String = (0..len)
+                    .map(|i| {
+                        if (i * 7 + seed * 3) % (seed + 2) == 0 {
+                            ','
+                        } else {
+                            'x'
+                        }
+                    })
+                    .collect();
+                let n = split_commas(record.as_bytes(), &mut ends, b',');
+                let ours: Vec<&[u8]> = (0..n)
+                    .map(|k| {
+                        let start = if k == 0 { 0 } else { ends[k - 1] + 1 };
+                        &record.as_bytes()[start..ends[k]]
+                    })
+                    .collect();
+                let m = splitter.split(record.as_bytes()).unwrap_or(0);
+                let theirs: Vec<&[u8]> = (0..m).map(|i| splitter.cell(i)).collect();
+                assert_eq!(ours, theirs, "{record}");
+            }
         }
     }
 
