@@ -265,8 +265,8 @@ fn footer_help(cell: &[u8]) -> Option<String> {
 
 /// Splits a record without quotes at its delimiters: afterwards cell `k` is
 /// `bytes[ends[k - 1] + 1 .. ends[k]]` (from 0 for the first), and the number of cells is
-/// returned. Sixteen bytes at a time (SIMD), with few branches (they would mispredict on every
-/// cell).
+/// returned. 32 and 16 bytes at a time (SIMD), with few branches (they would mispredict on
+/// every cell).
 fn split_commas(bytes: &[u8], ends: &mut Vec<usize>, delimiter: u8) -> usize {
     // Room for a cell per byte, plus the slack of the unconditional writes below.
     if ends.len() < bytes.len() + 2 {
@@ -276,49 +276,14 @@ fn split_commas(bytes: &[u8], ends: &mut Vec<usize>, delimiter: u8) -> usize {
     let mut i = 0;
     // 32 bytes a step while they last (two compares, one mask: half the loop's steps on a
     // record of short cells), then 16, then one at a time.
-    while let Some(block) = bytes.get(i..i + 32).and_then(|b| b.first_chunk::<32>()) {
+    while let Some(block) = bytes.get(i..i + 32) {
         let (lo, hi) = block.split_at(16);
-        let mask = |half: &[u8]| {
-            half.first_chunk::<16>().map_or(0, |h| {
-                u8x16::new(*h).simd_eq(u8x16::splat(delimiter)).to_bitmask()
-            })
-        };
-        let mut commas = mask(lo) | mask(hi) << 16;
-        let count = commas.count_ones() as usize;
-        // As below: two writes whether or not there are commas.
-        ends[n] = i + commas.trailing_zeros() as usize;
-        commas &= commas.wrapping_sub(1);
-        ends[n + 1] = i + commas.trailing_zeros() as usize;
-        commas &= commas.wrapping_sub(1);
-        let mut k = n + 2;
-        while commas != 0 {
-            ends[k] = i + commas.trailing_zeros() as usize;
-            commas &= commas - 1;
-            k += 1;
-        }
-        n += count;
+        let commas = delimiters_in(lo, delimiter) | delimiters_in(hi, delimiter) << 16;
+        n += record_ends(ends, n, i, commas);
         i += 32;
     }
     while let Some(block) = bytes.get(i..i + 16) {
-        let Ok(block) = <[u8; 16]>::try_from(block) else {
-            break;
-        };
-        let mut commas = u8x16::new(block)
-            .simd_eq(u8x16::splat(delimiter))
-            .to_bitmask();
-        let count = commas.count_ones() as usize;
-        // Two writes whether or not there are commas (an unused one is overwritten later).
-        ends[n] = i + commas.trailing_zeros() as usize;
-        commas &= commas.wrapping_sub(1);
-        ends[n + 1] = i + commas.trailing_zeros() as usize;
-        commas &= commas.wrapping_sub(1);
-        let mut k = n + 2;
-        while commas != 0 {
-            ends[k] = i + commas.trailing_zeros() as usize;
-            commas &= commas - 1;
-            k += 1;
-        }
-        n += count;
+        n += record_ends(ends, n, i, delimiters_in(block, delimiter));
         i += 16;
     }
     for (k, &c) in bytes[i..].iter().enumerate() {
@@ -329,6 +294,34 @@ fn split_commas(bytes: &[u8], ends: &mut Vec<usize>, delimiter: u8) -> usize {
     }
     ends[n] = bytes.len();
     n + 1
+}
+
+/// Bit `k` set: byte `k` of the 16-byte `block` is the delimiter.
+#[inline(always)]
+fn delimiters_in(block: &[u8], delimiter: u8) -> u32 {
+    block.first_chunk::<16>().map_or(0, |b| {
+        u8x16::new(*b).simd_eq(u8x16::splat(delimiter)).to_bitmask()
+    })
+}
+
+/// Stores the ends of the cells that the delimiters of a block end (bit `k` of `commas`: at
+/// `at + k`) from `ends[n]` on, and returns how many they are. Two writes whether or not there
+/// are commas (an unused one is overwritten later): most blocks of a record have one or two,
+/// and a loop that always ran them would mispredict on every cell.
+#[inline(always)]
+fn record_ends(ends: &mut [usize], n: usize, at: usize, mut commas: u32) -> usize {
+    let count = commas.count_ones() as usize;
+    ends[n] = at + commas.trailing_zeros() as usize;
+    commas &= commas.wrapping_sub(1);
+    ends[n + 1] = at + commas.trailing_zeros() as usize;
+    commas &= commas.wrapping_sub(1);
+    let mut k = n + 2;
+    while commas != 0 {
+        ends[k] = at + commas.trailing_zeros() as usize;
+        commas &= commas - 1;
+        k += 1;
+    }
+    count
 }
 
 /// The items of a list cell: its `;`-separated parts, trimmed, without empty ones.
