@@ -88,6 +88,22 @@ impl<'t> Cursor<'t> {
         (self.next()? == want).then_some(())
     }
 
+    /// After an item of a list (`close` is `]`) or a record (`}`), and any whitespace: `true`
+    /// past a `,` and the whitespace after it (another item follows), `false` past `close` (that
+    /// was the last), `None` at anything else. Every list and record loop of the scanner ends so.
+    #[inline(always)]
+    pub fn more_items(&mut self, close: u8) -> Scan<bool> {
+        self.ws();
+        match self.next()? {
+            b',' => {
+                self.ws();
+                Some(true)
+            }
+            b if b == close => Some(false),
+            _ => None,
+        }
+    }
+
     /// JSON whitespace.
     pub fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
@@ -327,11 +343,8 @@ impl<'t> Cursor<'t> {
             } else {
                 self.skip_item(depth + 1)?;
             }
-            self.ws();
-            match self.next()? {
-                b',' => self.ws(),
-                b']' => return Some(()),
-                _ => return None,
+            if !self.more_items(b']')? {
+                return Some(());
             }
         }
     }
@@ -355,11 +368,8 @@ impl<'t> Cursor<'t> {
             self.expect(b':')?;
             self.ws();
             self.skip_item(depth + 1)?;
-            self.ws();
-            match self.next()? {
-                b',' => self.ws(),
-                b'}' => return Some(()),
-                _ => return None,
+            if !self.more_items(b'}')? {
+                return Some(());
             }
         }
     }

@@ -158,11 +158,8 @@ impl<'p> JsonScanner<'p> {
                     at_comma = true;
                     continue;
                 }
-                c.ws();
-                match c.next()? {
-                    b',' => c.ws(),
-                    b'}' => break,
-                    _ => return None,
+                if !c.more_items(b'}')? {
+                    break;
                 }
                 at_comma = false;
             }
@@ -255,11 +252,8 @@ impl<'p> JsonScanner<'p> {
                 } else {
                     loop {
                         self.scalar_into(c, ty, false, &mut list.items, dict)?;
-                        c.ws();
-                        match c.next()? {
-                            b',' => c.ws(),
-                            b']' => break,
-                            _ => return None,
+                        if !c.more_items(b']')? {
+                            break;
                         }
                     }
                 }
@@ -280,11 +274,8 @@ impl<'p> JsonScanner<'p> {
                     loop {
                         self.record_item(c, item_fields, &mut rc.fields, dict)?;
                         n += 1;
-                        c.ws();
-                        match c.next()? {
-                            b',' => c.ws(),
-                            b']' => break,
-                            _ => return None,
+                        if !c.more_items(b']')? {
+                            break;
                         }
                     }
                 }
@@ -348,11 +339,8 @@ impl<'p> JsonScanner<'p> {
                         push_value(&mut columns[i], &f.ty, f.optional, got, dict).ok()?;
                     }
                 }
-                c.ws();
-                match c.next()? {
-                    b',' => c.ws(),
-                    b'}' => break,
-                    _ => return None,
+                if !c.more_items(b'}')? {
+                    break;
                 }
             }
         }
