@@ -1,11 +1,14 @@
-//! CSV records into column builders. The header is matched to the schema once; each record is
-//! unescaped by `csv-core` (the engine of the `csv` crate) into a reused buffer, and its cells are
-//! converted in place: no allocation per record or per cell.
+//! CSV records into column builders. The header is matched to the schema once. Plain records
+//! (no quotes: nearly all of an export) are split at their delimiters with SIMD and gathered into
+//! runs whose cells are converted a field at a time ([`CsvDecoder::queue`]); any other record is
+//! unescaped by `csv-core` (the engine of the `csv` crate) into a reused buffer and converted on
+//! its own, as is every record of a run in which a cell does not fit, so that the bad ones are
+//! rejected with their reasons. No allocation per record or per cell.
 //!
 //! The header is matched to the schema's fields as every header is (`header.rs`).
 
 use super::batch::{BatchBuilder, Column};
-use super::fields::{end_list, push_cell, FieldPlan, Got, Shape, Unfit};
+use super::fields::{end_list, push_cell, push_cells, FieldPlan, Got, Shape, Unfit};
 use super::header::bind_names;
 use super::reject::{Bad, InputError};
 use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
@@ -169,7 +172,25 @@ pub(crate) struct CsvDecoder<'p> {
     splitter: Option<CellSplitter>,
     /// Where each cell of the current record ends (see [`split_commas`]).
     ends: Vec<usize>,
+    /// Plain records waiting to be converted together (see [`CsvDecoder::queue`]).
+    run: Run,
 }
+
+/// Plain records (UTF-8, without quotes, with as many cells as the header) gathered so that
+/// their cells are converted a column at a time: one dispatch on a field's type and column for
+/// the run rather than one per cell, and loops the compiler makes tight (DuckDB's vectors).
+#[derive(Default)]
+struct Run {
+    /// Where each record starts in the text of its group.
+    starts: Vec<usize>,
+    /// Per record, the ends of its `header_len` cells from its start ([`split_commas`]'s).
+    ends: Vec<usize>,
+}
+
+/// The most records a run holds: enough that a dispatch per field is nothing beside them, few
+/// enough that their text and cell ends stay in the core's first-level cache while each
+/// column goes over them.
+pub(crate) const RUN_RECORDS: usize = 64;
 
 impl<'p> CsvDecoder<'p> {
     pub fn new(plan: &'p [FieldPlan], binding: &'p CsvBinding) -> CsvDecoder<'p> {
@@ -178,7 +199,98 @@ impl<'p> CsvDecoder<'p> {
             binding,
             splitter: None,
             ends: Vec::new(),
+            run: Run::default(),
         }
+    }
+
+    /// Adds a record to the run if it is plain: `text` is its text (so UTF-8), which has no `"`
+    /// and starts at `at` in the text of its group. The record is not a row until
+    /// [`CsvDecoder::convert_run`]. `false` (nothing added) for a record of too many or too few
+    /// cells, which [`CsvDecoder::decode`] explains.
+    pub fn queue(&mut self, text: &str, at: usize) -> bool {
+        let stride = self.binding.header_len;
+        let from = self.run.starts.len() * stride;
+        let n = split_commas(
+            text.as_bytes(),
+            &mut self.run.ends,
+            from,
+            self.binding.delimiter,
+        );
+        if n != stride {
+            return false;
+        }
+        self.run.starts.push(at);
+        true
+    }
+
+    /// How many records are in the run.
+    pub fn queued(&self) -> usize {
+        self.run.starts.len()
+    }
+
+    /// Appends the run's records to `b`'s columns, a field at a time, and empties the run.
+    /// `text` is the text of their group. `false` if a cell does not fit its field: the columns
+    /// then hold part of the run, and the caller rolls back and decodes the records one at a
+    /// time, which rejects the bad ones with the reasons.
+    pub fn convert_run(&mut self, text: &str, b: &mut BatchBuilder) -> bool {
+        let run = std::mem::take(&mut self.run);
+        let fits = self.convert(&run, text, b).is_ok();
+        self.run = run;
+        self.run.starts.clear();
+        fits
+    }
+
+    fn convert(&self, run: &Run, text: &str, b: &mut BatchBuilder) -> Result<(), Unfit> {
+        let stride = self.binding.header_len;
+        let rows = run.starts.len();
+        for (i, field) in self.plan.iter().enumerate() {
+            if field.skip {
+                continue;
+            }
+            let (Some(col), Some(&binding)) = (b.columns.get_mut(i), self.binding.cells.get(i))
+            else {
+                return Err(Unfit::Type);
+            };
+            let Some(k) = binding else {
+                for _ in 0..rows {
+                    col.push_missing_or_empty();
+                }
+                continue;
+            };
+            // Cell `k` of each record of the run.
+            let cells = run
+                .starts
+                .iter()
+                .zip(run.ends.chunks_exact(stride))
+                .map(|(&at, ends)| {
+                    let start = if k == 0 { 0 } else { ends[k - 1] + 1 };
+                    text.get(at + start..at + ends[k]).unwrap_or("")
+                });
+            let missing = field.missing.as_deref();
+            match (&field.shape, col) {
+                (Shape::Scalar { ty, optional }, col) => {
+                    push_cells(col, ty, *optional, missing, cells, &mut b.dict)?
+                }
+                (Shape::List(ty), Column::List(list)) => {
+                    for cell in cells {
+                        if !field.is_missing_text(cell) {
+                            for part in list_items(cell) {
+                                push_cell(&mut list.items, ty, false, part, &mut b.dict)?;
+                            }
+                        }
+                        let len = list.items.len();
+                        end_list(&mut list.offsets, len)?;
+                    }
+                }
+                // `list of {…}` is never bound to a cell (see `CsvBinding::new`).
+                (_, col) => {
+                    for _ in 0..rows {
+                        col.push_missing_or_empty();
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Appends one record to `b`'s columns or says why it does not fit (the caller rolls back).
@@ -195,7 +307,7 @@ impl<'p> CsvDecoder<'p> {
         let delimiter = self.binding.delimiter;
         if let (Some(text), false, false) = (text, truncated, may_quote) {
             // No quotes: the cells are the text between delimiters, as they are.
-            let n = split_commas(text.as_bytes(), &mut self.ends, delimiter);
+            let n = split_commas(text.as_bytes(), &mut self.ends, 0, delimiter);
             if n == self.binding.header_len {
                 let ends = &self.ends;
                 let cell = |k: usize| {
@@ -264,58 +376,75 @@ fn footer_help(cell: &[u8]) -> Option<String> {
 }
 
 /// Splits a record without quotes at its delimiters: afterwards cell `k` is
-/// `bytes[ends[k - 1] + 1 .. ends[k]]` (from 0 for the first), and the number of cells is
-/// returned. 32 and 16 bytes at a time (SIMD), with few branches (they would mispredict on
-/// every cell).
-fn split_commas(bytes: &[u8], ends: &mut Vec<usize>, delimiter: u8) -> usize {
+/// `bytes[ends[from + k - 1] + 1 .. ends[from + k]]` (from 0 for the first), and the number of
+/// cells is returned. `ends` past the last cell may be overwritten. 32 bytes at a time (SIMD), the last block overlapping the one before it rather
+/// than a byte loop for the tail, with few branches: how many delimiters a block has is as good
+/// as random, and a branch on it would mispredict on most blocks.
+fn split_commas(bytes: &[u8], ends: &mut Vec<usize>, from: usize, delimiter: u8) -> usize {
     // Room for a cell per byte, plus the slack of the unconditional writes below.
-    if ends.len() < bytes.len() + 2 {
-        ends.resize(bytes.len() + 2, 0);
+    let room = from + bytes.len() + BLIND_WRITES + 1;
+    if ends.len() < room {
+        ends.resize(room, 0);
     }
+    let ends = &mut ends[from..];
     let mut n = 0;
     let mut i = 0;
-    // 32 bytes a step while they last (two compares, one mask: half the loop's steps on a
-    // record of short cells), then 16, then one at a time.
-    while let Some(block) = bytes.get(i..i + 32) {
-        let (lo, hi) = block.split_at(16);
-        let commas = delimiters_in(lo, delimiter) | delimiters_in(hi, delimiter) << 16;
-        n += record_ends(ends, n, i, commas);
+    while let Some(block) = bytes.get(i..).and_then(<[u8]>::first_chunk) {
+        n += record_ends(ends, n, i, delimiters_in(block, delimiter));
         i += 32;
     }
-    while let Some(block) = bytes.get(i..i + 16) {
-        n += record_ends(ends, n, i, delimiters_in(block, delimiter));
-        i += 16;
-    }
-    for (k, &c) in bytes[i..].iter().enumerate() {
-        if c == delimiter {
-            ends[n] = i + k;
-            n += 1;
+    if i < bytes.len() {
+        let last = bytes.len().saturating_sub(32);
+        if let Some(block) = bytes.get(last..).and_then(<[u8]>::first_chunk) {
+            // The last 32 bytes, without the delimiters that the block before already had.
+            let seen = i - last;
+            let commas = delimiters_in(block, delimiter) >> seen << seen;
+            n += record_ends(ends, n, last, commas);
+        } else {
+            // A record shorter than a block.
+            for (k, &c) in bytes.iter().enumerate() {
+                if c == delimiter {
+                    ends[n] = k;
+                    n += 1;
+                }
+            }
         }
     }
     ends[n] = bytes.len();
     n + 1
 }
 
-/// Bit `k` set: byte `k` of the 16-byte `block` is the delimiter.
+/// Bit `k` set: byte `k` of the 32-byte `block` is the delimiter.
 #[inline(always)]
-fn delimiters_in(block: &[u8], delimiter: u8) -> u32 {
-    block.first_chunk::<16>().map_or(0, |b| {
-        u8x16::new(*b).simd_eq(u8x16::splat(delimiter)).to_bitmask()
-    })
+fn delimiters_in(block: &[u8; 32], delimiter: u8) -> u32 {
+    let (lo, hi) = block.split_at(16);
+    let half = |h: &[u8]| {
+        h.first_chunk::<16>().map_or(0, |b| {
+            u8x16::new(*b).simd_eq(u8x16::splat(delimiter)).to_bitmask()
+        })
+    };
+    half(lo) | half(hi) << 16
 }
 
+/// How many cell ends [`record_ends`] stores whether or not a block has that many delimiters.
+const BLIND_WRITES: usize = 8;
+
 /// Stores the ends of the cells that the delimiters of a block end (bit `k` of `commas`: at
-/// `at + k`) from `ends[n]` on, and returns how many they are. Two writes whether or not there
-/// are commas (an unused one is overwritten later): most blocks of a record have one or two,
-/// and a loop that always ran them would mispredict on every cell.
+/// `at + k`) from `ends[n]` on, and returns how many they are. Eight writes whatever the
+/// count (the unused ones are overwritten later), as simdjson stores its structural indexes: a
+/// loop that stopped at the last delimiter would mispredict its exit on most blocks. Only a
+/// block of more than eight, a run of empty cells, takes a branch.
 #[inline(always)]
 fn record_ends(ends: &mut [usize], n: usize, at: usize, mut commas: u32) -> usize {
     let count = commas.count_ones() as usize;
-    ends[n] = at + commas.trailing_zeros() as usize;
-    commas &= commas.wrapping_sub(1);
-    ends[n + 1] = at + commas.trailing_zeros() as usize;
-    commas &= commas.wrapping_sub(1);
-    let mut k = n + 2;
+    let Some(blind) = ends.get_mut(n..n + BLIND_WRITES) else {
+        return 0;
+    };
+    for end in blind {
+        *end = at + commas.trailing_zeros() as usize;
+        commas &= commas.wrapping_sub(1);
+    }
+    let mut k = n + BLIND_WRITES;
     while commas != 0 {
         ends[k] = at + commas.trailing_zeros() as usize;
         commas &= commas - 1;
@@ -450,7 +579,7 @@ mod tests {
             "L00000001,yara.tanaka1@gmail.com,Yara,partner,NL,healthcare,CEO,,1303000,",
             "é,ü,日本語,a b ,",
         ] {
-            let n = split_commas(record.as_bytes(), &mut ends, b',');
+            let n = split_commas(record.as_bytes(), &mut ends, 0, b',');
             let ours: Vec<&[u8]> = (0..n)
                 .map(|k| {
                     let start = if k == 0 { 0 } else { ends[k - 1] + 1 };
@@ -484,7 +613,7 @@ mod tests {
                         }
                     })
                     .collect();
-                let n = split_commas(record.as_bytes(), &mut ends, b',');
+                let n = split_commas(record.as_bytes(), &mut ends, 0, b',');
                 let ours: Vec<&[u8]> = (0..n)
                     .map(|k| {
                         let start = if k == 0 { 0 } else { ends[k - 1] + 1 };

@@ -2,7 +2,7 @@
 //! data (a JSON value or a CSV cell) is converted and appended to its column, following docs/language.md, "How data is read"
 //! and `convert.rs`.
 
-use super::batch::Column;
+use super::batch::{Column, Scalar};
 use super::convert::{parse_bool, parse_duration, parse_int, parse_number};
 use super::dict::{DictFull, StringDict};
 use super::reject::{found_json_string, shorten, FOUND_MAX};
@@ -410,40 +410,17 @@ fn plain_int(s: &str) -> Option<i64> {
 #[inline(always)]
 fn push_text(col: &mut Column, ty: &ScalarTy, s: &str, dict: &mut StringDict) -> Result<(), Unfit> {
     match ty {
-        ScalarTy::Int(texts) => push_i64(
-            col,
-            plain_int(s)
-                .or_else(|| parse_int(s))
-                .or_else(|| parse_int(&texts.as_ref()?.plain_number(s)?))
-                .ok_or(Unfit::Type)?,
-        ),
-        ScalarTy::Number(texts) => push_f64(
-            col,
-            match texts {
-                // A decimal comma: `1.200` is twelve hundred, which the standard reading would
-                // take for 1.2.
-                Some(t) if t.reads_numbers_first() => t.number(s).or_else(|| parse_number(s)),
-                _ => parse_number(s).or_else(|| texts.as_ref()?.number(s)),
-            }
-            .ok_or(Unfit::Type)?,
-        ),
-        ScalarTy::Bool => match (
-            match s {
-                "true" => Some(true),
-                "false" => Some(false),
-                _ => parse_bool(s),
-            },
-            col,
-        ) {
-            (Some(b), Column::Bool(c)) => {
+        ScalarTy::Int(texts) => push_i64(col, int_of(texts, s)?),
+        ScalarTy::Number(texts) => push_f64(col, number_of(texts, s)?),
+        ScalarTy::Bool => match (bool_of(s)?, col) {
+            (b, Column::Bool(c)) => {
                 c.push(b);
                 Ok(())
             }
             _ => Err(Unfit::Type),
         },
-        ScalarTy::Timestamp(None) => push_i64(col, parse_timestamp(s)?),
-        ScalarTy::Timestamp(Some(t)) => push_i64(col, t.timestamp(s)?),
-        ScalarTy::Duration => push_i64(col, parse_duration(s).ok_or(Unfit::Type)?),
+        ScalarTy::Timestamp(texts) => push_i64(col, timestamp_of(texts, s)?),
+        ScalarTy::Duration => push_i64(col, duration_of(s)?),
         ScalarTy::Str => push_str(col, s, dict, StringDict::intern),
         ScalarTy::UnsharedStr => push_str(col, s, dict, StringDict::push_unshared),
         ScalarTy::AdaptiveStr(slot) => push_str(col, s, dict, |d, s| d.intern_adaptive(s, *slot)),
@@ -454,6 +431,130 @@ fn push_text(col: &mut Column, ty: &ScalarTy, s: &str, dict: &mut StringDict) ->
                 Err(Unfit::Type)
             }
         }
+    }
+}
+
+/// Appends the cells of a column of a CSV run (`cells`, one per row, in order) to `col`, the
+/// column of a scalar field of `ty`: what the record reader does to each cell (its `missing`
+/// texts, then [`push_cell`]), with the dispatch on the field's type and column done once for
+/// the run rather than once per cell. `Err` as soon as a cell does not fit, the column then
+/// holding part of the run: the caller rolls the run back and reads its records one at a time,
+/// which says which record and why.
+pub(crate) fn push_cells<'t>(
+    col: &mut Column,
+    ty: &ScalarTy,
+    optional: bool,
+    missing: Option<&MissingTexts>,
+    cells: impl Iterator<Item = &'t str>,
+    dict: &mut StringDict,
+) -> Result<(), Unfit> {
+    match (ty, col) {
+        (ScalarTy::Int(t), Column::Int(c)) => {
+            push_all(c, optional, missing, cells, |s| int_of(t, s))
+        }
+        (ScalarTy::Number(t), Column::Number(c)) => {
+            push_all(c, optional, missing, cells, |s| number_of(t, s))
+        }
+        (ScalarTy::Bool, Column::Bool(c)) => push_all(c, optional, missing, cells, bool_of),
+        (ScalarTy::Timestamp(t), Column::Timestamp(c)) => {
+            push_all(c, optional, missing, cells, |s| timestamp_of(t, s))
+        }
+        (ScalarTy::Duration, Column::Duration(c)) => {
+            push_all(c, optional, missing, cells, duration_of)
+        }
+        (ScalarTy::Str, Column::Str(c)) => push_all(c, optional, missing, cells, |s| {
+            dict.intern(s).map_err(|_| Unfit::TooLarge)
+        }),
+        (ScalarTy::UnsharedStr, Column::Str(c)) => push_all(c, optional, missing, cells, |s| {
+            dict.push_unshared(s).map_err(|_| Unfit::TooLarge)
+        }),
+        (ScalarTy::AdaptiveStr(slot), Column::Str(c)) => {
+            push_all(c, optional, missing, cells, |s| {
+                dict.intern_adaptive(s, *slot).map_err(|_| Unfit::TooLarge)
+            })
+        }
+        (ScalarTy::Enum(e), Column::Str(c)) => {
+            push_all(c, optional, missing, cells, |s| enum_of(e, dict, s))
+        }
+        _ => Err(Unfit::Type),
+    }
+}
+
+/// [`push_cells`] for one type: `convert` is the type's conversion, inlined into the loop.
+#[inline(always)]
+fn push_all<'t, T: Copy + Default>(
+    c: &mut Scalar<T>,
+    optional: bool,
+    missing: Option<&MissingTexts>,
+    cells: impl Iterator<Item = &'t str>,
+    mut convert: impl FnMut(&'t str) -> Result<T, Unfit>,
+) -> Result<(), Unfit> {
+    for s in cells {
+        if missing.is_some_and(|m| m.contains(s)) || (optional && is_blank(s)) {
+            if !optional {
+                return Err(Unfit::MissingText);
+            }
+            c.push_missing();
+        } else {
+            c.push(convert(s)?);
+        }
+    }
+    Ok(())
+}
+
+/// Text as an `int` (`texts`: the `input` block's readings of numbers, if any).
+#[inline(always)]
+fn int_of(texts: &Option<Arc<Texts>>, s: &str) -> Result<i64, Unfit> {
+    plain_int(s)
+        .or_else(|| parse_int(s))
+        .or_else(|| parse_int(&texts.as_ref()?.plain_number(s)?))
+        .ok_or(Unfit::Type)
+}
+
+/// Text as a `number`.
+#[inline(always)]
+fn number_of(texts: &Option<Arc<Texts>>, s: &str) -> Result<f64, Unfit> {
+    match texts {
+        // A decimal comma: `1.200` is twelve hundred, which the standard reading would take
+        // for 1.2.
+        Some(t) if t.reads_numbers_first() => t.number(s).or_else(|| parse_number(s)),
+        _ => parse_number(s).or_else(|| texts.as_ref()?.number(s)),
+    }
+    .ok_or(Unfit::Type)
+}
+
+/// Text as a `bool`.
+#[inline(always)]
+fn bool_of(s: &str) -> Result<bool, Unfit> {
+    match s {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => parse_bool(s),
+    }
+    .ok_or(Unfit::Type)
+}
+
+/// Text as a `timestamp`.
+#[inline(always)]
+fn timestamp_of(texts: &Option<Arc<Texts>>, s: &str) -> Result<i64, Unfit> {
+    match texts {
+        None => parse_timestamp(s),
+        Some(t) => Ok(t.timestamp(s)?),
+    }
+}
+
+/// Text as a `duration`.
+#[inline(always)]
+fn duration_of(s: &str) -> Result<i64, Unfit> {
+    parse_duration(s).ok_or(Unfit::Type)
+}
+
+/// The id of `s`, one of the values of `e` (an error for any other text).
+#[inline(always)]
+fn enum_of(e: &EnumType, dict: &mut StringDict, s: &str) -> Result<u32, Unfit> {
+    match e.index_of(s) {
+        Some(_) => dict.intern(s).map_err(|_| Unfit::TooLarge),
+        None => Err(Unfit::Type),
     }
 }
 

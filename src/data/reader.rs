@@ -2,7 +2,7 @@
 //! into batches (sequentially with [`Reader::next_batch`], or in parallel via `crate::pipeline`).
 
 use super::batch::{Batch, BatchBuilder, BatchParts, RowOrigin};
-use super::csv::{detect_delimiter, CsvBinding, CsvDecoder};
+use super::csv::{detect_delimiter, CsvBinding, CsvDecoder, RUN_RECORDS};
 use super::fields::{FieldPlan, StringSharing};
 use super::input::Overrides;
 use super::input::{Format, Input};
@@ -92,22 +92,28 @@ impl Decoder {
         );
         let lines = chunk.line_offset;
         let recycled = self.parts.lock().ok().and_then(|mut free| free.pop());
-        let mut b = match recycled {
+        let b = match recycled {
             Some(parts) => BatchBuilder::reusing(parts),
             None => BatchBuilder::new(&self.schema, chunk.records.len()),
         };
-        let mut rejects = Vec::new();
-        let mut json = JsonDecoder::new(&self.plan);
-        let mut scanner = JsonScanner::new(&self.plan);
-        let mut csv = self.csv.as_ref().map(|c| CsvDecoder::new(&self.plan, c));
-        let input = chunk.bytes.get(..chunk.len).unwrap_or_default();
-        let mut group = Group::default();
+        let mut d = ChunkDecode {
+            chunk: &chunk,
+            input: chunk.bytes.get(..chunk.len).unwrap_or_default(),
+            b,
+            rejects: Vec::new(),
+            json: JsonDecoder::new(&self.plan),
+            scanner: JsonScanner::new(&self.plan),
+            csv: self.csv.as_ref().map(|c| CsvDecoder::new(&self.plan, c)),
+            group: Group::default(),
+            run: Vec::new(),
+        };
         let mut too_large = chunk.too_large.iter().peekable();
         for (i, span) in chunk.records.iter().enumerate() {
-            let bytes = &chunk.bytes[span.start..span.end];
             if let Some(&&(_, size)) = too_large.peek().filter(|(at, _)| *at == i) {
                 too_large.next();
-                rejects.push(Reject {
+                d.convert_run();
+                let bytes = &chunk.bytes[span.start..span.end];
+                d.rejects.push(Reject {
                     help: Some(
                         "a record may be at most 64 MiB unless `--max-record-size BYTES` says more (a limit against hostile inputs)".to_string(),
                     ),
@@ -119,45 +125,132 @@ impl Decoder {
                 });
                 continue;
             }
-            if span.end > group.end {
-                group = Group::starting_at(input, &chunk.records[i..]);
+            if span.end > d.group.end {
+                d.convert_run();
+                d.group = Group::starting_at(d.input, &chunk.records[i..]);
             }
-            let record_text = group.record_text(span);
-            let result = match (&mut csv, record_text) {
-                (Some(csv), _) => {
-                    let may_quote = group.has_quote && memchr::memchr(b'"', bytes).is_some();
-                    csv.decode(bytes, record_text, may_quote, span.truncated, &mut b)
-                }
-                (None, Some(t)) if scanner.decode(t, &mut b) => Ok::<(), Bad>(()),
-                (None, _) => {
-                    b.rollback();
-                    json.decode(bytes, lines + span.line, &mut b)
-                }
-            };
-            let record = chunk.first_record + i as u64;
-            match result {
-                Ok(()) => b.commit(RowOrigin {
-                    record,
-                    line: lines + span.line,
-                    raw_start: span.start,
-                    raw_end: span.end,
-                }),
-                Err(Bad { error, help }) => {
-                    b.rollback();
-                    rejects.push(Reject {
-                        help,
-                        record,
-                        line: lines + span.line,
-                        error,
-                        raw: String::from_utf8_lossy(bytes).into_owned(),
-                        place: None,
-                    });
-                }
+            if !d.queue(i) {
+                d.convert_run();
+                d.record(i);
             }
         }
+        d.convert_run();
+        let ChunkDecode { b, rejects, .. } = d;
         Decoded {
             batch: b.finish(chunk.bytes, chunk.seq),
             rejects,
+        }
+    }
+}
+
+/// One chunk being decoded into a batch.
+struct ChunkDecode<'c, 'p> {
+    chunk: &'c Chunk,
+    /// The chunk's bytes.
+    input: &'c [u8],
+    b: BatchBuilder,
+    rejects: Vec<Reject>,
+    json: JsonDecoder<'p>,
+    scanner: JsonScanner<'p>,
+    csv: Option<CsvDecoder<'p>>,
+    /// The group of the current record.
+    group: Group<'c>,
+    /// CSV: the records (by index) of the decoder's run, not yet rows.
+    run: Vec<usize>,
+}
+
+impl ChunkDecode<'_, '_> {
+    /// Adds record `i` to the CSV run if it is plain (see `CsvDecoder::queue`), converting the
+    /// run when it is full; `false` if it is not (JSON, or a CSV record to read alone).
+    fn queue(&mut self, i: usize) -> bool {
+        let (Some(csv), Some(span)) = (&mut self.csv, self.chunk.records.get(i)) else {
+            return false;
+        };
+        let Some(text) = self.group.record_text(span) else {
+            return false;
+        };
+        if span.truncated
+            || (self.group.has_quote && memchr::memchr(b'"', text.as_bytes()).is_some())
+        {
+            return false;
+        }
+        if !csv.queue(text, span.start - self.group.start) {
+            return false;
+        }
+        self.run.push(i);
+        if csv.queued() >= RUN_RECORDS {
+            self.convert_run();
+        }
+        true
+    }
+
+    /// Makes the CSV run's records rows; if a cell of one does not fit, reads them one at a
+    /// time instead, which rejects the records that do not fit with their reasons.
+    fn convert_run(&mut self) {
+        let Some(csv) = &mut self.csv else {
+            return;
+        };
+        if self.run.is_empty() {
+            return;
+        }
+        let run = std::mem::take(&mut self.run);
+        if csv.convert_run(self.group.text.unwrap_or_default(), &mut self.b) {
+            for &i in &run {
+                if let Some(span) = self.chunk.records.get(i) {
+                    self.b.commit(self.origin(i, span));
+                }
+            }
+        } else {
+            self.b.rollback();
+            for &i in &run {
+                self.record(i);
+            }
+        }
+        self.run = run;
+        self.run.clear();
+    }
+
+    fn origin(&self, i: usize, span: &RecordSpan) -> RowOrigin {
+        RowOrigin {
+            record: self.chunk.first_record + i as u64,
+            line: self.chunk.line_offset + span.line,
+            raw_start: span.start,
+            raw_end: span.end,
+        }
+    }
+
+    /// Decodes record `i` alone: a row, or a reject saying why not.
+    fn record(&mut self, i: usize) {
+        let Some(span) = self.chunk.records.get(i) else {
+            return;
+        };
+        let bytes = &self.input[span.start..span.end];
+        let record_text = self.group.record_text(span);
+        let lines = self.chunk.line_offset;
+        let result = match (&mut self.csv, record_text) {
+            (Some(csv), _) => {
+                let may_quote = self.group.has_quote && memchr::memchr(b'"', bytes).is_some();
+                csv.decode(bytes, record_text, may_quote, span.truncated, &mut self.b)
+            }
+            (None, Some(t)) if self.scanner.decode(t, &mut self.b) => Ok::<(), Bad>(()),
+            (None, _) => {
+                self.b.rollback();
+                self.json.decode(bytes, lines + span.line, &mut self.b)
+            }
+        };
+        match result {
+            Ok(()) => self.b.commit(self.origin(i, span)),
+            Err(Bad { error, help }) => {
+                self.b.rollback();
+                self.rejects.push(Reject {
+                    help,
+                    record: self.chunk.first_record + i as u64,
+                    line: lines + span.line,
+                    error,
+                    raw: String::from_utf8_lossy(bytes).into_owned(),
+                    place: None,
+                });
+            }
         }
     }
 }

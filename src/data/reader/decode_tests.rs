@@ -162,3 +162,78 @@ fn a_csv_header_may_lack_the_columns_of_unused_fields() {
         "a required column is missing when every field is decoded"
     );
 }
+
+/// Plain CSV records are converted in runs, a field at a time (`CsvDecoder::queue`); records
+/// with quotes, of the wrong number of cells or with a cell that does not fit break a run or
+/// send it back to the records one at a time. Whatever the mix, the rows and the rejects are
+/// those of the records in order, each read on its own merits.
+#[test]
+fn csv_runs_give_the_rows_and_rejects_of_their_records_in_order() {
+    let mut text = String::from("id,visits,created,size,tags\n");
+    let (mut want_rows, mut want_errors) = (Vec::new(), Vec::new());
+    for j in 1..=500u32 {
+        let line = j + 1;
+        let size = if j % 3 == 0 {
+            String::new()
+        } else {
+            (j * 7).to_string()
+        };
+        let tags = match j % 4 {
+            0 => String::new(),
+            1 => format!("{j}"),
+            _ => format!("{j}; {}", j + 1),
+        };
+        let (visits, created) = (j.to_string(), "2026-01-02T03:04:05Z");
+        let record = match j {
+            _ if j % 97 == 0 => {
+                want_errors.push(format!(
+                    "leads: record {j} (line {line}): field `visits`: expected int, found `x{j}`"
+                ));
+                format!("r{j},x{j},{created},{size},{tags}")
+            }
+            _ if j % 89 == 0 => {
+                want_errors.push(format!(
+                    "leads: record {j} (line {line}): field `created`: expected timestamp, found `soon`"
+                ));
+                format!("r{j},{visits},soon,{size},{tags}")
+            }
+            _ if j % 83 == 0 => {
+                want_errors.push(format!(
+                    "leads: record {j} (line {line}): expected 5 cells (as in the header), found 4"
+                ));
+                format!("r{j},{visits},{created},{size}")
+            }
+            _ if j % 13 == 0 => format!("\"r{j}\",{visits},\"{created}\",{size},\"{tags}\""),
+            _ => format!("r{j},{visits},{created},{size},{tags}"),
+        };
+        if want_errors
+            .last()
+            .is_none_or(|e| !e.contains(&format!("record {j} ")))
+        {
+            let tags: Vec<Value> = tags
+                .split(';')
+                .filter(|t| !t.trim().is_empty())
+                .map(|t| Value::Int(t.trim().parse().unwrap()))
+                .collect();
+            want_rows.push(vec![
+                Value::str(&format!("r{j}")),
+                Value::Int(i64::from(j)),
+                Value::Timestamp(1_767_323_045_000),
+                if size.is_empty() {
+                    Value::Missing
+                } else {
+                    Value::Int(i64::from(j * 7))
+                },
+                Value::List(tags.into()),
+            ]);
+        }
+        text.push_str(&record);
+        text.push('\n');
+    }
+    let (rows, _, errors) = read(&text, Format::Csv, None);
+    assert_eq!(errors, want_errors);
+    assert_eq!(rows.len(), want_rows.len());
+    for (got, want) in rows.iter().zip(&want_rows) {
+        assert_eq!(got, want);
+    }
+}
