@@ -169,9 +169,7 @@ impl ChunkDecode<'_, '_> {
         let Some(text) = self.group.record_text(span) else {
             return false;
         };
-        if span.truncated
-            || (self.group.has_quote && memchr::memchr(b'"', text.as_bytes()).is_some())
-        {
+        if span.truncated || span.may_quote {
             return false;
         }
         if !csv.queue(text, span.start - self.group.start) {
@@ -228,10 +226,13 @@ impl ChunkDecode<'_, '_> {
         let record_text = self.group.record_text(span);
         let lines = self.chunk.line_offset;
         let result = match (&mut self.csv, record_text) {
-            (Some(csv), _) => {
-                let may_quote = self.group.has_quote && memchr::memchr(b'"', bytes).is_some();
-                csv.decode(bytes, record_text, may_quote, span.truncated, &mut self.b)
-            }
+            (Some(csv), _) => csv.decode(
+                bytes,
+                record_text,
+                span.may_quote,
+                span.truncated,
+                &mut self.b,
+            ),
             (None, Some(t)) if self.scanner.decode(t, &mut self.b) => Ok::<(), Bad>(()),
             (None, _) => {
                 self.b.rollback();
@@ -267,8 +268,6 @@ struct Group<'c> {
     end: usize,
     /// Their text, if all of it is UTF-8; if not, each record is checked (and explained) alone.
     text: Option<&'c str>,
-    /// Whether a `"` occurs (CSV: without one, each record is its cells between commas).
-    has_quote: bool,
 }
 
 impl<'c> Group<'c> {
@@ -289,7 +288,6 @@ impl<'c> Group<'c> {
             end,
             // simdutf8: several times the speed of `std::str::from_utf8` on export text.
             text: simdutf8::basic::from_utf8(bytes).ok(),
-            has_quote: memchr::memchr(b'"', bytes).is_some(),
         }
     }
 

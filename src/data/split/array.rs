@@ -202,6 +202,7 @@ impl ArraySplitter {
             end,
             line: self.rec_line,
             truncated,
+            may_quote: true,
         });
     }
 }

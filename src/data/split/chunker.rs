@@ -402,6 +402,7 @@ impl Chunker {
             end,
             line: 1,
             truncated,
+            may_quote: true,
         };
         let size = end as u64 + dropped;
         self.hand_out(

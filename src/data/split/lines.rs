@@ -65,6 +65,7 @@ impl LineSplitter {
                 end,
                 line: self.line,
                 truncated,
+                may_quote: true,
             });
         }
     }
@@ -81,6 +82,8 @@ pub(super) struct CsvSplitter {
     pub(super) line: u64,
     rec_line: u64,
     quoted: bool,
+    /// A `"` since `rec_start` (see [`RecordSpan::may_quote`]).
+    rec_quote: bool,
     pub(super) delimiter: u8,
     pub(super) footer: Vec<Vec<u8>>,
     /// A footer row was found: no more records.
@@ -95,6 +98,7 @@ impl CsvSplitter {
             line: 1,
             rec_line: 1,
             quoted: false,
+            rec_quote: false,
             delimiter: b',',
             footer: Vec::new(),
             ended: false,
@@ -133,6 +137,7 @@ impl CsvSplitter {
                         self.pos = p + 1;
                         if buf[p] == b'"' {
                             self.quoted = p == self.rec_start || buf[p - 1] == self.delimiter;
+                            self.rec_quote = true;
                         } else {
                             self.emit(buf, p, out, false);
                             if buf[p] == b'\n' {
@@ -155,7 +160,9 @@ impl CsvSplitter {
         }
     }
 
+    /// Ends the record at `end` (the caller then starts the next one).
     fn emit(&mut self, buf: &[u8], end: usize, out: &mut Vec<RecordSpan>, truncated: bool) {
+        let may_quote = std::mem::take(&mut self.rec_quote);
         if end > self.rec_start {
             if !self.footer.is_empty() && self.is_footer(&buf[self.rec_start..end]) {
                 self.ended = true;
@@ -166,6 +173,7 @@ impl CsvSplitter {
                 end,
                 line: self.rec_line,
                 truncated,
+                may_quote: may_quote || truncated,
             });
         }
     }

@@ -40,6 +40,10 @@ pub(crate) struct RecordSpan {
     pub line: u64,
     /// The input ended inside this record (an unclosed CSV quote, a cut JSON element).
     pub truncated: bool,
+    /// CSV: the record has a `"`, so its cells may be quoted. A record without one is its
+    /// cells between delimiters as they are, which the reader splits without `csv-core` and
+    /// without looking for quotes again. True where nobody looked (the other formats).
+    pub may_quote: bool,
 }
 
 /// Whole records of the input, in order.

@@ -29,11 +29,26 @@ fn split_with(text: &[u8], format: Format, records: usize, coarse_csv: bool) -> 
         for chunk in parts.chunks {
             assert!(chunk.is_ready());
             for r in &chunk.records {
-                out.push(chunk.bytes[r.start..r.end].to_vec());
+                let bytes = &chunk.bytes[r.start..r.end];
+                if format == Format::Csv {
+                    assert_quotes_flagged(r, bytes);
+                }
+                out.push(bytes.to_vec());
             }
         }
     }
     out
+}
+
+/// A CSV record is flagged as it is: with a `"` (the reader sends it to `csv-core`) or
+/// without (the reader splits it at its delimiters, which would be wrong for a quoted cell).
+fn assert_quotes_flagged(r: &super::RecordSpan, bytes: &[u8]) {
+    assert_eq!(
+        r.may_quote,
+        bytes.contains(&b'"') || r.truncated,
+        "{:?}",
+        String::from_utf8_lossy(bytes)
+    );
 }
 
 /// (record, line, its bytes or, if larger than the limit, its size) of every record, split
@@ -117,6 +132,9 @@ fn numbered_from(
                     Some(&(_, size)) => Err(size),
                     None => Ok(c.bytes[r.start..r.end].to_vec()),
                 };
+                if format == Format::Csv && large.is_none() {
+                    assert_quotes_flagged(r, &c.bytes[r.start..r.end]);
+                }
                 out.push((c.first_record + i as u64, c.line_offset + r.line, what));
             }
         }
