@@ -223,24 +223,18 @@ impl<'p> CsvDecoder<'p> {
         true
     }
 
-    /// How many records are in the run.
-    pub fn queued(&self) -> usize {
-        self.run.starts.len()
-    }
-
     /// Appends the run's records to `b`'s columns, a field at a time, and empties the run.
     /// `text` is the text of their group. `false` if a cell does not fit its field: the columns
     /// then hold part of the run, and the caller rolls back and decodes the records one at a
     /// time, which rejects the bad ones with the reasons.
     pub fn convert_run(&mut self, text: &str, b: &mut BatchBuilder) -> bool {
-        let run = std::mem::take(&mut self.run);
-        let fits = self.convert(&run, text, b).is_ok();
-        self.run = run;
+        let fits = self.convert(text, b).is_ok();
         self.run.starts.clear();
         fits
     }
 
-    fn convert(&self, run: &Run, text: &str, b: &mut BatchBuilder) -> Result<(), Unfit> {
+    fn convert(&self, text: &str, b: &mut BatchBuilder) -> Result<(), Unfit> {
+        let run = &self.run;
         let stride = self.binding.header_len;
         let rows = run.starts.len();
         for (i, field) in self.plan.iter().enumerate() {
@@ -263,8 +257,8 @@ impl<'p> CsvDecoder<'p> {
                 .iter()
                 .zip(run.ends.chunks_exact(stride.max(1)))
                 .map(|(&at, ends)| {
-                    let start = if k == 0 { 0 } else { ends[k - 1] + 1 };
-                    text.get(at + start..at + ends[k]).unwrap_or("")
+                    let cell = cell_bounds(ends, k);
+                    text.get(at + cell.start..at + cell.end).unwrap_or("")
                 });
             let missing = field.missing.as_deref();
             match (&field.shape, col) {
@@ -309,10 +303,7 @@ impl<'p> CsvDecoder<'p> {
             let n = split_commas(text.as_bytes(), &mut self.ends, 0, delimiter);
             if n == self.binding.header_len {
                 let ends = &self.ends;
-                let cell = |k: usize| {
-                    let start = if k == 0 { 0 } else { ends[k - 1] + 1 };
-                    text.get(start..ends[k]).unwrap_or("")
-                };
+                let cell = |k: usize| text.get(cell_bounds(ends, k)).unwrap_or("");
                 return fill(self.plan, self.binding, cell, b);
             }
         }
@@ -375,8 +366,9 @@ fn footer_help(cell: &[u8]) -> Option<String> {
 }
 
 /// Splits a record without quotes at its delimiters: afterwards cell `k` is
-/// `bytes[ends[from + k - 1] + 1 .. ends[from + k]]` (from 0 for the first), and the number of
-/// cells is returned. `ends` past the last cell may be overwritten. 32 bytes at a time (SIMD), the last block overlapping the one before it rather
+/// `bytes[ends[from + k - 1] + 1 .. ends[from + k]]` (from 0 for the first; see
+/// [`cell_bounds`]), and the number of cells is returned. `ends` past the last cell may be
+/// overwritten. 32 bytes at a time (SIMD), the last block overlapping the one before it rather
 /// than a byte loop for the tail, with few branches: how many delimiters a block has is as good
 /// as random, and a branch on it would mispredict on most blocks.
 // The clones differ in the instructions the compiler may use: `popcnt` rather than a dozen
@@ -416,6 +408,13 @@ fn split_commas(bytes: &[u8], ends: &mut Vec<usize>, from: usize, delimiter: u8)
     n + 1
 }
 
+/// Where cell `k` is in its record, by the ends [`split_commas`] stored for the record.
+#[inline(always)]
+fn cell_bounds(ends: &[usize], k: usize) -> std::ops::Range<usize> {
+    let start = if k == 0 { 0 } else { ends[k - 1] + 1 };
+    start..ends[k]
+}
+
 /// Bit `k` set: byte `k` of the 32-byte `block` is the delimiter.
 #[inline(always)]
 fn delimiters_in(block: &[u8; 32], delimiter: u8) -> u32 {
@@ -440,6 +439,8 @@ const BLIND_WRITES: usize = 8;
 fn record_ends(ends: &mut [usize], n: usize, at: usize, mut commas: u32) -> usize {
     let count = commas.count_ones() as usize;
     let Some(blind) = ends.get_mut(n..n + BLIND_WRITES) else {
+        // Not reached (`split_commas` makes the room). Were it, the record would count too few
+        // cells and go to `csv-core`, which splits it right.
         return 0;
     };
     for end in blind {
@@ -503,31 +504,23 @@ fn fill<'t>(
         };
         let cell = cell(cell_index);
         match (&field.shape, col) {
-            (Shape::Scalar { optional, .. }, col) if field.is_missing_text(cell) => {
-                if !*optional {
-                    let got = Got::Cell(cell);
-                    return Err(Bad {
-                        error: format!(
-                            "{}: {}",
-                            field.label("column"),
-                            Unfit::MissingText.message(&field.expected, got)
-                        ),
-                        help: Some(format!(
-                            "make the field optional to read it as missing: `{}: {}?`",
-                            field.name, field.expected
-                        )),
-                    });
-                }
-                col.push_missing_or_empty();
-            }
+            // The run's conversion of a cell (`push_cells`), here of one.
             (Shape::Scalar { ty, optional }, col) => {
-                push_cell(col, ty, *optional, cell, &mut b.dict).map_err(|u| Bad {
+                let missing = field.missing.as_deref();
+                let once = std::iter::once(cell);
+                push_cells(col, ty, *optional, missing, once, &mut b.dict).map_err(|u| Bad {
                     error: format!(
                         "{}: {}",
                         field.label("column"),
                         u.message(&field.expected, Got::Cell(cell))
                     ),
-                    help: u.help(ty, Got::Cell(cell)),
+                    help: match u {
+                        Unfit::MissingText => Some(format!(
+                            "make the field optional to read it as missing: `{}: {}?`",
+                            field.name, field.expected
+                        )),
+                        u => u.help(ty, Got::Cell(cell)),
+                    },
                 })?;
             }
             (Shape::List(_), col) if field.is_missing_text(cell) => col.push_missing_or_empty(),
@@ -563,6 +556,22 @@ fn fill<'t>(
 mod tests {
     use super::*;
 
+    /// The cells `split_commas` finds in `record`, then those `csv-core` finds: the same.
+    fn assert_splits_like_csv_core(record: &str, ends: &mut Vec<usize>, core: &mut CellSplitter) {
+        let n = split_commas(record.as_bytes(), ends, 0, b',');
+        let ours: Vec<&[u8]> = (0..n)
+            .map(|k| &record.as_bytes()[cell_bounds(ends, k)])
+            .collect();
+        if record.is_empty() {
+            // `csv-core` reads no record in no bytes.
+            assert_eq!(ours, [b""]);
+            return;
+        }
+        let m = core.split(record.as_bytes()).unwrap_or(0);
+        let theirs: Vec<&[u8]> = (0..m).map(|i| core.cell(i)).collect();
+        assert_eq!(ours, theirs, "{record}");
+    }
+
     #[test]
     fn commas_split_like_csv_core() {
         let mut ends = Vec::new();
@@ -581,25 +590,12 @@ mod tests {
             "L00000001,yara.tanaka1@gmail.com,Yara,partner,NL,healthcare,CEO,,1303000,",
             "é,ü,日本語,a b ,",
         ] {
-            let n = split_commas(record.as_bytes(), &mut ends, 0, b',');
-            let ours: Vec<&[u8]> = (0..n)
-                .map(|k| {
-                    let start = if k == 0 { 0 } else { ends[k - 1] + 1 };
-                    &record.as_bytes()[start..ends[k]]
-                })
-                .collect();
-            if record.is_empty() {
-                assert_eq!(ours, [b""]);
-                continue;
-            }
-            let m = splitter.split(record.as_bytes()).unwrap_or(0);
-            let theirs: Vec<&[u8]> = (0..m).map(|i| splitter.cell(i)).collect();
-            assert_eq!(ours, theirs, "{record}");
+            assert_splits_like_csv_core(record, &mut ends, &mut splitter);
         }
     }
 
     /// Records of every length up to 100 with commas in varied places, so that commas fall at
-    /// every position of the 32- and 16-byte blocks, at their edges and in the tail.
+    /// every position of the 32-byte blocks, at their edges and in the overlapping last one.
     #[test]
     fn commas_split_like_csv_core_at_every_block_position() {
         let mut ends = Vec::new();
@@ -615,16 +611,7 @@ mod tests {
                         }
                     })
                     .collect();
-                let n = split_commas(record.as_bytes(), &mut ends, 0, b',');
-                let ours: Vec<&[u8]> = (0..n)
-                    .map(|k| {
-                        let start = if k == 0 { 0 } else { ends[k - 1] + 1 };
-                        &record.as_bytes()[start..ends[k]]
-                    })
-                    .collect();
-                let m = splitter.split(record.as_bytes()).unwrap_or(0);
-                let theirs: Vec<&[u8]> = (0..m).map(|i| splitter.cell(i)).collect();
-                assert_eq!(ours, theirs, "{record}");
+                assert_splits_like_csv_core(&record, &mut ends, &mut splitter);
             }
         }
     }

@@ -176,7 +176,7 @@ impl ChunkDecode<'_, '_> {
             return false;
         }
         self.run.push(i);
-        if csv.queued() >= RUN_RECORDS {
+        if self.run.len() >= RUN_RECORDS {
             self.convert_run();
         }
         true
@@ -224,7 +224,7 @@ impl ChunkDecode<'_, '_> {
         };
         let bytes = &self.input[span.start..span.end];
         let record_text = self.group.record_text(span);
-        let lines = self.chunk.line_offset;
+        let origin = self.origin(i, span);
         let result = match (&mut self.csv, record_text) {
             (Some(csv), _) => csv.decode(
                 bytes,
@@ -236,17 +236,17 @@ impl ChunkDecode<'_, '_> {
             (None, Some(t)) if self.scanner.decode(t, &mut self.b) => Ok::<(), Bad>(()),
             (None, _) => {
                 self.b.rollback();
-                self.json.decode(bytes, lines + span.line, &mut self.b)
+                self.json.decode(bytes, origin.line, &mut self.b)
             }
         };
         match result {
-            Ok(()) => self.b.commit(self.origin(i, span)),
+            Ok(()) => self.b.commit(origin),
             Err(Bad { error, help }) => {
                 self.b.rollback();
                 self.rejects.push(Reject {
                     help,
-                    record: self.chunk.first_record + i as u64,
-                    line: lines + span.line,
+                    record: origin.record,
+                    line: origin.line,
                     error,
                     raw: String::from_utf8_lossy(bytes).into_owned(),
                     place: None,

@@ -237,3 +237,49 @@ fn csv_runs_give_the_rows_and_rejects_of_their_records_in_order() {
         assert_eq!(got, want);
     }
 }
+
+/// A `missing` text reads as missing in an optional field and is a reject, with its own help,
+/// in a required one: alike in a run of plain records and in a quoted record read alone.
+#[test]
+fn csv_missing_texts_read_alike_in_runs_and_alone() {
+    let rules = "input {\n  missing \"n/a\"\n}\nschema {\n  id: string key\n  visits: int\n  size: int?\n}\n";
+    let rules = match crate::RuleSet::compile_str("rules.smql", rules) {
+        Ok(r) => r,
+        Err(e) => panic!("{:?}", e.diagnostics),
+    };
+    let text = "id,visits,size\na,1,n/a\nb,n/a,2\n\"c\",n/a,3\n\"d\",4,n/a\ne,5,6\n";
+    let input = Input::from_bytes("leads", text.as_bytes().to_vec(), Format::Csv).unwrap();
+    let reader = Reader::new(input, &rules.program.schema, ChunkSize::default()).unwrap();
+    let (batches, rejects) = reader.read_all().unwrap();
+    let rows: Vec<Vec<Value>> = batches
+        .iter()
+        .flat_map(|b| (0..b.len()).map(|r| b.lead(r)))
+        .collect();
+    let want = |id: &str, visits: i64, size: Option<i64>| {
+        vec![
+            Value::str(id),
+            Value::Int(visits),
+            size.map_or(Value::Missing, Value::Int),
+        ]
+    };
+    assert_eq!(
+        rows,
+        [
+            want("a", 1, None),
+            want("d", 4, None),
+            want("e", 5, Some(6))
+        ]
+    );
+    let message = |record: u64| {
+        format!(
+            "leads: record {record} (line {}): field `visits`: expected int, found `n/a`, which the `input` block's `missing` says is no value",
+            record + 1
+        )
+    };
+    let got: Vec<(String, Option<String>)> = rejects
+        .iter()
+        .map(|r| (r.describe("leads"), r.help.clone()))
+        .collect();
+    let help = Some("make the field optional to read it as missing: `visits: int?`".to_string());
+    assert_eq!(got, [(message(2), help.clone()), (message(3), help)]);
+}
