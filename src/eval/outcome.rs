@@ -485,6 +485,23 @@ pub struct Cells<'o, 'a> {
 }
 
 impl<'o> Cells<'o, '_> {
+    /// A JIT score column: each row's score (a column writer's loop reads it directly).
+    pub fn scores(&self) -> Option<&'o [f64]> {
+        match self.view {
+            View::Scores(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A JIT grade or stage column: each row's label position, the labels, and the cell of a
+    /// position past them ([`Cells::cell`] reads them so).
+    pub fn labels(&self) -> Option<(&'o [u32], &'o [String], &Cell<'static>)> {
+        match &self.view {
+            View::Labels(positions, labels, past) => Some((positions, labels, past)),
+            _ => None,
+        }
+    }
+
     /// The cell at `row`.
     pub fn cell(&self, row: usize) -> Cell<'o> {
         let outcome = self.outcome;

@@ -6,6 +6,7 @@
 //! parallel, each into its own buffer, and writes the buffers in input order between one
 //! [`Layout::write_prefix`] and one [`Layout::write_suffix`].
 
+mod csv_columns;
 pub mod diagnostics;
 pub mod explain;
 pub mod json;

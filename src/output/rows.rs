@@ -8,7 +8,7 @@
 use super::table::{Column, Format, Layout};
 use super::value::record_fields;
 use crate::diag::did_you_mean;
-use crate::eval::{Outcome, Source};
+use crate::eval::{Cells, Outcome, Source};
 use crate::ir::{GradeId, Name, Program, ScoreId};
 use std::io::Write;
 
@@ -130,8 +130,20 @@ impl RowWriter {
 
     /// The rows of every row of `outcome` that evaluated (a failed row is a reject, not a row).
     pub fn render(&self, outcome: &Outcome) -> Rendered {
-        let mut out = Vec::with_capacity(outcome.len() * 64);
         let columns: Vec<_> = self.sources.iter().map(|s| outcome.cells(*s)).collect();
+        if self.layout.format() == Format::Csv && self.why_scores.is_empty() {
+            let rows: Vec<usize> = outcome.ok_rows().collect();
+            return Rendered {
+                bytes: super::csv_columns::render(&self.layout, &columns, &rows),
+                rows: rows.len() as u64,
+            };
+        }
+        self.render_rows(outcome, &columns)
+    }
+
+    /// [`RowWriter::render`] a row at a time: JSON rows, and CSV rows with explanations.
+    fn render_rows(&self, outcome: &Outcome, columns: &[Cells<'_, '_>]) -> Rendered {
+        let mut out = Vec::with_capacity(outcome.len() * 64);
         let mut why = Vec::new();
         let mut rows = 0u64;
         for row in outcome.ok_rows() {
@@ -190,3 +202,6 @@ impl<'w, W: Write> RowStream<'w, W> {
         Ok(self.out)
     }
 }
+
+#[cfg(test)]
+mod tests;

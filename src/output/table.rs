@@ -89,6 +89,11 @@ impl Layout {
         self
     }
 
+    /// Whether CSV text cells are guarded against formulas (`--csv-safe`).
+    pub fn is_csv_safe(&self) -> bool {
+        self.csv_safe
+    }
+
     pub fn format(&self) -> Format {
         self.format
     }
