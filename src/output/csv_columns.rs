@@ -6,7 +6,7 @@
 //!
 //! The bytes are those of [`Layout::write_cells`]'s CSV rows, because the same functions format
 //! each cell ([`write_csv_cell`], [`write_number`]); only the order of the work differs, which
-//! `tests::columns_render_as_rows_do` checks.
+//! `rows::tests::columns_render_as_rows_do` checks.
 
 use super::number::write_number;
 use super::table::Layout;
