@@ -515,10 +515,7 @@ fn fill<'t>(
                         u.message(&field.expected, Got::Cell(cell))
                     ),
                     help: match u {
-                        Unfit::MissingText => Some(format!(
-                            "make the field optional to read it as missing: `{}: {}?`",
-                            field.name, field.expected
-                        )),
+                        Unfit::MissingText => Some(field.missing_text_help()),
                         u => u.help(ty, Got::Cell(cell)),
                     },
                 })?;

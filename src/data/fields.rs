@@ -207,6 +207,15 @@ impl FieldPlan {
         self.missing.as_ref().is_some_and(|m| m.contains(s))
     }
 
+    /// The help of a reject whose value is a `missing` text in this required field: every
+    /// reader gives the same.
+    pub fn missing_text_help(&self) -> String {
+        format!(
+            "make the field optional to read it as missing: `{}: {}?`",
+            self.name, self.expected
+        )
+    }
+
     /// How messages name the field: ``field `x` `` or ``field `x` (column `X`)``.
     pub fn label(&self, column_word: &str) -> String {
         if self.column == self.name {

@@ -259,10 +259,7 @@ impl FieldSeed<'_, '_> {
         };
         result.map_err(|u| {
             *self.cx.help = match (&f.shape, u) {
-                (_, Unfit::MissingText) => Some(format!(
-                    "make the field optional to read it as missing: `{}: {}?`",
-                    f.name, f.expected
-                )),
+                (_, Unfit::MissingText) => Some(f.missing_text_help()),
                 (Shape::Scalar { ty, .. }, u) => u.help(ty, got),
                 _ => None,
             };

@@ -295,10 +295,7 @@ fn push_item(
         }
         (Shape::Scalar { .. }, _) if missing_text => Err(Bad {
             error: found(Unfit::MissingText, &field.expected, value),
-            help: Some(format!(
-                "make the field optional to read it as missing: `{}: {}?`",
-                field.name, field.expected
-            )),
+            help: Some(field.missing_text_help()),
         }),
         (Shape::Scalar { ty, optional }, col) => push_scalar(col, ty, *optional, value, dict)
             .map_err(|u| Bad {

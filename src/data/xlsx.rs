@@ -262,10 +262,7 @@ fn push_cell(
             let text = text_of(cell);
             Err(Bad {
                 error: Unfit::MissingText.message(&field.expected, Got::Cell(&text)),
-                help: Some(format!(
-                    "make the field optional to read it as missing: `{}: {}?`",
-                    field.name, field.expected
-                )),
+                help: Some(field.missing_text_help()),
             })
         }
         (Shape::Scalar { ty, optional }, col) => {
